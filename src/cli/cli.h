@@ -1,0 +1,21 @@
+#ifndef HK_CLI_CLI_H
+#define HK_CLI_CLI_H
+
+/* Each subcommand takes the arguments after its name (argv[0] is the subcommand's name) and
+ * returns the process exit status: 0 ok, 1 failure, 2 bad input. */
+#define HK_CMD(name, fn, summary) int fn(int argc, char **argv);
+#include "cli/commands.def"
+#undef HK_CMD
+
+/* Exit statuses shared by every subcommand. */
+enum { HK_EXIT_OK = 0, HK_EXIT_FAIL = 1, HK_EXIT_USAGE = 2 };
+
+struct hk_error;
+/* Print an error to stderr as "hukou: 错误 (error): field: detail". Returns the exit status
+ * that fits it: 2 for bad input, 1 otherwise. */
+int hk_cli_fail(const char *command, const struct hk_error *err);
+
+/* Is argv[i] "--help" or "-h"? */
+int hk_cli_wants_help(int argc, char **argv);
+
+#endif

@@ -1,0 +1,54 @@
+/* hukou: one binary, one subcommand per file (cmd_<name>.c), listed in commands.def. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+
+static const struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary;
+} commands[] = {
+#define HK_CMD(name, fn, summary) {#name, fn, summary},
+#include "cli/commands.def"
+#undef HK_CMD
+};
+
+static void usage(FILE *out)
+{
+  fprintf(out, "用法 / usage: hukou COMMAND [ARGS...]   (hukou COMMAND --help for more)\n\n");
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+int hk_cli_fail(const char *command, const hk_error *err)
+{
+  char text[512];
+  fprintf(stderr, "hukou %s: %s (%s): %s\n", command, hk_status_message(err->code),
+          hk_status_message_en(err->code), hk_error_text(err, text, sizeof text));
+  return err->code == HK_EINVAL || err->code == HK_ETOOBIG ? HK_EXIT_USAGE : HK_EXIT_FAIL;
+}
+
+int hk_cli_wants_help(int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+      return 1;
+  return 0;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? HK_EXIT_USAGE : HK_EXIT_OK;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(argv[1], commands[i].name) == 0)
+      return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "hukou: 未知命令 (unknown command): %s\n\n", argv[1]);
+  usage(stderr);
+  return HK_EXIT_USAGE;
+}

@@ -1,0 +1,42 @@
+#ifndef HK_CORE_ERROR_H
+#define HK_CORE_ERROR_H
+
+/* One status enum for the whole project, generated from errors.def, so that the enum, the
+ * HTTP status, the JSON code and the messages cannot drift apart. */
+
+#include <stddef.h>
+
+typedef enum hk_status {
+#define HK_ERR(name, http, code, zh, en) HK_##name,
+#include "core/errors.def"
+#undef HK_ERR
+  HK_STATUS_COUNT
+} hk_status;
+
+/* Filled by a callee that fails; callers may pass NULL when they only need the status.
+ * Neither text ever contains a full ID number (see hk_idnum_mask). */
+typedef struct hk_error {
+  hk_status code;
+  char field[160];  /* the offending field, e.g. "person.residence[0].from"; "" if none */
+  char detail[320]; /* what is wrong with it, in English, e.g. "not a date" */
+} hk_error;
+
+/* Record code, field and detail in *err (when err != NULL) and return code, so that
+ * "return hk_error_set(err, HK_EINVAL, "as_of", "not a date");" reads as one statement.
+ * field may be NULL. */
+hk_status hk_error_set(hk_error *err, hk_status code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Prefix err->field with prefix and a dot or bracket as needed ("person" + "id_number" gives
+ * "person.id_number"; "relatives" + "[2].x" gives "relatives[2].x"). */
+void hk_error_prefix(hk_error *err, const char *prefix);
+
+int hk_status_http(hk_status s);
+const char *hk_status_code(hk_status s);       /* stable JSON code, "invalid_argument" */
+const char *hk_status_message(hk_status s);    /* Chinese */
+const char *hk_status_message_en(hk_status s); /* English */
+
+/* "field: detail" (or the English message when the detail is empty) into buf. */
+const char *hk_error_text(const hk_error *err, char *buf, size_t size);
+
+#endif
