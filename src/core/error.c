@@ -32,10 +32,12 @@ void hk_error_prefix(hk_error *err, const char *prefix)
 {
   if (err == NULL || prefix == NULL || prefix[0] == '\0')
     return;
-  char joined[sizeof err->field];
+  char joined[2 * sizeof err->field];
   const char *sep = (err->field[0] == '\0' || err->field[0] == '[') ? "" : ".";
   snprintf(joined, sizeof joined, "%s%s%s", prefix, sep, err->field);
-  memcpy(err->field, joined, sizeof joined);
+  /* A path longer than the field keeps its start: the outer names locate the error. */
+  joined[sizeof err->field - 1] = '\0';
+  memcpy(err->field, joined, sizeof err->field);
 }
 
 static int known(hk_status s)

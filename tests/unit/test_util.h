@@ -1,0 +1,28 @@
+#ifndef HK_TEST_UTIL_H
+#define HK_TEST_UTIL_H
+
+/* cmocka 1.1.x (Debian 12) needs these four headers before <cmocka.h>. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "core/date.h"
+
+/* A date from "YYYY-MM-DD"; fails the test on a malformed literal. */
+hk_date test_date(const char *s);
+
+/* A fresh temporary directory (removed by test_tmpdir_remove) and a path inside it. */
+const char *test_tmpdir(void);
+void test_tmpdir_remove(void);
+const char *test_path(const char *name);
+
+/* Write text to a file in the temporary directory and return its path. */
+const char *test_write_file(const char *name, const char *text);
+
+/* A valid 18-character ID number built from address, birth date and sequence, with its check
+ * character computed. out must hold 19 bytes. */
+char *test_idnum(char *out, const char *address6, const char *yyyymmdd, int sequence);
+
+#endif
