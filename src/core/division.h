@@ -34,7 +34,8 @@ const hk_division *hk_division_find(int32_t code);
 bool hk_division_parse(const char *s, int32_t *code);
 
 /* The prefecture-level city code of a code (330102 -> 330100, 330100 -> 330100) and the
- * province code (330102 -> 330000). Pure arithmetic on the code, no lookup. */
+ * province code (330102 -> 330000). Pure arithmetic on the code, no lookup. The city is 0 when
+ * digits 3-4 are "00": a province (330000) or a county directly under it (460001). */
 int32_t hk_division_city_of(int32_t code);
 int32_t hk_division_province_of(int32_t code);
 
