@@ -1,0 +1,201 @@
+#include "store/store.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "core/idnum.h"
+#include "store/store_int.h"
+
+/* Version 1: persons, households, hukou registrations, histories, kinship, events. */
+#define SCHEMA_VERSION 1
+
+int hk_store_schema_version(void)
+{
+  return SCHEMA_VERSION;
+}
+
+hk_status hk_store_open(const char *path, hk_store_mode mode, hk_store **out, hk_error *err)
+{
+  *out = NULL;
+  if (path == NULL || path[0] == '\0')
+    return hk_error_set(err, HK_EINVAL, "db", "no database path given");
+  if (sodium_init() < 0)
+    return hk_error_set(err, HK_EINTERNAL, NULL, "libsodium failed to initialise");
+  return store__sqlite_open(path, mode, out, err);
+}
+
+void hk_store_close(hk_store *st)
+{
+  if (st)
+    st->ops->close(st);
+}
+
+int hk_store_version(hk_store *st)
+{
+  return st->ops->schema_version(st);
+}
+
+hk_status hk_store_begin(hk_store *st, hk_error *err)
+{
+  return st->ops->begin(st, err);
+}
+
+hk_status hk_store_commit(hk_store *st, hk_error *err)
+{
+  return st->ops->commit(st, err);
+}
+
+void hk_store_rollback(hk_store *st)
+{
+  st->ops->rollback(st);
+}
+
+hk_status hk_store_person_add(hk_store *st, const hk_person *p, int64_t *row, hk_error *err)
+{
+  if (!hk_idnum_valid18(p->id_number))
+    return hk_error_set(err, HK_EINVAL, "id_number", "not a valid 18-character ID number");
+  return st->ops->person_add(st, p, row, err);
+}
+
+hk_status hk_store_person_row(hk_store *st, const char *id_number, int64_t *row, hk_error *err)
+{
+  return st->ops->person_row(st, id_number, row, err);
+}
+
+hk_status hk_store_person_get(hk_store *st, const char *id_number, hk_person *out, hk_error *err)
+{
+  int64_t row;
+  hk_status rc = st->ops->person_row(st, id_number, &row, err);
+  if (rc != HK_OK)
+    return rc;
+  return st->ops->person_get(st, row, out, err);
+}
+
+hk_status hk_store_person_delete(hk_store *st, int64_t row, hk_error *err)
+{
+  return st->ops->person_delete(st, row, err);
+}
+
+hk_status hk_store_kinship_add(hk_store *st, int64_t row, uint32_t seq, hk_relation relation,
+                               int64_t relative, hk_error *err)
+{
+  return st->ops->kinship_add(st, row, seq, relation, relative, err);
+}
+
+hk_status hk_store_person_each(hk_store *st, hk_person_cb cb, void *cls, hk_error *err)
+{
+  return st->ops->person_each(st, cb, cls, err);
+}
+
+hk_status hk_store_counts_get(hk_store *st, hk_store_counts *out, hk_error *err)
+{
+  return st->ops->counts(st, out, err);
+}
+
+/* ---- the event chain ---- */
+
+static void hash_field(crypto_hash_sha256_state *h, const char *s)
+{
+  /* Length-prefixed, so ("ab","c") and ("a","bc") hash differently. */
+  uint64_t len = s ? strlen(s) : 0;
+  uint8_t le[8];
+  for (int i = 0; i < 8; i++)
+    le[i] = (uint8_t)(len >> (8 * i));
+  crypto_hash_sha256_update(h, le, sizeof le);
+  if (len)
+    crypto_hash_sha256_update(h, (const uint8_t *)s, len);
+}
+
+void hk_event_hash(const hk_event *ev, uint8_t out[HK_HASH_LEN])
+{
+  crypto_hash_sha256_state h;
+  crypto_hash_sha256_init(&h);
+  char seq[24];
+  snprintf(seq, sizeof seq, "%lld", (long long)ev->seq);
+  hash_field(&h, seq);
+  hash_field(&h, ev->at);
+  hash_field(&h, ev->actor);
+  hash_field(&h, ev->action);
+  hash_field(&h, ev->subject);
+  hash_field(&h, ev->payload);
+  crypto_hash_sha256_update(&h, ev->prev_hash, HK_HASH_LEN);
+  crypto_hash_sha256_final(&h, out);
+}
+
+static void utc_now(char out[32])
+{
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(out + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000L);
+}
+
+hk_status hk_store_event_append(hk_store *st, const char *actor, const char *action,
+                                const char *subject, const char *payload, hk_error *err)
+{
+  if (actor == NULL || actor[0] == '\0' || action == NULL || action[0] == '\0')
+    return hk_error_set(err, HK_EINVAL, "actor", "an event needs an actor and an action");
+  char at[32];
+  utc_now(at);
+  hk_event ev = {.at = at,
+                 .actor = actor,
+                 .action = action,
+                 .subject = subject ? subject : "",
+                 .payload = payload ? payload : "{}"};
+  hk_status rc = st->ops->event_last(st, &ev.seq, ev.prev_hash, err);
+  if (rc != HK_OK)
+    return rc;
+  ev.seq++;
+  hk_event_hash(&ev, ev.hash);
+  return st->ops->event_insert(st, &ev, err);
+}
+
+typedef struct verify_state {
+  int64_t checked;
+  int64_t first_broken;
+  int64_t last_seq;
+  uint8_t last_hash[HK_HASH_LEN];
+} verify_state;
+
+static hk_status verify_one(const hk_event *ev, void *cls, hk_error *err)
+{
+  verify_state *v = cls;
+  uint8_t want[HK_HASH_LEN];
+  v->checked++;
+  hk_event_hash(ev, want);
+  const char *why = NULL;
+  if (ev->seq != v->last_seq + 1)
+    why = "a gap in the sequence (an event was removed)";
+  else if (memcmp(ev->prev_hash, v->last_hash, HK_HASH_LEN) != 0)
+    why = "its link does not match the previous event's hash";
+  else if (memcmp(ev->hash, want, HK_HASH_LEN) != 0)
+    why = "its content does not match its hash (it was changed)";
+  if (why) {
+    v->first_broken = ev->seq;
+    return hk_error_set(err, HK_ETAMPERED, "event", "event %lld: %s", (long long)ev->seq, why);
+  }
+  v->last_seq = ev->seq;
+  memcpy(v->last_hash, ev->hash, HK_HASH_LEN);
+  return HK_OK;
+}
+
+hk_status hk_store_audit_verify(hk_store *st, int64_t *checked, int64_t *first_broken,
+                                hk_error *err)
+{
+  verify_state v = {0};
+  hk_status rc = st->ops->event_each(st, 1, verify_one, &v, err);
+  *checked = v.checked;
+  *first_broken = v.first_broken;
+  return rc;
+}
+
+hk_status hk_store_event_each(hk_store *st, int64_t from_seq, hk_event_cb cb, void *cls,
+                              hk_error *err)
+{
+  return st->ops->event_each(st, from_seq, cb, cls, err);
+}

@@ -1,0 +1,41 @@
+#ifndef HK_STORE_STORE_INT_H
+#define HK_STORE_STORE_INT_H
+
+/* The table of operations every backend implements (SQLite now, PostgreSQL next). The public
+ * functions of store.h dispatch here; what is common to all backends (the event hash chain,
+ * argument checks) lives in store.c, so a backend only moves rows. */
+
+#include "store/store.h"
+
+struct hk_store_ops {
+  int version; /* bump when appending members */
+  const char *name;
+  void (*close)(hk_store *st);
+  int (*schema_version)(hk_store *st);
+  hk_status (*begin)(hk_store *st, hk_error *err);
+  hk_status (*commit)(hk_store *st, hk_error *err);
+  void (*rollback)(hk_store *st);
+  hk_status (*person_add)(hk_store *st, const hk_person *p, int64_t *row, hk_error *err);
+  hk_status (*person_row)(hk_store *st, const char *id_number, int64_t *row, hk_error *err);
+  hk_status (*person_get)(hk_store *st, int64_t row, hk_person *out, hk_error *err);
+  hk_status (*person_delete)(hk_store *st, int64_t row, hk_error *err);
+  hk_status (*kinship_add)(hk_store *st, int64_t row, uint32_t seq, hk_relation relation,
+                           int64_t relative, hk_error *err);
+  hk_status (*person_each)(hk_store *st, hk_person_cb cb, void *cls, hk_error *err);
+  hk_status (*counts)(hk_store *st, hk_store_counts *out, hk_error *err);
+  /* The last event's seq and hash; seq 0 and a zero hash when there is none. */
+  hk_status (*event_last)(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH_LEN], hk_error *err);
+  hk_status (*event_insert)(hk_store *st, const hk_event *ev, hk_error *err);
+  hk_status (*event_each)(hk_store *st, int64_t from_seq, hk_event_cb cb, void *cls,
+                          hk_error *err);
+};
+
+/* Backends embed this first in their own struct. */
+struct hk_store {
+  const struct hk_store_ops *ops;
+};
+
+hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **out,
+                             hk_error *err);
+
+#endif

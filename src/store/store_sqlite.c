@@ -1,0 +1,895 @@
+/* The SQLite backend: one file in WAL mode, prepared statements kept for the life of the
+ * connection, one writer at a time. */
+#include "store/store_sqlite.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "store/store_int.h"
+
+enum stmt_id {
+  S_PERSON_INSERT,
+  S_PERSON_ROW,
+  S_PERSON_GET,
+  S_HH_FIND,
+  S_HH_INSERT,
+  S_HH_SET_HEAD,
+  S_HUKOU_INSERT,
+  S_HUKOU_GET,
+  S_RES_INSERT,
+  S_HOUSING_INSERT,
+  S_EMPLOYMENT_INSERT,
+  S_SCHOOLING_INSERT,
+  S_INSURANCE_INSERT,
+  S_PERMIT_INSERT,
+  S_TALENT_INSERT,
+  S_POINTS_INSERT,
+  S_KIN_INSERT,
+  S_EVENT_LAST,
+  S_EVENT_INSERT,
+  S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+    [S_PERSON_INSERT] = "INSERT INTO person (id_number, name, birth_date, sex, marital_status,"
+                        " education) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_PERSON_ROW] = "SELECT id FROM person WHERE id_number = ?1",
+    [S_PERSON_GET] = "SELECT id, id_number, name, birth_date, sex, marital_status, education"
+                     " FROM person WHERE id = ?1",
+    [S_HH_FIND] = "SELECT id, kind, division, head_person FROM household WHERE household_no = ?1",
+    [S_HH_INSERT] = "INSERT INTO household (household_no, kind, division, head_person)"
+                    " VALUES (?1, ?2, ?3, ?4)",
+    [S_HH_SET_HEAD] = "UPDATE household SET head_person = ?1 WHERE id = ?2",
+    [S_HUKOU_INSERT] = "INSERT INTO hukou (person_id, seq, household_id, division, urban,"
+                       " valid_from, valid_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_HUKOU_GET] = "SELECT h.person_id, h.division, h.urban, hh.kind, hh.household_no,"
+                    " hh.head_person = h.person_id FROM hukou h JOIN household hh"
+                    " ON hh.id = h.household_id WHERE h.person_id = ?1 AND h.valid_to IS NULL"
+                    " ORDER BY h.seq DESC LIMIT 1",
+    [S_RES_INSERT] = "INSERT INTO residence VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_HOUSING_INSERT] = "INSERT INTO housing VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_EMPLOYMENT_INSERT] = "INSERT INTO employment VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_SCHOOLING_INSERT] = "INSERT INTO schooling VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_INSURANCE_INSERT] = "INSERT INTO insurance VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_PERMIT_INSERT] = "INSERT INTO permit VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_TALENT_INSERT] = "INSERT INTO talent VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_POINTS_INSERT] = "INSERT INTO points_facts VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_KIN_INSERT] = "INSERT INTO kinship VALUES (?1, ?2, ?3, ?4)",
+    [S_EVENT_LAST] = "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1",
+    [S_EVENT_INSERT] = "INSERT INTO event (seq, at, actor, action, subject, payload, prev_hash,"
+                       " hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+};
+
+/* The history tables in the order a person's lists are read, with the columns each loader
+ * expects after person_id (see load_row). */
+enum history {
+  H_HUKOU,
+  H_RESIDENCE,
+  H_HOUSING,
+  H_EMPLOYMENT,
+  H_SCHOOLING,
+  H_INSURANCE,
+  H_PERMIT,
+  H_TALENT,
+  H_POINTS,
+  H_KINSHIP,
+  H_COUNT
+};
+
+static const char *const history_select[H_COUNT] = {
+    [H_HUKOU] = "SELECT h.person_id, h.division, h.urban, hh.kind, hh.household_no,"
+                " hh.head_person = h.person_id FROM hukou h JOIN household hh"
+                " ON hh.id = h.household_id WHERE h.valid_to IS NULL %s ORDER BY h.person_id, h.seq",
+    [H_RESIDENCE] = "SELECT person_id, division, urban, valid_from, valid_to FROM residence"
+                    " %s ORDER BY person_id, seq",
+    [H_HOUSING] = "SELECT person_id, division, urban, valid_from, valid_to, kind, legal"
+                  " FROM housing %s ORDER BY person_id, seq",
+    [H_EMPLOYMENT] = "SELECT person_id, division, collective_household, valid_from, valid_to"
+                     " FROM employment %s ORDER BY person_id, seq",
+    [H_SCHOOLING] = "SELECT person_id, division, valid_from, valid_to FROM schooling"
+                    " %s ORDER BY person_id, seq",
+    [H_INSURANCE] = "SELECT person_id, city, from_month, to_month, pension_transferred"
+                    " FROM insurance %s ORDER BY person_id, seq",
+    [H_PERMIT] = "SELECT person_id, division, valid_from, valid_to FROM permit"
+                 " %s ORDER BY person_id, seq",
+    [H_TALENT] = "SELECT person_id, category, division, recognised FROM talent"
+                 " %s ORDER BY person_id, seq",
+    [H_POINTS] = "SELECT person_id, volunteer_hours, blood_ml, donation_yuan, skill"
+                 " FROM points_facts %s ORDER BY person_id",
+    [H_KINSHIP] = "SELECT k.person_id, k.relation, p.id_number FROM kinship k JOIN person p"
+                  " ON p.id = k.relative_id %s ORDER BY k.person_id, k.seq",
+};
+
+/* The WHERE clause each select takes for one person; the hukou select already has a WHERE. */
+static const char *const history_one[H_COUNT] = {
+    [H_HUKOU] = "AND h.person_id = ?1",     [H_RESIDENCE] = "WHERE person_id = ?1",
+    [H_HOUSING] = "WHERE person_id = ?1",   [H_EMPLOYMENT] = "WHERE person_id = ?1",
+    [H_SCHOOLING] = "WHERE person_id = ?1", [H_INSURANCE] = "WHERE person_id = ?1",
+    [H_PERMIT] = "WHERE person_id = ?1",    [H_TALENT] = "WHERE person_id = ?1",
+    [H_POINTS] = "WHERE person_id = ?1",    [H_KINSHIP] = "WHERE k.person_id = ?1",
+};
+
+static const char *const delete_sql[] = {
+    "DELETE FROM residence WHERE person_id = ?1",  "DELETE FROM housing WHERE person_id = ?1",
+    "DELETE FROM employment WHERE person_id = ?1", "DELETE FROM schooling WHERE person_id = ?1",
+    "DELETE FROM insurance WHERE person_id = ?1",  "DELETE FROM permit WHERE person_id = ?1",
+    "DELETE FROM talent WHERE person_id = ?1",     "DELETE FROM points_facts WHERE person_id = ?1",
+    "DELETE FROM kinship WHERE person_id = ?1",
+    "UPDATE household SET head_person = NULL WHERE head_person = ?1",
+    /* A household left without members by the deletion goes too. */
+    "DELETE FROM household WHERE id IN (SELECT household_id FROM hukou WHERE person_id = ?1)"
+    " AND NOT EXISTS (SELECT 1 FROM hukou o WHERE o.household_id = household.id"
+    " AND o.person_id <> ?1)",
+    "DELETE FROM hukou WHERE person_id = ?1",      "DELETE FROM person WHERE id = ?1",
+};
+
+/* Put `where` in place of the "%s" of a history select. */
+static void fill_where(char *out, size_t size, const char *tmpl, const char *where)
+{
+  const char *mark = strstr(tmpl, "%s");
+  snprintf(out, size, "%.*s%s%s", (int)(mark - tmpl), tmpl, where, mark + 2);
+}
+
+typedef struct sqlite_store {
+  hk_store base;
+  sqlite3 *db;
+  sqlite3_stmt *stmt[S_COUNT];
+  sqlite3_stmt *one[H_COUNT]; /* history selects for one person */
+  int version;
+} sqlite_store;
+
+static hk_status db_error(sqlite_store *s, int rc, const char *what, hk_error *err)
+{
+  int primary = rc & 0xff;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    return hk_error_set(err, HK_ERETRY, NULL, "%s: database busy", what);
+  if (primary == SQLITE_FULL)
+    return hk_error_set(err, HK_EIO, NULL, "%s: disk full", what);
+  return hk_error_set(err, HK_ESTORE, NULL, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static sqlite3_stmt *use(sqlite_store *s, enum stmt_id id)
+{
+  sqlite3_stmt *st = s->stmt[id];
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return st;
+}
+
+static void bind_tri(sqlite3_stmt *st, int i, hk_tri t)
+{
+  if (t == HK_TRI_UNSET)
+    sqlite3_bind_null(st, i);
+  else
+    sqlite3_bind_int(st, i, t == HK_TRI_TRUE);
+}
+
+static hk_tri column_tri(sqlite3_stmt *st, int i)
+{
+  if (sqlite3_column_type(st, i) == SQLITE_NULL)
+    return HK_TRI_UNSET;
+  return sqlite3_column_int(st, i) ? HK_TRI_TRUE : HK_TRI_FALSE;
+}
+
+/* An open end (HK_DATE_OPEN / HK_MONTH_OPEN) or an absent date is NULL. */
+static void bind_day(sqlite3_stmt *st, int i, int32_t d)
+{
+  if (d == HK_DATE_OPEN || d == HK_DATE_NONE)
+    sqlite3_bind_null(st, i);
+  else
+    sqlite3_bind_int(st, i, d);
+}
+
+static int32_t column_day(sqlite3_stmt *st, int i, int32_t if_null)
+{
+  return sqlite3_column_type(st, i) == SQLITE_NULL ? if_null : sqlite3_column_int(st, i);
+}
+
+static hk_status step_done(sqlite_store *s, sqlite3_stmt *st, const char *what, hk_error *err)
+{
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE)
+    return HK_OK;
+  return db_error(s, rc, what, err);
+}
+
+static hk_status exec(sqlite_store *s, const char *sql, hk_error *err)
+{
+  char *msg = NULL;
+  int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+  if (rc == SQLITE_OK)
+    return HK_OK;
+  hk_status st = db_error(s, rc, "exec", err);
+  if (err && msg)
+    snprintf(err->detail, sizeof err->detail, "%s", msg);
+  sqlite3_free(msg);
+  return st;
+}
+
+/* ---- transactions ---- */
+
+static hk_status sq_begin(hk_store *st, hk_error *err)
+{
+  /* IMMEDIATE takes the write lock now, so a conflict shows at the start, not mid-way. */
+  return exec((sqlite_store *)st, "BEGIN IMMEDIATE", err);
+}
+
+static hk_status sq_commit(hk_store *st, hk_error *err)
+{
+  return exec((sqlite_store *)st, "COMMIT", err);
+}
+
+static void sq_rollback(hk_store *st)
+{
+  sqlite_store *s = (sqlite_store *)st;
+  if (!sqlite3_get_autocommit(s->db))
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- persons ---- */
+
+static hk_status add_household(sqlite_store *s, const hk_person *p, int64_t row,
+                               int64_t *household, hk_error *err)
+{
+  const hk_hukou *h = &p->hukou;
+  sqlite3_stmt *st;
+  int rc;
+  if (h->household_no[0]) {
+    st = use(s, S_HH_FIND);
+    sqlite3_bind_text(st, 1, h->household_no, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+      *household = sqlite3_column_int64(st, 0);
+      int kind = sqlite3_column_int(st, 1);
+      int32_t division = sqlite3_column_int(st, 2);
+      bool has_head = sqlite3_column_type(st, 3) != SQLITE_NULL;
+      sqlite3_reset(st);
+      if (h->household && kind && kind != (int)h->household)
+        return hk_error_set(err, HK_ECONFLICT, "hukou.household",
+                            "household %s is a %s household", h->household_no,
+                            hk_household_kind_name((hk_household_kind)kind));
+      if (division != h->division)
+        return hk_error_set(err, HK_ECONFLICT, "hukou.division",
+                            "household %s is registered in %06d", h->household_no,
+                            (int)division);
+      if (h->head && has_head)
+        return hk_error_set(err, HK_ECONFLICT, "hukou.head", "household %s already has a head",
+                            h->household_no);
+      if (h->head) {
+        st = use(s, S_HH_SET_HEAD);
+        sqlite3_bind_int64(st, 1, row);
+        sqlite3_bind_int64(st, 2, *household);
+        return step_done(s, st, "household head", err);
+      }
+      return HK_OK;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+      return db_error(s, rc, "household lookup", err);
+  }
+  st = use(s, S_HH_INSERT);
+  if (h->household_no[0])
+    sqlite3_bind_text(st, 1, h->household_no, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, (int)h->household);
+  sqlite3_bind_int(st, 3, h->division);
+  if (h->head)
+    sqlite3_bind_int64(st, 4, row);
+  hk_status status = step_done(s, st, "household insert", err);
+  *household = sqlite3_last_insert_rowid(s->db);
+  return status;
+}
+
+static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row, hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  sqlite3_stmt *st = use(s, S_PERSON_INSERT);
+  sqlite3_bind_text(st, 1, p->id_number, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 3, p->birth_date);
+  sqlite3_bind_text(st, 4, p->sex == 'F' ? "F" : "M", 1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 5, (int)p->marital_status);
+  sqlite3_bind_int(st, 6, (int)p->education);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT)
+    return hk_error_set(err, HK_EDUPLICATE, "id_number", "this ID number is already registered");
+  if (rc != SQLITE_DONE)
+    return db_error(s, rc, "person insert", err);
+  *row = sqlite3_last_insert_rowid(s->db);
+
+  hk_status status = HK_OK;
+  if (p->has_hukou) {
+    int64_t household = 0;
+    status = add_household(s, p, *row, &household, err);
+    if (status != HK_OK)
+      return status;
+    st = use(s, S_HUKOU_INSERT);
+    sqlite3_bind_int64(st, 1, *row);
+    sqlite3_bind_int(st, 2, 0);
+    sqlite3_bind_int64(st, 3, household);
+    sqlite3_bind_int(st, 4, p->hukou.division);
+    bind_tri(st, 5, p->hukou.urban);
+    if ((status = step_done(s, st, "hukou insert", err)))
+      return status;
+  }
+  for (uint32_t i = 0; i < p->residence.n && !status; i++) {
+    const hk_residence *r = &p->residence.items[i];
+    st = use(s, S_RES_INSERT);
+    sqlite3_bind_int64(st, 1, *row);
+    sqlite3_bind_int(st, 2, (int)i);
+    sqlite3_bind_int(st, 3, r->division);
+    bind_tri(st, 4, r->urban);
+    bind_day(st, 5, r->period.from);
+    bind_day(st, 6, r->period.to);
+    status = step_done(s, st, "residence insert", err);
+  }
+  for (uint32_t i = 0; i < p->housing.n && !status; i++) {
+    const hk_housing *h = &p->housing.items[i];
+    st = use(s, S_HOUSING_INSERT);
+    sqlite3_bind_int64(st, 1, *row);
+    sqlite3_bind_int(st, 2, (int)i);
+    sqlite3_bind_int(st, 3, h->division);
+    bind_tri(st, 4, h->urban);
+    sqlite3_bind_int(st, 5, (int)h->kind);
+    sqlite3_bind_int(st, 6, h->legal);
+    bind_day(st, 7, h->period.from);
+    bind_day(st, 8, h->period.to);
+    status = step_done(s, st, "housing insert", err);
+  }
+  for (uint32_t i = 0; i < p->employment.n && !status; i++) {
+    const hk_employment *e = &p->employment.items[i];
+    st = use(s, S_EMPLOYMENT_INSERT);
+    sqlite3_bind_int64(st, 1, *row);
+    sqlite3_bind_int(st, 2, (int)i);
+    sqlite3_bind_int(st, 3, e->division);
+    sqlite3_bind_int(st, 4, e->collective_household);
+    bind_day(st, 5, e->period.from);
+    bind_day(st, 6, e->period.to);
+    status = step_done(s, st, "employment insert", err);
+  }
+  for (uint32_t i = 0; i < p->schooling.n && !status; i++) {
+    const hk_schooling *e = &p->schooling.items[i];
+    st = use(s, S_SCHOOLING_INSERT);
+    sqlite3_bind_int64(st, 1, *row);
+    sqlite3_bind_int(st, 2, (int)i);
+    sqlite3_bind_int(st, 3, e->division);
+    bind_day(st, 4, e->period.from);
+    bind_day(st, 5, e->period.to);
+    status = step_done(s, st, "schooling insert", err);
+  }
+  for (uint32_t i = 0; i < p->social_insurance.n && !status; i++) {
+    const hk_insurance *e = &p->social_insurance.items[i];
+    st = use(s, S_INSURANCE_INSERT);
+    sqlite3_bind_int64(st, 1, *row);
+    sqlite3_bind_int(st, 2, (int)i);
+    sqlite3_bind_int(st, 3, e->city);
+    sqlite3_bind_int(st, 4, e->months.from);
+    bind_day(st, 5, e->months.to);
+    sqlite3_bind_int(st, 6, e->pension_transferred);
+    status = step_done(s, st, "insurance insert", err);
+  }
+  for (uint32_t i = 0; i < p->residence_permits.n && !status; i++) {
+    const hk_permit *e = &p->residence_permits.items[i];
+    st = use(s, S_PERMIT_INSERT);
+    sqlite3_bind_int64(st, 1, *row);
+    sqlite3_bind_int(st, 2, (int)i);
+    sqlite3_bind_int(st, 3, e->division);
+    bind_day(st, 4, e->period.from);
+    bind_day(st, 5, e->period.to);
+    status = step_done(s, st, "permit insert", err);
+  }
+  for (uint32_t i = 0; i < p->talent.n && !status; i++) {
+    const hk_talent *e = &p->talent.items[i];
+    st = use(s, S_TALENT_INSERT);
+    sqlite3_bind_int64(st, 1, *row);
+    sqlite3_bind_int(st, 2, (int)i);
+    sqlite3_bind_int(st, 3, (int)e->category);
+    sqlite3_bind_int(st, 4, e->division);
+    bind_day(st, 5, e->recognised);
+    status = step_done(s, st, "talent insert", err);
+  }
+  if (p->points_facts.present && !status) {
+    const hk_points_facts *f = &p->points_facts;
+    st = use(s, S_POINTS_INSERT);
+    sqlite3_bind_int64(st, 1, *row);
+    sqlite3_bind_int(st, 2, f->volunteer_hours);
+    sqlite3_bind_int(st, 3, f->blood_ml);
+    sqlite3_bind_int(st, 4, f->donation_yuan);
+    sqlite3_bind_int(st, 5, (int)f->skill);
+    status = step_done(s, st, "points insert", err);
+  }
+  return status;
+}
+
+static hk_status sq_person_row(hk_store *base, const char *id_number, int64_t *row,
+                               hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  sqlite3_stmt *st = use(s, S_PERSON_ROW);
+  sqlite3_bind_text(st, 1, id_number, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  *row = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  if (rc == SQLITE_ROW)
+    return HK_OK;
+  if (rc == SQLITE_DONE)
+    return hk_error_set(err, HK_ENOTFOUND, "id_number", "no person with this ID number");
+  return db_error(s, rc, "person lookup", err);
+}
+
+static void load_person_row(sqlite3_stmt *st, hk_person *p)
+{
+  snprintf(p->id_number, sizeof p->id_number, "%s", (const char *)sqlite3_column_text(st, 1));
+  snprintf(p->name, sizeof p->name, "%s", (const char *)sqlite3_column_text(st, 2));
+  p->birth_date = sqlite3_column_int(st, 3);
+  const char *sex = (const char *)sqlite3_column_text(st, 4);
+  p->sex = sex && sex[0] == 'F' ? 'F' : 'M';
+  p->marital_status = (hk_marital)sqlite3_column_int(st, 5);
+  p->education = (hk_education)sqlite3_column_int(st, 6);
+}
+
+/* Append the history row under st (a history_select row; column 0 is person_id) to p. */
+static hk_status load_row(enum history h, sqlite3_stmt *st, hk_person *p, hk_error *err)
+{
+  void *slot = NULL;
+  switch (h) {
+  case H_HUKOU:
+    p->has_hukou = true;
+    p->hukou.division = sqlite3_column_int(st, 1);
+    p->hukou.urban = column_tri(st, 2);
+    p->hukou.household = (hk_household_kind)sqlite3_column_int(st, 3);
+    if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+      snprintf(p->hukou.household_no, sizeof p->hukou.household_no, "%s",
+               (const char *)sqlite3_column_text(st, 4));
+    p->hukou.head = sqlite3_column_int(st, 5) != 0;
+    return HK_OK;
+  case H_RESIDENCE: {
+    hk_residence *r = slot = HK_LIST_PUSH(&p->residence);
+    if (r) {
+      r->division = sqlite3_column_int(st, 1);
+      r->urban = column_tri(st, 2);
+      r->period = (hk_period){sqlite3_column_int(st, 3), column_day(st, 4, HK_DATE_OPEN)};
+    }
+    break;
+  }
+  case H_HOUSING: {
+    hk_housing *r = slot = HK_LIST_PUSH(&p->housing);
+    if (r) {
+      r->division = sqlite3_column_int(st, 1);
+      r->urban = column_tri(st, 2);
+      r->period = (hk_period){sqlite3_column_int(st, 3), column_day(st, 4, HK_DATE_OPEN)};
+      r->kind = (hk_housing_kind)sqlite3_column_int(st, 5);
+      r->legal = sqlite3_column_int(st, 6) != 0;
+    }
+    break;
+  }
+  case H_EMPLOYMENT: {
+    hk_employment *r = slot = HK_LIST_PUSH(&p->employment);
+    if (r) {
+      r->division = sqlite3_column_int(st, 1);
+      r->collective_household = sqlite3_column_int(st, 2) != 0;
+      r->period = (hk_period){sqlite3_column_int(st, 3), column_day(st, 4, HK_DATE_OPEN)};
+    }
+    break;
+  }
+  case H_SCHOOLING: {
+    hk_schooling *r = slot = HK_LIST_PUSH(&p->schooling);
+    if (r) {
+      r->division = sqlite3_column_int(st, 1);
+      r->period = (hk_period){sqlite3_column_int(st, 2), column_day(st, 3, HK_DATE_OPEN)};
+    }
+    break;
+  }
+  case H_INSURANCE: {
+    hk_insurance *r = slot = HK_LIST_PUSH(&p->social_insurance);
+    if (r) {
+      r->city = sqlite3_column_int(st, 1);
+      r->months = (hk_month_span){sqlite3_column_int(st, 2), column_day(st, 3, HK_MONTH_OPEN)};
+      r->pension_transferred = sqlite3_column_int(st, 4) != 0;
+    }
+    break;
+  }
+  case H_PERMIT: {
+    hk_permit *r = slot = HK_LIST_PUSH(&p->residence_permits);
+    if (r) {
+      r->division = sqlite3_column_int(st, 1);
+      r->period = (hk_period){sqlite3_column_int(st, 2), column_day(st, 3, HK_DATE_OPEN)};
+    }
+    break;
+  }
+  case H_TALENT: {
+    hk_talent *r = slot = HK_LIST_PUSH(&p->talent);
+    if (r) {
+      r->category = (hk_talent_category)sqlite3_column_int(st, 1);
+      r->division = sqlite3_column_int(st, 2);
+      r->recognised = column_day(st, 3, HK_DATE_NONE);
+    }
+    break;
+  }
+  case H_POINTS:
+    p->points_facts = (hk_points_facts){.present = true,
+                                        .volunteer_hours = sqlite3_column_int(st, 1),
+                                        .blood_ml = sqlite3_column_int(st, 2),
+                                        .donation_yuan = sqlite3_column_int(st, 3),
+                                        .skill = (hk_talent_category)sqlite3_column_int(st, 4)};
+    return HK_OK;
+  case H_KINSHIP: {
+    hk_relative_link *r = slot = HK_LIST_PUSH(&p->relatives);
+    if (r) {
+      r->relation = (hk_relation)sqlite3_column_int(st, 1);
+      snprintf(r->id_number, sizeof r->id_number, "%s", (const char *)sqlite3_column_text(st, 2));
+    }
+    break;
+  }
+  case H_COUNT:
+    break;
+  }
+  if (slot == NULL)
+    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory reading a person's histories");
+  return HK_OK;
+}
+
+static hk_status sq_person_get(hk_store *base, int64_t row, hk_person *out, hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  hk_person_reset(out);
+  sqlite3_stmt *st = use(s, S_PERSON_GET);
+  sqlite3_bind_int64(st, 1, row);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+      return hk_error_set(err, HK_ENOTFOUND, "person", "no person with row %lld", (long long)row);
+    return db_error(s, rc, "person read", err);
+  }
+  load_person_row(st, out);
+  sqlite3_reset(st);
+  for (int h = 0; h < H_COUNT; h++) {
+    st = s->one[h];
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, row);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      hk_status status = load_row((enum history)h, st, out, err);
+      if (status != HK_OK) {
+        sqlite3_reset(st);
+        return status;
+      }
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+      return db_error(s, rc, "history read", err);
+  }
+  return HK_OK;
+}
+
+static hk_status sq_person_delete(hk_store *base, int64_t row, hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  for (size_t i = 0; i < sizeof delete_sql / sizeof delete_sql[0]; i++) {
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, delete_sql[i], -1, &st, NULL);
+    if (rc != SQLITE_OK)
+      return db_error(s, rc, "delete prepare", err);
+    sqlite3_bind_int64(st, 1, row);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+      return db_error(s, rc, "person delete", err);
+  }
+  return HK_OK;
+}
+
+static hk_status sq_kinship_add(hk_store *base, int64_t row, uint32_t seq, hk_relation relation,
+                                int64_t relative, hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  sqlite3_stmt *st = use(s, S_KIN_INSERT);
+  sqlite3_bind_int64(st, 1, row);
+  sqlite3_bind_int(st, 2, (int)seq);
+  sqlite3_bind_int(st, 3, (int)relation);
+  sqlite3_bind_int64(st, 4, relative);
+  return step_done(s, st, "kinship insert", err);
+}
+
+/* Walk persons in row order, merging each history table's rows (all ordered by person_id)
+ * as we go: one sequential pass per table instead of a lookup per person and table. */
+static hk_status sq_person_each(hk_store *base, hk_person_cb cb, void *cls, hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  sqlite3_stmt *persons = NULL, *hist[H_COUNT] = {0};
+  int hist_rc[H_COUNT];
+  hk_status status = HK_OK;
+  hk_person p;
+  hk_person_init(&p);
+  int rc = sqlite3_prepare_v2(s->db,
+                              "SELECT id, id_number, name, birth_date, sex, marital_status,"
+                              " education FROM person ORDER BY id",
+                              -1, &persons, NULL);
+  for (int h = 0; h < H_COUNT && rc == SQLITE_OK; h++) {
+    char sql[512];
+    fill_where(sql, sizeof sql, history_select[h], "");
+    rc = sqlite3_prepare_v2(s->db, sql, -1, &hist[h], NULL);
+    if (rc == SQLITE_OK)
+      hist_rc[h] = sqlite3_step(hist[h]);
+  }
+  if (rc != SQLITE_OK) {
+    status = db_error(s, rc, "export prepare", err);
+    goto out;
+  }
+  while (status == HK_OK && (rc = sqlite3_step(persons)) == SQLITE_ROW) {
+    int64_t row = sqlite3_column_int64(persons, 0);
+    hk_person_reset(&p);
+    load_person_row(persons, &p);
+    for (int h = 0; h < H_COUNT && status == HK_OK; h++) {
+      while (hist_rc[h] == SQLITE_ROW && sqlite3_column_int64(hist[h], 0) < row)
+        hist_rc[h] = sqlite3_step(hist[h]); /* rows of a person no longer there */
+      while (status == HK_OK && hist_rc[h] == SQLITE_ROW &&
+             sqlite3_column_int64(hist[h], 0) == row) {
+        status = load_row((enum history)h, hist[h], &p, err);
+        hist_rc[h] = sqlite3_step(hist[h]);
+      }
+      if (hist_rc[h] != SQLITE_ROW && hist_rc[h] != SQLITE_DONE && status == HK_OK)
+        status = db_error(s, hist_rc[h], "history read", err);
+    }
+    if (status == HK_OK)
+      status = cb(&p, cls, err);
+  }
+  if (status == HK_OK && rc != SQLITE_DONE)
+    status = db_error(s, rc, "person read", err);
+out:
+  sqlite3_finalize(persons);
+  for (int h = 0; h < H_COUNT; h++)
+    sqlite3_finalize(hist[h]);
+  hk_person_clear(&p);
+  return status;
+}
+
+static hk_status count_rows(sqlite_store *s, const char *sql, int64_t *out, hk_error *err)
+{
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    *out = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? HK_OK : db_error(s, rc, "count", err);
+}
+
+static hk_status sq_counts(hk_store *base, hk_store_counts *out, hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  hk_status rc = count_rows(s, "SELECT count(*) FROM person", &out->persons, err);
+  if (rc == HK_OK)
+    rc = count_rows(s, "SELECT count(*) FROM household", &out->households, err);
+  if (rc == HK_OK)
+    rc = count_rows(s, "SELECT coalesce(max(seq), 0) FROM event", &out->events, err);
+  return rc;
+}
+
+/* ---- events ---- */
+
+static hk_status sq_event_last(hk_store *base, int64_t *seq, uint8_t hash[HK_HASH_LEN],
+                               hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  sqlite3_stmt *st = use(s, S_EVENT_LAST);
+  int rc = sqlite3_step(st);
+  *seq = 0;
+  memset(hash, 0, HK_HASH_LEN);
+  if (rc == SQLITE_ROW) {
+    *seq = sqlite3_column_int64(st, 0);
+    if (sqlite3_column_bytes(st, 1) == HK_HASH_LEN)
+      memcpy(hash, sqlite3_column_blob(st, 1), HK_HASH_LEN);
+  }
+  sqlite3_reset(st);
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return HK_OK;
+  return db_error(s, rc, "event read", err);
+}
+
+static hk_status sq_event_insert(hk_store *base, const hk_event *ev, hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  sqlite3_stmt *st = use(s, S_EVENT_INSERT);
+  sqlite3_bind_int64(st, 1, ev->seq);
+  sqlite3_bind_text(st, 2, ev->at, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, ev->actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, ev->action, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, ev->subject, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, ev->payload, -1, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 7, ev->prev_hash, HK_HASH_LEN, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 8, ev->hash, HK_HASH_LEN, SQLITE_STATIC);
+  return step_done(s, st, "event insert", err);
+}
+
+static const char *text_or_empty(sqlite3_stmt *st, int i)
+{
+  const char *t = (const char *)sqlite3_column_text(st, i);
+  return t ? t : "";
+}
+
+static hk_status sq_event_each(hk_store *base, int64_t from_seq, hk_event_cb cb, void *cls,
+                               hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(s->db,
+                              "SELECT seq, at, actor, action, subject, payload, prev_hash, hash"
+                              " FROM event WHERE seq >= ?1 ORDER BY seq",
+                              -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return db_error(s, rc, "event read", err);
+  sqlite3_bind_int64(st, 1, from_seq);
+  hk_status status = HK_OK;
+  while (status == HK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    hk_event ev = {.seq = sqlite3_column_int64(st, 0),
+                   .at = text_or_empty(st, 1),
+                   .actor = text_or_empty(st, 2),
+                   .action = text_or_empty(st, 3),
+                   .subject = text_or_empty(st, 4),
+                   .payload = text_or_empty(st, 5)};
+    /* A hash of the wrong size stays zero and so fails verification. */
+    if (sqlite3_column_bytes(st, 6) == HK_HASH_LEN)
+      memcpy(ev.prev_hash, sqlite3_column_blob(st, 6), HK_HASH_LEN);
+    if (sqlite3_column_bytes(st, 7) == HK_HASH_LEN)
+      memcpy(ev.hash, sqlite3_column_blob(st, 7), HK_HASH_LEN);
+    status = cb(&ev, cls, err);
+  }
+  if (status == HK_OK && rc != SQLITE_DONE)
+    status = db_error(s, rc, "event read", err);
+  sqlite3_finalize(st);
+  return status;
+}
+
+/* ---- open, migrate, close ---- */
+
+static int sq_schema_version(hk_store *base)
+{
+  return ((sqlite_store *)base)->version;
+}
+
+static void sq_close(hk_store *base)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  for (int i = 0; i < S_COUNT; i++)
+    sqlite3_finalize(s->stmt[i]);
+  for (int i = 0; i < H_COUNT; i++)
+    sqlite3_finalize(s->one[i]);
+  sqlite3_close(s->db);
+  free(s);
+}
+
+static const struct hk_store_ops sqlite_ops = {
+    .version = 1,
+    .name = "sqlite",
+    .close = sq_close,
+    .schema_version = sq_schema_version,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .person_add = sq_person_add,
+    .person_row = sq_person_row,
+    .person_get = sq_person_get,
+    .person_delete = sq_person_delete,
+    .kinship_add = sq_kinship_add,
+    .person_each = sq_person_each,
+    .counts = sq_counts,
+    .event_last = sq_event_last,
+    .event_insert = sq_event_insert,
+    .event_each = sq_event_each,
+};
+
+static hk_status read_version(sqlite_store *s, hk_error *err)
+{
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    s->version = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? HK_OK : db_error(s, rc, "schema version", err);
+}
+
+static hk_status migrate(sqlite_store *s, hk_error *err)
+{
+  for (int i = 0; i < store__sqlite_migration_count; i++) {
+    const store_sqlite_migration *m = &store__sqlite_migrations[i];
+    if (m->version <= s->version)
+      continue;
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", m->version);
+    hk_status rc = exec(s, "BEGIN IMMEDIATE", err);
+    if (rc == HK_OK)
+      rc = exec(s, m->sql, err);
+    if (rc == HK_OK)
+      rc = exec(s, pragma, err);
+    if (rc == HK_OK)
+      rc = exec(s, "COMMIT", err);
+    if (rc != HK_OK) {
+      sq_rollback(&s->base);
+      return rc;
+    }
+    s->version = m->version;
+  }
+  return HK_OK;
+}
+
+hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **out,
+                             hk_error *err)
+{
+  bool memory = strcmp(path, ":memory:") == 0;
+  struct stat sb;
+  bool exists = !memory && stat(path, &sb) == 0;
+  if (mode == HK_STORE_CREATE && exists)
+    return hk_error_set(err, HK_ECONFLICT, "db", "%s already exists", path);
+  if (mode != HK_STORE_CREATE && !exists && !memory)
+    return hk_error_set(err, HK_ENOTFOUND, "db", "%s does not exist (create it with hukou init)",
+                        path);
+
+  sqlite_store *s = calloc(1, sizeof *s);
+  if (s == NULL)
+    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  s->base.ops = &sqlite_ops;
+  int flags = mode == HK_STORE_READONLY ? SQLITE_OPEN_READONLY
+                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+  hk_status status = HK_OK;
+  if (rc != SQLITE_OK) {
+    status = hk_error_set(err, HK_EIO, "db", "cannot open %s: %s", path,
+                          s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    goto fail;
+  }
+  sqlite3_busy_timeout(s->db, 5000);
+  sqlite3_extended_result_codes(s->db, 1);
+  if (mode != HK_STORE_READONLY &&
+      (status = exec(s,
+                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                     " PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;"
+                     " PRAGMA cache_size = -262144;",
+                     err)))
+    goto fail;
+  if ((status = read_version(s, err)))
+    goto fail;
+  if (s->version > hk_store_schema_version()) {
+    status = hk_error_set(err, HK_ECONFLICT, "db",
+                          "%s has schema version %d, newer than this program's %d", path,
+                          s->version, hk_store_schema_version());
+    goto fail;
+  }
+  if (mode == HK_STORE_EXISTING && s->version == 0) {
+    status = hk_error_set(err, HK_EINVAL, "db", "%s is not a hukou database", path);
+    goto fail;
+  }
+  if (mode == HK_STORE_READONLY && s->version != hk_store_schema_version()) {
+    status = hk_error_set(err, HK_ECONFLICT, "db", "%s needs migrating (open it read-write once)",
+                          path);
+    goto fail;
+  }
+  if (mode != HK_STORE_READONLY && (status = migrate(s, err)))
+    goto fail;
+  for (int i = 0; i < S_COUNT; i++)
+    if ((rc = sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
+                                 NULL)) != SQLITE_OK) {
+      status = db_error(s, rc, "prepare", err);
+      goto fail;
+    }
+  for (int h = 0; h < H_COUNT; h++) {
+    char sql[512];
+    fill_where(sql, sizeof sql, history_select[h], history_one[h]);
+    if ((rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->one[h], NULL)) !=
+        SQLITE_OK) {
+      status = db_error(s, rc, "prepare", err);
+      goto fail;
+    }
+  }
+  *out = &s->base;
+  return HK_OK;
+fail:
+  sq_close(&s->base);
+  if (mode == HK_STORE_CREATE && !exists && !memory)
+    remove(path);
+  return status;
+}

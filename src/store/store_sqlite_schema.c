@@ -1,0 +1,78 @@
+/* The SQLite schema as numbered migrations, applied in order by hukou init / open. A migration
+ * is never edited after release; a change is a new one. Dates are day numbers (days since
+ * 1970-01-01), months year*12+month-1, NULL for an open end; enums are the small integers of
+ * core/person.h. History tables are clustered by (person_id, seq) so that one person's rows sit
+ * together and bulk loads append. */
+#include "store/store_sqlite.h"
+
+static const char migration_1[] =
+    "CREATE TABLE person ("
+    "  id INTEGER PRIMARY KEY,"
+    "  id_number TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL DEFAULT '',"
+    "  birth_date INTEGER NOT NULL,"
+    "  sex TEXT NOT NULL CHECK (sex IN ('M', 'F')),"
+    "  marital_status INTEGER NOT NULL DEFAULT 0,"
+    "  education INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE household ("
+    "  id INTEGER PRIMARY KEY,"
+    "  household_no TEXT UNIQUE,"
+    "  kind INTEGER NOT NULL,"
+    "  division INTEGER NOT NULL,"
+    "  head_person INTEGER);"
+    /* Hukou registrations, never overwritten: a move closes one row and opens the next. */
+    "CREATE TABLE hukou ("
+    "  person_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  household_id INTEGER NOT NULL, division INTEGER NOT NULL, urban INTEGER,"
+    "  valid_from INTEGER, valid_to INTEGER,"
+    "  PRIMARY KEY (person_id, seq)) WITHOUT ROWID;"
+    "CREATE INDEX hukou_household ON hukou (household_id);"
+    "CREATE TABLE residence ("
+    "  person_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  division INTEGER NOT NULL, urban INTEGER, valid_from INTEGER NOT NULL, valid_to INTEGER,"
+    "  PRIMARY KEY (person_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE housing ("
+    "  person_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  division INTEGER NOT NULL, urban INTEGER, kind INTEGER NOT NULL, legal INTEGER NOT NULL,"
+    "  valid_from INTEGER NOT NULL, valid_to INTEGER,"
+    "  PRIMARY KEY (person_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE employment ("
+    "  person_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  division INTEGER NOT NULL, collective_household INTEGER NOT NULL,"
+    "  valid_from INTEGER NOT NULL, valid_to INTEGER,"
+    "  PRIMARY KEY (person_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE schooling ("
+    "  person_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  division INTEGER NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER,"
+    "  PRIMARY KEY (person_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE insurance ("
+    "  person_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  city INTEGER NOT NULL, from_month INTEGER NOT NULL, to_month INTEGER,"
+    "  pension_transferred INTEGER NOT NULL,"
+    "  PRIMARY KEY (person_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE permit ("
+    "  person_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  division INTEGER NOT NULL, valid_from INTEGER NOT NULL, valid_to INTEGER,"
+    "  PRIMARY KEY (person_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE talent ("
+    "  person_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  category INTEGER NOT NULL, division INTEGER NOT NULL, recognised INTEGER,"
+    "  PRIMARY KEY (person_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE points_facts ("
+    "  person_id INTEGER PRIMARY KEY, volunteer_hours INTEGER NOT NULL, blood_ml INTEGER NOT NULL,"
+    "  donation_yuan INTEGER NOT NULL, skill INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE kinship ("
+    "  person_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  relation INTEGER NOT NULL, relative_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (person_id, seq)) WITHOUT ROWID;"
+    /* The audit chain: hash = SHA-256 over the fields and prev_hash (store.c). */
+    "CREATE TABLE event ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,"
+    "  payload TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);";
+
+const store_sqlite_migration store__sqlite_migrations[] = {
+    {1, "persons, households, hukou, histories, kinship, events", migration_1},
+};
+const int store__sqlite_migration_count =
+    (int)(sizeof store__sqlite_migrations / sizeof store__sqlite_migrations[0]);
