@@ -18,4 +18,12 @@ int hk_cli_fail(const char *command, const struct hk_error *err);
 /* Is argv[i] "--help" or "-h"? */
 int hk_cli_wants_help(int argc, char **argv);
 
+/* Who the command line acts as, for events: "cli:<login name>". */
+const char *hk_cli_actor(void);
+
+/* Open the store named by --db, printing the error and returning NULL on failure (with *exit
+ * set to the exit status). */
+struct hk_store;
+struct hk_store *hk_cli_open_store(const char *command, const char *path, int mode, int *exit);
+
 #endif

@@ -4,7 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include "core/error.h"
+#include "store/store.h"
 
 static const struct {
   const char *name;
@@ -37,6 +41,33 @@ int hk_cli_wants_help(int argc, char **argv)
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
       return 1;
   return 0;
+}
+
+const char *hk_cli_actor(void)
+{
+  static char actor[96];
+  if (actor[0] == '\0') {
+    const struct passwd *pw = getpwuid(geteuid());
+    snprintf(actor, sizeof actor, "cli:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
+  }
+  return actor;
+}
+
+hk_store *hk_cli_open_store(const char *command, const char *path, int mode, int *exit)
+{
+  hk_store *st = NULL;
+  hk_error err = {0};
+  if (path == NULL) {
+    hk_error_set(&err, HK_EINVAL, "--db", "missing: name the database file with --db PATH");
+    *exit = hk_cli_fail(command, &err);
+    return NULL;
+  }
+  hk_status rc = hk_store_open(path, (hk_store_mode)mode, &st, &err);
+  if (rc != HK_OK) {
+    *exit = hk_cli_fail(command, &err);
+    return NULL;
+  }
+  return st;
 }
 
 int main(int argc, char **argv)
