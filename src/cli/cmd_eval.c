@@ -1,0 +1,165 @@
+/* hukou eval FILE|- : answer an eligibility question (spec/eligibility.md) from a situation
+ * document. The answer is the contract's JSON on stdout, or readable text with --explain. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/cli.h"
+#include "core/error.h"
+#include "policy/policy.h"
+
+static void usage(FILE *out)
+{
+  fputs("用法 / usage: hukou eval [--explain] [--parameters FILE] [--policies DIR] FILE|-\n"
+        "  按《资格判定约定》回答一个情形（situation JSON）：能否申领居住证、能否落户、经由哪条途径、\n"
+        "  还缺什么、何时符合。结果以 JSON 输出到标准输出。\n"
+        "  Answers a situation (JSON, FILE or - for stdin) as spec/eligibility.md says: the answer\n"
+        "  is JSON on stdout.\n"
+        "  --explain          输出中文说明（附英文）/ readable Chinese text with English instead of JSON\n"
+        "  --parameters FILE  假设分析：覆盖参数 {\"330400\": {\"residence.min_years\": 1}} / what-if\n"
+        "                     overrides, applied after the situation's own \"parameters\"\n"
+        "  --policies DIR     政策文件目录 / policy directory (default $HUKOU_POLICIES or the\n"
+        "                     source tree's policies/)\n"
+        "  退出码 / exit: 0 已回答 answered, 1 政策文件或系统错误 policy or system failure,\n"
+        "                 2 情形有误（标准错误输出一行，指明字段）malformed situation (one line naming\n"
+        "                 the field on stderr)\n",
+        out);
+}
+
+/* Read all of a file (or stdin for "-") up to the situation size limit. */
+static char *slurp(const char *path, size_t *len, hk_error *err)
+{
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (f == NULL) {
+    hk_error_set(err, HK_EIO, "FILE", "cannot open %s", path);
+    return NULL;
+  }
+  size_t cap = 65536, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (n > HK_SITUATION_TEXT_MAX) {
+      hk_error_set(err, HK_ETOOBIG, "", "the situation is larger than %u bytes",
+                   HK_SITUATION_TEXT_MAX);
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    if (got == 0)
+      break;
+    if (n == cap) {
+      char *g = realloc(buf, cap * 2);
+      if (g == NULL) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = g;
+      cap *= 2;
+    }
+  }
+  if (buf == NULL && err->code == HK_OK)
+    hk_error_set(err, HK_ENOMEM, "", "out of memory");
+  if (f != stdin)
+    fclose(f);
+  *len = n;
+  return buf;
+}
+
+int hk_cmd_eval(int argc, char **argv)
+{
+  const char *file = NULL, *params_file = NULL, *dir = NULL;
+  bool explain = false;
+  if (hk_cli_wants_help(argc, argv)) {
+    usage(stdout);
+    return HK_EXIT_OK;
+  }
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--explain") == 0)
+      explain = true;
+    else if (strcmp(argv[i], "--parameters") == 0 && i + 1 < argc)
+      params_file = argv[++i];
+    else if (strcmp(argv[i], "--policies") == 0 && i + 1 < argc)
+      dir = argv[++i];
+    else if ((argv[i][0] != '-' || strcmp(argv[i], "-") == 0) && file == NULL)
+      file = argv[i];
+    else {
+      usage(stderr);
+      return HK_EXIT_USAGE;
+    }
+  }
+  if (file == NULL) {
+    usage(stderr);
+    return HK_EXIT_USAGE;
+  }
+  hk_error err = {0};
+  int status = HK_EXIT_OK;
+  hk_situation s;
+  hk_situation_init(&s);
+  hk_policies *pol = NULL;
+  size_t len;
+  char *text = slurp(file, &len, &err);
+  if (text == NULL) {
+    status = hk_cli_fail("eval", &err);
+    goto out;
+  }
+  if (hk_situation_parse(text, len, hk_date_today(), &s, &err) != HK_OK) {
+    status = hk_cli_fail("eval", &err);
+    goto out;
+  }
+  if (params_file) {
+    json_error_t jerr;
+    json_t *doc = json_load_file(params_file, JSON_REJECT_DUPLICATES, &jerr);
+    if (doc == NULL) {
+      hk_error_set(&err, HK_EINVAL, "--parameters", "%s: line %d: %s", params_file, jerr.line,
+                   jerr.text);
+      status = hk_cli_fail("eval", &err);
+      goto out;
+    }
+    hk_status rc = hk_situation_add_overrides_json(&s, doc, &err);
+    json_decref(doc);
+    if (rc != HK_OK) {
+      hk_error_prefix(&err, "--parameters");
+      status = hk_cli_fail("eval", &err);
+      goto out;
+    }
+  }
+  if (hk_policies_load(dir ? dir : hk_policies_default_dir(), &pol, &err) != HK_OK) {
+    err.code = HK_EPOLICY;
+    status = hk_cli_fail("eval", &err);
+    goto out;
+  }
+  hk_answer *a = malloc(sizeof *a);
+  if (a == NULL) {
+    hk_error_set(&err, HK_ENOMEM, "", "out of memory");
+    status = hk_cli_fail("eval", &err);
+    goto out;
+  }
+  if (hk_policy_eval(pol, &s, a, &err) != HK_OK) {
+    status = hk_cli_fail("eval", &err);
+  } else if (explain) {
+    char *t = hk_answer_explain(a, &s);
+    fputs(t ? t : "", stdout);
+    free(t);
+  } else {
+    json_t *j = hk_answer_to_json(a);
+    char *out = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    if (out == NULL) {
+      hk_error_set(&err, HK_ENOMEM, "", "out of memory");
+      status = hk_cli_fail("eval", &err);
+    } else {
+      puts(out);
+    }
+    free(out);
+    json_decref(j);
+  }
+  free(a);
+out:
+  free(text);
+  hk_situation_clear(&s);
+  hk_policies_free(pol);
+  return status;
+}
