@@ -134,3 +134,20 @@ char *hk_idnum_mask(const char *number, char out[HK_IDNUM_LEN + 1])
   out[18] = '\0';
   return out;
 }
+
+uint64_t hk_idnum_pack(const char *n)
+{
+  if (n == NULL || strnlen(n, 19) != 18 || !all_digits(n, 17))
+    return 0;
+  uint64_t v = 0;
+  for (int i = 0; i < 17; i++)
+    v = v * 10 + (uint64_t)(n[i] - '0');
+  uint64_t check;
+  if (n[17] == 'X')
+    check = 10;
+  else if (n[17] >= '0' && n[17] <= '9')
+    check = (uint64_t)(n[17] - '0');
+  else
+    return 0;
+  return v * 11 + check + 1;
+}

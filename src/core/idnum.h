@@ -44,6 +44,10 @@ bool hk_idnum_valid18(const char *number);
 /* The ISO 7064 MOD 11-2 check character of the first 17 digits. */
 char hk_idnum_check_char(const char *first17);
 
+/* A normalised 18-character number as one nonzero integer (17 digits times 11 plus the check
+ * value, X being 10), for compact in-memory indexes. 0 when not 18 well-formed characters. */
+uint64_t hk_idnum_pack(const char *number);
+
 /* "length", "format", "province", "birth_date", "checksum"; NULL for HK_IDNUM_OK. */
 const char *hk_idnum_fault_name(hk_idnum_fault fault);
 

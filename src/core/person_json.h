@@ -22,6 +22,10 @@ typedef enum hk_person_json_mode {
 hk_status hk_person_from_json(const json_t *obj, hk_person_json_mode mode, hk_date today,
                               hk_person *out, hk_error *err);
 
+/* The same from JSON text (one object, nothing after it). The bulk import path. */
+hk_status hk_person_parse(const char *text, size_t len, hk_person_json_mode mode, hk_date today,
+                          hk_person *out, hk_error *err);
+
 /* A new JSON object for p (caller owns the reference), or NULL when memory runs out. */
 json_t *hk_person_to_json(const hk_person *p, hk_person_json_mode mode);
 

@@ -1,5 +1,6 @@
 #include "service/registry_io.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,47 +77,6 @@ static hk_status bad_line(import_state *s, int64_t line, hk_status rc, hk_error 
   return HK_OK;
 }
 
-static hk_status import_line(import_state *s, const char *text, size_t len, int64_t line,
-                             hk_person *p, hk_error *err)
-{
-  json_error_t jerr;
-  json_t *obj = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-  if (obj == NULL) {
-    hk_error_set(err, HK_EINVAL, "", "not JSON: %s (column %d)", jerr.text, jerr.column);
-    return bad_line(s, line, HK_EINVAL, err);
-  }
-  hk_status rc = hk_person_from_json(obj, HK_PJ_RECORD, s->opt->today, p, err);
-  json_decref(obj);
-  if (rc != HK_OK)
-    return bad_line(s, line, rc, err);
-
-  int64_t row = 0;
-  rc = hk_store_person_add(s->st, p, &row, err);
-  if (rc == HK_EDUPLICATE)
-    hk_error_set(err, HK_EDUPLICATE, "id_number",
-                 "duplicate ID number: already registered or on an earlier line");
-  if (rc != HK_OK) {
-    /* Undo whatever part of the person was written before the failure. */
-    if (row > 0 && s->opt->skip_bad) {
-      hk_error undo_err = {0};
-      hk_status undo = hk_store_person_delete(s->st, row, &undo_err);
-      if (undo != HK_OK) {
-        *err = undo_err;
-        return bad_line(s, line, undo, err);
-      }
-    }
-    return bad_line(s, line, rc, err);
-  }
-  for (uint32_t i = 0; i < p->relatives.n; i++) {
-    pending_link l = {.row = row, .line = line, .seq = i, .relation = p->relatives.items[i].relation};
-    memcpy(l.id_number, p->relatives.items[i].id_number, sizeof l.id_number);
-    if ((rc = push_link(s, &l, err)))
-      return rc;
-  }
-  s->res->imported++;
-  return HK_OK;
-}
-
 /* Resolve every pending link; a link to a person neither in the input nor in the registry is
  * dangling. When skipping bad lines, the person holding it is removed, which can leave other
  * links dangling in turn, so this repeats until nothing changes. */
@@ -175,11 +135,12 @@ static hk_status record_event(import_state *s, const uint8_t digest[32], hk_erro
 {
   char hex[65];
   sodium_bin2hex(hex, sizeof hex, digest, 32);
+  /* BLAKE2b-256 of the input bytes: ties the event to the exact file that was loaded. */
   json_t *payload = json_pack("{s:s, s:I, s:I, s:I, s:I, s:s}", "source",
                               s->opt->source_name ? s->opt->source_name : "-", "lines",
                               (json_int_t)s->res->lines, "persons", (json_int_t)s->res->imported,
                               "skipped", (json_int_t)s->res->skipped, "links",
-                              (json_int_t)s->res->links, "sha256", hex);
+                              (json_int_t)s->res->links, "blake2b", hex);
   char *text = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
   json_decref(payload);
   if (text == NULL)
@@ -190,62 +151,211 @@ static hk_status record_event(import_state *s, const uint8_t digest[32], hk_erro
   return rc;
 }
 
+/* ---- the pipeline: one thread reads and parses, the caller's thread writes ----
+ *
+ * Parsing a line costs about as much as storing it, so a second thread parses batches of lines
+ * while the store writes the previous ones. Batches are handed over in order, so lines are
+ * stored, and bad lines reported, exactly in input order. */
+
+#define BATCH_LINES 1024
+#define BATCHES 4
+
+typedef struct parsed_line {
+  int64_t line;
+  hk_status rc; /* HK_OK: person holds the parsed line; otherwise err says what is wrong */
+  hk_error err;
+  hk_person person;
+} parsed_line;
+
+typedef struct batch {
+  parsed_line lines[BATCH_LINES];
+  size_t n;
+  bool last; /* the reader has nothing more after this batch */
+} batch;
+
+typedef struct pipeline {
+  FILE *in;
+  hk_date today;
+  pthread_mutex_t lock;
+  pthread_cond_t changed;
+  batch *batches; /* a ring of BATCHES */
+  size_t filled;  /* batches handed to the writer so far */
+  size_t drained; /* batches the writer has finished with */
+  bool stop;      /* the writer gave up: the reader ends early */
+  hk_status read_rc;
+  hk_error read_err;
+  int64_t lines;   /* non-blank lines */
+  int64_t numbers; /* every line, blank ones too */
+  crypto_generichash_state digest;
+} pipeline;
+
+static void *reader_main(void *arg)
+{
+  pipeline *pl = arg;
+  char *text = NULL;
+  size_t cap = 0;
+  ssize_t len = 0;
+  bool eof = false;
+  for (size_t k = 0; !eof; k++) {
+    pthread_mutex_lock(&pl->lock);
+    while (!pl->stop && k - pl->drained >= BATCHES)
+      pthread_cond_wait(&pl->changed, &pl->lock);
+    bool stop = pl->stop;
+    pthread_mutex_unlock(&pl->lock);
+    if (stop)
+      break;
+    batch *b = &pl->batches[k % BATCHES];
+    b->n = 0;
+    while (b->n < BATCH_LINES && !(eof = (len = getline(&text, &cap, pl->in)) < 0)) {
+      pl->numbers++;
+      crypto_generichash_update(&pl->digest, (const unsigned char *)text, (unsigned long long)len);
+      while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
+        len--;
+      if (len == 0)
+        continue;
+      pl->lines++;
+      parsed_line *pline = &b->lines[b->n++];
+      pline->line = pl->numbers;
+      if (len > HK_IMPORT_LINE_MAX)
+        pline->rc = hk_error_set(&pline->err, HK_ETOOBIG, "", "line longer than %d bytes",
+                                 HK_IMPORT_LINE_MAX);
+      else
+        pline->rc = hk_person_parse(text, (size_t)len, HK_PJ_RECORD, pl->today, &pline->person,
+                                    &pline->err);
+    }
+    if (eof && ferror(pl->in)) {
+      pl->read_rc = hk_error_set(&pl->read_err, HK_EIO, "input", "read error after line %lld",
+                                 (long long)pl->numbers);
+    }
+    b->last = eof;
+    pthread_mutex_lock(&pl->lock);
+    pl->filled = k + 1;
+    pthread_cond_broadcast(&pl->changed);
+    pthread_mutex_unlock(&pl->lock);
+  }
+  free(text);
+  return NULL;
+}
+
+/* Store one parsed line, or deal with it as a bad line. */
+static hk_status store_line(import_state *s, parsed_line *pline, hk_error *err)
+{
+  if (pline->rc != HK_OK) {
+    *err = pline->err;
+    return bad_line(s, pline->line, pline->rc, err);
+  }
+  hk_person *p = &pline->person;
+  int64_t row = 0;
+  hk_status rc = hk_store_person_add(s->st, p, &row, err);
+  if (rc == HK_EDUPLICATE)
+    hk_error_set(err, HK_EDUPLICATE, "id_number",
+                 "duplicate ID number: already registered or on an earlier line");
+  if (rc != HK_OK) {
+    /* Undo whatever part of the person was written before the failure. */
+    if (row > 0 && s->opt->skip_bad) {
+      hk_error undo_err = {0};
+      hk_status undo = hk_store_person_delete(s->st, row, &undo_err);
+      if (undo != HK_OK) {
+        *err = undo_err;
+        return bad_line(s, pline->line, undo, err);
+      }
+    }
+    return bad_line(s, pline->line, rc, err);
+  }
+  for (uint32_t i = 0; i < p->relatives.n; i++) {
+    pending_link l = {
+        .row = row, .line = pline->line, .seq = i, .relation = p->relatives.items[i].relation};
+    memcpy(l.id_number, p->relatives.items[i].id_number, sizeof l.id_number);
+    if ((rc = push_link(s, &l, err)))
+      return rc;
+  }
+  s->res->imported++;
+  return HK_OK;
+}
+
 hk_status hk_import_jsonl(hk_store *st, FILE *in, const hk_import_options *opt,
                           hk_import_result *res, hk_error *err)
 {
   memset(res, 0, sizeof *res);
   import_state s = {.st = st, .opt = opt, .res = res};
-  hk_person p;
-  hk_person_init(&p);
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t len;
-  int64_t number = 0;
-  crypto_hash_sha256_state digest_state;
-  uint8_t digest[32];
-  crypto_hash_sha256_init(&digest_state);
+  pipeline pl = {.in = in, .today = opt->today};
+  pl.batches = calloc(BATCHES, sizeof *pl.batches);
+  if (pl.batches == NULL)
+    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  for (size_t b = 0; b < BATCHES; b++)
+    for (size_t i = 0; i < BATCH_LINES; i++)
+      hk_person_init(&pl.batches[b].lines[i].person);
+  pthread_mutex_init(&pl.lock, NULL);
+  pthread_cond_init(&pl.changed, NULL);
+  crypto_generichash_init(&pl.digest, NULL, 0, 32);
 
+  bool bulk = false, started = false;
+  pthread_t reader;
   hk_status rc = hk_store_begin(st, err);
-  if (rc != HK_OK)
-    goto out;
-  while (rc == HK_OK && (len = getline(&line, &cap, in)) >= 0) {
-    number++;
-    crypto_hash_sha256_update(&digest_state, (const uint8_t *)line, (unsigned long long)len);
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
-      len--;
-    if (len == 0)
-      continue;
-    res->lines++;
-    if (len > HK_IMPORT_LINE_MAX) {
-      hk_error_set(err, HK_ETOOBIG, "", "line longer than %d bytes", HK_IMPORT_LINE_MAX);
-      rc = bad_line(&s, number, HK_ETOOBIG, err);
-      continue;
+  if (rc == HK_OK)
+    rc = hk_store_bulk_begin(st, &bulk, err);
+  if (rc == HK_OK && pthread_create(&reader, NULL, reader_main, &pl) != 0)
+    rc = hk_error_set(err, HK_EINTERNAL, NULL, "cannot start the reader thread");
+  started = rc == HK_OK;
+
+  int64_t next_progress = opt->progress_every;
+  for (size_t k = 0; rc == HK_OK; k++) {
+    pthread_mutex_lock(&pl.lock);
+    while (pl.filled <= k)
+      pthread_cond_wait(&pl.changed, &pl.lock);
+    pthread_mutex_unlock(&pl.lock);
+    batch *b = &pl.batches[k % BATCHES];
+    for (size_t i = 0; i < b->n && rc == HK_OK; i++)
+      rc = store_line(&s, &b->lines[i], err);
+    bool last = b->last;
+    pthread_mutex_lock(&pl.lock);
+    pl.drained = k + 1;
+    pthread_cond_broadcast(&pl.changed);
+    pthread_mutex_unlock(&pl.lock);
+    if (opt->on_progress && opt->progress_every > 0 && b->n > 0 &&
+        b->lines[b->n - 1].line >= next_progress) {
+      opt->on_progress(b->lines[b->n - 1].line, opt->cls);
+      next_progress = b->lines[b->n - 1].line + opt->progress_every;
     }
-    rc = import_line(&s, line, (size_t)len, number, &p, err);
-    if (opt->on_progress && opt->progress_every > 0 && number % opt->progress_every == 0)
-      opt->on_progress(number, opt->cls);
+    if (last)
+      break;
   }
-  if (rc == HK_OK && ferror(in))
-    rc = hk_error_set(err, HK_EIO, "input", "read error after line %lld", (long long)number);
+  if (started) {
+    pthread_mutex_lock(&pl.lock);
+    pl.stop = true;
+    pthread_cond_broadcast(&pl.changed);
+    pthread_mutex_unlock(&pl.lock);
+    pthread_join(reader, NULL);
+  }
+  res->lines = pl.lines;
+  if (rc == HK_OK && pl.read_rc != HK_OK) {
+    rc = pl.read_rc;
+    *err = pl.read_err;
+  }
   if (rc == HK_OK)
     rc = resolve_links(&s, err);
-  crypto_hash_sha256_final(&digest_state, digest);
+  uint8_t digest[32];
+  crypto_generichash_final(&pl.digest, digest, sizeof digest);
+  if (rc == HK_OK)
+    rc = hk_store_bulk_end(st, err);
   if (rc == HK_OK)
     rc = record_event(&s, digest, err);
   if (rc == HK_OK)
     rc = hk_store_commit(st, err);
-  if (rc != HK_OK)
-    hk_store_rollback(st);
-out:
   if (rc != HK_OK) {
+    hk_store_rollback(st);
     int64_t bad = res->bad_line;
     memset(res, 0, sizeof *res);
     res->bad_line = bad;
   }
-  free(line);
+  for (size_t b = 0; b < BATCHES; b++)
+    for (size_t i = 0; i < BATCH_LINES; i++)
+      hk_person_clear(&pl.batches[b].lines[i].person);
+  free(pl.batches);
+  pthread_mutex_destroy(&pl.lock);
+  pthread_cond_destroy(&pl.changed);
   free(s.links);
   free(s.dropped);
-  hk_person_clear(&p);
   return rc;
 }
 

@@ -74,6 +74,16 @@ hk_status hk_store_person_get(hk_store *st, const char *id_number, hk_person *ou
   return st->ops->person_get(st, row, out, err);
 }
 
+hk_status hk_store_bulk_begin(hk_store *st, bool *engaged, hk_error *err)
+{
+  return st->ops->bulk_begin(st, engaged, err);
+}
+
+hk_status hk_store_bulk_end(hk_store *st, hk_error *err)
+{
+  return st->ops->bulk_end(st, err);
+}
+
 hk_status hk_store_person_delete(hk_store *st, int64_t row, hk_error *err)
 {
   return st->ops->person_delete(st, row, err);

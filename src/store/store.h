@@ -53,6 +53,13 @@ hk_status hk_store_person_row(hk_store *st, const char *id_number, int64_t *row,
 hk_status hk_store_person_get(hk_store *st, const char *id_number, hk_person *out,
                               hk_error *err);
 
+/* A bulk load inside the current transaction. When the registry is empty the store may trade
+ * its secondary indexes for in-memory maps until hk_store_bulk_end rebuilds them (*engaged says
+ * whether it did); the calls of this header behave the same either way. Call bulk_end before
+ * commit; a rollback ends the bulk load too. */
+hk_status hk_store_bulk_begin(hk_store *st, bool *engaged, hk_error *err);
+hk_status hk_store_bulk_end(hk_store *st, hk_error *err);
+
 /* Remove a person and everything of theirs (used to undo a line of a bulk import). */
 hk_status hk_store_person_delete(hk_store *st, int64_t row, hk_error *err);
 

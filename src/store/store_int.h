@@ -28,6 +28,8 @@ struct hk_store_ops {
   hk_status (*event_insert)(hk_store *st, const hk_event *ev, hk_error *err);
   hk_status (*event_each)(hk_store *st, int64_t from_seq, hk_event_cb cb, void *cls,
                           hk_error *err);
+  hk_status (*bulk_begin)(hk_store *st, bool *engaged, hk_error *err);
+  hk_status (*bulk_end)(hk_store *st, hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */

@@ -8,7 +8,10 @@
 #include <sys/stat.h>
 
 #include <sqlite3.h>
+#include <sodium.h>
 
+#include "core/idnum.h"
+#include "core/u64map.h"
 #include "store/store_int.h"
 
 enum stmt_id {
@@ -18,17 +21,7 @@ enum stmt_id {
   S_HH_FIND,
   S_HH_INSERT,
   S_HH_SET_HEAD,
-  S_HUKOU_INSERT,
   S_HUKOU_GET,
-  S_RES_INSERT,
-  S_HOUSING_INSERT,
-  S_EMPLOYMENT_INSERT,
-  S_SCHOOLING_INSERT,
-  S_INSURANCE_INSERT,
-  S_PERMIT_INSERT,
-  S_TALENT_INSERT,
-  S_POINTS_INSERT,
-  S_KIN_INSERT,
   S_EVENT_LAST,
   S_EVENT_INSERT,
   S_COUNT
@@ -44,21 +37,10 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_HH_INSERT] = "INSERT INTO household (household_no, kind, division, head_person)"
                     " VALUES (?1, ?2, ?3, ?4)",
     [S_HH_SET_HEAD] = "UPDATE household SET head_person = ?1 WHERE id = ?2",
-    [S_HUKOU_INSERT] = "INSERT INTO hukou (person_id, seq, household_id, division, urban,"
-                       " valid_from, valid_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_HUKOU_GET] = "SELECT h.person_id, h.division, h.urban, hh.kind, hh.household_no,"
                     " hh.head_person = h.person_id FROM hukou h JOIN household hh"
                     " ON hh.id = h.household_id WHERE h.person_id = ?1 AND h.valid_to IS NULL"
                     " ORDER BY h.seq DESC LIMIT 1",
-    [S_RES_INSERT] = "INSERT INTO residence VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [S_HOUSING_INSERT] = "INSERT INTO housing VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    [S_EMPLOYMENT_INSERT] = "INSERT INTO employment VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [S_SCHOOLING_INSERT] = "INSERT INTO schooling VALUES (?1, ?2, ?3, ?4, ?5)",
-    [S_INSURANCE_INSERT] = "INSERT INTO insurance VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [S_PERMIT_INSERT] = "INSERT INTO permit VALUES (?1, ?2, ?3, ?4, ?5)",
-    [S_TALENT_INSERT] = "INSERT INTO talent VALUES (?1, ?2, ?3, ?4, ?5)",
-    [S_POINTS_INSERT] = "INSERT INTO points_facts VALUES (?1, ?2, ?3, ?4, ?5)",
-    [S_KIN_INSERT] = "INSERT INTO kinship VALUES (?1, ?2, ?3, ?4)",
     [S_EVENT_LAST] = "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1",
     [S_EVENT_INSERT] = "INSERT INTO event (seq, at, actor, action, subject, payload, prev_hash,"
                        " hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -134,13 +116,142 @@ static void fill_where(char *out, size_t size, const char *tmpl, const char *whe
   snprintf(out, size, "%.*s%s%s", (int)(mark - tmpl), tmpl, where, mark + 2);
 }
 
+/* Tables whose inserts are buffered (see buffer_row). */
+enum buffered_table {
+  T_HUKOU,
+  T_RESIDENCE,
+  T_HOUSING,
+  T_EMPLOYMENT,
+  T_SCHOOLING,
+  T_INSURANCE,
+  T_PERMIT,
+  T_TALENT,
+  T_POINTS,
+  T_KINSHIP,
+  T_COUNT
+};
+
+#define ROWS_PER_INSERT 32
+#define MAX_COLUMNS 8
+#define NULL_VALUE INT64_MIN /* a buffered SQL NULL */
+
+typedef struct row_buffer {
+  sqlite3_stmt *single; /* one row */
+  sqlite3_stmt *multi;  /* ROWS_PER_INSERT rows */
+  int rows;
+  int64_t values[ROWS_PER_INSERT * MAX_COLUMNS];
+} row_buffer;
+
+/* A household created during a bulk load, found by its number without the dropped index.
+ * Records whose numbers hash alike are chained through `next` (an index + 1, 0 ending). */
+typedef struct bulk_household {
+  int64_t id; /* 0 once the household is gone */
+  uint32_t name_at;
+  uint32_t next;
+  int32_t division;
+  uint8_t kind;
+  bool has_head;
+} bulk_household;
+
+/* While a bulk load into an empty registry runs, its secondary indexes are dropped (built once
+ * at the end, by sorting, instead of by millions of random inserts) and these in-memory maps
+ * answer what the indexes would have. */
+typedef struct bulk_state {
+  bool active;
+  hk_u64map persons;    /* packed ID number -> person row */
+  hk_u64map households; /* SipHash of the number -> record index + 1 */
+  bulk_household *records;
+  size_t n_records, cap_records;
+  char *names; /* household numbers, NUL-terminated, back to back */
+  size_t names_len, names_cap;
+} bulk_state;
+
 typedef struct sqlite_store {
   hk_store base;
   sqlite3 *db;
   sqlite3_stmt *stmt[S_COUNT];
   sqlite3_stmt *one[H_COUNT]; /* history selects for one person */
   int version;
+  bulk_state bulk;
+  row_buffer buffers[T_COUNT];
 } sqlite_store;
+
+static const char *const bulk_indexes_drop =
+    "DROP INDEX person_id_number; DROP INDEX household_number; DROP INDEX hukou_household;";
+static const char *const bulk_indexes_create =
+    "CREATE UNIQUE INDEX person_id_number ON person (id_number);"
+    "CREATE UNIQUE INDEX household_number ON household (household_no);"
+    "CREATE INDEX hukou_household ON hukou (household_id);";
+
+static uint64_t household_hash(const char *no)
+{
+  static const unsigned char key[crypto_shorthash_KEYBYTES] = {0};
+  unsigned char out[crypto_shorthash_BYTES];
+  crypto_shorthash(out, (const unsigned char *)no, strlen(no), key);
+  uint64_t h = 0;
+  for (int i = 0; i < 8; i++)
+    h = (h << 8) | out[i];
+  return h ? h : 1; /* 0 marks an empty map slot */
+}
+
+static bulk_household *bulk_household_find(bulk_state *b, const char *no)
+{
+  int64_t at;
+  if (!hk_u64map_get(&b->households, household_hash(no), &at))
+    return NULL;
+  for (uint32_t i = (uint32_t)at; i; i = b->records[i - 1].next) {
+    bulk_household *r = &b->records[i - 1];
+    if (r->id != 0 && strcmp(b->names + r->name_at, no) == 0)
+      return r;
+  }
+  return NULL;
+}
+
+static bulk_household *bulk_household_add(bulk_state *b, const char *no)
+{
+  size_t len = strlen(no) + 1;
+  if (b->n_records == b->cap_records) {
+    size_t cap = b->cap_records ? b->cap_records * 2 : 1024;
+    bulk_household *bigger = realloc(b->records, cap * sizeof *bigger);
+    if (bigger == NULL)
+      return NULL;
+    b->records = bigger;
+    b->cap_records = cap;
+  }
+  if (b->names_len + len > b->names_cap) {
+    size_t cap = b->names_cap ? b->names_cap * 2 : 65536;
+    while (cap < b->names_len + len)
+      cap *= 2;
+    char *bigger = realloc(b->names, cap);
+    if (bigger == NULL)
+      return NULL;
+    b->names = bigger;
+    b->names_cap = cap;
+  }
+  if (b->names_len + len > UINT32_MAX || b->n_records >= UINT32_MAX - 1)
+    return NULL;
+  uint64_t h = household_hash(no);
+  int64_t chain = 0;
+  hk_u64map_get(&b->households, h, &chain);
+  if (!hk_u64map_put(&b->households, h, (int64_t)b->n_records + 1))
+    return NULL;
+  bulk_household *r = &b->records[b->n_records++];
+  memset(r, 0, sizeof *r);
+  r->name_at = (uint32_t)b->names_len;
+  r->next = (uint32_t)chain;
+  memcpy(b->names + b->names_len, no, len);
+  b->names_len += len;
+  return r;
+}
+
+static void bulk_clear(bulk_state *b)
+{
+  hk_u64map_clear(&b->persons);
+  hk_u64map_clear(&b->households);
+  free(b->records);
+  free(b->names);
+  memset(b, 0, sizeof *b);
+}
 
 static hk_status db_error(sqlite_store *s, int rc, const char *what, hk_error *err)
 {
@@ -160,28 +271,11 @@ static sqlite3_stmt *use(sqlite_store *s, enum stmt_id id)
   return st;
 }
 
-static void bind_tri(sqlite3_stmt *st, int i, hk_tri t)
-{
-  if (t == HK_TRI_UNSET)
-    sqlite3_bind_null(st, i);
-  else
-    sqlite3_bind_int(st, i, t == HK_TRI_TRUE);
-}
-
 static hk_tri column_tri(sqlite3_stmt *st, int i)
 {
   if (sqlite3_column_type(st, i) == SQLITE_NULL)
     return HK_TRI_UNSET;
   return sqlite3_column_int(st, i) ? HK_TRI_TRUE : HK_TRI_FALSE;
-}
-
-/* An open end (HK_DATE_OPEN / HK_MONTH_OPEN) or an absent date is NULL. */
-static void bind_day(sqlite3_stmt *st, int i, int32_t d)
-{
-  if (d == HK_DATE_OPEN || d == HK_DATE_NONE)
-    sqlite3_bind_null(st, i);
-  else
-    sqlite3_bind_int(st, i, d);
 }
 
 static int32_t column_day(sqlite3_stmt *st, int i, int32_t if_null)
@@ -211,6 +305,101 @@ static hk_status exec(sqlite_store *s, const char *sql, hk_error *err)
   return st;
 }
 
+/* ---- buffered inserts ----
+ * History rows are written ROWS_PER_INSERT at a time with one multi-row INSERT, which halves
+ * SQLite's cost per row on bulk loads (bench/bench_import.c). Every path that reads these
+ * tables, and commit, flushes first, so buffering never shows. */
+
+static const struct {
+  const char *table;
+  int columns;
+} buffered[T_COUNT] = {
+    [T_HUKOU] = {"hukou", 7},         [T_RESIDENCE] = {"residence", 6},
+    [T_HOUSING] = {"housing", 8},     [T_EMPLOYMENT] = {"employment", 6},
+    [T_SCHOOLING] = {"schooling", 5}, [T_INSURANCE] = {"insurance", 6},
+    [T_PERMIT] = {"permit", 5},       [T_TALENT] = {"talent", 5},
+    [T_POINTS] = {"points_facts", 5}, [T_KINSHIP] = {"kinship", 4},
+};
+
+static int64_t tri_value(hk_tri t)
+{
+  return t == HK_TRI_UNSET ? NULL_VALUE : t == HK_TRI_TRUE;
+}
+
+static int64_t day_value(int32_t d)
+{
+  return d == HK_DATE_OPEN || d == HK_DATE_NONE ? NULL_VALUE : d;
+}
+
+/* "INSERT INTO t VALUES (?,...),(?,...)" with `rows` rows, as a new string. */
+static char *insert_sql(int table, int rows)
+{
+  int cols = buffered[table].columns;
+  size_t size = 64 + (size_t)rows * (size_t)(cols * 2 + 4);
+  char *sql = malloc(size), *at = sql;
+  if (sql == NULL)
+    return NULL;
+  at += sprintf(at, "INSERT INTO %s VALUES ", buffered[table].table);
+  for (int r = 0; r < rows; r++) {
+    *at++ = r ? ',' : ' ';
+    *at++ = '(';
+    for (int c = 0; c < cols; c++) {
+      if (c)
+        *at++ = ',';
+      *at++ = '?';
+    }
+    *at++ = ')';
+  }
+  *at = '\0';
+  return sql;
+}
+
+static hk_status run_insert(sqlite_store *s, sqlite3_stmt *st, const int64_t *values, int count,
+                            hk_error *err)
+{
+  sqlite3_reset(st);
+  for (int i = 0; i < count; i++) {
+    if (values[i] == NULL_VALUE)
+      sqlite3_bind_null(st, i + 1);
+    else
+      sqlite3_bind_int64(st, i + 1, values[i]);
+  }
+  return step_done(s, st, "insert", err);
+}
+
+static hk_status flush_table(sqlite_store *s, int table, hk_error *err)
+{
+  row_buffer *b = &s->buffers[table];
+  int cols = buffered[table].columns;
+  hk_status rc = HK_OK;
+  if (b->rows == ROWS_PER_INSERT)
+    rc = run_insert(s, b->multi, b->values, ROWS_PER_INSERT * cols, err);
+  else
+    for (int r = 0; r < b->rows && rc == HK_OK; r++)
+      rc = run_insert(s, b->single, b->values + r * cols, cols, err);
+  b->rows = 0;
+  return rc;
+}
+
+static hk_status flush_all(sqlite_store *s, hk_error *err)
+{
+  hk_status rc = HK_OK;
+  for (int t = 0; t < T_COUNT && rc == HK_OK; t++)
+    if (s->buffers[t].rows)
+      rc = flush_table(s, t, err);
+  return rc;
+}
+
+static hk_status buffer_row(sqlite_store *s, int table, const int64_t *values, hk_error *err)
+{
+  row_buffer *b = &s->buffers[table];
+  int cols = buffered[table].columns;
+  memcpy(b->values + b->rows * cols, values, (size_t)cols * sizeof *values);
+  if (++b->rows == ROWS_PER_INSERT)
+    return flush_table(s, table, err);
+  return HK_OK;
+}
+
 /* ---- transactions ---- */
 
 static hk_status sq_begin(hk_store *st, hk_error *err)
@@ -221,12 +410,17 @@ static hk_status sq_begin(hk_store *st, hk_error *err)
 
 static hk_status sq_commit(hk_store *st, hk_error *err)
 {
-  return exec((sqlite_store *)st, "COMMIT", err);
+  hk_status rc = flush_all((sqlite_store *)st, err);
+  return rc == HK_OK ? exec((sqlite_store *)st, "COMMIT", err) : rc;
 }
 
 static void sq_rollback(hk_store *st)
 {
   sqlite_store *s = (sqlite_store *)st;
+  /* The dropped indexes come back with the rollback; the maps and buffered rows go. */
+  bulk_clear(&s->bulk);
+  for (int t = 0; t < T_COUNT; t++)
+    s->buffers[t].rows = 0;
   if (!sqlite3_get_autocommit(s->db))
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -239,7 +433,31 @@ static hk_status add_household(sqlite_store *s, const hk_person *p, int64_t row,
   const hk_hukou *h = &p->hukou;
   sqlite3_stmt *st;
   int rc;
-  if (h->household_no[0]) {
+  bulk_household *known = NULL;
+  if (h->household_no[0] && s->bulk.active) {
+    known = bulk_household_find(&s->bulk, h->household_no);
+    if (known) {
+      *household = known->id;
+      if (h->household && known->kind && known->kind != (int)h->household)
+        return hk_error_set(err, HK_ECONFLICT, "hukou.household",
+                            "household %s is a %s household", h->household_no,
+                            hk_household_kind_name((hk_household_kind)known->kind));
+      if (known->division != h->division)
+        return hk_error_set(err, HK_ECONFLICT, "hukou.division",
+                            "household %s is registered in %06d", h->household_no,
+                            (int)known->division);
+      if (h->head && known->has_head)
+        return hk_error_set(err, HK_ECONFLICT, "hukou.head", "household %s already has a head",
+                            h->household_no);
+      if (!h->head)
+        return HK_OK;
+      known->has_head = true;
+      st = use(s, S_HH_SET_HEAD);
+      sqlite3_bind_int64(st, 1, row);
+      sqlite3_bind_int64(st, 2, *household);
+      return step_done(s, st, "household head", err);
+    }
+  } else if (h->household_no[0]) {
     st = use(s, S_HH_FIND);
     sqlite3_bind_text(st, 1, h->household_no, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
@@ -281,12 +499,28 @@ static hk_status add_household(sqlite_store *s, const hk_person *p, int64_t row,
     sqlite3_bind_int64(st, 4, row);
   hk_status status = step_done(s, st, "household insert", err);
   *household = sqlite3_last_insert_rowid(s->db);
+  if (status == HK_OK && h->household_no[0] && s->bulk.active) {
+    bulk_household *r = bulk_household_add(&s->bulk, h->household_no);
+    if (r == NULL)
+      return hk_error_set(err, HK_ENOMEM, NULL, "out of memory indexing households");
+    *r = (bulk_household){.id = *household,
+                          .name_at = r->name_at,
+                          .next = r->next,
+                          .division = h->division,
+                          .kind = (uint8_t)h->household,
+                          .has_head = h->head};
+  }
   return status;
 }
 
 static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row, hk_error *err)
 {
   sqlite_store *s = (sqlite_store *)base;
+  uint64_t packed = hk_idnum_pack(p->id_number);
+  int64_t seen;
+  *row = 0;
+  if (s->bulk.active && hk_u64map_get(&s->bulk.persons, packed, &seen))
+    return hk_error_set(err, HK_EDUPLICATE, "id_number", "this ID number is already registered");
   sqlite3_stmt *st = use(s, S_PERSON_INSERT);
   sqlite3_bind_text(st, 1, p->id_number, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
@@ -301,107 +535,78 @@ static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row,
   if (rc != SQLITE_DONE)
     return db_error(s, rc, "person insert", err);
   *row = sqlite3_last_insert_rowid(s->db);
+  if (s->bulk.active && !hk_u64map_put(&s->bulk.persons, packed, *row))
+    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory indexing persons");
 
   hk_status status = HK_OK;
+  const int64_t r = *row;
   if (p->has_hukou) {
     int64_t household = 0;
-    status = add_household(s, p, *row, &household, err);
+    status = add_household(s, p, r, &household, err);
     if (status != HK_OK)
       return status;
-    st = use(s, S_HUKOU_INSERT);
-    sqlite3_bind_int64(st, 1, *row);
-    sqlite3_bind_int(st, 2, 0);
-    sqlite3_bind_int64(st, 3, household);
-    sqlite3_bind_int(st, 4, p->hukou.division);
-    bind_tri(st, 5, p->hukou.urban);
-    if ((status = step_done(s, st, "hukou insert", err)))
-      return status;
+    status = buffer_row(s, T_HUKOU,
+                        (const int64_t[]){r, 0, household, p->hukou.division,
+                                          tri_value(p->hukou.urban), NULL_VALUE, NULL_VALUE},
+                        err);
   }
   for (uint32_t i = 0; i < p->residence.n && !status; i++) {
-    const hk_residence *r = &p->residence.items[i];
-    st = use(s, S_RES_INSERT);
-    sqlite3_bind_int64(st, 1, *row);
-    sqlite3_bind_int(st, 2, (int)i);
-    sqlite3_bind_int(st, 3, r->division);
-    bind_tri(st, 4, r->urban);
-    bind_day(st, 5, r->period.from);
-    bind_day(st, 6, r->period.to);
-    status = step_done(s, st, "residence insert", err);
+    const hk_residence *e = &p->residence.items[i];
+    status = buffer_row(s, T_RESIDENCE,
+                        (const int64_t[]){r, i, e->division, tri_value(e->urban),
+                                          day_value(e->period.from), day_value(e->period.to)},
+                        err);
   }
   for (uint32_t i = 0; i < p->housing.n && !status; i++) {
-    const hk_housing *h = &p->housing.items[i];
-    st = use(s, S_HOUSING_INSERT);
-    sqlite3_bind_int64(st, 1, *row);
-    sqlite3_bind_int(st, 2, (int)i);
-    sqlite3_bind_int(st, 3, h->division);
-    bind_tri(st, 4, h->urban);
-    sqlite3_bind_int(st, 5, (int)h->kind);
-    sqlite3_bind_int(st, 6, h->legal);
-    bind_day(st, 7, h->period.from);
-    bind_day(st, 8, h->period.to);
-    status = step_done(s, st, "housing insert", err);
+    const hk_housing *e = &p->housing.items[i];
+    status = buffer_row(s, T_HOUSING,
+                        (const int64_t[]){r, i, e->division, tri_value(e->urban), e->kind,
+                                          e->legal, day_value(e->period.from),
+                                          day_value(e->period.to)},
+                        err);
   }
   for (uint32_t i = 0; i < p->employment.n && !status; i++) {
     const hk_employment *e = &p->employment.items[i];
-    st = use(s, S_EMPLOYMENT_INSERT);
-    sqlite3_bind_int64(st, 1, *row);
-    sqlite3_bind_int(st, 2, (int)i);
-    sqlite3_bind_int(st, 3, e->division);
-    sqlite3_bind_int(st, 4, e->collective_household);
-    bind_day(st, 5, e->period.from);
-    bind_day(st, 6, e->period.to);
-    status = step_done(s, st, "employment insert", err);
+    status = buffer_row(s, T_EMPLOYMENT,
+                        (const int64_t[]){r, i, e->division, e->collective_household,
+                                          day_value(e->period.from), day_value(e->period.to)},
+                        err);
   }
   for (uint32_t i = 0; i < p->schooling.n && !status; i++) {
     const hk_schooling *e = &p->schooling.items[i];
-    st = use(s, S_SCHOOLING_INSERT);
-    sqlite3_bind_int64(st, 1, *row);
-    sqlite3_bind_int(st, 2, (int)i);
-    sqlite3_bind_int(st, 3, e->division);
-    bind_day(st, 4, e->period.from);
-    bind_day(st, 5, e->period.to);
-    status = step_done(s, st, "schooling insert", err);
+    status = buffer_row(s, T_SCHOOLING,
+                        (const int64_t[]){r, i, e->division, day_value(e->period.from),
+                                          day_value(e->period.to)},
+                        err);
   }
   for (uint32_t i = 0; i < p->social_insurance.n && !status; i++) {
     const hk_insurance *e = &p->social_insurance.items[i];
-    st = use(s, S_INSURANCE_INSERT);
-    sqlite3_bind_int64(st, 1, *row);
-    sqlite3_bind_int(st, 2, (int)i);
-    sqlite3_bind_int(st, 3, e->city);
-    sqlite3_bind_int(st, 4, e->months.from);
-    bind_day(st, 5, e->months.to);
-    sqlite3_bind_int(st, 6, e->pension_transferred);
-    status = step_done(s, st, "insurance insert", err);
+    status = buffer_row(s, T_INSURANCE,
+                        (const int64_t[]){r, i, e->city, e->months.from,
+                                          e->months.to == HK_MONTH_OPEN ? NULL_VALUE
+                                                                        : e->months.to,
+                                          e->pension_transferred},
+                        err);
   }
   for (uint32_t i = 0; i < p->residence_permits.n && !status; i++) {
     const hk_permit *e = &p->residence_permits.items[i];
-    st = use(s, S_PERMIT_INSERT);
-    sqlite3_bind_int64(st, 1, *row);
-    sqlite3_bind_int(st, 2, (int)i);
-    sqlite3_bind_int(st, 3, e->division);
-    bind_day(st, 4, e->period.from);
-    bind_day(st, 5, e->period.to);
-    status = step_done(s, st, "permit insert", err);
+    status = buffer_row(s, T_PERMIT,
+                        (const int64_t[]){r, i, e->division, day_value(e->period.from),
+                                          day_value(e->period.to)},
+                        err);
   }
   for (uint32_t i = 0; i < p->talent.n && !status; i++) {
     const hk_talent *e = &p->talent.items[i];
-    st = use(s, S_TALENT_INSERT);
-    sqlite3_bind_int64(st, 1, *row);
-    sqlite3_bind_int(st, 2, (int)i);
-    sqlite3_bind_int(st, 3, (int)e->category);
-    sqlite3_bind_int(st, 4, e->division);
-    bind_day(st, 5, e->recognised);
-    status = step_done(s, st, "talent insert", err);
+    status = buffer_row(s, T_TALENT,
+                        (const int64_t[]){r, i, e->category, e->division, day_value(e->recognised)},
+                        err);
   }
   if (p->points_facts.present && !status) {
     const hk_points_facts *f = &p->points_facts;
-    st = use(s, S_POINTS_INSERT);
-    sqlite3_bind_int64(st, 1, *row);
-    sqlite3_bind_int(st, 2, f->volunteer_hours);
-    sqlite3_bind_int(st, 3, f->blood_ml);
-    sqlite3_bind_int(st, 4, f->donation_yuan);
-    sqlite3_bind_int(st, 5, (int)f->skill);
-    status = step_done(s, st, "points insert", err);
+    status = buffer_row(s, T_POINTS,
+                        (const int64_t[]){r, f->volunteer_hours, f->blood_ml, f->donation_yuan,
+                                          f->skill},
+                        err);
   }
   return status;
 }
@@ -410,6 +615,13 @@ static hk_status sq_person_row(hk_store *base, const char *id_number, int64_t *r
                                hk_error *err)
 {
   sqlite_store *s = (sqlite_store *)base;
+  if (s->bulk.active) {
+    /* The registry was empty when the load began: the map knows everyone. */
+    if (hk_u64map_get(&s->bulk.persons, hk_idnum_pack(id_number), row))
+      return HK_OK;
+    *row = 0;
+    return hk_error_set(err, HK_ENOTFOUND, "id_number", "no person with this ID number");
+  }
   sqlite3_stmt *st = use(s, S_PERSON_ROW);
   sqlite3_bind_text(st, 1, id_number, -1, SQLITE_STATIC);
   int rc = sqlite3_step(st);
@@ -538,6 +750,9 @@ static hk_status sq_person_get(hk_store *base, int64_t row, hk_person *out, hk_e
 {
   sqlite_store *s = (sqlite_store *)base;
   hk_person_reset(out);
+  hk_status flushed = flush_all(s, err);
+  if (flushed != HK_OK)
+    return flushed;
   sqlite3_stmt *st = use(s, S_PERSON_GET);
   sqlite3_bind_int64(st, 1, row);
   int rc = sqlite3_step(st);
@@ -567,9 +782,68 @@ static hk_status sq_person_get(hk_store *base, int64_t row, hk_person *out, hk_e
   return HK_OK;
 }
 
+/* One integer from a one-row query with ?1 bound to arg; *found false when no row. */
+static hk_status query_int(sqlite_store *s, const char *sql, int64_t arg, int64_t *out,
+                          bool *found, hk_error *err)
+{
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return db_error(s, rc, "query", err);
+  sqlite3_bind_int64(st, 1, arg);
+  rc = sqlite3_step(st);
+  *found = rc == SQLITE_ROW;
+  if (*found)
+    *out = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? HK_OK : db_error(s, rc, "query", err);
+}
+
+/* After a person is deleted during a bulk load, forget them and bring their household's
+ * record up to date (no head any more, or gone with its last member). */
+static hk_status bulk_forget(sqlite_store *s, int64_t row, const char *id_number,
+                             int64_t household, hk_error *err)
+{
+  hk_u64map_remove(&s->bulk.persons, hk_idnum_pack(id_number));
+  for (size_t i = 0; i < s->bulk.n_records; i++) {
+    bulk_household *r = &s->bulk.records[i];
+    if (r->id != household)
+      continue;
+    int64_t head = 0;
+    bool exists;
+    hk_status rc = query_int(s, "SELECT coalesce(head_person, 0) FROM household WHERE id = ?1",
+                             household, &head, &exists, err);
+    if (rc != HK_OK)
+      return rc;
+    if (!exists)
+      r->id = 0;
+    else if (head == 0 || head == row)
+      r->has_head = head != 0 && head != row;
+    break;
+  }
+  return HK_OK;
+}
+
 static hk_status sq_person_delete(hk_store *base, int64_t row, hk_error *err)
 {
   sqlite_store *s = (sqlite_store *)base;
+  char id_number[HK_IDNUM_LEN + 1] = "";
+  int64_t household = 0;
+  bool found = false;
+  hk_status flushed = flush_all(s, err);
+  if (flushed != HK_OK)
+    return flushed;
+  if (s->bulk.active) {
+    sqlite3_stmt *st = use(s, S_PERSON_GET);
+    sqlite3_bind_int64(st, 1, row);
+    if (sqlite3_step(st) == SQLITE_ROW)
+      snprintf(id_number, sizeof id_number, "%s", (const char *)sqlite3_column_text(st, 1));
+    sqlite3_reset(st);
+    hk_status rc = query_int(s, "SELECT household_id FROM hukou WHERE person_id = ?1", row,
+                             &household, &found, err);
+    if (rc != HK_OK)
+      return rc;
+  }
   for (size_t i = 0; i < sizeof delete_sql / sizeof delete_sql[0]; i++) {
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(s->db, delete_sql[i], -1, &st, NULL);
@@ -581,19 +855,44 @@ static hk_status sq_person_delete(hk_store *base, int64_t row, hk_error *err)
     if (rc != SQLITE_DONE)
       return db_error(s, rc, "person delete", err);
   }
+  if (s->bulk.active)
+    return bulk_forget(s, row, id_number, found ? household : 0, err);
   return HK_OK;
+}
+
+static hk_status sq_bulk_begin(hk_store *base, bool *engaged, hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  *engaged = false;
+  int64_t any = 0;
+  bool found;
+  hk_status rc = query_int(s, "SELECT (SELECT count(*) FROM (SELECT 1 FROM person LIMIT 1)) +"
+                              " (SELECT count(*) FROM (SELECT 1 FROM household LIMIT 1)) + ?1",
+                           0, &any, &found, err);
+  if (rc != HK_OK || any != 0)
+    return rc; /* a registry with data keeps its indexes: the load goes through them */
+  if ((rc = exec(s, bulk_indexes_drop, err)))
+    return rc;
+  s->bulk.active = true;
+  *engaged = true;
+  return HK_OK;
+}
+
+static hk_status sq_bulk_end(hk_store *base, hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  if (!s->bulk.active)
+    return HK_OK;
+  hk_status rc = flush_all(s, err);
+  bulk_clear(&s->bulk);
+  return rc == HK_OK ? exec(s, bulk_indexes_create, err) : rc;
 }
 
 static hk_status sq_kinship_add(hk_store *base, int64_t row, uint32_t seq, hk_relation relation,
                                 int64_t relative, hk_error *err)
 {
   sqlite_store *s = (sqlite_store *)base;
-  sqlite3_stmt *st = use(s, S_KIN_INSERT);
-  sqlite3_bind_int64(st, 1, row);
-  sqlite3_bind_int(st, 2, (int)seq);
-  sqlite3_bind_int(st, 3, (int)relation);
-  sqlite3_bind_int64(st, 4, relative);
-  return step_done(s, st, "kinship insert", err);
+  return buffer_row(s, T_KINSHIP, (const int64_t[]){row, seq, relation, relative}, err);
 }
 
 /* Walk persons in row order, merging each history table's rows (all ordered by person_id)
@@ -603,9 +902,11 @@ static hk_status sq_person_each(hk_store *base, hk_person_cb cb, void *cls, hk_e
   sqlite_store *s = (sqlite_store *)base;
   sqlite3_stmt *persons = NULL, *hist[H_COUNT] = {0};
   int hist_rc[H_COUNT];
-  hk_status status = HK_OK;
   hk_person p;
   hk_person_init(&p);
+  hk_status status = flush_all(s, err);
+  if (status != HK_OK)
+    return status;
   int rc = sqlite3_prepare_v2(s->db,
                               "SELECT id, id_number, name, birth_date, sex, marital_status,"
                               " education FROM person ORDER BY id",
@@ -662,7 +963,9 @@ static hk_status count_rows(sqlite_store *s, const char *sql, int64_t *out, hk_e
 static hk_status sq_counts(hk_store *base, hk_store_counts *out, hk_error *err)
 {
   sqlite_store *s = (sqlite_store *)base;
-  hk_status rc = count_rows(s, "SELECT count(*) FROM person", &out->persons, err);
+  hk_status rc = flush_all(s, err);
+  if (rc == HK_OK)
+    rc = count_rows(s, "SELECT count(*) FROM person", &out->persons, err);
   if (rc == HK_OK)
     rc = count_rows(s, "SELECT count(*) FROM household", &out->households, err);
   if (rc == HK_OK)
@@ -759,6 +1062,11 @@ static void sq_close(hk_store *base)
     sqlite3_finalize(s->stmt[i]);
   for (int i = 0; i < H_COUNT; i++)
     sqlite3_finalize(s->one[i]);
+  for (int t = 0; t < T_COUNT; t++) {
+    sqlite3_finalize(s->buffers[t].single);
+    sqlite3_finalize(s->buffers[t].multi);
+  }
+  bulk_clear(&s->bulk);
   sqlite3_close(s->db);
   free(s);
 }
@@ -781,6 +1089,8 @@ static const struct hk_store_ops sqlite_ops = {
     .event_last = sq_event_last,
     .event_insert = sq_event_insert,
     .event_each = sq_event_each,
+    .bulk_begin = sq_bulk_begin,
+    .bulk_end = sq_bulk_end,
 };
 
 static hk_status read_version(sqlite_store *s, hk_error *err)
@@ -876,6 +1186,21 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
       status = db_error(s, rc, "prepare", err);
       goto fail;
     }
+  for (int t = 0; t < T_COUNT; t++) {
+    char *one = insert_sql(t, 1), *many = insert_sql(t, ROWS_PER_INSERT);
+    rc = one && many ? sqlite3_prepare_v3(s->db, one, -1, SQLITE_PREPARE_PERSISTENT,
+                                          &s->buffers[t].single, NULL)
+                     : SQLITE_NOMEM;
+    if (rc == SQLITE_OK)
+      rc = sqlite3_prepare_v3(s->db, many, -1, SQLITE_PREPARE_PERSISTENT, &s->buffers[t].multi,
+                              NULL);
+    free(one);
+    free(many);
+    if (rc != SQLITE_OK) {
+      status = db_error(s, rc, "prepare", err);
+      goto fail;
+    }
+  }
   for (int h = 0; h < H_COUNT; h++) {
     char sql[512];
     fill_where(sql, sizeof sql, history_select[h], history_one[h]);

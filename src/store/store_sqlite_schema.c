@@ -8,18 +8,22 @@
 static const char migration_1[] =
     "CREATE TABLE person ("
     "  id INTEGER PRIMARY KEY,"
-    "  id_number TEXT NOT NULL UNIQUE,"
+    "  id_number TEXT NOT NULL,"
     "  name TEXT NOT NULL DEFAULT '',"
     "  birth_date INTEGER NOT NULL,"
     "  sex TEXT NOT NULL CHECK (sex IN ('M', 'F')),"
     "  marital_status INTEGER NOT NULL DEFAULT 0,"
     "  education INTEGER NOT NULL DEFAULT 0);"
+    /* Secondary indexes are named so that a bulk load into an empty registry can drop them
+       and build them once at the end (store_sqlite.c, bulk_begin / bulk_end). */
+    "CREATE UNIQUE INDEX person_id_number ON person (id_number);"
     "CREATE TABLE household ("
     "  id INTEGER PRIMARY KEY,"
-    "  household_no TEXT UNIQUE,"
+    "  household_no TEXT,"
     "  kind INTEGER NOT NULL,"
     "  division INTEGER NOT NULL,"
     "  head_person INTEGER);"
+    "CREATE UNIQUE INDEX household_number ON household (household_no);"
     /* Hukou registrations, never overwritten: a move closes one row and opens the next. */
     "CREATE TABLE hukou ("
     "  person_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
