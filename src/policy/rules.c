@@ -343,6 +343,19 @@ static hk_date points_holds(const ctx *c, const hk_pvalue *items, int64_t thresh
     rent_closed = 0;
   if (now_c >= threshold_c) {
     hk_date d = c->as_of;
+    /* Coarse first: whole years back while the points still suffice, then day by day of
+     * change within the last year. Points only fall going back (age bands aside), so the
+     * coarse pass cannot skip a crossing except through an age band shorter than a year. */
+    for (int year = 0; year < 60; year++) {
+      hk_date y = hk_date_add_months(d, -12);
+      if (y <= floor)
+        break;
+      policy__facts f;
+      policy__facts_compute(c->s, c->p, y, &f);
+      if (policy__points(items, c->s, &f, NULL, NULL) < threshold_c)
+        break;
+      d = y;
+    }
     for (int step = 0; step < 1200 && d > floor; step++) {
       hk_date prev = prev_change(c, d, rent_since);
       policy__facts f;
@@ -355,6 +368,21 @@ static hk_date points_holds(const ctx *c, const hk_pvalue *items, int64_t thresh
   }
   bool ins = policy__insurance_ongoing(c->s, c->p);
   hk_date d = c->as_of;
+  /* Coarse first, a year at a time for up to 60 years: most people who fall short either get
+   * there within a few years or never, and a day-by-day walk over 60 years is what made bulk
+   * passes slow. Then day by day of change within the year found. */
+  int year = 0;
+  for (; year < 60; year++) {
+    hk_date y = hk_date_add_months(c->as_of, 12 * (year + 1));
+    policy__facts f;
+    project(c, ins, rent_since, rent_closed, y, &f);
+    if (policy__points(items, c->s, &f, NULL, NULL) >= threshold_c)
+      break;
+  }
+  if (year == 60)
+    return HK_HOLDS_NEVER;
+  if (year > 0)
+    d = hk_date_add_months(c->as_of, 12 * year) - 1;
   for (int step = 0; step < 1200; step++) {
     d = next_change(c, d, rent_since);
     policy__facts f;
