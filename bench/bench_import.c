@@ -68,8 +68,10 @@ static void generate(const char *path, uint32_t n)
             "{\"id_number\":\"%s\",\"name\":\"%s\",\"marital_status\":\"%s\","
             "\"education\":\"bachelor\",\"hukou\":{\"division\":\"%.6s\",\"household\":\"family\","
             "\"head\":%s,\"household_no\":\"H%u\"},"
-            "\"residence\":[{\"division\":\"%s\",\"urban\":true,\"from\":\"%04d-%02d-01\",\"to\":null}],"
-            "\"housing\":[{\"division\":\"%s\",\"urban\":true,\"kind\":\"rented\",\"from\":\"%04d-%02d-01\",\"to\":null}],"
+            "\"residence\":[{\"division\":\"%s\",\"urban\":true,\"from\":\"%04d-%02d-01\",\"to\":"
+            "null}],"
+            "\"housing\":[{\"division\":\"%s\",\"urban\":true,\"kind\":\"rented\",\"from\":\"%04d-%"
+            "02d-01\",\"to\":null}],"
             "\"employment\":[{\"division\":\"%s\",\"from\":\"%04d-%02d-01\",\"to\":null}],"
             "\"social_insurance\":[{\"city\":\"%.4s00\",\"from\":\"%04d-%02d\",\"to\":null}],"
             "\"residence_permits\":[{\"division\":\"%s\",\"from\":\"%04d-%02d-01\",\"to\":null}]",

@@ -17,9 +17,8 @@ static void usage(FILE *out)
 
 int hk_cmd_audit(int argc, char **argv)
 {
-  static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {
+      {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   const char *db = NULL;
   int c;
   if (argc < 2 || strcmp(argv[1], "verify") != 0) {
@@ -52,8 +51,9 @@ int hk_cmd_audit(int argc, char **argv)
     printf("{\"valid\": false, \"events_checked\": %lld, \"first_broken\": %lld, \"reason\": "
            "\"%s\"}\n",
            (long long)checked, (long long)broken, err.detail);
-    fprintf(stderr, "hukou audit verify: 审计链在第 %lld 条事件处断裂 (the chain breaks at event "
-                    "%lld)\n",
+    fprintf(stderr,
+            "hukou audit verify: 审计链在第 %lld 条事件处断裂 (the chain breaks at event "
+            "%lld)\n",
             (long long)broken, (long long)broken);
     return HK_EXIT_FAIL;
   }

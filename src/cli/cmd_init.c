@@ -15,9 +15,8 @@ static void usage(FILE *out)
 
 int hk_cmd_init(int argc, char **argv)
 {
-  static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {
+      {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   const char *db = NULL;
   int c;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

@@ -23,9 +23,8 @@ static void usage(FILE *out)
 
 int hk_cmd_person(int argc, char **argv)
 {
-  static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {
+      {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
   const char *db = NULL;
   int c;
   if (argc < 2 || strcmp(argv[1], "show") != 0) {

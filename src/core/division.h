@@ -22,8 +22,8 @@ typedef struct hk_division {
   int32_t code;
   const char *name; /* its own name, "西湖区", not "浙江省杭州市西湖区" */
   hk_division_type type;
-  int32_t parent;   /* the city of a county, the province of a city, 0 for a province */
-  bool current;     /* false: a historical code, abolished or renamed */
+  int32_t parent; /* the city of a county, the province of a city, 0 for a province */
+  bool current;   /* false: a historical code, abolished or renamed */
 } hk_division;
 
 /* The division with this code, current or historical; NULL when it is in neither table.

@@ -63,25 +63,18 @@ void *hk_list_push(void **items, uint32_t *n, uint32_t *cap, size_t size, uint32
 static const char *const marital_names[HK_MARITAL_COUNT] = {NULL, "unmarried", "married",
                                                             "divorced", "widowed"};
 static const char *const education_names[HK_EDU_COUNT] = {
-    NULL,        "none",      "primary",  "junior", "senior", "vocational",
-    "associate", "bachelor", "master",   "doctor"};
+    NULL,         "none",      "primary",  "junior", "senior",
+    "vocational", "associate", "bachelor", "master", "doctor"};
 static const char *const household_names[HK_HOUSEHOLD_COUNT] = {NULL, "family", "collective"};
 static const char *const housing_names[HK_HOUSING_COUNT] = {NULL, "owned", "rented", "employer",
                                                             "relative"};
-static const char *const talent_names[HK_TALENT_COUNT] = {NULL,
-                                                          "none",
-                                                          "associate",
-                                                          "bachelor",
-                                                          "master",
-                                                          "doctor",
-                                                          "skill_senior",
-                                                          "technician",
-                                                          "senior_technician",
-                                                          "title_intermediate",
-                                                          "title_senior"};
-static const char *const relation_names[HK_REL_COUNT] = {
-    NULL,    "parent", "child",        "grandparent", "grandchild",
-    "spouse", "child_in_law", "sibling", "friend"};
+static const char *const talent_names[HK_TALENT_COUNT] = {
+    NULL,          "none",         "associate",  "bachelor",          "master",
+    "doctor",      "skill_senior", "technician", "senior_technician", "title_intermediate",
+    "title_senior"};
+static const char *const relation_names[HK_REL_COUNT] = {NULL,           "parent",     "child",
+                                                         "grandparent",  "grandchild", "spouse",
+                                                         "child_in_law", "sibling",    "friend"};
 
 static const char *name_of(const char *const *names, int count, int v)
 {

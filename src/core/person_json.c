@@ -19,8 +19,7 @@ typedef enum need { REQUIRED, OPTIONAL } need;
 
 /* Map the members of obj onto slots by the position of their key in keys (NULL-terminated,
  * at most 32). JSON null counts as absent. An unknown or repeated key is an error. */
-static hk_status bind(const cJSON *obj, const char *const *keys, const cJSON **slots,
-                      hk_error *err)
+static hk_status bind(const cJSON *obj, const char *const *keys, const cJSON **slots, hk_error *err)
 {
   int n = 0;
   while (keys[n])
@@ -358,8 +357,8 @@ static hk_status read_list(const cJSON *array, const char *key, void **items, ui
 
 static hk_status read_hukou(const cJSON *obj, hk_hukou *h, hk_error *err)
 {
-  static const char *const keys[] = {"division", "household", "head", "urban", "household_no",
-                                     NULL};
+  static const char *const keys[] = {"division", "household",    "head",
+                                     "urban",    "household_no", NULL};
   const cJSON *f[5];
   int household = 0;
   const char *no;
@@ -387,8 +386,7 @@ static hk_status read_hukou(const cJSON *obj, hk_hukou *h, hk_error *err)
 
 static hk_status read_points_facts(const cJSON *obj, hk_points_facts *f, hk_error *err)
 {
-  static const char *const keys[] = {"volunteer_hours", "blood_ml", "donation_yuan", "skill",
-                                     NULL};
+  static const char *const keys[] = {"volunteer_hours", "blood_ml", "donation_yuan", "skill", NULL};
   const cJSON *v[4];
   int skill = 0;
   if (!cJSON_IsObject(obj))
@@ -429,9 +427,10 @@ enum {
   P_COUNT
 };
 static const char *const person_keys[P_COUNT + 1] = {
-    "id_number", "name",       "marital_status",   "education", "hukou",        "residence",
-    "housing",   "employment", "schooling",        "social_insurance",          "residence_permits",
-    "talent",    "points_facts", "relatives",      "relation",  "consents",     NULL};
+    "id_number",         "name",    "marital_status", "education", "hukou",
+    "residence",         "housing", "employment",     "schooling", "social_insurance",
+    "residence_permits", "talent",  "points_facts",   "relatives", "relation",
+    "consents",          NULL};
 
 static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date today,
                              hk_person *p, hk_error *err)
@@ -484,8 +483,7 @@ static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date
       (rc = READ_LIST(f[P_SCHOOLING], "schooling", p->schooling, read_schooling, err)) ||
       (rc = READ_LIST(f[P_INSURANCE], "social_insurance", p->social_insurance, read_insurance,
                       err)) ||
-      (rc = READ_LIST(f[P_PERMITS], "residence_permits", p->residence_permits, read_permit,
-                      err)) ||
+      (rc = READ_LIST(f[P_PERMITS], "residence_permits", p->residence_permits, read_permit, err)) ||
       (rc = READ_LIST(f[P_TALENT], "talent", p->talent, read_talent, err)))
     return rc;
   if (f[P_POINTS] && (rc = read_points_facts(f[P_POINTS], &p->points_facts, err))) {
@@ -496,8 +494,7 @@ static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date
     if ((rc = READ_LIST(f[P_RELATIVES], "relatives", p->relatives, read_link, err)))
       return rc;
     if (p->relatives.n > HK_RELATIVES_MAX)
-      return hk_error_set(err, HK_ETOOBIG, "relatives", "more than %d relatives",
-                          HK_RELATIVES_MAX);
+      return hk_error_set(err, HK_ETOOBIG, "relatives", "more than %d relatives", HK_RELATIVES_MAX);
     for (uint32_t i = 0; i < p->relatives.n; i++)
       if (strcmp(p->relatives.items[i].id_number, p->id_number) == 0) {
         hk_error_set(err, HK_EINVAL, "id_number", "a person cannot be their own relative");

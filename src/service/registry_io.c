@@ -136,11 +136,10 @@ static hk_status record_event(import_state *s, const uint8_t digest[32], hk_erro
   char hex[65];
   sodium_bin2hex(hex, sizeof hex, digest, 32);
   /* BLAKE2b-256 of the input bytes: ties the event to the exact file that was loaded. */
-  json_t *payload = json_pack("{s:s, s:I, s:I, s:I, s:I, s:s}", "source",
-                              s->opt->source_name ? s->opt->source_name : "-", "lines",
-                              (json_int_t)s->res->lines, "persons", (json_int_t)s->res->imported,
-                              "skipped", (json_int_t)s->res->skipped, "links",
-                              (json_int_t)s->res->links, "blake2b", hex);
+  json_t *payload = json_pack(
+      "{s:s, s:I, s:I, s:I, s:I, s:s}", "source", s->opt->source_name ? s->opt->source_name : "-",
+      "lines", (json_int_t)s->res->lines, "persons", (json_int_t)s->res->imported, "skipped",
+      (json_int_t)s->res->skipped, "links", (json_int_t)s->res->links, "blake2b", hex);
   char *text = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
   json_decref(payload);
   if (text == NULL)

@@ -50,8 +50,7 @@ hk_status hk_store_person_add(hk_store *st, const hk_person *p, int64_t *row, hk
 hk_status hk_store_person_row(hk_store *st, const char *id_number, int64_t *row, hk_error *err);
 
 /* One person with histories and relative links (as ID numbers), into *out (reset first). */
-hk_status hk_store_person_get(hk_store *st, const char *id_number, hk_person *out,
-                              hk_error *err);
+hk_status hk_store_person_get(hk_store *st, const char *id_number, hk_person *out, hk_error *err);
 
 /* A bulk load inside the current transaction. When the registry is empty the store may trade
  * its secondary indexes for in-memory maps until hk_store_bulk_end rebuilds them (*engaged says

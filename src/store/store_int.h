@@ -26,8 +26,7 @@ struct hk_store_ops {
   /* The last event's seq and hash; seq 0 and a zero hash when there is none. */
   hk_status (*event_last)(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH_LEN], hk_error *err);
   hk_status (*event_insert)(hk_store *st, const hk_event *ev, hk_error *err);
-  hk_status (*event_each)(hk_store *st, int64_t from_seq, hk_event_cb cb, void *cls,
-                          hk_error *err);
+  hk_status (*event_each)(hk_store *st, int64_t from_seq, hk_event_cb cb, void *cls, hk_error *err);
   hk_status (*bulk_begin)(hk_store *st, bool *engaged, hk_error *err);
   hk_status (*bulk_end)(hk_store *st, hk_error *err);
 };
@@ -37,7 +36,6 @@ struct hk_store {
   const struct hk_store_ops *ops;
 };
 
-hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **out,
-                             hk_error *err);
+hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **out, hk_error *err);
 
 #endif

@@ -63,9 +63,10 @@ enum history {
 };
 
 static const char *const history_select[H_COUNT] = {
-    [H_HUKOU] = "SELECT h.person_id, h.division, h.urban, hh.kind, hh.household_no,"
-                " hh.head_person = h.person_id FROM hukou h JOIN household hh"
-                " ON hh.id = h.household_id WHERE h.valid_to IS NULL %s ORDER BY h.person_id, h.seq",
+    [H_HUKOU] =
+        "SELECT h.person_id, h.division, h.urban, hh.kind, hh.household_no,"
+        " hh.head_person = h.person_id FROM hukou h JOIN household hh"
+        " ON hh.id = h.household_id WHERE h.valid_to IS NULL %s ORDER BY h.person_id, h.seq",
     [H_RESIDENCE] = "SELECT person_id, division, urban, valid_from, valid_to FROM residence"
                     " %s ORDER BY person_id, seq",
     [H_HOUSING] = "SELECT person_id, division, urban, valid_from, valid_to, kind, legal"
@@ -96,17 +97,22 @@ static const char *const history_one[H_COUNT] = {
 };
 
 static const char *const delete_sql[] = {
-    "DELETE FROM residence WHERE person_id = ?1",  "DELETE FROM housing WHERE person_id = ?1",
-    "DELETE FROM employment WHERE person_id = ?1", "DELETE FROM schooling WHERE person_id = ?1",
-    "DELETE FROM insurance WHERE person_id = ?1",  "DELETE FROM permit WHERE person_id = ?1",
-    "DELETE FROM talent WHERE person_id = ?1",     "DELETE FROM points_facts WHERE person_id = ?1",
+    "DELETE FROM residence WHERE person_id = ?1",
+    "DELETE FROM housing WHERE person_id = ?1",
+    "DELETE FROM employment WHERE person_id = ?1",
+    "DELETE FROM schooling WHERE person_id = ?1",
+    "DELETE FROM insurance WHERE person_id = ?1",
+    "DELETE FROM permit WHERE person_id = ?1",
+    "DELETE FROM talent WHERE person_id = ?1",
+    "DELETE FROM points_facts WHERE person_id = ?1",
     "DELETE FROM kinship WHERE person_id = ?1",
     "UPDATE household SET head_person = NULL WHERE head_person = ?1",
     /* A household left without members by the deletion goes too. */
     "DELETE FROM household WHERE id IN (SELECT household_id FROM hukou WHERE person_id = ?1)"
     " AND NOT EXISTS (SELECT 1 FROM hukou o WHERE o.household_id = household.id"
     " AND o.person_id <> ?1)",
-    "DELETE FROM hukou WHERE person_id = ?1",      "DELETE FROM person WHERE id = ?1",
+    "DELETE FROM hukou WHERE person_id = ?1",
+    "DELETE FROM person WHERE id = ?1",
 };
 
 /* Put `where` in place of the "%s" of a history select. */
@@ -427,8 +433,8 @@ static void sq_rollback(hk_store *st)
 
 /* ---- persons ---- */
 
-static hk_status add_household(sqlite_store *s, const hk_person *p, int64_t row,
-                               int64_t *household, hk_error *err)
+static hk_status add_household(sqlite_store *s, const hk_person *p, int64_t row, int64_t *household,
+                               hk_error *err)
 {
   const hk_hukou *h = &p->hukou;
   sqlite3_stmt *st;
@@ -439,8 +445,8 @@ static hk_status add_household(sqlite_store *s, const hk_person *p, int64_t row,
     if (known) {
       *household = known->id;
       if (h->household && known->kind && known->kind != (int)h->household)
-        return hk_error_set(err, HK_ECONFLICT, "hukou.household",
-                            "household %s is a %s household", h->household_no,
+        return hk_error_set(err, HK_ECONFLICT, "hukou.household", "household %s is a %s household",
+                            h->household_no,
                             hk_household_kind_name((hk_household_kind)known->kind));
       if (known->division != h->division)
         return hk_error_set(err, HK_ECONFLICT, "hukou.division",
@@ -468,13 +474,11 @@ static hk_status add_household(sqlite_store *s, const hk_person *p, int64_t row,
       bool has_head = sqlite3_column_type(st, 3) != SQLITE_NULL;
       sqlite3_reset(st);
       if (h->household && kind && kind != (int)h->household)
-        return hk_error_set(err, HK_ECONFLICT, "hukou.household",
-                            "household %s is a %s household", h->household_no,
-                            hk_household_kind_name((hk_household_kind)kind));
+        return hk_error_set(err, HK_ECONFLICT, "hukou.household", "household %s is a %s household",
+                            h->household_no, hk_household_kind_name((hk_household_kind)kind));
       if (division != h->division)
         return hk_error_set(err, HK_ECONFLICT, "hukou.division",
-                            "household %s is registered in %06d", h->household_no,
-                            (int)division);
+                            "household %s is registered in %06d", h->household_no, (int)division);
       if (h->head && has_head)
         return hk_error_set(err, HK_ECONFLICT, "hukou.head", "household %s already has a head",
                             h->household_no);
@@ -560,9 +564,8 @@ static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row,
   for (uint32_t i = 0; i < p->housing.n && !status; i++) {
     const hk_housing *e = &p->housing.items[i];
     status = buffer_row(s, T_HOUSING,
-                        (const int64_t[]){r, i, e->division, tri_value(e->urban), e->kind,
-                                          e->legal, day_value(e->period.from),
-                                          day_value(e->period.to)},
+                        (const int64_t[]){r, i, e->division, tri_value(e->urban), e->kind, e->legal,
+                                          day_value(e->period.from), day_value(e->period.to)},
                         err);
   }
   for (uint32_t i = 0; i < p->employment.n && !status; i++) {
@@ -574,26 +577,25 @@ static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row,
   }
   for (uint32_t i = 0; i < p->schooling.n && !status; i++) {
     const hk_schooling *e = &p->schooling.items[i];
-    status = buffer_row(s, T_SCHOOLING,
-                        (const int64_t[]){r, i, e->division, day_value(e->period.from),
-                                          day_value(e->period.to)},
-                        err);
+    status = buffer_row(
+        s, T_SCHOOLING,
+        (const int64_t[]){r, i, e->division, day_value(e->period.from), day_value(e->period.to)},
+        err);
   }
   for (uint32_t i = 0; i < p->social_insurance.n && !status; i++) {
     const hk_insurance *e = &p->social_insurance.items[i];
     status = buffer_row(s, T_INSURANCE,
                         (const int64_t[]){r, i, e->city, e->months.from,
-                                          e->months.to == HK_MONTH_OPEN ? NULL_VALUE
-                                                                        : e->months.to,
+                                          e->months.to == HK_MONTH_OPEN ? NULL_VALUE : e->months.to,
                                           e->pension_transferred},
                         err);
   }
   for (uint32_t i = 0; i < p->residence_permits.n && !status; i++) {
     const hk_permit *e = &p->residence_permits.items[i];
-    status = buffer_row(s, T_PERMIT,
-                        (const int64_t[]){r, i, e->division, day_value(e->period.from),
-                                          day_value(e->period.to)},
-                        err);
+    status = buffer_row(
+        s, T_PERMIT,
+        (const int64_t[]){r, i, e->division, day_value(e->period.from), day_value(e->period.to)},
+        err);
   }
   for (uint32_t i = 0; i < p->talent.n && !status; i++) {
     const hk_talent *e = &p->talent.items[i];
@@ -603,16 +605,14 @@ static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row,
   }
   if (p->points_facts.present && !status) {
     const hk_points_facts *f = &p->points_facts;
-    status = buffer_row(s, T_POINTS,
-                        (const int64_t[]){r, f->volunteer_hours, f->blood_ml, f->donation_yuan,
-                                          f->skill},
-                        err);
+    status = buffer_row(
+        s, T_POINTS,
+        (const int64_t[]){r, f->volunteer_hours, f->blood_ml, f->donation_yuan, f->skill}, err);
   }
   return status;
 }
 
-static hk_status sq_person_row(hk_store *base, const char *id_number, int64_t *row,
-                               hk_error *err)
+static hk_status sq_person_row(hk_store *base, const char *id_number, int64_t *row, hk_error *err)
 {
   sqlite_store *s = (sqlite_store *)base;
   if (s->bulk.active) {
@@ -783,8 +783,8 @@ static hk_status sq_person_get(hk_store *base, int64_t row, hk_person *out, hk_e
 }
 
 /* One integer from a one-row query with ?1 bound to arg; *found false when no row. */
-static hk_status query_int(sqlite_store *s, const char *sql, int64_t arg, int64_t *out,
-                          bool *found, hk_error *err)
+static hk_status query_int(sqlite_store *s, const char *sql, int64_t arg, int64_t *out, bool *found,
+                           hk_error *err)
 {
   sqlite3_stmt *st;
   int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
@@ -801,8 +801,8 @@ static hk_status query_int(sqlite_store *s, const char *sql, int64_t arg, int64_
 
 /* After a person is deleted during a bulk load, forget them and bring their household's
  * record up to date (no head any more, or gone with its last member). */
-static hk_status bulk_forget(sqlite_store *s, int64_t row, const char *id_number,
-                             int64_t household, hk_error *err)
+static hk_status bulk_forget(sqlite_store *s, int64_t row, const char *id_number, int64_t household,
+                             hk_error *err)
 {
   hk_u64map_remove(&s->bulk.persons, hk_idnum_pack(id_number));
   for (size_t i = 0; i < s->bulk.n_records; i++) {
@@ -866,8 +866,9 @@ static hk_status sq_bulk_begin(hk_store *base, bool *engaged, hk_error *err)
   *engaged = false;
   int64_t any = 0;
   bool found;
-  hk_status rc = query_int(s, "SELECT (SELECT count(*) FROM (SELECT 1 FROM person LIMIT 1)) +"
-                              " (SELECT count(*) FROM (SELECT 1 FROM household LIMIT 1)) + ?1",
+  hk_status rc = query_int(s,
+                           "SELECT (SELECT count(*) FROM (SELECT 1 FROM person LIMIT 1)) +"
+                           " (SELECT count(*) FROM (SELECT 1 FROM household LIMIT 1)) + ?1",
                            0, &any, &found, err);
   if (rc != HK_OK || any != 0)
     return rc; /* a registry with data keeps its indexes: the load goes through them */
@@ -1127,8 +1128,7 @@ static hk_status migrate(sqlite_store *s, hk_error *err)
   return HK_OK;
 }
 
-hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **out,
-                             hk_error *err)
+hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **out, hk_error *err)
 {
   bool memory = strcmp(path, ":memory:") == 0;
   struct stat sb;
@@ -1143,8 +1143,8 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
   if (s == NULL)
     return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
   s->base.ops = &sqlite_ops;
-  int flags = mode == HK_STORE_READONLY ? SQLITE_OPEN_READONLY
-                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int flags =
+      mode == HK_STORE_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   int rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
   hk_status status = HK_OK;
   if (rc != SQLITE_OK) {
@@ -1174,8 +1174,8 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
     goto fail;
   }
   if (mode == HK_STORE_READONLY && s->version != hk_store_schema_version()) {
-    status = hk_error_set(err, HK_ECONFLICT, "db", "%s needs migrating (open it read-write once)",
-                          path);
+    status =
+        hk_error_set(err, HK_ECONFLICT, "db", "%s needs migrating (open it read-write once)", path);
     goto fail;
   }
   if (mode != HK_STORE_READONLY && (status = migrate(s, err)))

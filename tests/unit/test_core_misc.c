@@ -59,9 +59,9 @@ static void modes_accept_their_own_fields(void **state)
   assert_int_equal(p.hukou.urban, HK_TRI_TRUE);
   assert_int_equal(parse(relative, HK_PJ_PERSON, &p, &err), HK_EINVAL);
   assert_string_equal(err.field, "relation");
-  assert_int_equal(parse("{\"id_number\":\"341222199001010112\",\"relatives\":[]}", HK_PJ_PERSON,
-                         &p, &err),
-                   HK_EINVAL);
+  assert_int_equal(
+      parse("{\"id_number\":\"341222199001010112\",\"relatives\":[]}", HK_PJ_PERSON, &p, &err),
+      HK_EINVAL);
   assert_string_equal(err.field, "relatives");
   assert_int_equal(parse("{\"id_number\":\"341222199001010112\"}", HK_PJ_RELATIVE, &p, &err),
                    HK_EINVAL);

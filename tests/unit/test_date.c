@@ -27,8 +27,8 @@ static void parse_accepts_only_real_dates(void **state)
 static void format_round_trips(void **state)
 {
   (void)state;
-  const char *samples[] = {"1800-01-01", "1970-01-01", "1969-12-31", "2000-02-29", "2024-06-01",
-                           "9999-12-31"};
+  const char *samples[] = {"1800-01-01", "1970-01-01", "1969-12-31",
+                           "2000-02-29", "2024-06-01", "9999-12-31"};
   for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
     char out[11];
     assert_string_equal(hk_date_format(test_date(samples[i]), out), samples[i]);
@@ -102,12 +102,9 @@ static void periods_are_half_open(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(parse_accepts_only_real_dates),
-      cmocka_unit_test(format_round_trips),
-      cmocka_unit_test(adding_months_clamps_to_month_end),
-      cmocka_unit_test(whole_months_and_years),
-      cmocka_unit_test(months_parse_and_format),
-      cmocka_unit_test(periods_are_half_open),
+      cmocka_unit_test(parse_accepts_only_real_dates),     cmocka_unit_test(format_round_trips),
+      cmocka_unit_test(adding_months_clamps_to_month_end), cmocka_unit_test(whole_months_and_years),
+      cmocka_unit_test(months_parse_and_format),           cmocka_unit_test(periods_are_half_open),
   };
   return cmocka_run_group_tests_name("date", tests, NULL, NULL);
 }

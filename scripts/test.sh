@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: the unit, command-line and eligibility tests under
+# AddressSanitizer and UndefinedBehaviorSanitizer, and the contract examples of
+# ../shared/spec. Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh build -DHK_SANITIZE=ON -DHK_WERROR=ON -DCMAKE_BUILD_TYPE=Debug
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir build --output-on-failure -j2
+
+# The eligibility contract's own examples, beside the project when the shared folder is there.
+if [ -f ../shared/spec/check_examples.py ]; then
+  python3 ../shared/spec/check_examples.py --cmd "build/hukou eval"
+fi
