@@ -8,24 +8,43 @@
 
 #include "cli/cli.h"
 #include "core/error.h"
+#include "core/division.h"
+#include "core/idnum.h"
 #include "policy/policy.h"
+#include "service/situation_db.h"
+#include "store/store.h"
 
 static void usage(FILE *out)
 {
-  fputs("用法 / usage: hukou eval [--explain] [--parameters FILE] [--policies DIR] FILE|-\n"
-        "  按《资格判定约定》回答一个情形（situation JSON）：能否申领居住证、能否落户、经由哪条途径、\n"
-        "  还缺什么、何时符合。结果以 JSON 输出到标准输出。\n"
-        "  Answers a situation (JSON, FILE or - for stdin) as spec/eligibility.md says: the answer\n"
-        "  is JSON on stdout.\n"
-        "  --explain          输出中文说明（附英文）/ readable Chinese text with English instead of JSON\n"
-        "  --parameters FILE  假设分析：覆盖参数 {\"330400\": {\"residence.min_years\": 1}} / what-if\n"
-        "                     overrides, applied after the situation's own \"parameters\"\n"
-        "  --policies DIR     政策文件目录 / policy directory (default $HUKOU_POLICIES or the\n"
-        "                     source tree's policies/)\n"
-        "  退出码 / exit: 0 已回答 answered, 1 政策文件或系统错误 policy or system failure,\n"
-        "                 2 情形有误（标准错误输出一行，指明字段）malformed situation (one line naming\n"
-        "                 the field on stderr)\n",
-        out);
+  fputs(
+      "用法 / usage: hukou eval [--explain] [--parameters FILE] [--policies DIR] FILE|-\n"
+      "       hukou eval --db PATH --person ID --target DIVISION [--as-of DATE]\n"
+      "                  [--consent RELATIVE_ID]... [--explain] [--parameters FILE]\n"
+      "  按《资格判定约定》回答一个情形（situation "
+      "JSON）：能否申领居住证、能否落户、经由哪条途径、\n"
+      "  还缺什么、何时符合。结果以 JSON 输出到标准输出。\n"
+      "  Answers a situation (JSON, FILE or - for stdin) as spec/eligibility.md says: the answer\n"
+      "  is JSON on stdout.\n"
+      "  --explain          输出中文说明（附英文）/ readable Chinese text with English instead of "
+      "JSON\n"
+      "  --parameters FILE  假设分析：覆盖参数 {\"330400\": {\"residence.min_years\": 1}} / "
+      "what-if\n"
+      "                     overrides, applied after the situation's own \"parameters\"\n"
+      "  --policies DIR     政策文件目录 / policy directory (default $HUKOU_POLICIES or the\n"
+      "                     source tree's policies/)\n"
+      "  --db PATH --person ID --target DIVISION\n"
+      "                     从户籍库组装情形（本人、历史记录与登记的亲属）/ assemble the "
+      "situation\n"
+      "                     from the registry: the person, their histories, their linked "
+      "relatives\n"
+      "  --as-of DATE       判定日期，默认今天 / the date asked about (default today)\n"
+      "  --consent ID       该亲属同意接收落户（可重复）/ this relative consents to host "
+      "(repeatable)\n"
+      "  退出码 / exit: 0 已回答 answered, 1 政策文件或系统错误 policy or system failure,\n"
+      "                 2 情形有误（标准错误输出一行，指明字段）malformed situation (one line "
+      "naming\n"
+      "                 the field on stderr)\n",
+      out);
 }
 
 /* Read all of a file (or stdin for "-") up to the situation size limit. */
@@ -69,9 +88,51 @@ static char *slurp(const char *path, size_t *len, hk_error *err)
   return buf;
 }
 
+/* Fill s from the registry for --db mode. Returns nonzero (with *status set) on failure. */
+static int situation_from_db(const char *db, const char *person, const char *target,
+                             const char *as_of, const char *const *consenting, size_t n_consenting,
+                             hk_situation *s, int *status)
+{
+  hk_error err = {0};
+  hk_idnum id;
+  int32_t code = 0;
+  hk_date date = hk_date_today();
+  if (person == NULL || target == NULL)
+    hk_error_set(&err, HK_EINVAL, person ? "--target" : "--person",
+                 "missing: --db needs --person ID and --target DIVISION");
+  else if (!hk_idnum_check(person, hk_date_today(), &id))
+    hk_error_set(&err, HK_EINVAL, "--person", "invalid ID number (%s)",
+                 hk_idnum_fault_name(id.fault));
+  else if (!hk_division_parse(target, &code))
+    hk_error_set(&err, HK_EINVAL, "--target", "not a 6-digit division code");
+  else if (as_of && !hk_date_parse(as_of, &date))
+    hk_error_set(&err, HK_EINVAL, "--as-of", "not a date (YYYY-MM-DD)");
+  for (size_t i = 0; i < n_consenting && err.code == HK_OK; i++)
+    if (!hk_idnum_valid18(consenting[i]))
+      hk_error_set(&err, HK_EINVAL, "--consent", "not a valid 18-character ID number");
+  if (err.code != HK_OK) {
+    *status = hk_cli_fail("eval", &err);
+    return 1;
+  }
+  hk_store *st = hk_cli_open_store("eval", db, HK_STORE_READONLY, status);
+  if (st == NULL)
+    return 1;
+  hk_status rc =
+      hk_situation_from_registry(st, id.number, code, date, consenting, n_consenting, s, &err);
+  hk_store_close(st);
+  if (rc != HK_OK) {
+    *status = hk_cli_fail("eval", &err);
+    return 1;
+  }
+  return 0;
+}
+
 int hk_cmd_eval(int argc, char **argv)
 {
   const char *file = NULL, *params_file = NULL, *dir = NULL;
+  const char *db = NULL, *person = NULL, *target = NULL, *as_of = NULL;
+  const char *consenting[HK_RELATIVES_MAX];
+  size_t n_consenting = 0;
   bool explain = false;
   if (hk_cli_wants_help(argc, argv)) {
     usage(stdout);
@@ -84,6 +145,16 @@ int hk_cmd_eval(int argc, char **argv)
       params_file = argv[++i];
     else if (strcmp(argv[i], "--policies") == 0 && i + 1 < argc)
       dir = argv[++i];
+    else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+      db = argv[++i];
+    else if (strcmp(argv[i], "--person") == 0 && i + 1 < argc)
+      person = argv[++i];
+    else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc)
+      target = argv[++i];
+    else if (strcmp(argv[i], "--as-of") == 0 && i + 1 < argc)
+      as_of = argv[++i];
+    else if (strcmp(argv[i], "--consent") == 0 && i + 1 < argc && n_consenting < HK_RELATIVES_MAX)
+      consenting[n_consenting++] = argv[++i];
     else if ((argv[i][0] != '-' || strcmp(argv[i], "-") == 0) && file == NULL)
       file = argv[i];
     else {
@@ -91,7 +162,8 @@ int hk_cmd_eval(int argc, char **argv)
       return HK_EXIT_USAGE;
     }
   }
-  if (file == NULL) {
+  bool from_db = db || person || target || as_of || n_consenting;
+  if (from_db ? file != NULL : file == NULL) {
     usage(stderr);
     return HK_EXIT_USAGE;
   }
@@ -100,15 +172,21 @@ int hk_cmd_eval(int argc, char **argv)
   hk_situation s;
   hk_situation_init(&s);
   hk_policies *pol = NULL;
-  size_t len;
-  char *text = slurp(file, &len, &err);
-  if (text == NULL) {
-    status = hk_cli_fail("eval", &err);
-    goto out;
-  }
-  if (hk_situation_parse(text, len, hk_date_today(), &s, &err) != HK_OK) {
-    status = hk_cli_fail("eval", &err);
-    goto out;
+  char *text = NULL;
+  if (from_db) {
+    if (situation_from_db(db, person, target, as_of, consenting, n_consenting, &s, &status))
+      goto out;
+  } else {
+    size_t len;
+    text = slurp(file, &len, &err);
+    if (text == NULL) {
+      status = hk_cli_fail("eval", &err);
+      goto out;
+    }
+    if (hk_situation_parse(text, len, hk_date_today(), &s, &err) != HK_OK) {
+      status = hk_cli_fail("eval", &err);
+      goto out;
+    }
   }
   if (params_file) {
     json_error_t jerr;

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "core/person_json.h"
+#include "core/u64map.h"
 
 /* A relative link waiting for both ends to exist. */
 typedef struct pending_link {
@@ -24,8 +25,7 @@ typedef struct import_state {
   hk_import_result *res;
   pending_link *links;
   size_t n_links, cap_links;
-  int64_t *dropped; /* rows removed while skipping bad lines, kept sorted for lookup */
-  size_t n_dropped, cap_dropped;
+  hk_u64map dropped; /* rows removed while skipping bad lines (row + 1 -> 1) */
 } import_state;
 
 static hk_status push_link(import_state *s, const pending_link *l, hk_error *err)
@@ -44,24 +44,15 @@ static hk_status push_link(import_state *s, const pending_link *l, hk_error *err
 
 static hk_status drop_row(import_state *s, int64_t row, hk_error *err)
 {
-  if (s->n_dropped == s->cap_dropped) {
-    size_t cap = s->cap_dropped ? s->cap_dropped * 2 : 64;
-    int64_t *bigger = realloc(s->dropped, cap * sizeof *bigger);
-    if (bigger == NULL)
-      return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
-    s->dropped = bigger;
-    s->cap_dropped = cap;
-  }
-  s->dropped[s->n_dropped++] = row;
+  if (!hk_u64map_put(&s->dropped, (uint64_t)row + 1, 1))
+    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
   return hk_store_person_delete(s->st, row, err);
 }
 
 static bool is_dropped(const import_state *s, int64_t row)
 {
-  for (size_t i = 0; i < s->n_dropped; i++)
-    if (s->dropped[i] == row)
-      return true;
-  return false;
+  int64_t unused;
+  return s->dropped.count > 0 && hk_u64map_get(&s->dropped, (uint64_t)row + 1, &unused);
 }
 
 /* A bad line: with skip_bad report it and go on (returning HK_OK), otherwise stop. */
@@ -354,7 +345,7 @@ hk_status hk_import_jsonl(hk_store *st, FILE *in, const hk_import_options *opt,
   pthread_mutex_destroy(&pl.lock);
   pthread_cond_destroy(&pl.changed);
   free(s.links);
-  free(s.dropped);
+  hk_u64map_clear(&s.dropped);
   return rc;
 }
 

@@ -1158,7 +1158,7 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
       (status = exec(s,
                      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                      " PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;"
-                     " PRAGMA cache_size = -262144;",
+                     " PRAGMA cache_size = -262144; PRAGMA threads = 2;",
                      err)))
     goto fail;
   if ((status = read_version(s, err)))
