@@ -57,7 +57,8 @@ bool hk_idnum_check(const char *input, hk_date today, hk_idnum *out)
     /* 15 digits: address(6) YYMMDD(6) sequence(3). Numbers of this generation were issued to
      * people born in the twentieth century. */
     memcpy(num, input, 6);
-    memcpy(num + 6, "19", 2);
+    num[6] = '1';
+    num[7] = '9';
     memcpy(num + 8, input + 6, 9);
     out->upgraded = true;
   } else {

@@ -24,7 +24,7 @@ static hk_status bind(const cJSON *obj, const char *const *keys, const cJSON **s
   int n = 0;
   while (keys[n])
     n++;
-  memset(slots, 0, (size_t)n * sizeof *slots);
+  memset(slots, 0, (size_t)n * sizeof *slots); /* NOLINT(bugprone-sizeof-expression) */
   uint32_t seen = 0;
   for (const cJSON *c = obj->child; c; c = c->next) {
     int k = 0;

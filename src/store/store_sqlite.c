@@ -108,6 +108,7 @@ static const char *const delete_sql[] = {
     "DELETE FROM kinship WHERE person_id = ?1",
     "UPDATE household SET head_person = NULL WHERE head_person = ?1",
     /* A household left without members by the deletion goes too. */
+    /* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one statement over three lines */
     "DELETE FROM household WHERE id IN (SELECT household_id FROM hukou WHERE person_id = ?1)"
     " AND NOT EXISTS (SELECT 1 FROM hukou o WHERE o.household_id = household.id"
     " AND o.person_id <> ?1)",
@@ -382,7 +383,7 @@ static hk_status flush_table(sqlite_store *s, int table, hk_error *err)
     rc = run_insert(s, b->multi, b->values, ROWS_PER_INSERT * cols, err);
   else
     for (int r = 0; r < b->rows && rc == HK_OK; r++)
-      rc = run_insert(s, b->single, b->values + r * cols, cols, err);
+      rc = run_insert(s, b->single, b->values + (size_t)r * (size_t)cols, cols, err);
   b->rows = 0;
   return rc;
 }
@@ -400,7 +401,7 @@ static hk_status buffer_row(sqlite_store *s, int table, const int64_t *values, h
 {
   row_buffer *b = &s->buffers[table];
   int cols = buffered[table].columns;
-  memcpy(b->values + b->rows * cols, values, (size_t)cols * sizeof *values);
+  memcpy(b->values + (size_t)b->rows * (size_t)cols, values, (size_t)cols * sizeof *values);
   if (++b->rows == ROWS_PER_INSERT)
     return flush_table(s, table, err);
   return HK_OK;
@@ -787,6 +788,8 @@ static hk_status query_int(sqlite_store *s, const char *sql, int64_t arg, int64_
                            hk_error *err)
 {
   sqlite3_stmt *st;
+  *found = false;
+  *out = 0;
   int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
   if (rc != SQLITE_OK)
     return db_error(s, rc, "query", err);
@@ -800,49 +803,53 @@ static hk_status query_int(sqlite_store *s, const char *sql, int64_t arg, int64_
 }
 
 /* After a person is deleted during a bulk load, forget them and bring their household's
- * record up to date (no head any more, or gone with its last member). */
-static hk_status bulk_forget(sqlite_store *s, int64_t row, const char *id_number, int64_t household,
-                             hk_error *err)
+ * record up to date: no head any more, or gone with its last member. */
+static hk_status bulk_forget(sqlite_store *s, int64_t row, const char *id_number,
+                             const char *household_no, int64_t household, hk_error *err)
 {
   hk_u64map_remove(&s->bulk.persons, hk_idnum_pack(id_number));
-  for (size_t i = 0; i < s->bulk.n_records; i++) {
-    bulk_household *r = &s->bulk.records[i];
-    if (r->id != household)
-      continue;
-    int64_t head = 0;
-    bool exists;
-    hk_status rc = query_int(s, "SELECT coalesce(head_person, 0) FROM household WHERE id = ?1",
-                             household, &head, &exists, err);
-    if (rc != HK_OK)
-      return rc;
-    if (!exists)
-      r->id = 0;
-    else if (head == 0 || head == row)
-      r->has_head = head != 0 && head != row;
-    break;
-  }
+  bulk_household *r = household_no[0] ? bulk_household_find(&s->bulk, household_no) : NULL;
+  if (r == NULL || r->id != household)
+    return HK_OK;
+  int64_t head = 0;
+  bool exists = false;
+  hk_status rc = query_int(s, "SELECT coalesce(head_person, 0) FROM household WHERE id = ?1",
+                           household, &head, &exists, err);
+  if (rc != HK_OK)
+    return rc;
+  if (!exists)
+    r->id = 0;
+  else if (head == 0 || head == row)
+    r->has_head = false;
   return HK_OK;
 }
 
 static hk_status sq_person_delete(hk_store *base, int64_t row, hk_error *err)
 {
   sqlite_store *s = (sqlite_store *)base;
-  char id_number[HK_IDNUM_LEN + 1] = "";
+  char id_number[HK_IDNUM_LEN + 1] = "", household_no[HK_HOUSEHOLD_NO_MAX + 1] = "";
   int64_t household = 0;
-  bool found = false;
   hk_status flushed = flush_all(s, err);
   if (flushed != HK_OK)
     return flushed;
   if (s->bulk.active) {
-    sqlite3_stmt *st = use(s, S_PERSON_GET);
+    /* What the in-memory maps know this person and their household by. */
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT p.id_number, h.household_id, coalesce(hh.household_no, '')"
+                                " FROM person p LEFT JOIN hukou h ON h.person_id = p.id"
+                                " LEFT JOIN household hh ON hh.id = h.household_id"
+                                " WHERE p.id = ?1",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+      return db_error(s, rc, "person read", err);
     sqlite3_bind_int64(st, 1, row);
-    if (sqlite3_step(st) == SQLITE_ROW)
-      snprintf(id_number, sizeof id_number, "%s", (const char *)sqlite3_column_text(st, 1));
-    sqlite3_reset(st);
-    hk_status rc = query_int(s, "SELECT household_id FROM hukou WHERE person_id = ?1", row,
-                             &household, &found, err);
-    if (rc != HK_OK)
-      return rc;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      snprintf(id_number, sizeof id_number, "%s", (const char *)sqlite3_column_text(st, 0));
+      household = sqlite3_column_int64(st, 1);
+      snprintf(household_no, sizeof household_no, "%s", (const char *)sqlite3_column_text(st, 2));
+    }
+    sqlite3_finalize(st);
   }
   for (size_t i = 0; i < sizeof delete_sql / sizeof delete_sql[0]; i++) {
     sqlite3_stmt *st;
@@ -856,7 +863,7 @@ static hk_status sq_person_delete(hk_store *base, int64_t row, hk_error *err)
       return db_error(s, rc, "person delete", err);
   }
   if (s->bulk.active)
-    return bulk_forget(s, row, id_number, found ? household : 0, err);
+    return bulk_forget(s, row, id_number, household_no, household, err);
   return HK_OK;
 }
 
