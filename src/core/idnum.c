@@ -27,6 +27,14 @@ static int two(const char *s)
   return (s[0] - '0') * 10 + (s[1] - '0');
 }
 
+/* The first two digits name a province of the division tables, or 83: residence permits of
+ * Taiwan residents carry 18-digit numbers with the address code 830000, which GB/T 2260 does not
+ * list (Hong Kong's 810000 and Macao's 820000 are in the tables). */
+static bool province_ok(int two_digits)
+{
+  return two_digits == 83 || hk_division_province_known(two_digits);
+}
+
 bool hk_idnum_check(const char *input, hk_date today, hk_idnum *out)
 {
   memset(out, 0, sizeof *out);
@@ -69,7 +77,7 @@ bool hk_idnum_check(const char *input, hk_date today, hk_idnum *out)
   out->division = (int32_t)((num[0] - '0') * 100000 + (num[1] - '0') * 10000 + two(num + 2) * 100 +
                             two(num + 4));
   out->sex = ((num[16] - '0') % 2) ? 'M' : 'F';
-  if (!hk_division_province_known(two(num))) {
+  if (!province_ok(two(num))) {
     out->fault = HK_IDNUM_PROVINCE;
     return false;
   }
@@ -94,7 +102,7 @@ bool hk_idnum_valid18(const char *n)
 {
   if (n == NULL || strnlen(n, 19) != 18 || !all_digits(n, 17))
     return false;
-  if (!hk_division_province_known(two(n)))
+  if (!province_ok(two(n)))
     return false;
   int y = two(n + 6) * 100 + two(n + 8);
   if (!hk_ymd_valid(y, two(n + 10), two(n + 12)))

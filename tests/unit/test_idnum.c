@@ -112,6 +112,19 @@ static void unknown_county_is_not_an_error(void **state)
   assert_int_equal(id.division, 330199);
 }
 
+static void hong_kong_macao_taiwan_permit_numbers_are_valid(void **state)
+{
+  (void)state;
+  hk_idnum id;
+  char n[19];
+  /* 港澳台居民居住证: address codes 810000, 820000, 830000. */
+  assert_true(hk_idnum_check(test_idnum(n, "810000", "19900101", 11), today(), &id));
+  assert_true(hk_idnum_check(test_idnum(n, "820000", "19900101", 12), today(), &id));
+  assert_true(hk_idnum_check(test_idnum(n, "830000", "19900101", 13), today(), &id));
+  assert_false(hk_idnum_check(test_idnum(n, "840000", "19900101", 13), today(), &id));
+  assert_int_equal(id.fault, HK_IDNUM_PROVINCE);
+}
+
 static void very_long_input_is_a_length_fault(void **state)
 {
   (void)state;
@@ -154,6 +167,7 @@ int main(void)
       cmocka_unit_test(checks_fail_in_order),
       cmocka_unit_test(leap_day_birth_is_valid_only_in_leap_years),
       cmocka_unit_test(unknown_county_is_not_an_error),
+      cmocka_unit_test(hong_kong_macao_taiwan_permit_numbers_are_valid),
       cmocka_unit_test(very_long_input_is_a_length_fault),
       cmocka_unit_test(mask_keeps_six_and_four),
       cmocka_unit_test(valid18_and_pack),
