@@ -100,15 +100,25 @@ hk_date hk_date_today(void)
   return hk_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+hk_ymd hk_date_ymd(hk_date d)
+{
+  hk_ymd r;
+  hk_date_to_ymd(d, &r.year, &r.month, &r.day);
+  return r;
+}
+
+hk_date hk_ymd_add_months(hk_ymd from, int months)
+{
+  int index = from.year * 12 + (from.month - 1) + months;
+  int y = index / 12;
+  int m = index % 12 + 1;
+  int last = days_in_month(y, m);
+  return hk_date_from_ymd(y, m, from.day > last ? last : from.day);
+}
+
 hk_date hk_date_add_months(hk_date date, int months)
 {
-  int y, m, d;
-  hk_date_to_ymd(date, &y, &m, &d);
-  int index = y * 12 + (m - 1) + months;
-  y = index / 12;
-  m = index % 12 + 1;
-  int last = days_in_month(y, m);
-  return hk_date_from_ymd(y, m, d > last ? last : d);
+  return hk_ymd_add_months(hk_date_ymd(date), months);
 }
 
 hk_date hk_date_add_years(hk_date d, int years)
@@ -116,18 +126,37 @@ hk_date hk_date_add_years(hk_date d, int years)
   return hk_date_add_months(d, years * 12);
 }
 
+static bool ymd_before(hk_ymd a, hk_ymd b)
+{
+  if (a.year != b.year)
+    return a.year < b.year;
+  if (a.month != b.month)
+    return a.month < b.month;
+  return a.day < b.day;
+}
+
+int hk_ymd_whole_months(hk_ymd from, hk_ymd to)
+{
+  if (ymd_before(to, from))
+    return 0;
+  int n = (to.year * 12 + to.month) - (from.year * 12 + from.month);
+  /* from + n months lands in to's month, on from's day or that month's last day if shorter
+   * (month-end clamping); when that is past to's day, one month fewer has elapsed. This is
+   * the comparison hk_date_add_months(from, n) > to, without building the date. */
+  if (n > 0) {
+    int last = days_in_month(to.year, to.month);
+    int lands = from.day > last ? last : from.day;
+    if (lands > to.day)
+      n--;
+  }
+  return n;
+}
+
 int hk_date_whole_months(hk_date from, hk_date to)
 {
   if (to < from)
     return 0;
-  int y1, m1, d1, y2, m2, d2;
-  hk_date_to_ymd(from, &y1, &m1, &d1);
-  hk_date_to_ymd(to, &y2, &m2, &d2);
-  int n = (y2 * 12 + m2) - (y1 * 12 + m1);
-  /* Month-end clamping makes the estimate at most one too high. */
-  if (n > 0 && hk_date_add_months(from, n) > to)
-    n--;
-  return n;
+  return hk_ymd_whole_months(hk_date_ymd(from), hk_date_ymd(to));
 }
 
 int hk_date_whole_years(hk_date from, hk_date to)
@@ -154,11 +183,14 @@ char *hk_month_format(hk_month m, char out[8])
   return out;
 }
 
+hk_month hk_ymd_month(hk_ymd d)
+{
+  return d.year * 12 + (d.month - 1);
+}
+
 hk_month hk_month_of(hk_date d)
 {
-  int y, m, dd;
-  hk_date_to_ymd(d, &y, &m, &dd);
-  return y * 12 + (m - 1);
+  return hk_ymd_month(hk_date_ymd(d));
 }
 
 hk_date hk_month_first_day(hk_month m)

@@ -54,6 +54,24 @@ int hk_date_whole_months(hk_date from, hk_date to);
 /* Whole years: the anniversary has been reached (age, years of residence). */
 int hk_date_whole_years(hk_date from, hk_date to);
 
+/* A date split into year, month (1-12) and day. Month arithmetic works on these parts, and
+ * converting a day number to them is the costly step: code that measures many periods from the
+ * same day (a run's start, a birth date, as_of) converts that day once and uses the hk_ymd_
+ * functions, which give exactly the answers of the hk_date_ ones above. */
+typedef struct hk_ymd {
+  int year;
+  int month;
+  int day;
+} hk_ymd;
+
+hk_ymd hk_date_ymd(hk_date d);
+/* hk_date_add_months(from, months) on a date already split. */
+hk_date hk_ymd_add_months(hk_ymd from, int months);
+/* hk_date_whole_months(from, to) on dates already split. */
+int hk_ymd_whole_months(hk_ymd from, hk_ymd to);
+/* hk_month_of on a date already split. */
+hk_month hk_ymd_month(hk_ymd d);
+
 /* Strictly "YYYY-MM". */
 bool hk_month_parse(const char *s, hk_month *out);
 char *hk_month_format(hk_month m, char out[8]); /* "YYYY-MM" */

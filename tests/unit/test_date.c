@@ -67,6 +67,49 @@ static void whole_months_and_years(void **state)
   assert_int_equal(hk_date_whole_years(test_date("2004-02-29"), test_date("2022-02-28")), 18);
 }
 
+/* The hk_ymd_ functions must answer exactly as the hk_date_ ones they stand in for. */
+static void split_dates_agree_with_day_numbers(void **state)
+{
+  (void)state;
+  hk_ymd d = hk_date_ymd(test_date("2024-02-29"));
+  assert_int_equal(d.year, 2024);
+  assert_int_equal(d.month, 2);
+  assert_int_equal(d.day, 29);
+  assert_int_equal(hk_ymd_month(d), hk_month_of(test_date("2024-02-29")));
+  assert_int_equal(hk_ymd_add_months(hk_date_ymd(test_date("2021-01-31")), 1),
+                   test_date("2021-02-28"));
+  assert_int_equal(hk_ymd_add_months(hk_date_ymd(test_date("2020-02-29")), -12),
+                   test_date("2019-02-28"));
+  assert_int_equal(hk_ymd_whole_months(hk_date_ymd(test_date("2021-03-01")),
+                                       hk_date_ymd(test_date("2024-06-01"))),
+                   39);
+  /* Month-end clamping: 31 January plus one month is 28 February. */
+  assert_int_equal(hk_ymd_whole_months(hk_date_ymd(test_date("2021-01-31")),
+                                       hk_date_ymd(test_date("2021-02-28"))),
+                   1);
+  assert_int_equal(hk_ymd_whole_months(hk_date_ymd(test_date("2021-01-31")),
+                                       hk_date_ymd(test_date("2021-02-27"))),
+                   0);
+  assert_int_equal(hk_ymd_whole_months(hk_date_ymd(test_date("2024-06-01")),
+                                       hk_date_ymd(test_date("2021-03-01"))),
+                   0);
+  /* Every pair of days over four years, leap day and month ends included, against the
+   * definition: the largest n with from + n months <= to. */
+  hk_date start = test_date("2019-12-01");
+  for (hk_date from = start; from < start + 4 * 366; from += 3) {
+    hk_ymd f = hk_date_ymd(from);
+    for (hk_date to = from - 40; to < from + 800; to += 7) {
+      int n = 0;
+      while (hk_date_add_months(from, n + 1) <= to)
+        n++;
+      assert_int_equal(hk_ymd_whole_months(f, hk_date_ymd(to)), n);
+      assert_int_equal(hk_date_whole_months(from, to), n);
+    }
+    for (int m = -25; m <= 25; m++)
+      assert_int_equal(hk_ymd_add_months(f, m), hk_date_add_months(from, m));
+  }
+}
+
 static void months_parse_and_format(void **state)
 {
   (void)state;
@@ -102,9 +145,13 @@ static void periods_are_half_open(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(parse_accepts_only_real_dates),     cmocka_unit_test(format_round_trips),
-      cmocka_unit_test(adding_months_clamps_to_month_end), cmocka_unit_test(whole_months_and_years),
-      cmocka_unit_test(months_parse_and_format),           cmocka_unit_test(periods_are_half_open),
+      cmocka_unit_test(parse_accepts_only_real_dates),
+      cmocka_unit_test(format_round_trips),
+      cmocka_unit_test(adding_months_clamps_to_month_end),
+      cmocka_unit_test(whole_months_and_years),
+      cmocka_unit_test(split_dates_agree_with_day_numbers),
+      cmocka_unit_test(months_parse_and_format),
+      cmocka_unit_test(periods_are_half_open),
   };
   return cmocka_run_group_tests_name("date", tests, NULL, NULL);
 }
