@@ -10,8 +10,8 @@ shift || true
 # Debian packages: the toolchain, the libraries hukou links, and what its tests use.
 packages=(
   build-essential cmake ninja-build pkg-config clang
-  libsqlite3-dev sqlite3 libjansson-dev libcjson-dev libsodium-dev libcmocka-dev
-  nodejs npm python3
+  libsqlite3-dev sqlite3 libpq-dev postgresql libjansson-dev libcjson-dev libsodium-dev libcmocka-dev
+  nodejs npm python3 python3-pytest libmicrohttpd-dev wrk
 )
 # A machine that already has node and npm (from any source) keeps them.
 have_node=false

@@ -9,6 +9,13 @@ scripts/setup.sh build -DHK_SANITIZE=ON -DHK_WERROR=ON -DCMAKE_BUILD_TYPE=Debug
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# Store tests run on SQLite and on a real PostgreSQL server started here and stopped on exit.
+pgdir=$(mktemp -d /tmp/hukou-pg-XXXXXX)
+trap 'scripts/pg-server.sh stop "$pgdir"' EXIT
+HK_TEST_PG=$(scripts/pg-server.sh start "$pgdir")
+export HK_TEST_PG HK_REQUIRE_PG=1
+
 ctest --test-dir build --output-on-failure -j2
 
 # The eligibility contract's own examples, beside the project when the shared folder is there.

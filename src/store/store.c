@@ -24,6 +24,8 @@ hk_status hk_store_open(const char *path, hk_store_mode mode, hk_store **out, hk
     return hk_error_set(err, HK_EINVAL, "db", "no database path given");
   if (sodium_init() < 0)
     return hk_error_set(err, HK_EINTERNAL, NULL, "libsodium failed to initialise");
+  if (store__is_pg_uri(path))
+    return store__pg_open(path, mode, out, err);
   return store__sqlite_open(path, mode, out, err);
 }
 

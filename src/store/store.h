@@ -23,8 +23,10 @@ typedef enum hk_store_mode {
 } hk_store_mode;
 
 /* Open the SQLite database at path (":memory:" for a private in-memory one, which implies
- * HK_STORE_CREATE). Existing databases are migrated to the current schema version unless
- * read-only (then an older schema is an error). On success *out owns the connection. */
+ * HK_STORE_CREATE), or a PostgreSQL database named by "postgresql://...", "postgres://..." or
+ * "pg:" and a libpq connection string (the database must exist; init creates the tables). Existing
+ * databases are migrated to the current schema version unless read-only (then an older schema is an
+ * error). On success *out owns the connection. */
 hk_status hk_store_open(const char *path, hk_store_mode mode, hk_store **out, hk_error *err);
 void hk_store_close(hk_store *st);
 

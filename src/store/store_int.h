@@ -38,4 +38,8 @@ struct hk_store {
 
 hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **out, hk_error *err);
 
+/* PostgreSQL: "postgresql://...", "postgres://..." or "pg:" + a libpq connection string. */
+bool store__is_pg_uri(const char *path);
+hk_status store__pg_open(const char *path, hk_store_mode mode, hk_store **out, hk_error *err);
+
 #endif

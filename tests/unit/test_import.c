@@ -48,8 +48,9 @@ static hk_store *fresh(void)
 {
   hk_store *st = NULL;
   hk_error err = {0};
-  if (hk_store_open(":memory:", HK_STORE_CREATE, &st, &err) != HK_OK)
-    fail_msg("open: %s", err.detail);
+  const char *db = test_fresh_db();
+  if (hk_store_open(db, HK_STORE_CREATE, &st, &err) != HK_OK)
+    fail_msg("open %s: %s", db, err.detail);
   return st;
 }
 
@@ -294,5 +295,10 @@ int main(void)
       cmocka_unit_test(overlong_line_is_refused),
       cmocka_unit_test(import_export_import_is_lossless),
   };
-  return cmocka_run_group_tests_name("import", tests, NULL, cleanup);
+  int failed = cmocka_run_group_tests_name("import_sqlite", tests, NULL, cleanup);
+  if (test_backend_select("pg"))
+    failed += cmocka_run_group_tests_name("import_postgresql", tests, NULL, cleanup);
+  else if (getenv("HK_REQUIRE_PG"))
+    failed += 1, fprintf(stderr, "import_postgresql: HK_REQUIRE_PG is set but HK_TEST_PG is not\n");
+  return failed;
 }

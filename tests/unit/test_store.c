@@ -3,9 +3,8 @@
 #include "test_util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#include <sqlite3.h>
 
 #include "core/person_json.h"
 #include "store/store.h"
@@ -50,12 +49,17 @@ static char *as_json(const hk_person *p)
   return text;
 }
 
+/* The database of the store opened last, to reopen or tamper with. */
+static char current_db[1024];
+
+/* A store on a fresh database of the backend under test. */
 static hk_store *open_memory(void)
 {
   hk_store *st = NULL;
   hk_error err = {0};
-  if (hk_store_open(":memory:", HK_STORE_CREATE, &st, &err) != HK_OK)
-    fail_msg("open: %s", err.detail);
+  snprintf(current_db, sizeof current_db, "%s", test_fresh_db());
+  if (hk_store_open(current_db, HK_STORE_CREATE, &st, &err) != HK_OK)
+    fail_msg("open %s: %s", current_db, err.detail);
   return st;
 }
 
@@ -269,28 +273,29 @@ static void append_three(hk_store *st)
   assert_int_equal(hk_store_commit(st, &err), HK_OK);
 }
 
-static void tamper(const char *path, const char *sql)
-{
-  sqlite3 *db;
-  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-  sqlite3_close(db);
-}
-
-static hk_store *file_store(const char *name)
+static hk_store *reopen_readonly(void)
 {
   hk_store *st = NULL;
   hk_error err = {0};
-  remove(test_path(name));
-  if (hk_store_open(test_path(name), HK_STORE_CREATE, &st, &err) != HK_OK)
-    fail_msg("open: %s", err.detail);
+  if (hk_store_open(current_db, HK_STORE_READONLY, &st, &err) != HK_OK)
+    fail_msg("reopen: %s", err.detail);
   return st;
+}
+
+/* SQL that sets an event's hash to 32 zero bytes, in the backend's dialect. */
+static const char *zero_hash_sql(int seq)
+{
+  static char sql[160];
+  snprintf(sql, sizeof sql, "UPDATE event SET hash = %s WHERE seq = %d",
+           strcmp(test_backend(), "pg") == 0 ? "decode(repeat('00', 32), 'hex')" : "zeroblob(32)",
+           seq);
+  return sql;
 }
 
 static void intact_chain_verifies(void **state)
 {
   (void)state;
-  hk_store *st = file_store("intact.db");
+  hk_store *st = open_memory();
   append_three(st);
   hk_error err = {0};
   int64_t checked, broken;
@@ -303,12 +308,12 @@ static void intact_chain_verifies(void **state)
 static void changed_event_is_named(void **state)
 {
   (void)state;
-  hk_store *st = file_store("changed.db");
+  hk_store *st = open_memory();
   append_three(st);
   hk_store_close(st);
-  tamper(test_path("changed.db"), "UPDATE event SET payload = '{\"n\":9}' WHERE seq = 2");
+  test_raw_sql(current_db, "UPDATE event SET payload = '{\"n\":9}' WHERE seq = 2");
   hk_error err = {0};
-  assert_int_equal(hk_store_open(test_path("changed.db"), HK_STORE_READONLY, &st, &err), HK_OK);
+  st = reopen_readonly();
   int64_t checked, broken;
   assert_int_equal(hk_store_audit_verify(st, &checked, &broken, &err), HK_ETAMPERED);
   assert_int_equal(broken, 2);
@@ -321,12 +326,12 @@ static void rehashed_event_breaks_the_next_link(void **state)
   (void)state;
   /* A forger who recomputes the hash of the event they changed still breaks the link of the
    * next one. */
-  hk_store *st = file_store("rehashed.db");
+  hk_store *st = open_memory();
   append_three(st);
   hk_store_close(st);
-  tamper(test_path("rehashed.db"), "UPDATE event SET hash = zeroblob(32) WHERE seq = 1");
+  test_raw_sql(current_db, zero_hash_sql(1));
   hk_error err = {0};
-  assert_int_equal(hk_store_open(test_path("rehashed.db"), HK_STORE_READONLY, &st, &err), HK_OK);
+  st = reopen_readonly();
   int64_t checked, broken;
   assert_int_equal(hk_store_audit_verify(st, &checked, &broken, &err), HK_ETAMPERED);
   assert_int_equal(broken, 1);
@@ -336,12 +341,12 @@ static void rehashed_event_breaks_the_next_link(void **state)
 static void removed_event_is_a_gap(void **state)
 {
   (void)state;
-  hk_store *st = file_store("removed.db");
+  hk_store *st = open_memory();
   append_three(st);
   hk_store_close(st);
-  tamper(test_path("removed.db"), "DELETE FROM event WHERE seq = 2");
+  test_raw_sql(current_db, "DELETE FROM event WHERE seq = 2");
   hk_error err = {0};
-  assert_int_equal(hk_store_open(test_path("removed.db"), HK_STORE_READONLY, &st, &err), HK_OK);
+  st = reopen_readonly();
   int64_t checked, broken;
   assert_int_equal(hk_store_audit_verify(st, &checked, &broken, &err), HK_ETAMPERED);
   assert_int_equal(broken, 3);
@@ -354,6 +359,8 @@ static void removed_event_is_a_gap(void **state)
 static void open_refuses_what_it_should(void **state)
 {
   (void)state;
+  if (strcmp(test_backend(), "sqlite") != 0)
+    skip(); /* files: SQLite's concern */
   hk_store *st = NULL;
   hk_error err = {0};
   assert_int_equal(hk_store_open(test_path("absent.db"), HK_STORE_EXISTING, &st, &err),
@@ -361,7 +368,7 @@ static void open_refuses_what_it_should(void **state)
   assert_null(st);
   assert_int_equal(hk_store_open("", HK_STORE_EXISTING, &st, &err), HK_EINVAL);
   /* An SQLite file that is not ours. */
-  tamper(test_path("foreign.db"), "CREATE TABLE IF NOT EXISTS x (y)");
+  test_raw_sql(test_path("foreign.db"), "CREATE TABLE IF NOT EXISTS x (y)");
   assert_int_equal(hk_store_open(test_path("foreign.db"), HK_STORE_EXISTING, &st, &err), HK_EINVAL);
   /* Creating over an existing file. */
   assert_int_equal(hk_store_open(test_path("foreign.db"), HK_STORE_CREATE, &st, &err),
@@ -375,12 +382,15 @@ static void open_refuses_what_it_should(void **state)
 static void reopening_keeps_schema_and_data(void **state)
 {
   (void)state;
-  hk_store *st = file_store("reopen.db");
+  hk_store *st = open_memory();
   hk_error err = {0};
   int64_t row;
   assert_int_equal(add(st, full_person, false, &row, &err), HK_OK);
   hk_store_close(st);
-  assert_int_equal(hk_store_open(test_path("reopen.db"), HK_STORE_EXISTING, &st, &err), HK_OK);
+  assert_int_equal(hk_store_open(current_db, HK_STORE_EXISTING, &st, &err), HK_OK);
+  /* Creating over an existing registry is refused. */
+  hk_store *again = NULL;
+  assert_int_equal(hk_store_open(current_db, HK_STORE_CREATE, &again, &err), HK_ECONFLICT);
   assert_int_equal(hk_store_version(st), hk_store_schema_version());
   hk_store_counts counts;
   assert_int_equal(hk_store_counts_get(st, &counts, &err), HK_OK);
@@ -412,5 +422,12 @@ int main(void)
       cmocka_unit_test(open_refuses_what_it_should),
       cmocka_unit_test(reopening_keeps_schema_and_data),
   };
-  return cmocka_run_group_tests_name("store", tests, NULL, cleanup);
+  int failed = cmocka_run_group_tests_name("store_sqlite", tests, NULL, cleanup);
+  if (test_backend_select("pg"))
+    failed += cmocka_run_group_tests_name("store_postgresql", tests, NULL, cleanup);
+  else if (getenv("HK_REQUIRE_PG"))
+    failed += 1, fprintf(stderr, "store_postgresql: HK_REQUIRE_PG is set but HK_TEST_PG is not\n");
+  else
+    fprintf(stderr, "store_postgresql: not run (HK_TEST_PG is not set)\n");
+  return failed;
 }

@@ -5,6 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
 #include "core/idnum.h"
 
 static char tmpdir[256];
@@ -26,6 +29,68 @@ const char *test_tmpdir(void)
       fail_msg("mkdtemp failed");
   }
   return tmpdir;
+}
+
+static const char *backend = "sqlite";
+static char db_uri[1024];
+static int db_count;
+
+bool test_backend_select(const char *name)
+{
+  if (strcmp(name, "pg") == 0 && (getenv("HK_TEST_PG") == NULL || !getenv("HK_TEST_PG")[0]))
+    return false;
+  backend = strcmp(name, "pg") == 0 ? "pg" : "sqlite";
+  return true;
+}
+
+const char *test_backend(void)
+{
+  return backend;
+}
+
+static PGconn *pg_admin(void)
+{
+  PGconn *c = PQconnectdb(getenv("HK_TEST_PG"));
+  if (PQstatus(c) != CONNECTION_OK)
+    fail_msg("cannot reach the test PostgreSQL server: %s", PQerrorMessage(c));
+  return c;
+}
+
+const char *test_fresh_db(void)
+{
+  db_count++;
+  if (strcmp(backend, "sqlite") == 0) {
+    snprintf(db_uri, sizeof db_uri, "%s/db%d.sqlite", test_tmpdir(), db_count);
+    return db_uri;
+  }
+  char sql[128];
+  snprintf(sql, sizeof sql, "CREATE DATABASE hk_t%d_%d", (int)getpid(), db_count);
+  PGconn *c = pg_admin();
+  PGresult *r = PQexec(c, sql);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK)
+    fail_msg("%s: %s", sql, PQerrorMessage(c));
+  PQclear(r);
+  PQfinish(c);
+  snprintf(db_uri, sizeof db_uri, "pg:%s dbname=hk_t%d_%d", getenv("HK_TEST_PG"), (int)getpid(),
+           db_count);
+  return db_uri;
+}
+
+void test_raw_sql(const char *db, const char *sql)
+{
+  if (strncmp(db, "pg:", 3) == 0) {
+    PGconn *c = PQconnectdb(db + 3);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+      fail_msg("%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return;
+  }
+  sqlite3 *h;
+  if (sqlite3_open(db, &h) != SQLITE_OK || sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK)
+    fail_msg("%s: %s", sql, sqlite3_errmsg(h));
+  sqlite3_close(h);
 }
 
 void test_tmpdir_remove(void)

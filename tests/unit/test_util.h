@@ -25,4 +25,16 @@ const char *test_write_file(const char *name, const char *text);
  * character computed. out must hold 19 bytes. */
 char *test_idnum(char *out, const char *address6, const char *yyyymmdd, int sequence);
 
+/* Store backends. Tests that take a store run once per backend: SQLite always, PostgreSQL when
+ * HK_TEST_PG holds a libpq connection string to a server that may create databases (the test
+ * script starts one). */
+#include <stdbool.h>
+bool test_backend_select(const char *name); /* "sqlite" or "pg"; false when not available */
+const char *test_backend(void);
+/* A new, empty database of the current backend: a file in the temporary directory, or a
+ * fresh PostgreSQL database. Returns what hk_store_open takes (valid until the next call). */
+const char *test_fresh_db(void);
+/* Run raw SQL on a database made by test_fresh_db (to tamper with it, as an attacker would). */
+void test_raw_sql(const char *db, const char *sql);
+
 #endif
