@@ -173,17 +173,24 @@ void policy__facts_compute(const hk_situation *s, const hk_params *p, hk_date on
   const hk_person *pe = &s->person;
   const hk_pvalue *yrd = p->v[HK_P_RESIDENCE_YRD];
   scope sc = {p, hk_division_city_of(s->target), yrd && yrd->set && yrd->b};
+  /* `on` is split into year, month and day once for all the counts below (the points
+   * projection calls this for many days per person). */
+  hk_ymd at = hk_date_ymd(on);
   out->residence_since =
       policy__run_since(pe->residence.items, pe->residence.n, sizeof *pe->residence.items,
                         offsetof(hk_residence, period), keep_residence, &sc, on, on);
-  out->residence_months =
-      out->residence_since == HK_DATE_NONE ? 0 : hk_date_whole_months(out->residence_since, on);
-  out->insurance_months = policy__insurance_count(s, p, hk_month_of(on), 0, NULL);
-  out->permit_since = policy__run_since(
-      pe->residence_permits.items, pe->residence_permits.n, sizeof *pe->residence_permits.items,
-      offsetof(hk_permit, period), keep_permit, &sc, on, on);
-  out->permit_months =
-      out->permit_since == HK_DATE_NONE ? 0 : hk_date_whole_months(out->permit_since, on);
+  out->residence_months = out->residence_since == HK_DATE_NONE
+                              ? 0
+                              : hk_ymd_whole_months(hk_date_ymd(out->residence_since), at);
+  out->insurance_months = policy__insurance_count(s, p, hk_ymd_month(at), 0, NULL);
+  out->permit_since = policy__run_since(pe->residence_permits.items, pe->residence_permits.n,
+                                        sizeof *pe->residence_permits.items,
+                                        offsetof(hk_permit, period), keep_permit, &sc, on, on);
+  out->permit_months = out->permit_since == HK_DATE_NONE
+                           ? 0
+                           : hk_ymd_whole_months(hk_date_ymd(out->permit_since), at);
   out->rental_months = rental_months(s, &sc, on);
-  out->age = pe->birth_date == HK_DATE_NONE ? 0 : hk_date_whole_years(pe->birth_date, on);
+  out->age = pe->birth_date == HK_DATE_NONE
+                 ? 0
+                 : hk_ymd_whole_months(hk_date_ymd(pe->birth_date), at) / 12;
 }

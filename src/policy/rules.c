@@ -16,6 +16,7 @@ typedef struct ctx {
   const hk_params *p;
   const hk_person *pe;
   hk_date as_of;
+  hk_month as_of_month;
   int32_t target, city;
   bool registered; /* hukou already in target */
   policy__facts f;
@@ -194,12 +195,12 @@ static hk_date insurance_holds(const ctx *c, int64_t need)
   if (need <= 0)
     return HK_HOLDS_ALWAYS;
   hk_month nth;
-  int have = policy__insurance_count(c->s, c->p, hk_month_of(c->as_of), (int)need, &nth);
+  int have = policy__insurance_count(c->s, c->p, c->as_of_month, (int)need, &nth);
   if (have >= need)
     return hk_month_first_day(nth);
   if (!policy__insurance_ongoing(c->s, c->p))
     return HK_HOLDS_NEVER;
-  return hk_month_first_day(hk_month_of(c->as_of) + (hk_month)(need - have));
+  return hk_month_first_day(c->as_of_month + (hk_month)(need - have));
 }
 
 /* ---- (三) residence permit ---- */
@@ -234,7 +235,8 @@ static void rule_permit(const ctx *c, hk_result *r)
                      : basis == house      ? "housing"
                      : basis == emp        ? "employment"
                                            : "schooling";
-  add(c, r, HK_C_PERMIT_BASIS, basis, HK_U_NONE, vtext(name), vtext("employment|housing|schooling"));
+  add(c, r, HK_C_PERMIT_BASIS, basis, HK_U_NONE, vtext(name),
+      vtext("employment|housing|schooling"));
   conclude(c, r, 0, &r->eligible, &r->eligible_from);
 }
 
@@ -256,8 +258,7 @@ static void rule_residence(const ctx *c, hk_result *r, bool hz)
       vbool(true));
   /* Rented counts (合法稳定住所,含租赁). */
   hk_date house = housing_in_city(c, c->pe, c->target, true);
-  add(c, r, HK_C_LEGAL_STABLE_HOUSING, house, HK_U_NONE, vbool(house != HK_DATE_NONE),
-      vbool(true));
+  add(c, r, HK_C_LEGAL_STABLE_HOUSING, house, HK_U_NONE, vbool(house != HK_DATE_NONE), vbool(true));
   int64_t years = pint(c, HK_P_RESIDENCE_MIN_YEARS);
   add(c, r, HK_C_RESIDENCE_YEARS, after_months(c->f.residence_since, years * 12), HK_U_MONTHS,
       vint(c->f.residence_months), vint(years * 12));
@@ -269,34 +270,54 @@ static void rule_residence(const ctx *c, hk_result *r, bool hz)
 
 /* ---- (二) Hangzhou's points ---- */
 
-/* Facts at a later day `d`, assuming what is ongoing on as_of goes on. */
-static void project(const ctx *c, bool ins_ongoing, hk_date rent_since, int rent_closed,
-                    hk_date d, policy__facts *f)
+/* The days the points projection counts months from: the residence run, the open rental
+ * stretch, the birth date (HK_DATE_NONE when absent). The projection measures them against
+ * many days, so each is split into year, month and day once, here. */
+enum { ANCHOR_RESIDENCE, ANCHOR_RENTAL, ANCHOR_BIRTH, ANCHOR_COUNT };
+typedef struct anchors {
+  hk_date date[ANCHOR_COUNT];
+  hk_ymd ymd[ANCHOR_COUNT];
+} anchors;
+
+static void anchors_init(anchors *an, hk_date residence_since, hk_date rent_since, hk_date birth)
 {
+  an->date[ANCHOR_RESIDENCE] = residence_since;
+  an->date[ANCHOR_RENTAL] = rent_since;
+  an->date[ANCHOR_BIRTH] = birth;
+  for (int i = 0; i < ANCHOR_COUNT; i++)
+    if (an->date[i] != HK_DATE_NONE)
+      an->ymd[i] = hk_date_ymd(an->date[i]);
+}
+
+/* Facts at a later day `d`, assuming what is ongoing on as_of goes on. */
+static void project(const ctx *c, const anchors *an, bool ins_ongoing, int rent_closed, hk_date d,
+                    policy__facts *f)
+{
+  hk_ymd at = hk_date_ymd(d);
   *f = c->f;
-  if (f->residence_since != HK_DATE_NONE)
-    f->residence_months = hk_date_whole_months(f->residence_since, d);
+  if (an->date[ANCHOR_RESIDENCE] != HK_DATE_NONE)
+    f->residence_months = hk_ymd_whole_months(an->ymd[ANCHOR_RESIDENCE], at);
   if (ins_ongoing)
-    f->insurance_months += (int)(hk_month_of(d) - hk_month_of(c->as_of));
-  if (rent_since != HK_DATE_NONE)
-    f->rental_months = rent_closed + hk_date_whole_months(rent_since, d);
-  if (c->pe->birth_date != HK_DATE_NONE)
-    f->age = hk_date_whole_years(c->pe->birth_date, d);
+    f->insurance_months += (int)(hk_ymd_month(at) - c->as_of_month);
+  if (an->date[ANCHOR_RENTAL] != HK_DATE_NONE)
+    f->rental_months = rent_closed + hk_ymd_whole_months(an->ymd[ANCHOR_RENTAL], at);
+  if (an->date[ANCHOR_BIRTH] != HK_DATE_NONE)
+    f->age = hk_ymd_whole_months(an->ymd[ANCHOR_BIRTH], at) / 12;
 }
 
 /* The next day after d on which a counted quantity can change: a month anniversary of the
  * residence run or the rental, the first of a month, a birthday. */
-static hk_date next_change(const ctx *c, hk_date d, hk_date rent_since)
+static hk_date next_change(const anchors *an, hk_date d)
 {
-  hk_date best = hk_month_first_day(hk_month_of(d) + 1);
-  hk_date anchors[3] = {c->f.residence_since, rent_since, c->pe->birth_date};
-  for (int i = 0; i < 3; i++) {
-    if (anchors[i] == HK_DATE_NONE)
+  hk_ymd at = hk_date_ymd(d);
+  hk_date best = hk_month_first_day(hk_ymd_month(at) + 1);
+  for (int i = 0; i < ANCHOR_COUNT; i++) {
+    if (an->date[i] == HK_DATE_NONE)
       continue;
-    int m = hk_date_whole_months(anchors[i], d) + 1;
-    hk_date n = hk_date_add_months(anchors[i], m);
+    int m = hk_ymd_whole_months(an->ymd[i], at) + 1;
+    hk_date n = hk_ymd_add_months(an->ymd[i], m);
     if (n <= d)
-      n = hk_date_add_months(anchors[i], m + 1);
+      n = hk_ymd_add_months(an->ymd[i], m + 1);
     if (n < best)
       best = n;
   }
@@ -304,18 +325,18 @@ static hk_date next_change(const ctx *c, hk_date d, hk_date rent_since)
 }
 
 /* The previous day before d (> floor) at which a counted quantity changed. */
-static hk_date prev_change(const ctx *c, hk_date d, hk_date rent_since)
+static hk_date prev_change(const anchors *an, hk_date d)
 {
-  hk_date first = hk_month_first_day(hk_month_of(d));
-  hk_date best = first < d ? first : hk_month_first_day(hk_month_of(d) - 1);
-  hk_date anchors[3] = {c->f.residence_since, rent_since, c->pe->birth_date};
-  for (int i = 0; i < 3; i++) {
-    if (anchors[i] == HK_DATE_NONE || anchors[i] >= d)
+  hk_ymd at = hk_date_ymd(d);
+  hk_date first = hk_month_first_day(hk_ymd_month(at));
+  hk_date best = first < d ? first : hk_month_first_day(hk_ymd_month(at) - 1);
+  for (int i = 0; i < ANCHOR_COUNT; i++) {
+    if (an->date[i] == HK_DATE_NONE || an->date[i] >= d)
       continue;
-    int m = hk_date_whole_months(anchors[i], d);
-    hk_date n = hk_date_add_months(anchors[i], m);
+    int m = hk_ymd_whole_months(an->ymd[i], at);
+    hk_date n = hk_ymd_add_months(an->ymd[i], m);
     if (n >= d)
-      n = m > 0 ? hk_date_add_months(anchors[i], m - 1) : anchors[i];
+      n = m > 0 ? hk_ymd_add_months(an->ymd[i], m - 1) : an->date[i];
     if (n > best)
       best = n;
   }
@@ -341,6 +362,8 @@ static hk_date points_holds(const ctx *c, const hk_pvalue *items, int64_t thresh
     rent_closed -= hk_date_whole_months(rent_since, c->as_of);
   if (rent_closed < 0)
     rent_closed = 0;
+  anchors an;
+  anchors_init(&an, c->f.residence_since, rent_since, c->pe->birth_date);
   if (now_c >= threshold_c) {
     hk_date d = c->as_of;
     /* Coarse first: whole years back while the points still suffice, then day by day of
@@ -357,7 +380,7 @@ static hk_date points_holds(const ctx *c, const hk_pvalue *items, int64_t thresh
       d = y;
     }
     for (int step = 0; step < 1200 && d > floor; step++) {
-      hk_date prev = prev_change(c, d, rent_since);
+      hk_date prev = prev_change(&an, d);
       policy__facts f;
       policy__facts_compute(c->s, c->p, prev - 1, &f);
       if (policy__points(items, c->s, &f, NULL, NULL) < threshold_c)
@@ -375,7 +398,7 @@ static hk_date points_holds(const ctx *c, const hk_pvalue *items, int64_t thresh
   for (; year < 60; year++) {
     hk_date y = hk_date_add_months(c->as_of, 12 * (year + 1));
     policy__facts f;
-    project(c, ins, rent_since, rent_closed, y, &f);
+    project(c, &an, ins, rent_closed, y, &f);
     if (policy__points(items, c->s, &f, NULL, NULL) >= threshold_c)
       break;
   }
@@ -384,9 +407,9 @@ static hk_date points_holds(const ctx *c, const hk_pvalue *items, int64_t thresh
   if (year > 0)
     d = hk_date_add_months(c->as_of, 12 * year) - 1;
   for (int step = 0; step < 1200; step++) {
-    d = next_change(c, d, rent_since);
+    d = next_change(&an, d);
     policy__facts f;
-    project(c, ins, rent_since, rent_closed, d, &f);
+    project(c, &an, ins, rent_closed, d, &f);
     if (policy__points(items, c->s, &f, NULL, NULL) >= threshold_c)
       return d;
   }
@@ -409,8 +432,8 @@ static void rule_points(const ctx *c, hk_result *r, bool hz, hk_answer *a)
   where w = {0, 0, false, c->p};
   hk_date permit = RUN(c->pe->residence_permits, hk_permit, keep_hz_permit, &w, c->as_of);
   add(c, r, HK_C_HZ_PERMIT, permit, HK_U_NONE, vbool(permit != HK_DATE_NONE), vbool(true));
-  hk_date adult = c->pe->birth_date == HK_DATE_NONE ? HK_HOLDS_NEVER
-                                                    : hk_date_add_years(c->pe->birth_date, 18);
+  hk_date adult =
+      c->pe->birth_date == HK_DATE_NONE ? HK_HOLDS_NEVER : hk_date_add_years(c->pe->birth_date, 18);
   add(c, r, HK_C_ADULT, adult, HK_U_YEARS, vint(c->f.age), vint(18));
 
   const hk_pvalue *items = c->p->v[HK_P_POINTS_ITEMS];
@@ -453,8 +476,8 @@ static void rule_conversion(const ctx *c, hk_result *r, bool hz)
   hk_date living = living_in(c, c->pe, true);
   add(c, r, HK_C_LIVING_IN_TARGET_URBAN, living, HK_U_NONE, vbool(living != HK_DATE_NONE),
       vbool(true));
-  add(c, r, HK_C_PERMIT_VALID, c->f.permit_since, HK_U_NONE, vbool(c->f.permit_since != HK_DATE_NONE),
-      vbool(true));
+  add(c, r, HK_C_PERMIT_VALID, c->f.permit_since, HK_U_NONE,
+      vbool(c->f.permit_since != HK_DATE_NONE), vbool(true));
   int64_t years = pint(c, HK_P_CONVERSION_MIN_YEARS);
   add(c, r, HK_C_PERMIT_YEARS, after_months(c->f.permit_since, years * 12), HK_U_MONTHS,
       vint(c->f.permit_months), vint(years * 12));
@@ -602,8 +625,7 @@ static void family_candidate(const ctx *c, hk_result *r, hk_family_rule rule, in
     if (c->f.age < 18 && c->pe->birth_date != HK_DATE_NONE) {
       ok = HK_HOLDS_ALWAYS;
       state = "minor";
-    } else if (c->pe->marital_status == HK_MARITAL_UNMARRIED &&
-               pbool(c, HK_P_FAMILY_UNMARRIED)) {
+    } else if (c->pe->marital_status == HK_MARITAL_UNMARRIED && pbool(c, HK_P_FAMILY_UNMARRIED)) {
       ok = HK_HOLDS_ALWAYS;
       state = "unmarried";
     } else {
@@ -708,14 +730,13 @@ static void rule_family(const ctx *c, hk_result *r, hk_answer *a)
 
 /* ---- the whole answer ---- */
 
-static const hk_param_id required_params[] = {
-    HK_P_HANGZHOU_URBAN,      HK_P_YRD_CITIES,        HK_P_PERMIT_MIN_MONTHS,
-    HK_P_PERMIT_TALENT_WAIVES, HK_P_RESIDENCE_MIN_YEARS, HK_P_RESIDENCE_MIN_INS,
-    HK_P_RESIDENCE_YRD,       HK_P_CONVERSION_MIN_YEARS, HK_P_TALENT_CATEGORIES,
-    HK_P_FAMILY_UNMARRIED};
+static const hk_param_id required_params[] = {HK_P_HANGZHOU_URBAN,      HK_P_YRD_CITIES,
+                                              HK_P_PERMIT_MIN_MONTHS,   HK_P_PERMIT_TALENT_WAIVES,
+                                              HK_P_RESIDENCE_MIN_YEARS, HK_P_RESIDENCE_MIN_INS,
+                                              HK_P_RESIDENCE_YRD,       HK_P_CONVERSION_MIN_YEARS,
+                                              HK_P_TALENT_CATEGORIES,   HK_P_FAMILY_UNMARRIED};
 
-hk_status hk_policy_eval(const hk_policies *pol, const hk_situation *s, hk_answer *a,
-                         hk_error *err)
+hk_status hk_policy_eval(const hk_policies *pol, const hk_situation *s, hk_answer *a, hk_error *err)
 {
   hk_params p;
   hk_params_resolve(pol, s->target, s->as_of, s->overrides, s->n_overrides, &p, NULL);
@@ -734,7 +755,13 @@ hk_status policy__eval_params(const hk_params *p, const hk_situation *s, hk_answ
     if (p->v[required_params[i]] == NULL)
       return hk_error_set(err, HK_EPOLICY, hk_param_name(required_params[i]),
                           "published for no division containing %06d", (int)s->target);
-  ctx c = {s, p, &s->person, s->as_of, s->target, hk_division_city_of(s->target), false, {0}};
+  ctx c = {.s = s,
+           .p = p,
+           .pe = &s->person,
+           .as_of = s->as_of,
+           .as_of_month = hk_month_of(s->as_of),
+           .target = s->target,
+           .city = hk_division_city_of(s->target)};
   c.registered = s->person.has_hukou && s->person.hukou.division == s->target;
   bool hz = policy__is_hz_urban(p, s->target);
   if (hz && (p->v[HK_P_POINTS_ITEMS] == NULL || p->v[HK_P_POINTS_THRESHOLD] == NULL))
@@ -776,6 +803,7 @@ hk_status policy__eval_params(const hk_params *p, const hk_situation *s, hk_answ
   rule_family(&c, &a->pathways[HK_PW_FAMILY], a);
   a->settle_eligible = false;
   for (int i = 0; i < HK_PW_COUNT; i++)
-    a->settle_eligible = a->settle_eligible || (a->pathways[i].applicable && a->pathways[i].eligible);
+    a->settle_eligible =
+        a->settle_eligible || (a->pathways[i].applicable && a->pathways[i].eligible);
   return HK_OK;
 }
