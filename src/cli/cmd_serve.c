@@ -1,0 +1,162 @@
+/* hukou serve --db PATH [--listen HOST:PORT] ... : the HTTP JSON API (src/http/, docs/http.md).
+ * Runs until SIGTERM or SIGINT, then stops accepting, lets requests in flight finish, and
+ * exits 0. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pthread.h>
+
+#include "cli/cli.h"
+#include "core/error.h"
+#include "http/http.h"
+
+static void usage(FILE *out)
+{
+  fputs(
+      "用法 / usage: hukou serve --db PATH [--listen HOST:PORT] [--policies DIR] [--threads N]\n"
+      "                   [--open-registry] [--rate N] [--burst N] [--timeout S]\n"
+      "                   [--max-connections N] [--openapi FILE] [--no-access-log]\n"
+      "  以 HTTP 提供 JSON 接口（/api/v1/…，见 docs/http.md），收到 SIGTERM/SIGINT 后处理完\n"
+      "  进行中的请求再退出。\n"
+      "  Serves the JSON API over HTTP (/api/v1/..., see docs/http.md); on SIGTERM or SIGINT it\n"
+      "  finishes the requests in flight and exits 0.\n"
+      "  --listen HOST:PORT   监听地址 / address (default 127.0.0.1:8080; port 0 picks a free\n"
+      "                       port, printed on stdout)\n"
+      "  --threads N          工作线程数 / worker threads (default 2)\n"
+      "  --policies DIR       政策文件目录 / policy directory (default $HUKOU_POLICIES or the\n"
+      "                       source tree's policies/)\n"
+      "  --open-registry      仅供开发：无需账号即可读取人员数据 / development only: person reads\n"
+      "                       without an account (accounts are not implemented yet)\n"
+      "  --rate N --burst N   资格判定接口每个客户端地址的限流 / POST /api/v1/eligibility per\n"
+      "                       client address: N per second, bursts of N (default 20 and 40;\n"
+      "                       --rate 0 turns it off)\n"
+      "  --timeout S          空闲或过慢连接的超时 / idle or slow connections close after S\n"
+      "                       seconds (default 10)\n"
+      "  --max-connections N  最大连接数 / connections at once (default 1000; 200 per address)\n"
+      "  --openapi FILE       OpenAPI 文档 / the document served at /api/v1/openapi.json\n"
+      "  --no-access-log      不写访问日志 / no JSON access log on stderr (benchmarks)\n",
+      out);
+}
+
+static int bad(const char *field, const char *detail)
+{
+  hk_error err;
+  hk_error_set(&err, HK_EINVAL, field, "%s", detail);
+  return hk_cli_fail("serve", &err);
+}
+
+/* A whole number in [min, max]. */
+static bool number(const char *s, long min, long max, long *out)
+{
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < min || v > max)
+    return false;
+  *out = v;
+  return true;
+}
+
+int hk_cmd_serve(int argc, char **argv)
+{
+  hk_http_config cfg;
+  hk_http_config_defaults(&cfg);
+  static char host[64];
+  long v;
+  if (hk_cli_wants_help(argc, argv)) {
+    usage(stdout);
+    return HK_EXIT_OK;
+  }
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--open-registry") == 0) {
+      cfg.open_registry = true;
+      continue;
+    }
+    if (strcmp(a, "--no-access-log") == 0) {
+      cfg.access_log = false;
+      continue;
+    }
+    if (next == NULL || a[0] != '-') {
+      usage(stderr);
+      return HK_EXIT_USAGE;
+    }
+    i++;
+    if (strcmp(a, "--db") == 0) {
+      cfg.db_path = next;
+    } else if (strcmp(a, "--policies") == 0) {
+      cfg.policy_dir = next;
+    } else if (strcmp(a, "--openapi") == 0) {
+      cfg.openapi = next;
+    } else if (strcmp(a, "--listen") == 0) {
+      const char *colon = strrchr(next, ':');
+      if (colon == NULL || (size_t)(colon - next) >= sizeof host ||
+          !number(colon + 1, 0, 65535, &v))
+        return bad("--listen", "expected HOST:PORT, e.g. 127.0.0.1:8080");
+      memcpy(host, next, (size_t)(colon - next));
+      host[colon - next] = '\0';
+      cfg.host = host;
+      cfg.port = (uint16_t)v;
+    } else if (strcmp(a, "--threads") == 0) {
+      if (!number(next, 1, 64, &v))
+        return bad("--threads", "expected a number from 1 to 64");
+      cfg.threads = (unsigned)v;
+    } else if (strcmp(a, "--rate") == 0) {
+      if (!number(next, 0, 1000000, &v))
+        return bad("--rate", "expected requests per second (0: no limit)");
+      cfg.rate = (double)v;
+    } else if (strcmp(a, "--burst") == 0) {
+      if (!number(next, 1, 1000000, &v))
+        return bad("--burst", "expected a number of requests");
+      cfg.burst = (double)v;
+    } else if (strcmp(a, "--timeout") == 0) {
+      if (!number(next, 1, 3600, &v))
+        return bad("--timeout", "expected seconds from 1 to 3600");
+      cfg.timeout_s = (unsigned)v;
+    } else if (strcmp(a, "--max-connections") == 0) {
+      if (!number(next, 1, 100000, &v))
+        return bad("--max-connections", "expected a number from 1 to 100000");
+      cfg.max_connections = (unsigned)v;
+      if (cfg.max_per_client > cfg.max_connections)
+        cfg.max_per_client = cfg.max_connections;
+    } else {
+      usage(stderr);
+      return HK_EXIT_USAGE;
+    }
+  }
+  if (cfg.db_path == NULL)
+    return bad("--db", "missing: name the database file with --db PATH");
+
+  /* The signals are taken by sigwait below: block them before any thread starts, so the
+   * server's threads inherit the mask and none of them is interrupted by a stop request. */
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  hk_error err = {0};
+  hk_http_server *srv;
+  if (hk_http_start(&cfg, &srv, &err) != HK_OK)
+    return hk_cli_fail("serve", &err);
+  if (cfg.open_registry)
+    fprintf(stderr, "hukou serve: 警告：--open-registry 使人员数据无需账号即可读取，仅供开发使用 / "
+                    "warning: --open-registry serves person data without any account; for "
+                    "development only\n");
+  printf("hukou serve: 正在监听 / listening on http://%s:%u\n", cfg.host,
+         (unsigned)hk_http_port(srv));
+  fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop, &sig);
+  fprintf(stderr, "hukou serve: 收到 %s，正在停止 / %s received, finishing requests in flight\n",
+          sig == SIGTERM ? "SIGTERM" : "SIGINT", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  uint64_t served = hk_http_stop(srv, 10);
+  fprintf(stderr, "hukou serve: 已停止 / stopped after %llu request(s)\n",
+          (unsigned long long)served);
+  return HK_EXIT_OK;
+}

@@ -1,0 +1,120 @@
+/* h_persons.c — the registry, read-only: GET /api/v1/persons/{id} (the person with hukou,
+ * histories and relative links, as `hukou person show` prints it) and
+ * GET /api/v1/persons/{id}/eligibility?target=&as_of=&consent= (the situation assembled from
+ * the registry, answered by the engine). Until accounts and roles exist these answer only on a
+ * server started with --open-registry (server.c refuses them otherwise with 401). */
+#include "http/http_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/division.h"
+#include "core/idnum.h"
+#include "core/json.h"
+#include "core/person_json.h"
+#include "service/situation_db.h"
+
+/* The {id} of the path, checked and normalised; false with the error replied. The number is
+ * never echoed back: the message names the failing check only. */
+static bool person_id(hk_http_req *req, hk_http_resp *resp, hk_idnum *id)
+{
+  if (!hk_idnum_check(req->param[0], hk_date_today(), id)) {
+    hk_http_reply_fail(resp, HK_EINVAL, "id", "not a valid ID number (%s)",
+                       hk_idnum_fault_name(id->fault));
+    return false;
+  }
+  return true;
+}
+
+void hk_h_persons_get(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const none[] = {NULL};
+  hk_error err = {0};
+  hk_idnum id;
+  if (hk_http_query_known(req, none, &err) != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  if (!person_id(req, resp, &id))
+    return;
+  hk_http_worker *w = hk_http_worker_acquire(req->srv);
+  hk_store *st = hk_http_worker_store(req->srv, w, &err);
+  if (st == NULL || hk_store_person_get(st, id.number, &w->person, &err) != HK_OK) {
+    hk_http_worker_release(w);
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  hk_person *p = &w->person;
+  json_t *o = hk_person_to_json(p, HK_PJ_RECORD);
+  if (o != NULL) {
+    /* Derived facts a reader wants next to the record, as `hukou person show` adds them. */
+    hk_json_set_date(o, "birth_date", p->birth_date);
+    json_object_set_new(o, "sex", json_stringn(&p->sex, 1));
+    if (p->has_hukou) {
+      const hk_division *d = hk_division_find(p->hukou.division);
+      json_object_set_new(json_object_get(o, "hukou"), "division_name",
+                          d ? json_string(d->name) : json_null());
+    }
+  }
+  hk_http_worker_release(w);
+  hk_http_reply_json(resp, 200, o);
+  resp->no_store = true;
+}
+
+void hk_h_persons_eligibility(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const allowed[] = {"target", "as_of", "consent", NULL};
+  hk_error err = {0};
+  hk_idnum id;
+  int32_t target;
+  hk_date as_of = hk_date_today();
+  if (hk_http_query_known(req, allowed, &err) != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  if (!person_id(req, resp, &id))
+    return;
+  const char *t = hk_http_query(req, "target"), *a = hk_http_query(req, "as_of");
+  const char *c = hk_http_query(req, "consent");
+  if (t == NULL) {
+    hk_http_reply_fail(resp, HK_EINVAL, "target", "missing: the county-level division asked about");
+    return;
+  }
+  if (!hk_division_parse(t, &target)) {
+    hk_http_reply_fail(resp, HK_EINVAL, "target", "not a six-digit division code");
+    return;
+  }
+  if (a && !hk_date_parse(a, &as_of)) {
+    hk_http_reply_fail(resp, HK_EINVAL, "as_of", "not a date (YYYY-MM-DD)");
+    return;
+  }
+  /* consent=ID,ID: relatives who consent to host the person ((五) rank 2). */
+  char ids[HK_RELATIVES_MAX][HK_IDNUM_LEN + 1];
+  const char *consenting[HK_RELATIVES_MAX];
+  size_t n = 0;
+  for (const char *s = c; s && *s;) {
+    size_t len = strcspn(s, ",");
+    if (len != HK_IDNUM_LEN || n == HK_RELATIVES_MAX) {
+      hk_http_reply_fail(resp, HK_EINVAL, "consent", "a comma-separated list of ID numbers");
+      return;
+    }
+    memcpy(ids[n], s, len);
+    ids[n][len] = '\0';
+    if (!hk_idnum_valid18(ids[n])) {
+      hk_http_reply_fail(resp, HK_EINVAL, "consent", "not a valid 18-character ID number");
+      return;
+    }
+    consenting[n] = ids[n];
+    n++;
+    s += len + (s[len] == ',');
+  }
+  hk_http_worker *w = hk_http_worker_acquire(req->srv);
+  hk_store *st = hk_http_worker_store(req->srv, w, &err);
+  if (st == NULL || hk_situation_from_registry(st, id.number, target, as_of, consenting, n, &w->sit,
+                                               &err) != HK_OK)
+    hk_http_reply_error(resp, &err);
+  else
+    hk_http_answer_situation(req->srv, w, resp);
+  hk_http_worker_release(w);
+  resp->no_store = true;
+}

@@ -1,0 +1,46 @@
+#ifndef HK_HTTP_HTTP_H
+#define HK_HTTP_HTTP_H
+
+/* The HTTP JSON API (`hukou serve`): libmicrohttpd with its own thread pool, routes under
+ * /api/v1/ (router.c), one file per resource (h_*.c). Only this module includes
+ * <microhttpd.h>, and within it only server.c: handlers see a plain request and response
+ * (http_int.h), so they can be exercised without sockets. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+typedef struct hk_http_config {
+  const char *db_path;    /* the registry (opened read-only, one connection per worker) */
+  const char *host;       /* an IPv4 literal, "127.0.0.1" */
+  uint16_t port;          /* 0: any free port (hk_http_port tells which) */
+  unsigned threads;       /* worker threads of the pool */
+  const char *policy_dir; /* NULL: hk_policies_default_dir() */
+  const char *openapi;    /* NULL: $HUKOU_OPENAPI, else HK_DEFAULT_OPENAPI */
+  bool open_registry;     /* development only: person reads without an account */
+  double rate;            /* POST /api/v1/eligibility per client address per second; 0 off */
+  double burst;           /* the bucket's size */
+  unsigned timeout_s;     /* an idle or slow connection is closed after this long */
+  unsigned max_connections;
+  unsigned max_per_client; /* connections from one address */
+  bool access_log;         /* one JSON line per request on stderr */
+} hk_http_config;
+
+/* The defaults of `hukou serve`. */
+void hk_http_config_defaults(hk_http_config *cfg);
+
+typedef struct hk_http_server hk_http_server;
+
+/* Load the policies and the OpenAPI document, check the store opens, bind and start serving.
+ * HK_EIO when the address cannot be bound, HK_EPOLICY for bad policy files. */
+hk_status hk_http_start(const hk_http_config *cfg, hk_http_server **out, hk_error *err);
+
+/* The port actually bound (useful after port 0). */
+uint16_t hk_http_port(const hk_http_server *srv);
+
+/* Graceful stop: stop accepting connections, let requests in flight finish (at most
+ * drain_seconds), close everything and free srv. Returns the number of requests served. */
+uint64_t hk_http_stop(hk_http_server *srv, unsigned drain_seconds);
+
+#endif

@@ -1,0 +1,182 @@
+#ifndef HK_HTTP_HTTP_INT_H
+#define HK_HTTP_HTTP_INT_H
+
+/* What the pieces of the HTTP module share: the request and response handlers see (no
+ * libmicrohttpd types), the route table, per-worker resources, metrics and the rate limiter. */
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/error.h"
+#include "core/person.h"
+#include "http/http.h"
+#include "policy/policy.h"
+#include "store/store.h"
+
+#define HK_HTTP_BODY_MAX (1u << 20) /* request bodies: 1 MiB */
+#define HK_HTTP_PATH_MAX 512
+#define HK_HTTP_PARAMS_MAX 4
+
+/* ---- requests and responses ---- */
+
+typedef struct hk_http_req {
+  hk_http_server *srv;
+  const char *method; /* "GET", "POST"; HEAD is routed as GET */
+  const char *path;   /* percent-decoded and checked: printable ASCII, no "." or ".." */
+  const char *param[HK_HTTP_PARAMS_MAX]; /* the {params} of the route pattern, in order */
+  size_t n_param;
+  char param_buf[HK_HTTP_PATH_MAX + HK_HTTP_PARAMS_MAX];
+  const char *body; /* the whole body (NUL-terminated), or NULL */
+  size_t body_len;
+  const char *client; /* the peer's address, "127.0.0.1" */
+  void *conn;         /* server.c's connection, for the query accessors */
+} hk_http_req;
+
+/* A query argument (percent-decoded), or NULL. */
+const char *hk_http_query(const hk_http_req *req, const char *key);
+/* Every query argument must be one of the NULL-terminated `allowed`: otherwise HK_EINVAL
+ * naming the first unknown one ("query.foo"). */
+hk_status hk_http_query_known(const hk_http_req *req, const char *const *allowed, hk_error *err);
+
+typedef struct hk_http_resp {
+  int status;
+  char *body; /* malloc'd; NULL for none */
+  size_t len;
+  const char *static_body; /* or a body that outlives the response (not freed) */
+  const char *content_type;
+  hk_status error;      /* the error code for metrics and the log when status >= 400 */
+  unsigned retry_after; /* seconds for Retry-After; 0 none */
+  char allow[32];       /* for 405: the methods the path has */
+  bool no_store;        /* personal data: Cache-Control: no-store */
+} hk_http_resp;
+
+/* Reply with a JSON document (the reference is stolen). */
+void hk_http_reply_json(hk_http_resp *resp, int status, json_t *doc);
+/* Reply with {"error": {"code", "message", "message_en", "field"}} and the status of the error
+ * table. The messages are the table's text followed by the field and detail. */
+void hk_http_reply_error(hk_http_resp *resp, const hk_error *err);
+void hk_http_reply_fail(hk_http_resp *resp, hk_status code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+typedef void (*hk_http_handler)(hk_http_req *req, hk_http_resp *resp);
+
+/* ---- routes (router.c) ---- */
+
+enum {
+  HK_ROUTE_BODY = 1,     /* takes a JSON request body */
+  HK_ROUTE_LIMITED = 2,  /* rate-limited per client address */
+  HK_ROUTE_REGISTRY = 4, /* reads personal data from the registry */
+};
+
+typedef struct hk_http_route {
+  const char *method;
+  const char *pattern; /* "/api/v1/persons/{id}": a {name} matches one non-empty segment */
+  hk_http_handler handler;
+  unsigned flags;
+} hk_http_route;
+
+extern const hk_http_route hk_http_routes[];
+extern const size_t hk_http_route_count;
+
+#define HK_ROUTE_NOT_FOUND (-1)
+#define HK_ROUTE_BAD_METHOD (-2)
+/* The index of the route for method and path, filling req's params; HK_ROUTE_NOT_FOUND, or
+ * HK_ROUTE_BAD_METHOD with the path's methods in allow ("GET, POST"). */
+int hk_http_route_match(const char *method, const char *path, hk_http_req *req, char *allow,
+                        size_t allow_size);
+/* Is the decoded path acceptable at all (printable ASCII, absolute, no dot segments, not too
+ * long)? Otherwise HK_EINVAL naming "path". */
+hk_status hk_http_path_check(const char *path, hk_error *err);
+
+/* ---- handlers, one file per resource ---- */
+
+void hk_h_eligibility_post(hk_http_req *req, hk_http_resp *resp);
+void hk_h_persons_get(hk_http_req *req, hk_http_resp *resp);
+void hk_h_persons_eligibility(hk_http_req *req, hk_http_resp *resp);
+void hk_h_divisions_get(hk_http_req *req, hk_http_resp *resp);
+void hk_h_policies_get(hk_http_req *req, hk_http_resp *resp);
+void hk_h_meta_healthz(hk_http_req *req, hk_http_resp *resp);
+void hk_h_meta_metrics(hk_http_req *req, hk_http_resp *resp);
+void hk_h_meta_openapi(hk_http_req *req, hk_http_resp *resp);
+
+/* ---- per-worker resources ---- */
+
+typedef struct hk_http_worker hk_http_worker;
+/* Evaluate w->sit and reply with the contract's answer (h_eligibility.c; used by h_persons.c). */
+void hk_http_answer_situation(hk_http_server *srv, hk_http_worker *w, hk_http_resp *resp);
+
+/* SQLite connections are not shared between threads: each worker thread of the pool gets a
+ * slot of its own (by a thread-local index), with a read-only connection opened on first use
+ * and a situation, person and answer whose capacity is reused request after request. The slot's
+ * mutex is uncontended unless threads outnumber slots. */
+struct hk_http_worker {
+  pthread_mutex_t mu;
+  hk_store *st;
+  hk_person person;
+  hk_situation sit;
+  hk_answer *answer;
+};
+
+hk_http_worker *hk_http_worker_acquire(hk_http_server *srv);
+void hk_http_worker_release(hk_http_worker *w);
+/* The worker's store connection, opened on first use; NULL with err set when it cannot be. */
+hk_store *hk_http_worker_store(hk_http_server *srv, hk_http_worker *w, hk_error *err);
+
+/* ---- metrics (metrics.c) ---- */
+
+#define HK_HTTP_ROUTES_MAX 16 /* routes + 1 for requests that matched none */
+#define HK_HTTP_STATUS_SLOTS 16
+#define HK_HTTP_BUCKETS 12
+
+typedef struct hk_http_metrics {
+  atomic_uint_fast64_t requests[HK_HTTP_ROUTES_MAX][HK_HTTP_STATUS_SLOTS];
+  atomic_uint_fast64_t latency[HK_HTTP_ROUTES_MAX][HK_HTTP_BUCKETS + 1]; /* last: +Inf */
+  atomic_uint_fast64_t latency_us[HK_HTTP_ROUTES_MAX];
+  atomic_uint_fast64_t errors[HK_STATUS_COUNT];
+} hk_http_metrics;
+
+/* route: an index of hk_http_routes, or -1 for none. */
+void hk_http_metrics_record(hk_http_metrics *m, int route, int status, hk_status error,
+                            uint64_t micros);
+/* Prometheus text format 0.0.4 (malloc'd). */
+char *hk_http_metrics_render(const hk_http_metrics *m, int in_flight, size_t *len);
+
+/* ---- rate limiting (ratelimit.c) ---- */
+
+typedef struct hk_http_ratelimit hk_http_ratelimit;
+/* NULL when rate <= 0 (no limit) or out of memory. */
+hk_http_ratelimit *hk_http_ratelimit_new(double rate, double burst);
+void hk_http_ratelimit_free(hk_http_ratelimit *rl);
+/* Take one token for client at time now (seconds, monotonic). false when none is left, with
+ * *retry_after the whole seconds until one is. */
+bool hk_http_ratelimit_take(hk_http_ratelimit *rl, const char *client, double now,
+                            unsigned *retry_after);
+
+/* ---- the server ---- */
+
+struct hk_http_server {
+  hk_http_config cfg;
+  hk_policies *pol;
+  char *openapi; /* the document's text, served as it is */
+  size_t openapi_len;
+  void *daemon; /* struct MHD_Daemon */
+  uint16_t port;
+  hk_http_worker *workers;
+  unsigned n_workers;
+  atomic_uint next_worker;
+  hk_http_metrics metrics;
+  hk_http_ratelimit *rl;
+  atomic_int in_flight;
+  atomic_bool draining;
+  atomic_uint_fast64_t served;
+  double started; /* monotonic seconds */
+};
+
+double hk_http_now(void); /* monotonic seconds */
+
+#endif

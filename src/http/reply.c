@@ -1,0 +1,65 @@
+/* reply.c — building responses: JSON documents and the one error shape of the API,
+ * {"error": {"code", "message", "message_en", "field"}}, whose status and texts all come from
+ * the error table (core/errors.def). */
+#include "http/http_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hk_http_reply_json(hk_http_resp *resp, int status, json_t *doc)
+{
+  char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+  json_decref(doc);
+  if (text == NULL) {
+    /* Out of memory while answering: a fixed body that needs no allocation. */
+    resp->status = 500;
+    resp->error = HK_ENOMEM;
+    resp->static_body = "{\"error\":{\"code\":\"out_of_memory\",\"message\":\"内存不足\","
+                        "\"message_en\":\"Out of memory\",\"field\":null}}";
+    resp->content_type = "application/json; charset=utf-8";
+    return;
+  }
+  free(resp->body);
+  resp->body = text;
+  resp->len = strlen(text);
+  resp->status = status;
+  resp->content_type = "application/json; charset=utf-8";
+}
+
+void hk_http_reply_error(hk_http_resp *resp, const hk_error *err)
+{
+  hk_status code = err->code == HK_OK ? HK_EINTERNAL : err->code;
+  /* "输入不正确: person.residence[0].from: not a date": the table's text, then the field and the
+   * detail. The detail is English only; the Chinese message still leads with Chinese. */
+  char text[512], zh[768], en[768];
+  const char *detail = err->detail[0] ? hk_error_text(err, text, sizeof text) : NULL;
+  if (detail == NULL && err->field[0])
+    detail = err->field;
+  snprintf(zh, sizeof zh, "%s%s%s", hk_status_message(code), detail ? ": " : "",
+           detail ? detail : "");
+  snprintf(en, sizeof en, "%s%s%s", hk_status_message_en(code), detail ? ": " : "",
+           detail ? detail : "");
+  json_t *e = json_object();
+  json_object_set_new(e, "code", json_string(hk_status_code(code)));
+  json_object_set_new(e, "message", json_string(zh));
+  json_object_set_new(e, "message_en", json_string(en));
+  json_object_set_new(e, "field", err->field[0] ? json_string(err->field) : json_null());
+  json_t *doc = json_object();
+  json_object_set_new(doc, "error", e);
+  hk_http_reply_json(resp, hk_status_http(code), doc);
+  resp->error = code;
+}
+
+void hk_http_reply_fail(hk_http_resp *resp, hk_status code, const char *field, const char *fmt, ...)
+{
+  hk_error err = {0};
+  err.code = code;
+  snprintf(err.field, sizeof err.field, "%s", field ? field : "");
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err.detail, sizeof err.detail, fmt, ap);
+  va_end(ap);
+  hk_http_reply_error(resp, &err);
+}

@@ -1,0 +1,97 @@
+/* router.c — the routing table: method and path pattern with {params}. Patterns are matched
+ * segment by segment on the decoded path; a path that exists under another method is a 405
+ * naming the methods it has, anything else a 404. */
+#include "http/http_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Every route of the API. docs/openapi.json describes each one; tests/api checks they agree. */
+const hk_http_route hk_http_routes[] = {
+    {"GET", "/healthz", hk_h_meta_healthz, 0},
+    {"GET", "/metrics", hk_h_meta_metrics, 0},
+    {"GET", "/api/v1/openapi.json", hk_h_meta_openapi, 0},
+    {"POST", "/api/v1/eligibility", hk_h_eligibility_post, HK_ROUTE_BODY | HK_ROUTE_LIMITED},
+    {"GET", "/api/v1/persons/{id}", hk_h_persons_get, HK_ROUTE_REGISTRY},
+    {"GET", "/api/v1/persons/{id}/eligibility", hk_h_persons_eligibility, HK_ROUTE_REGISTRY},
+    {"GET", "/api/v1/divisions/{code}", hk_h_divisions_get, 0},
+    {"GET", "/api/v1/policies/{division}", hk_h_policies_get, 0},
+};
+const size_t hk_http_route_count = sizeof hk_http_routes / sizeof hk_http_routes[0];
+
+_Static_assert(sizeof hk_http_routes / sizeof hk_http_routes[0] < HK_HTTP_ROUTES_MAX,
+               "metrics keep a slot per route plus one for unmatched requests");
+
+hk_status hk_http_path_check(const char *path, hk_error *err)
+{
+  size_t len = strlen(path);
+  if (len == 0 || path[0] != '/')
+    return hk_error_set(err, HK_EINVAL, "path", "not an absolute path");
+  if (len > HK_HTTP_PATH_MAX)
+    return hk_error_set(err, HK_EINVAL, "path", "longer than %u bytes", HK_HTTP_PATH_MAX);
+  /* Every route is printable ASCII; anything else (including the marker server.c leaves for
+   * a malformed or control-character percent escape) cannot name a resource. */
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)path[i] <= 0x20 || (unsigned char)path[i] >= 0x7f)
+      return hk_error_set(err, HK_EINVAL, "path", "bad character or percent escape");
+  /* Dot segments, decoded or not, are refused rather than resolved: no route has them, and a
+   * path that climbs is someone probing. */
+  for (const char *s = path; s != NULL; s = strchr(s + 1, '/')) {
+    const char *seg = s + 1;
+    size_t n = strcspn(seg, "/");
+    if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+      return hk_error_set(err, HK_EINVAL, "path", "dot segments are not allowed");
+  }
+  return HK_OK;
+}
+
+/* Match path against one pattern, copying params into req when it matches. */
+static bool match(const char *pattern, const char *path, hk_http_req *req)
+{
+  size_t n = 0, used = 0;
+  const char *p = pattern, *s = path;
+  while (*p && *s) {
+    if (*p != '/' || *s != '/')
+      return false;
+    p++;
+    s++;
+    size_t plen = strcspn(p, "/"), slen = strcspn(s, "/");
+    if (plen > 2 && p[0] == '{' && p[plen - 1] == '}') {
+      if (slen == 0 || n == HK_HTTP_PARAMS_MAX || used + slen + 1 > sizeof req->param_buf)
+        return false;
+      memcpy(req->param_buf + used, s, slen);
+      req->param_buf[used + slen] = '\0';
+      req->param[n++] = req->param_buf + used;
+      used += slen + 1;
+    } else if (plen != slen || memcmp(p, s, plen) != 0) {
+      return false;
+    }
+    p += plen;
+    s += slen;
+  }
+  if (*p || *s)
+    return false;
+  req->n_param = n;
+  return true;
+}
+
+int hk_http_route_match(const char *method, const char *path, hk_http_req *req, char *allow,
+                        size_t allow_size)
+{
+  /* HEAD is GET without a body (libmicrohttpd leaves the body out). */
+  const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
+  bool other = false;
+  if (allow_size)
+    allow[0] = '\0';
+  for (size_t i = 0; i < hk_http_route_count; i++) {
+    if (!match(hk_http_routes[i].pattern, path, req))
+      continue;
+    if (strcmp(hk_http_routes[i].method, m) == 0)
+      return (int)i;
+    size_t used = strlen(allow);
+    snprintf(allow + used, allow_size - used, "%s%s", used ? ", " : "", hk_http_routes[i].method);
+    other = true;
+  }
+  req->n_param = 0;
+  return other ? HK_ROUTE_BAD_METHOD : HK_ROUTE_NOT_FOUND;
+}

@@ -1,0 +1,546 @@
+/* server.c — libmicrohttpd glue: the daemon with its thread pool, a request's life (checks on
+ * the headers, the body up to 1 MiB, dispatch, the response), the access log and metrics when
+ * it completes, per-worker store connections, and the graceful stop. The only file that
+ * includes <microhttpd.h>. */
+#include "http/http.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "http/http_int.h"
+
+/* One request's state, from its headers to its completion. */
+typedef struct reqctx {
+  hk_http_req req;
+  hk_http_resp resp;
+  int route;
+  double t0;
+  bool queued;
+  char *body;
+  size_t len, cap;
+  char method[12];
+  char client[INET6_ADDRSTRLEN];
+} reqctx;
+
+double hk_http_now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void hk_http_config_defaults(hk_http_config *cfg)
+{
+  memset(cfg, 0, sizeof *cfg);
+  cfg->host = "127.0.0.1";
+  cfg->port = 8080;
+  cfg->threads = 2;
+  cfg->rate = 20;
+  cfg->burst = 40;
+  cfg->timeout_s = 10;
+  cfg->max_connections = 1000;
+  cfg->max_per_client = 200;
+  cfg->access_log = true;
+}
+
+uint16_t hk_http_port(const hk_http_server *srv)
+{
+  return srv->port;
+}
+
+/* ---- query arguments ---- */
+
+const char *hk_http_query(const hk_http_req *req, const char *key)
+{
+  return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+typedef struct known_ctx {
+  const char *const *allowed;
+  hk_error *err;
+  bool bad;
+} known_ctx;
+
+static enum MHD_Result check_key(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+  (void)kind;
+  (void)value;
+  known_ctx *k = cls;
+  for (const char *const *a = k->allowed; *a; a++)
+    if (strcmp(*a, key) == 0)
+      return MHD_YES;
+  /* Name the argument only when it is short printable ASCII: it is the caller's text. */
+  bool printable = strlen(key) <= 32;
+  for (const char *s = key; printable && *s; s++)
+    printable = *s > 0x20 && *s < 0x7f && *s != '"';
+  hk_error_set(k->err, HK_EINVAL, printable ? key : "query", "unknown query argument");
+  if (printable)
+    hk_error_prefix(k->err, "query");
+  k->bad = true;
+  return MHD_NO;
+}
+
+hk_status hk_http_query_known(const hk_http_req *req, const char *const *allowed, hk_error *err)
+{
+  known_ctx k = {allowed, err, false};
+  MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_key, &k);
+  return k.bad ? HK_EINVAL : HK_OK;
+}
+
+/* Percent-decoding for the path and query arguments. A malformed escape ("%zz", a lone "%")
+ * or one that decodes to a control character (NUL above all, which would silently cut the
+ * string short) becomes the byte 0x01, which no route, code, number or date accepts: the
+ * request then fails with a 400/404 naming what it sent, instead of being read as something
+ * shorter. */
+static int hexval(char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+  (void)cls;
+  (void)c;
+  char *w = s;
+  const char *r = s;
+  while (*r) {
+    if (*r != '%') {
+      *w++ = *r++;
+      continue;
+    }
+    int hi = hexval(r[1]), lo = hi >= 0 ? hexval(r[2]) : -1;
+    if (hi < 0 || lo < 0) {
+      *w++ = '\x01';
+      r++;
+      continue;
+    }
+    unsigned char ch = (unsigned char)(hi * 16 + lo);
+    *w++ = (ch < 0x20 || ch == 0x7f) ? '\x01' : (char)ch;
+    r += 3;
+  }
+  *w = '\0';
+  return (size_t)(w - s);
+}
+
+/* ---- workers ---- */
+
+static _Thread_local unsigned tl_slot; /* 1-based; 0 until the thread first asks */
+
+hk_http_worker *hk_http_worker_acquire(hk_http_server *srv)
+{
+  if (tl_slot == 0)
+    tl_slot = atomic_fetch_add(&srv->next_worker, 1) + 1;
+  hk_http_worker *w = &srv->workers[(tl_slot - 1) % srv->n_workers];
+  pthread_mutex_lock(&w->mu);
+  return w;
+}
+
+void hk_http_worker_release(hk_http_worker *w)
+{
+  pthread_mutex_unlock(&w->mu);
+}
+
+hk_store *hk_http_worker_store(hk_http_server *srv, hk_http_worker *w, hk_error *err)
+{
+  if (w->st == NULL && hk_store_open(srv->cfg.db_path, HK_STORE_READONLY, &w->st, err) != HK_OK)
+    w->st = NULL;
+  return w->st;
+}
+
+/* ---- a request's life ---- */
+
+static void client_address(struct MHD_Connection *c, char *out, size_t size)
+{
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  snprintf(out, size, "unknown");
+  if (ci == NULL || ci->client_addr == NULL)
+    return;
+  const struct sockaddr *sa = ci->client_addr;
+  if (sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+              (socklen_t)size);
+  else if (sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+              (socklen_t)size);
+}
+
+static enum MHD_Result queue(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc)
+{
+  hk_http_resp *resp = &rc->resp;
+  struct MHD_Response *r;
+  if (resp->body) {
+    r = MHD_create_response_from_buffer(resp->len, resp->body, MHD_RESPMEM_MUST_FREE);
+    if (r)
+      resp->body = NULL; /* libmicrohttpd frees it */
+  } else {
+    const char *b = resp->static_body ? resp->static_body : "";
+    r = MHD_create_response_from_buffer(strlen(b), (void *)b, MHD_RESPMEM_PERSISTENT);
+  }
+  if (r == NULL)
+    return MHD_NO;
+  if (resp->content_type)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  if (resp->no_store)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  if (resp->retry_after) {
+    char s[16];
+    snprintf(s, sizeof s, "%u", resp->retry_after);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, s);
+  }
+  if (resp->allow[0])
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
+  /* While draining, keep-alive would hold connections the stop is about to cut. */
+  if (atomic_load(&srv->draining))
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+  enum MHD_Result ret = MHD_queue_response(c, (unsigned)resp->status, r);
+  MHD_destroy_response(r);
+  rc->queued = true;
+  return ret;
+}
+
+static bool json_content_type(const char *ct)
+{
+  if (ct == NULL)
+    return false;
+  size_t n = strlen("application/json");
+  if (strncasecmp(ct, "application/json", n) != 0)
+    return false;
+  return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+/* Everything decided from the request line and headers, before any body is read. Returns true
+ * when the answer is already known (an error). */
+static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, const char *url)
+{
+  hk_http_resp *resp = &rc->resp;
+  hk_error err = {0};
+  if (hk_http_path_check(url, &err) != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return true;
+  }
+  rc->route = hk_http_route_match(rc->method, url, &rc->req, resp->allow, sizeof resp->allow);
+  if (rc->route == HK_ROUTE_NOT_FOUND) {
+    hk_http_reply_fail(resp, HK_ENOTFOUND, "path", "no such resource");
+    return true;
+  }
+  if (rc->route == HK_ROUTE_BAD_METHOD) {
+    hk_http_reply_fail(resp, HK_EMETHOD, "method", "this path answers %s", resp->allow);
+    return true;
+  }
+  resp->allow[0] = '\0';
+  const hk_http_route *route = &hk_http_routes[rc->route];
+  /* A body larger than the limit is refused from its declared length, before a byte of it is
+   * read; libmicrohttpd then closes the connection instead of reading the rest. */
+  const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  const char *te =
+      MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+  if (cl && strtoull(cl, NULL, 10) > HK_HTTP_BODY_MAX) {
+    hk_http_reply_fail(resp, HK_ETOOBIG, "body", "the request body is larger than %u bytes",
+                       HK_HTTP_BODY_MAX);
+    return true;
+  }
+  if (route->flags & HK_ROUTE_REGISTRY && !srv->cfg.open_registry) {
+    hk_http_reply_fail(resp, HK_EUNAUTH, NULL,
+                       "reading the registry needs an account, and accounts are not available "
+                       "yet; a development server can be started with --open-registry");
+    return true;
+  }
+  if (route->flags & HK_ROUTE_BODY) {
+    /* A chunked body has no declared length, so an oversized one could only be refused after
+     * reading a megabyte of it: ask for the length instead. */
+    if (cl == NULL && te != NULL) {
+      hk_http_reply_fail(resp, HK_EINVAL, "Content-Length",
+                         "required: send the body with its length, not chunked");
+      return true;
+    }
+    if (!json_content_type(
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+      hk_http_reply_fail(resp, HK_EINVAL, "Content-Type", "must be application/json");
+      return true;
+    }
+  }
+  if (route->flags & HK_ROUTE_LIMITED) {
+    unsigned retry = 0;
+    if (!hk_http_ratelimit_take(srv->rl, rc->client, hk_http_now(), &retry)) {
+      hk_http_reply_fail(resp, HK_ERATE, NULL, "at most %g requests a second from one address",
+                         srv->cfg.rate);
+      resp->retry_after = retry;
+      return true;
+    }
+  }
+  return false;
+}
+
+static void dispatch(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, const char *url)
+{
+  hk_http_req *req = &rc->req;
+  req->srv = srv;
+  req->method = rc->method;
+  req->path = url;
+  req->client = rc->client;
+  req->conn = c;
+  req->body = rc->body;
+  req->body_len = rc->len;
+  hk_http_routes[rc->route].handler(req, &rc->resp);
+  if (rc->resp.status == 0)
+    hk_http_reply_fail(&rc->resp, HK_EINTERNAL, NULL, "the handler gave no answer");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+  (void)version;
+  hk_http_server *srv = cls;
+  reqctx *rc = *con_cls;
+  if (rc == NULL) {
+    rc = calloc(1, sizeof *rc);
+    if (rc == NULL)
+      return MHD_NO;
+    *con_cls = rc;
+    rc->t0 = hk_http_now();
+    rc->route = -1;
+    atomic_fetch_add(&srv->in_flight, 1);
+    snprintf(rc->method, sizeof rc->method, "%s", method);
+    client_address(c, rc->client, sizeof rc->client);
+    if (begin(srv, c, rc, url))
+      return queue(srv, c, rc);
+    return MHD_YES;
+  }
+  if (*upload_data_size != 0) {
+    size_t n = *upload_data_size;
+    *upload_data_size = 0;
+    /* Routes without a body ignore one; the declared length was checked in begin and
+     * libmicrohttpd never passes more than it. */
+    if (!(hk_http_routes[rc->route].flags & HK_ROUTE_BODY) || rc->resp.status != 0)
+      return MHD_YES;
+    if (rc->len + n > HK_HTTP_BODY_MAX) {
+      hk_http_reply_fail(&rc->resp, HK_ETOOBIG, "body", "the request body is larger than %u bytes",
+                         HK_HTTP_BODY_MAX);
+      return MHD_YES;
+    }
+    if (rc->len + n + 1 > rc->cap) {
+      size_t cap = rc->cap ? rc->cap : 4096;
+      while (cap < rc->len + n + 1)
+        cap *= 2;
+      char *g = realloc(rc->body, cap);
+      if (g == NULL) {
+        hk_http_reply_fail(&rc->resp, HK_ENOMEM, NULL, "out of memory");
+        return MHD_YES;
+      }
+      rc->body = g;
+      rc->cap = cap;
+    }
+    memcpy(rc->body + rc->len, upload_data, n);
+    rc->len += n;
+    rc->body[rc->len] = '\0';
+    return MHD_YES;
+  }
+  if (rc->queued)
+    return MHD_YES;
+  if (rc->resp.status == 0)
+    dispatch(srv, c, rc, url);
+  return queue(srv, c, rc);
+}
+
+/* The access log: one JSON line per request on stderr, written with one write(2) so lines
+ * from different threads never interleave. It names the route pattern, never the raw path, so
+ * no ID number reaches the log. */
+static void log_request(const reqctx *rc, int status, double ms, bool aborted)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  struct tm tm;
+  gmtime_r(&ts.tv_sec, &tm);
+  char when[32];
+  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+  /* The method is the client's text: log it only when it is a plain token. */
+  const char *method = rc->method;
+  for (const char *s = method; *s; s++)
+    if (*s < 'A' || *s > 'Z')
+      method = "OTHER";
+  const char *route = rc->route >= 0 ? hk_http_routes[rc->route].pattern : "unmatched";
+  char line[512];
+  int n = snprintf(line, sizeof line,
+                   "{\"ts\":\"%s.%03ldZ\",\"client\":\"%s\",\"method\":\"%s\",\"route\":\"%s\","
+                   "\"status\":%d,\"ms\":%.3f%s%s%s%s}\n",
+                   when, ts.tv_nsec / 1000000, rc->client, method, route, status, ms,
+                   status >= 400 ? ",\"error\":\"" : "",
+                   status >= 400 ? hk_status_code(rc->resp.error) : "", status >= 400 ? "\"" : "",
+                   aborted ? ",\"aborted\":true" : "");
+  if (n > 0)
+    (void)!write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+  (void)c;
+  hk_http_server *srv = cls;
+  reqctx *rc = *con_cls;
+  if (rc == NULL)
+    return;
+  double secs = hk_http_now() - rc->t0;
+  int status = rc->queued ? rc->resp.status : 0;
+  hk_http_metrics_record(&srv->metrics, rc->route, status, rc->resp.error, (uint64_t)(secs * 1e6));
+  if (srv->cfg.access_log)
+    log_request(rc, status, secs * 1e3, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
+  free(rc->resp.body);
+  free(rc->body);
+  free(rc);
+  *con_cls = NULL;
+  atomic_fetch_add(&srv->served, 1);
+  atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+/* ---- start and stop ---- */
+
+static char *read_file(const char *path, size_t max, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  if (f == NULL)
+    return NULL;
+  char *buf = malloc(max + 1);
+  size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+  fclose(f);
+  if (buf == NULL || n > max) {
+    free(buf);
+    return NULL;
+  }
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+static void server_free(hk_http_server *srv)
+{
+  for (unsigned i = 0; srv->workers && i < srv->n_workers; i++) {
+    hk_http_worker *w = &srv->workers[i];
+    hk_store_close(w->st);
+    hk_person_clear(&w->person);
+    hk_situation_clear(&w->sit);
+    free(w->answer);
+    pthread_mutex_destroy(&w->mu);
+  }
+  free(srv->workers);
+  hk_policies_free(srv->pol);
+  hk_http_ratelimit_free(srv->rl);
+  free(srv->openapi);
+  free(srv);
+}
+
+hk_status hk_http_start(const hk_http_config *cfg, hk_http_server **out, hk_error *err)
+{
+  *out = NULL;
+  hk_http_server *srv = calloc(1, sizeof *srv);
+  if (srv == NULL)
+    return hk_error_set(err, HK_ENOMEM, "", "out of memory");
+  srv->cfg = *cfg;
+  srv->started = hk_http_now();
+  hk_status rc;
+  /* The database must open now, so a wrong --db fails at start rather than on every request. */
+  hk_store *probe = NULL;
+  if ((rc = hk_store_open(cfg->db_path, HK_STORE_READONLY, &probe, err)) != HK_OK)
+    goto fail;
+  hk_store_close(probe);
+  const char *dir = cfg->policy_dir ? cfg->policy_dir : hk_policies_default_dir();
+  if ((rc = hk_policies_load(dir, &srv->pol, err)) != HK_OK) {
+    err->code = rc = HK_EPOLICY;
+    goto fail;
+  }
+  const char *oa = cfg->openapi ? cfg->openapi : getenv("HUKOU_OPENAPI");
+  if (oa == NULL || oa[0] == '\0')
+    oa = HK_DEFAULT_OPENAPI;
+  srv->openapi = read_file(oa, 4u << 20, &srv->openapi_len);
+  json_error_t jerr;
+  json_t *doc = srv->openapi ? json_loadb(srv->openapi, srv->openapi_len, 0, &jerr) : NULL;
+  if (doc == NULL) {
+    rc = hk_error_set(err, HK_EIO, "--openapi", "%s: %s", oa,
+                      srv->openapi ? jerr.text : "cannot read the OpenAPI document");
+    goto fail;
+  }
+  json_decref(doc);
+  srv->rl = hk_http_ratelimit_new(cfg->rate, cfg->burst);
+  srv->n_workers = cfg->threads + 1;
+  srv->workers = calloc(srv->n_workers, sizeof *srv->workers);
+  if (srv->workers == NULL) {
+    rc = hk_error_set(err, HK_ENOMEM, "", "out of memory");
+    goto fail;
+  }
+  for (unsigned i = 0; i < srv->n_workers; i++) {
+    hk_http_worker *w = &srv->workers[i];
+    pthread_mutex_init(&w->mu, NULL);
+    hk_person_init(&w->person);
+    hk_situation_init(&w->sit);
+    w->answer = malloc(sizeof *w->answer); /* large: never on a worker's stack */
+    if (w->answer == NULL) {
+      rc = hk_error_set(err, HK_ENOMEM, "", "out of memory");
+      goto fail;
+    }
+  }
+  struct sockaddr_in sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(cfg->port);
+  if (inet_pton(AF_INET, cfg->host, &sa.sin_addr) != 1) {
+    rc = hk_error_set(err, HK_EINVAL, "--listen", "not an IPv4 address: %s", cfg->host);
+    goto fail;
+  }
+  struct MHD_Daemon *d = MHD_start_daemon(
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC, cfg->port,
+      NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+      (unsigned int)cfg->timeout_s, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_per_client,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+      MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024, MHD_OPTION_END);
+  if (d == NULL) {
+    rc = hk_error_set(err, HK_EIO, "--listen", "cannot listen on %s:%u (in use?)", cfg->host,
+                      (unsigned)cfg->port);
+    goto fail;
+  }
+  srv->daemon = d;
+  const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  srv->port = di ? di->port : cfg->port;
+  *out = srv;
+  return HK_OK;
+fail:
+  server_free(srv);
+  return rc;
+}
+
+uint64_t hk_http_stop(hk_http_server *srv, unsigned drain_seconds)
+{
+  atomic_store(&srv->draining, true);
+  /* Stop accepting; requests already begun (headers read) run to their last byte. */
+  MHD_socket listen = MHD_quiesce_daemon(srv->daemon);
+  double deadline = hk_http_now() + drain_seconds;
+  while (atomic_load(&srv->in_flight) > 0 && hk_http_now() < deadline) {
+    struct timespec tick = {0, 10 * 1000 * 1000};
+    nanosleep(&tick, NULL);
+  }
+  MHD_stop_daemon(srv->daemon);
+  if (listen != MHD_INVALID_SOCKET)
+    close(listen);
+  uint64_t served = atomic_load(&srv->served);
+  server_free(srv);
+  return served;
+}
