@@ -281,9 +281,7 @@ hk_status hk_import_jsonl(hk_store *st, FILE *in, const hk_import_options *opt,
 
   bool bulk = false, started = false;
   pthread_t reader;
-  hk_status rc = hk_store_begin(st, err);
-  if (rc == HK_OK)
-    rc = hk_store_bulk_begin(st, &bulk, err);
+  hk_status rc = hk_store_bulk_begin(st, &bulk, err);
   if (rc == HK_OK && pthread_create(&reader, NULL, reader_main, &pl) != 0)
     rc = hk_error_set(err, HK_EINTERNAL, NULL, "cannot start the reader thread");
   started = rc == HK_OK;

@@ -54,10 +54,11 @@ hk_status hk_store_person_row(hk_store *st, const char *id_number, int64_t *row,
 /* One person with histories and relative links (as ID numbers), into *out (reset first). */
 hk_status hk_store_person_get(hk_store *st, const char *id_number, hk_person *out, hk_error *err);
 
-/* A bulk load inside the current transaction. When the registry is empty the store may trade
- * its secondary indexes for in-memory maps until hk_store_bulk_end rebuilds them (*engaged says
- * whether it did); the calls of this header behave the same either way. Call bulk_end before
- * commit; a rollback ends the bulk load too. */
+/* Begin a bulk load: a transaction, like hk_store_begin, that the store may run differently.
+ * When the registry is empty the SQLite store trades its secondary indexes for in-memory maps
+ * until hk_store_bulk_end rebuilds them, and writes through a rollback journal instead of the
+ * WAL (*engaged says whether it did); the calls of this header behave the same either way.
+ * Call bulk_end before commit; commit or rollback ends the bulk load. */
 hk_status hk_store_bulk_begin(hk_store *st, bool *engaged, hk_error *err);
 hk_status hk_store_bulk_end(hk_store *st, hk_error *err);
 

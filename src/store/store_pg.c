@@ -855,13 +855,11 @@ static hk_status pg_event_each(hk_store *base, int64_t from_seq, hk_event_cb cb,
   return rc;
 }
 
-/* PostgreSQL keeps its indexes through a load; bulk mode changes nothing here. */
+/* PostgreSQL keeps its indexes through a load: a bulk load is an ordinary transaction. */
 static hk_status pg_bulk_begin(hk_store *st, bool *engaged, hk_error *err)
 {
-  (void)st;
-  (void)err;
   *engaged = false;
-  return HK_OK;
+  return pg_begin(st, err);
 }
 
 static hk_status pg_bulk_end(hk_store *st, hk_error *err)

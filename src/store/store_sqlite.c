@@ -179,6 +179,7 @@ typedef struct sqlite_store {
   sqlite3_stmt *stmt[S_COUNT];
   sqlite3_stmt *one[H_COUNT]; /* history selects for one person */
   int version;
+  bool journal_switched; /* a bulk load runs with a rollback journal; WAL comes back after */
   bulk_state bulk;
   row_buffer buffers[T_COUNT];
 } sqlite_store;
@@ -415,10 +416,23 @@ static hk_status sq_begin(hk_store *st, hk_error *err)
   return exec((sqlite_store *)st, "BEGIN IMMEDIATE", err);
 }
 
+/* Back to WAL after a bulk load's transaction, whatever its outcome. */
+static void restore_journal(sqlite_store *s)
+{
+  if (s->journal_switched && sqlite3_get_autocommit(s->db)) {
+    sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    s->journal_switched = false;
+  }
+}
+
 static hk_status sq_commit(hk_store *st, hk_error *err)
 {
-  hk_status rc = flush_all((sqlite_store *)st, err);
-  return rc == HK_OK ? exec((sqlite_store *)st, "COMMIT", err) : rc;
+  sqlite_store *s = (sqlite_store *)st;
+  hk_status rc = flush_all(s, err);
+  if (rc == HK_OK)
+    rc = exec(s, "COMMIT", err);
+  restore_journal(s);
+  return rc;
 }
 
 static void sq_rollback(hk_store *st)
@@ -430,6 +444,7 @@ static void sq_rollback(hk_store *st)
     s->buffers[t].rows = 0;
   if (!sqlite3_get_autocommit(s->db))
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+  restore_journal(s);
 }
 
 /* ---- persons ---- */
@@ -867,17 +882,42 @@ static hk_status sq_person_delete(hk_store *base, int64_t row, hk_error *err)
   return HK_OK;
 }
 
-static hk_status sq_bulk_begin(hk_store *base, bool *engaged, hk_error *err)
+/* Is the registry empty (no person, no household)? */
+static hk_status registry_empty(sqlite_store *s, bool *empty, hk_error *err)
 {
-  sqlite_store *s = (sqlite_store *)base;
-  *engaged = false;
   int64_t any = 0;
   bool found;
   hk_status rc = query_int(s,
                            "SELECT (SELECT count(*) FROM (SELECT 1 FROM person LIMIT 1)) +"
                            " (SELECT count(*) FROM (SELECT 1 FROM household LIMIT 1)) + ?1",
                            0, &any, &found, err);
-  if (rc != HK_OK || any != 0)
+  *empty = rc == HK_OK && any == 0;
+  return rc;
+}
+
+static hk_status sq_bulk_begin(hk_store *base, bool *engaged, hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  *engaged = false;
+  bool empty;
+  hk_status rc = registry_empty(s, &empty, err);
+  if (rc != HK_OK)
+    return rc;
+  if (empty) {
+    /* A load into an empty file writes its pages once, through a rollback journal that has
+     * almost nothing to hold, instead of twice (the WAL, then the checkpoint). The journal mode
+     * can only change outside a transaction; commit and rollback switch back to WAL. */
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = DELETE", -1, &st, NULL) == SQLITE_OK) {
+      if (sqlite3_step(st) == SQLITE_ROW)
+        s->journal_switched = strcmp((const char *)sqlite3_column_text(st, 0), "delete") == 0;
+      sqlite3_finalize(st);
+    }
+  }
+  if ((rc = exec(s, "BEGIN IMMEDIATE", err)))
+    return rc;
+  /* Another writer may have come first between the look and the lock: look again. */
+  if ((rc = registry_empty(s, &empty, err)) || !empty)
     return rc; /* a registry with data keeps its indexes: the load goes through them */
   if ((rc = exec(s, bulk_indexes_drop, err)))
     return rc;
@@ -1079,6 +1119,15 @@ static void sq_close(hk_store *base)
   free(s);
 }
 
+/* The connection, for the statistics in store_sqlite_stats.c. */
+sqlite3 *store__sqlite_db(hk_store *st)
+{
+  return ((sqlite_store *)st)->db;
+}
+
+hk_status store__sqlite_stats_summary(hk_store *st, bool refresh, struct hk_stats_summary *out,
+                                      hk_error *err);
+
 static const struct hk_store_ops sqlite_ops = {
     .version = 1,
     .name = "sqlite",
@@ -1099,6 +1148,7 @@ static const struct hk_store_ops sqlite_ops = {
     .event_each = sq_event_each,
     .bulk_begin = sq_bulk_begin,
     .bulk_end = sq_bulk_end,
+    .stats_summary = store__sqlite_stats_summary,
 };
 
 static hk_status read_version(sqlite_store *s, hk_error *err)
