@@ -1,0 +1,20 @@
+#include "service/actor.h"
+
+#include "core/division.h"
+
+static const char *const role_names[HK_ROLE_COUNT] = {
+    "resident", "officer", "supervisor", "analyst", "department", "admin", "system"};
+
+const char *hk_role_name(hk_role role)
+{
+  return (int)role >= 0 && role < HK_ROLE_COUNT ? role_names[role] : "unknown";
+}
+
+bool hk_actor_may_decide(const hk_actor *a, int32_t division)
+{
+  if (a->role == HK_ROLE_SYSTEM)
+    return true;
+  if (a->role != HK_ROLE_OFFICER && a->role != HK_ROLE_SUPERVISOR)
+    return false;
+  return a->jurisdiction != 0 && hk_division_within(division, a->jurisdiction);
+}
