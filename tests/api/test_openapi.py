@@ -1,0 +1,122 @@
+"""docs/openapi.json against the real server: the document served is the file; every route of
+the router (src/http/router.c) is described and every described route exists; every described
+response is produced by a request below and its body matches the response's schema."""
+import json
+import os
+import re
+import shutil
+
+import pytest
+
+import schema
+from conftest import DB, SOURCE, sample_ids
+
+DOC = json.load(open(os.path.join(SOURCE, "docs", "openapi.json")))
+EXAMPLE = json.load(open(os.path.join(SOURCE, "tests", "policy", "cases",
+                                      "000-residence-anniversary-day-met.json")))["situation"]
+PID = sample_ids()[0]
+
+
+def with_check(first17):
+    """GB 11643's ISO 7064 MOD 11-2 check character appended."""
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return first17 + "10X98765432"[sum(int(c) * k for c, k in zip(first17, w)) % 11]
+
+
+UNKNOWN = with_check("11010119900307777")  # valid, not in the sample registry
+
+# A declared body of 2 MB of which nothing is sent: the answer must come without it.
+BIG = (b"POST /api/v1/eligibility HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+       b"Content-Length: 2000000\r\n\r\n")
+
+# A request that produces each described response: (method, path template, status) ->
+# (which server, method, path, body, headers, times). "main" is the server api.sh started
+# (--open-registry, no rate limit); the others are started here.
+RECIPES = {
+    ("get", "/healthz", "200"): ("main", "GET", "/healthz", None, None, 1),
+    ("get", "/healthz", "503"): ("broken", "GET", "/healthz", None, None, 1),
+    ("get", "/metrics", "200"): ("main", "GET", "/metrics", None, None, 1),
+    ("get", "/api/v1/openapi.json", "200"): ("main", "GET", "/api/v1/openapi.json", None, None, 1),
+    ("post", "/api/v1/eligibility", "200"): ("main", "POST", "/api/v1/eligibility", EXAMPLE, None, 1),
+    ("post", "/api/v1/eligibility", "400"): ("main", "POST", "/api/v1/eligibility", "{", {"Content-Type": "application/json"}, 1),
+    ("post", "/api/v1/eligibility", "404"): ("main", "POST", "/api/v1/eligibility/x", EXAMPLE, None, 1),
+    ("post", "/api/v1/eligibility", "405"): ("main", "GET", "/api/v1/eligibility", None, None, 1),
+    ("post", "/api/v1/eligibility", "413"): ("main", "RAW", "", BIG, None, 1),
+    ("post", "/api/v1/eligibility", "429"): ("limited", "POST", "/api/v1/eligibility", EXAMPLE, None, 3),
+    ("get", "/api/v1/persons/{id}", "200"): ("main", "GET", f"/api/v1/persons/{PID}", None, None, 1),
+    ("get", "/api/v1/persons/{id}", "400"): ("main", "GET", "/api/v1/persons/12345", None, None, 1),
+    ("get", "/api/v1/persons/{id}", "401"): ("closed", "GET", f"/api/v1/persons/{PID}", None, None, 1),
+    ("get", "/api/v1/persons/{id}", "404"): ("main", "GET", f"/api/v1/persons/{UNKNOWN}", None, None, 1),
+    ("get", "/api/v1/persons/{id}/eligibility", "200"): ("main", "GET", f"/api/v1/persons/{PID}/eligibility?target=330411&as_of=2024-06-01", None, None, 1),
+    ("get", "/api/v1/persons/{id}/eligibility", "400"): ("main", "GET", f"/api/v1/persons/{PID}/eligibility?target=33041", None, None, 1),
+    ("get", "/api/v1/persons/{id}/eligibility", "401"): ("closed", "GET", f"/api/v1/persons/{PID}/eligibility?target=330411", None, None, 1),
+    ("get", "/api/v1/persons/{id}/eligibility", "404"): ("main", "GET", f"/api/v1/persons/{UNKNOWN}/eligibility?target=330411", None, None, 1),
+    ("get", "/api/v1/divisions/{code}", "200"): ("main", "GET", "/api/v1/divisions/330106", None, None, 1),
+    ("get", "/api/v1/divisions/{code}", "400"): ("main", "GET", "/api/v1/divisions/33010", None, None, 1),
+    ("get", "/api/v1/divisions/{code}", "404"): ("main", "GET", "/api/v1/divisions/339999", None, None, 1),
+    ("get", "/api/v1/policies/{division}", "200"): ("main", "GET", "/api/v1/policies/330100?as_of=2024-06-01", None, None, 1),
+    ("get", "/api/v1/policies/{division}", "400"): ("main", "GET", "/api/v1/policies/330100?as_of=2024-02-30", None, None, 1),
+    ("get", "/api/v1/policies/{division}", "404"): ("main", "GET", "/api/v1/policies/320500", None, None, 1),
+}
+
+DESCRIBED = [(m, p, s) for p, ops in DOC["paths"].items() for m, op in ops.items()
+             for s in op["responses"]]
+
+
+def router_routes():
+    text = open(os.path.join(SOURCE, "src", "http", "router.c")).read()
+    return set(re.findall(r'\{"([A-Z]+)", "(/[^"]*)", hk_h_', text))
+
+
+def test_every_router_route_is_described_and_nothing_more():
+    described = {(m.upper(), p) for p, ops in DOC["paths"].items() for m in ops}
+    assert router_routes() == described
+
+
+def test_every_described_response_has_a_request_here():
+    assert set(RECIPES) == set(DESCRIBED)
+
+
+def test_served_document_is_the_file(api):
+    r = api.get("/api/v1/openapi.json")
+    assert r.status == 200 and r.json() == DOC
+
+
+@pytest.fixture(scope="module")
+def servers(api, tmp_path_factory):
+    """The extra servers the recipes need, started once for the module."""
+    from conftest import Server
+    tmp = tmp_path_factory.mktemp("openapi")
+    made = {"main": None}
+    for name, args in (("closed", ["--rate", "0"]), ("limited", ["--rate", "1", "--burst", "1"])):
+        d = tmp / name
+        d.mkdir()
+        made[name] = Server(d, *args)
+    # A registry that disappears before a worker first opens it: /healthz must say 503.
+    d = tmp / "broken"
+    d.mkdir()
+    shutil.copy(DB, d / "r.db")
+    made["broken"] = Server(d, "--threads", "1", db=str(d / "r.db"))
+    os.rename(d / "r.db", d / "gone.db")
+    yield made
+    for s in made.values():
+        if s:
+            s.stop()
+
+
+@pytest.mark.parametrize("key", DESCRIBED, ids=["%s %s %s" % k for k in DESCRIBED])
+def test_response_matches_schema(api, servers, key):
+    method, path, status = key
+    where, m, url, body, headers, times = RECIPES[key]
+    client = api if where == "main" else servers[where].client
+    for _ in range(times):
+        r = client.request(m, url, body=body, headers=headers)
+    assert str(r.status) == status, r.body[:300]
+    described = DOC["paths"][path][method]["responses"][status]
+    (ctype, media), = described["content"].items()
+    assert r.headers["content-type"].split(";")[0] == ctype
+    value = r.json() if ctype == "application/json" else r.body.decode()
+    problems = schema.check(DOC, media["schema"], value)
+    assert not problems, problems[:10]
+    for h in described.get("headers", {}):
+        assert h.lower() in r.headers, f"header {h} missing"
