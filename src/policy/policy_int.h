@@ -30,8 +30,7 @@ struct hk_policies {
 /* The file of exactly this division, or NULL. */
 const policy__file *policy__file_find(const hk_policies *pol, int32_t division);
 /* Load one file's JSON document (already parsed) into *f; errors relative to the document. */
-hk_status policy__file_read(const json_t *doc, const char *path, policy__file *f,
-                            hk_error *err);
+hk_status policy__file_read(const json_t *doc, const char *path, policy__file *f, hk_error *err);
 void policy__file_clear(policy__file *f);
 /* Read all *.json file names of dir, sorted; caller frees each and the array. */
 hk_status policy__list_dir(const char *dir, char ***names, size_t *n, hk_error *err);
@@ -64,8 +63,8 @@ void policy__facts_compute(const hk_situation *s, const hk_params *p, hk_date on
 /* Distinct insurance months counted for the target's city up to and including month `upto`,
  * spans ongoing at `limit` extended; and the month in which the n-th counted month was paid
  * (HK_MONTH_NONE if fewer). */
-int policy__insurance_count(const hk_situation *s, const hk_params *p, hk_month upto,
-                            int nth, hk_month *nth_month);
+int policy__insurance_count(const hk_situation *s, const hk_params *p, hk_month upto, int nth,
+                            hk_month *nth_month);
 /* Is some counted insurance span in force in the month of as_of (so months keep coming)? */
 bool policy__insurance_ongoing(const hk_situation *s, const hk_params *p);
 
@@ -73,8 +72,11 @@ bool policy__insurance_ongoing(const hk_situation *s, const hk_params *p);
 int64_t policy__points(const hk_pvalue *items, const hk_situation *s, const policy__facts *f,
                        hk_points_line *lines, uint32_t *n_lines);
 
-/* hk_policy_eval with the parameters already resolved (bulk passes cache them). */
-hk_status policy__eval_params(const hk_params *p, const hk_situation *s, hk_answer *a,
+/* hk_policy_eval with the parameters already resolved (bulk passes cache them). Without
+ * `explain` the answer's verdicts, dates and conditions are the same, but what only an
+ * explanation shows is left unset: id_masked, the points lines (n_points), the talent
+ * settlement address. */
+hk_status policy__eval_params(const hk_params *p, const hk_situation *s, hk_answer *a, bool explain,
                               hk_error *err);
 
 /* Texts of a condition for the answer (explain.c). */

@@ -19,6 +19,7 @@ typedef struct ctx {
   hk_month as_of_month;
   int32_t target, city;
   bool registered; /* hukou already in target */
+  bool explain;    /* fill what only the explanation shows (points lines, address, ID) */
   policy__facts f;
 } ctx;
 
@@ -438,7 +439,8 @@ static void rule_points(const ctx *c, hk_result *r, bool hz, hk_answer *a)
 
   const hk_pvalue *items = c->p->v[HK_P_POINTS_ITEMS];
   int64_t threshold_c = pint(c, HK_P_POINTS_THRESHOLD) * 100;
-  int64_t total = policy__points(items, c->s, &c->f, a->points, &a->n_points);
+  int64_t total = policy__points(items, c->s, &c->f, c->explain ? a->points : NULL,
+                                 c->explain ? &a->n_points : NULL);
   a->has_points = true;
   a->points_total_c = total;
   a->points_threshold_c = threshold_c;
@@ -569,7 +571,10 @@ static void rule_talent(const ctx *c, hk_result *r, hk_answer *a)
   hk_date lw = earliest(res, emp);
   add(c, r, HK_C_LIVING_OR_WORKING, lw, HK_U_NONE, vbool(lw != HK_DATE_NONE), vbool(true));
   conclude(c, r, 0, &r->eligible, &r->eligible_from);
-  talent_address(c, a);
+  /* Where the person would settle does not decide eligibility: only answers that are shown
+   * need it. */
+  if (c->explain)
+    talent_address(c, a);
 }
 
 /* ---- (六) family joining ---- */
@@ -691,32 +696,38 @@ static void rule_family(const ctx *c, hk_result *r, hk_answer *a)
   a->family_rule = HK_FR_NONE;
   hk_date best_from = HK_DATE_NONE;
   for (int rule = 0; rule < HK_FR_COUNT; rule++) {
-    /* Try each candidate relative in a scratch result and keep the best one's conditions. */
-    hk_result scratch, keep;
-    bool keep_elig = false, have = false;
+    /* Try each candidate relative in a scratch result and keep the best one's conditions.
+     * Two scratch results take turns, so keeping a candidate copies nothing; only the kept
+     * conditions are copied, once, into r (a whole result is ~1.7 KB). */
+    hk_result scratch[2];
+    int keep = -1, next = 0;
+    bool keep_elig = false;
     hk_date keep_from = HK_DATE_NONE;
     for (uint32_t k = 0; k < c->s->n_relatives; k++) {
       if (!rule_relation((hk_family_rule)rule, c->s->relatives[k].relation))
         continue;
-      scratch.n_cond = 0;
-      family_candidate(c, &scratch, (hk_family_rule)rule, (int32_t)k);
+      hk_result *t = &scratch[next];
+      t->n_cond = 0;
+      family_candidate(c, t, (hk_family_rule)rule, (int32_t)k);
       bool e;
       hk_date f;
-      conclude(c, &scratch, 0, &e, &f);
-      if (!have || better(e, f, keep_elig, keep_from)) {
-        keep = scratch;
+      conclude(c, t, 0, &e, &f);
+      if (keep < 0 || better(e, f, keep_elig, keep_from)) {
+        keep = next;
+        next = 1 - next;
         keep_elig = e;
         keep_from = f;
-        have = true;
       }
     }
-    if (!have) {
-      keep.n_cond = 0;
-      family_candidate(c, &keep, (hk_family_rule)rule, -1);
-      conclude(c, &keep, 0, &keep_elig, &keep_from);
+    if (keep < 0) {
+      keep = 0;
+      scratch[0].n_cond = 0;
+      family_candidate(c, &scratch[0], (hk_family_rule)rule, -1);
+      conclude(c, &scratch[0], 0, &keep_elig, &keep_from);
     }
-    for (uint32_t i = 0; i < keep.n_cond && r->n_cond < HK_CONDITIONS_MAX; i++)
-      r->cond[r->n_cond++] = keep.cond[i];
+    const hk_result *kept = &scratch[keep];
+    for (uint32_t i = 0; i < kept->n_cond && r->n_cond < HK_CONDITIONS_MAX; i++)
+      r->cond[r->n_cond++] = kept->cond[i];
     a->family_rule_eligible[rule] = keep_elig;
     a->family_rule_from[rule] = keep_from;
     if (keep_elig && a->family_rule == HK_FR_NONE)
@@ -740,10 +751,10 @@ hk_status hk_policy_eval(const hk_policies *pol, const hk_situation *s, hk_answe
 {
   hk_params p;
   hk_params_resolve(pol, s->target, s->as_of, s->overrides, s->n_overrides, &p, NULL);
-  return policy__eval_params(&p, s, a, err);
+  return policy__eval_params(&p, s, a, true, err);
 }
 
-hk_status policy__eval_params(const hk_params *p, const hk_situation *s, hk_answer *a,
+hk_status policy__eval_params(const hk_params *p, const hk_situation *s, hk_answer *a, bool explain,
                               hk_error *err)
 {
   if (hk_division_province_of(s->target) != 330000 || s->target % 100 == 0)
@@ -761,7 +772,8 @@ hk_status policy__eval_params(const hk_params *p, const hk_situation *s, hk_answ
            .as_of = s->as_of,
            .as_of_month = hk_month_of(s->as_of),
            .target = s->target,
-           .city = hk_division_city_of(s->target)};
+           .city = hk_division_city_of(s->target),
+           .explain = explain};
   c.registered = s->person.has_hukou && s->person.hukou.division == s->target;
   bool hz = policy__is_hz_urban(p, s->target);
   if (hz && (p->v[HK_P_POINTS_ITEMS] == NULL || p->v[HK_P_POINTS_THRESHOLD] == NULL))
@@ -774,7 +786,8 @@ hk_status policy__eval_params(const hk_params *p, const hk_situation *s, hk_answ
   a->target = s->target;
   a->city = c.city;
   a->hangzhou_urban = hz;
-  hk_idnum_mask(s->person.id_number, a->id_masked);
+  if (explain)
+    hk_idnum_mask(s->person.id_number, a->id_masked);
   a->age = c.f.age;
   a->sex = s->person.sex;
   a->residence_since = c.f.residence_since;
