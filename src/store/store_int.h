@@ -7,6 +7,8 @@
 
 #include "store/store.h"
 
+struct hk_stats_summary; /* stats.h */
+
 struct hk_store_ops {
   int version; /* bump when appending members */
   const char *name;
@@ -29,6 +31,9 @@ struct hk_store_ops {
   hk_status (*event_each)(hk_store *st, int64_t from_seq, hk_event_cb cb, void *cls, hk_error *err);
   hk_status (*bulk_begin)(hk_store *st, bool *engaged, hk_error *err);
   hk_status (*bulk_end)(hk_store *st, hk_error *err);
+  /* Population statistics (stats.h); NULL when a backend has none yet. */
+  hk_status (*stats_summary)(hk_store *st, bool refresh, struct hk_stats_summary *out,
+                             hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */

@@ -1120,6 +1120,7 @@ static void sq_close(hk_store *base)
 }
 
 /* The connection, for the statistics in store_sqlite_stats.c. */
+sqlite3 *store__sqlite_db(hk_store *st);
 sqlite3 *store__sqlite_db(hk_store *st)
 {
   return ((sqlite_store *)st)->db;
