@@ -1,0 +1,163 @@
+"""Operations: /healthz, /metrics, rate limiting, registry reads refused without
+--open-registry, the access log, and the graceful stop on SIGTERM."""
+import json
+import os
+import re
+import socket
+import threading
+import time
+
+from conftest import SOURCE, sample_ids
+
+SITUATION = json.load(open(os.path.join(SOURCE, "tests", "policy", "cases",
+                                        "000-residence-anniversary-day-met.json")))["situation"]
+
+
+def test_healthz(api):
+    r = api.get("/healthz")
+    assert r.status == 200
+    d = r.json()
+    assert d["status"] == "ok" and d["store"] == "ok" and d["uptime_seconds"] >= 0
+
+
+def metric(text, name, **labels):
+    """The sum of the samples of name whose labels include these (route labels hold braces)."""
+    total = 0.0
+    for line in text.splitlines():
+        m = re.match(r"^(\w+)\{(.*)\} (\S+)$", line)
+        if m and m.group(1) == name and all(f'{k}="{v}"' in m.group(2) for k, v in labels.items()):
+            total += float(m.group(3))
+    return total
+
+
+def test_metrics_count_requests_latency_and_errors(api):
+    before = api.get("/metrics").body.decode()
+    for _ in range(3):
+        assert api.get("/api/v1/divisions/330106").status == 200
+    assert api.get("/api/v1/divisions/999999").status == 404
+    r = api.get("/metrics")
+    assert r.status == 200 and r.headers["content-type"].startswith("text/plain")
+    after = r.body.decode()
+    route = "/api/v1/divisions/{code}"
+    assert metric(after, "hukou_http_requests_total", route=route, status="200") - \
+        metric(before, "hukou_http_requests_total", route=route, status="200") == 3
+    assert metric(after, "hukou_http_requests_total", route=route, status="404") - \
+        metric(before, "hukou_http_requests_total", route=route, status="404") == 1
+    assert metric(after, "hukou_http_errors_total", code="not_found") - \
+        metric(before, "hukou_http_errors_total", code="not_found") >= 1
+    count = metric(after, "hukou_http_request_duration_seconds_count", route=route)
+    assert count >= 4
+    assert metric(after, "hukou_http_request_duration_seconds_bucket", route=route, le="+Inf") == count
+    # Every sample line is well formed: name{labels} value, or a # HELP / # TYPE line.
+    for line in after.splitlines():
+        assert line.startswith("# ") or re.match(r"^[a-z_]+(\{.*\})? [0-9.e+-]+$", line), line
+    # The raw path (with an ID number) never becomes a label.
+    pid = sample_ids()[0]
+    api.get(f"/api/v1/persons/{pid}")
+    assert pid not in api.get("/metrics").body.decode()
+
+
+def test_rate_limit_default_20_per_second_burst_40(server):
+    srv = server()  # the defaults
+    statuses = []
+    for _ in range(60):
+        r = srv.client.post("/api/v1/eligibility", SITUATION)
+        statuses.append(r.status)
+        if r.status == 429:
+            e = r.error()
+            assert e["code"] == "rate_limited"
+            assert int(r.headers["retry-after"]) >= 1
+    assert statuses[:40] == [200] * 40, statuses
+    assert 429 in statuses[40:]
+    # Other routes are not limited, and the bucket refills.
+    assert srv.client.get("/api/v1/divisions/330106").status == 200
+    time.sleep(1.2)
+    assert srv.client.post("/api/v1/eligibility", SITUATION).status == 200
+    text = srv.client.get("/metrics").body.decode()
+    assert metric(text, "hukou_http_errors_total", code="rate_limited") >= 1
+    assert srv.stop() == 0
+
+
+def test_registry_needs_open_registry(server):
+    srv = server("--rate", "0")
+    pid = sample_ids()[0]
+    for path in (f"/api/v1/persons/{pid}", f"/api/v1/persons/{pid}/eligibility?target=330411",
+                 "/api/v1/persons/12345"):
+        r = srv.client.get(path)
+        assert r.status == 401, r.body
+        e = r.error()
+        assert e["code"] == "unauthenticated" and "--open-registry" in e["message_en"]
+    # The open endpoints still answer.
+    assert srv.client.post("/api/v1/eligibility", SITUATION).status == 200
+    assert srv.stop() == 0
+    assert "warning" not in srv.log()
+
+
+def test_open_registry_warns_and_log_has_no_id(server):
+    srv = server("--open-registry")
+    for pid in sample_ids():
+        assert srv.client.get(f"/api/v1/persons/{pid}").status == 200
+        assert srv.client.get(f"/api/v1/persons/{pid}x").status == 400
+    assert srv.stop() == 0
+    log = srv.log()
+    assert "--open-registry" in log and "warning" in log
+    lines = [json.loads(l) for l in log.splitlines() if l.startswith("{")]
+    assert {l["route"] for l in lines} == {"/api/v1/persons/{id}"}
+    assert all(set(l) >= {"ts", "method", "route", "status", "ms"} for l in lines)
+    for pid in sample_ids():
+        assert pid not in log
+
+
+def test_sigterm_finishes_the_request_in_flight(server):
+    srv = server("--rate", "0")
+    body = json.dumps(SITUATION).encode()
+    s = socket.create_connection((srv.client.host, srv.client.port), timeout=20)
+    try:
+        s.sendall(b"POST /api/v1/eligibility HTTP/1.1\r\nHost: t\r\nContent-Type: application/json"
+                  b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body[:50])
+        time.sleep(0.3)  # the request has begun: headers read, body half sent
+        stopped = threading.Thread(target=lambda: setattr(srv, "status", srv.stop()))
+        stopped.start()
+        time.sleep(0.5)
+        assert srv.proc.poll() is None, "exited with a request in flight"
+        s.sendall(body[50:])
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        head, _, payload = data.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200"), head
+        assert json.loads(payload)["settlement"]["eligible"] is True
+        assert b"Connection: close" in head  # draining: no keep-alive
+        stopped.join(30)
+    finally:
+        s.close()
+    assert srv.status == 0
+    assert "stopped after" in srv.log()
+
+
+def test_sigterm_when_idle_exits_at_once(server):
+    srv = server()
+    assert srv.client.get("/healthz").status == 200
+    t = time.time()
+    assert srv.stop() == 0
+    assert time.time() - t < 5
+
+
+def test_bad_options_fail_cleanly(tmp_path):
+    import subprocess
+    from conftest import BIN, DB
+    for args, code in ((["--db", str(tmp_path / "none.db")], 1),
+                       (["--db", DB, "--listen", "nowhere"], 2),
+                       (["--db", DB, "--threads", "0"], 2),
+                       ([], 2),
+                       (["--db", DB, "--policies", str(tmp_path)], 1),
+                       (["--db", DB, "--openapi", str(tmp_path / "none.json")], 1)):
+        r = subprocess.run([BIN, "serve", "--listen", "127.0.0.1:0", *args], capture_output=True,
+                           text=True, timeout=60)
+        assert r.returncode == code, (args, r.returncode, r.stderr)
+        assert r.stderr.strip(), args
+    r = subprocess.run([BIN, "serve", "--help"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and "用法" in r.stdout and "usage" in r.stdout
