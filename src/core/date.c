@@ -35,13 +35,16 @@ void hk_date_to_ymd(hk_date z, int *year, int *month, int *day)
 {
   int32_t zz = z + 719468;
   const int32_t era = (zz >= 0 ? zz : zz - 146096) / 146097;
-  const int32_t doe = zz - era * 146097;
-  const int32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int32_t mp = (5 * doy + 2) / 153;
-  const int32_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int32_t m = mp < 10 ? mp + 3 : mp - 9;
-  *year = (int)(yoe + era * 400 + (m <= 2));
+  /* Within an era every quantity is non-negative: unsigned, as in Hinnant's original, lets
+   * the divisions by constants compile to plain multiplications (this runs for every date the
+   * engine measures). */
+  const uint32_t doe = (uint32_t)(zz - era * 146097);                         /* [0, 146096] */
+  const uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+  const uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
+  const uint32_t mp = (5 * doy + 2) / 153;                                    /* [0, 11] */
+  const uint32_t d = doy - (153 * mp + 2) / 5 + 1;                            /* [1, 31] */
+  const uint32_t m = mp < 10 ? mp + 3 : mp - 9;                               /* [1, 12] */
+  *year = (int)yoe + (int)era * 400 + (m <= 2);
   *month = (int)m;
   *day = (int)d;
 }
