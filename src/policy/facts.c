@@ -167,12 +167,17 @@ static int rental_months(const hk_situation *s, const scope *sc, hk_date on)
   return total;
 }
 
-void policy__facts_compute(const hk_situation *s, const hk_params *p, hk_date on,
-                           policy__facts *out)
+static scope scope_of(const hk_situation *s, const hk_params *p)
+{
+  const hk_pvalue *yrd = p->v[HK_P_RESIDENCE_YRD];
+  return (scope){p, hk_division_city_of(s->target), yrd && yrd->set && yrd->b};
+}
+
+void policy__facts_for_points(const hk_situation *s, const hk_params *p, hk_date on,
+                              policy__facts *out)
 {
   const hk_person *pe = &s->person;
-  const hk_pvalue *yrd = p->v[HK_P_RESIDENCE_YRD];
-  scope sc = {p, hk_division_city_of(s->target), yrd && yrd->set && yrd->b};
+  scope sc = scope_of(s, p);
   /* `on` is split into year, month and day once for all the counts below (the points
    * projection calls this for many days per person). */
   hk_ymd at = hk_date_ymd(on);
@@ -183,14 +188,23 @@ void policy__facts_compute(const hk_situation *s, const hk_params *p, hk_date on
                               ? 0
                               : hk_ymd_whole_months(hk_date_ymd(out->residence_since), at);
   out->insurance_months = policy__insurance_count(s, p, hk_ymd_month(at), 0, NULL);
-  out->permit_since = policy__run_since(pe->residence_permits.items, pe->residence_permits.n,
-                                        sizeof *pe->residence_permits.items,
-                                        offsetof(hk_permit, period), keep_permit, &sc, on, on);
-  out->permit_months = out->permit_since == HK_DATE_NONE
-                           ? 0
-                           : hk_ymd_whole_months(hk_date_ymd(out->permit_since), at);
   out->rental_months = rental_months(s, &sc, on);
   out->age = pe->birth_date == HK_DATE_NONE
                  ? 0
                  : hk_ymd_whole_months(hk_date_ymd(pe->birth_date), at) / 12;
+  out->permit_since = HK_DATE_NONE;
+  out->permit_months = 0;
+}
+
+void policy__facts_compute(const hk_situation *s, const hk_params *p, hk_date on,
+                           policy__facts *out)
+{
+  const hk_person *pe = &s->person;
+  scope sc = scope_of(s, p);
+  policy__facts_for_points(s, p, on, out);
+  out->permit_since = policy__run_since(pe->residence_permits.items, pe->residence_permits.n,
+                                        sizeof *pe->residence_permits.items,
+                                        offsetof(hk_permit, period), keep_permit, &sc, on, on);
+  out->permit_months =
+      out->permit_since == HK_DATE_NONE ? 0 : hk_date_whole_months(out->permit_since, on);
 }

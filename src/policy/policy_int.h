@@ -60,6 +60,11 @@ hk_date policy__run_since(const void *items, uint32_t n, size_t size, size_t per
 
 void policy__facts_compute(const hk_situation *s, const hk_params *p, hk_date on,
                            policy__facts *out);
+/* The facts the points items can count (residence, insurance and rental months, age), for the
+ * points projection, which needs them on many days per person: policy__facts_compute without
+ * the permit run (permit_since HK_DATE_NONE, permit_months 0). */
+void policy__facts_for_points(const hk_situation *s, const hk_params *p, hk_date on,
+                              policy__facts *out);
 /* Distinct insurance months counted for the target's city up to and including month `upto`,
  * spans ongoing at `limit` extended; and the month in which the n-th counted month was paid
  * (HK_MONTH_NONE if fewer). */

@@ -375,7 +375,7 @@ static hk_date points_holds(const ctx *c, const hk_pvalue *items, int64_t thresh
       if (y <= floor)
         break;
       policy__facts f;
-      policy__facts_compute(c->s, c->p, y, &f);
+      policy__facts_for_points(c->s, c->p, y, &f);
       if (policy__points(items, c->s, &f, NULL, NULL) < threshold_c)
         break;
       d = y;
@@ -383,7 +383,7 @@ static hk_date points_holds(const ctx *c, const hk_pvalue *items, int64_t thresh
     for (int step = 0; step < 1200 && d > floor; step++) {
       hk_date prev = prev_change(&an, d);
       policy__facts f;
-      policy__facts_compute(c->s, c->p, prev - 1, &f);
+      policy__facts_for_points(c->s, c->p, prev - 1, &f);
       if (policy__points(items, c->s, &f, NULL, NULL) < threshold_c)
         return prev;
       d = prev;
