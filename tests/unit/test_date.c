@@ -37,6 +37,29 @@ static void format_round_trips(void **state)
   assert_int_equal(test_date("1970-01-02") - test_date("1969-12-31"), 2);
 }
 
+/* Every day from 1800 (the first accepted year, before 1970: negative day numbers) to 2100
+ * splits into a valid date that maps back to the same day number, one day after the previous. */
+static void day_numbers_round_trip(void **state)
+{
+  (void)state;
+  hk_date first = hk_date_from_ymd(HK_YEAR_MIN, 1, 1), last = hk_date_from_ymd(2100, 12, 31);
+  int py = HK_YEAR_MIN - 1, pm = 12, pd = 31;
+  for (hk_date d = first; d <= last; d++) {
+    int y, m, dd;
+    hk_date_to_ymd(d, &y, &m, &dd);
+    assert_true(hk_ymd_valid(y, m, dd));
+    assert_int_equal(hk_date_from_ymd(y, m, dd), d);
+    /* The next day after (py, pm, pd). */
+    bool same_month = y == py && m == pm && dd == pd + 1;
+    bool next_month = dd == 1 && ((y == py && m == pm + 1) || (y == py + 1 && m == 1 && pm == 12));
+    assert_true(same_month || next_month);
+    py = y;
+    pm = m;
+    pd = dd;
+  }
+  assert_int_equal(first, -62091);
+}
+
 static void adding_months_clamps_to_month_end(void **state)
 {
   (void)state;
@@ -149,6 +172,7 @@ int main(void)
       cmocka_unit_test(format_round_trips),
       cmocka_unit_test(adding_months_clamps_to_month_end),
       cmocka_unit_test(whole_months_and_years),
+      cmocka_unit_test(day_numbers_round_trip),
       cmocka_unit_test(split_dates_agree_with_day_numbers),
       cmocka_unit_test(months_parse_and_format),
       cmocka_unit_test(periods_are_half_open),
