@@ -25,6 +25,8 @@ void hk_person_reset(hk_person *p)
   KEEP(talent);
   KEEP(relatives);
 #undef KEEP
+  p->text = keep.text;
+  p->text_cap = keep.text_cap;
 }
 
 void hk_person_clear(hk_person *p)
@@ -37,7 +39,50 @@ void hk_person_clear(hk_person *p)
   free(p->residence_permits.items);
   free(p->talent.items);
   free(p->relatives.items);
+  free(p->text);
   hk_person_init(p);
+}
+
+uint32_t hk_person_text_add(hk_person *p, const char *s)
+{
+  size_t len = strlen(s) + 1;
+  if (len > UINT32_MAX / 2 || p->text_len + len > UINT32_MAX / 2)
+    return 0;
+  if (p->text_len + len > p->text_cap) {
+    uint32_t cap = p->text_cap ? p->text_cap : 256;
+    while (cap < p->text_len + len)
+      cap *= 2;
+    char *bigger = realloc(p->text, cap);
+    if (bigger == NULL)
+      return 0;
+    p->text = bigger;
+    p->text_cap = cap;
+  }
+  memcpy(p->text + p->text_len, s, len);
+  uint32_t handle = p->text_len + 1;
+  p->text_len += (uint32_t)len;
+  return handle;
+}
+
+const char *hk_person_text(const hk_person *p, uint32_t handle)
+{
+  return handle == 0 || handle > p->text_len ? "" : p->text + handle - 1;
+}
+
+static const char *const residence_end_names[HK_RES_END_COUNT] = {NULL, "changed", "moved",
+                                                                  "cancelled"};
+
+const char *hk_residence_end_name(hk_residence_end e)
+{
+  return (int)e > 0 && e < HK_RES_END_COUNT ? residence_end_names[e] : NULL;
+}
+
+hk_residence_end hk_residence_end_from(const char *s)
+{
+  for (int i = 1; s && i < HK_RES_END_COUNT; i++)
+    if (strcmp(residence_end_names[i], s) == 0)
+      return (hk_residence_end)i;
+  return HK_RES_END_NONE;
 }
 
 void *hk_list_push(void **items, uint32_t *n, uint32_t *cap, size_t size, uint32_t max)

@@ -18,6 +18,7 @@
 #define HK_NAME_MAX 127
 #define HK_HOUSEHOLD_NO_MAX 31
 #define HK_LIST_MAX 512
+#define HK_ADDRESS_MAX 255 /* bytes of one address */
 #define HK_RELATIVES_MAX 64
 
 /* An optional boolean: absent, false or true. Kept tri-state so an export writes back exactly
@@ -102,10 +103,24 @@ typedef struct hk_hukou {
   char household_no[HK_HOUSEHOLD_NO_MAX + 1]; /* 户号: persons sharing it share a household */
 } hk_hukou;
 
+/* How a residence registration ended (一). */
+typedef enum hk_residence_end {
+  HK_RES_END_NONE,      /* ongoing, or ended before the registry recorded why */
+  HK_RES_END_CHANGED,   /* a change of address within the city */
+  HK_RES_END_MOVED,     /* a registration in another city took its place */
+  HK_RES_END_CANCELLED, /* cancelled: the person left */
+  HK_RES_END_COUNT
+} hk_residence_end;
+
 typedef struct hk_residence {
   int32_t division;
   hk_tri urban;
   hk_period period;
+  /* The registration behind the period (一): absent for histories imported without them. */
+  hk_date declared_on; /* 0 when not recorded (zero-initialised entries have none) */
+  bool late;           /* declared or changed after the deadline: accepted and flagged */
+  uint8_t ended;       /* hk_residence_end */
+  uint32_t address;    /* hk_person_text offset + 1; 0 when none */
 } hk_residence;
 
 typedef struct hk_housing {
@@ -186,6 +201,10 @@ typedef struct hk_person {
   /* Situation relatives only: */
   hk_relation relation;
   hk_tri consents;
+  /* Free text of the histories (addresses), NUL-terminated strings back to back, so a history
+   * entry stays a small fixed-size struct; kept across hk_person_reset like the lists. */
+  char *text;
+  uint32_t text_len, text_cap;
 } hk_person;
 
 /* Zero a person. Call before first use. */
@@ -194,6 +213,14 @@ void hk_person_init(hk_person *p);
 void hk_person_reset(hk_person *p);
 /* Free the lists; the person is as after hk_person_init. */
 void hk_person_clear(hk_person *p);
+
+/* Keep a copy of s in the person's text and return its handle (offset + 1), 0 when memory runs
+ * out. hk_person_text(p, handle) gives the string back ("" for handle 0). */
+uint32_t hk_person_text_add(hk_person *p, const char *s);
+const char *hk_person_text(const hk_person *p, uint32_t handle);
+
+const char *hk_residence_end_name(hk_residence_end e); /* "changed", "moved", "cancelled" */
+hk_residence_end hk_residence_end_from(const char *s); /* HK_RES_END_NONE when unknown */
 
 /* Append a zeroed item to a list and return it; NULL when the list is at HK_LIST_MAX or memory
  * runs out. Used as: hk_residence *r = HK_LIST_PUSH(&p->residence); */

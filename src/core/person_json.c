@@ -171,11 +171,16 @@ static hk_status rd_period(const cJSON *from, const cJSON *to, hk_period *p, hk_
 }
 
 /* Each list entry reader: obj is the entry (an object), slot a zeroed item. */
+/* The person whose residence list is being read: addresses go into their text. */
+static _Thread_local hk_person *reading;
+
 static hk_status read_residence(const cJSON *obj, void *slot, hk_error *err)
 {
-  static const char *const keys[] = {"division", "urban", "from", "to", NULL};
-  const cJSON *f[4];
+  static const char *const keys[] = {"division",    "urban", "from",  "to", "address",
+                                     "declared_on", "late",  "ended", NULL};
+  const cJSON *f[8];
   hk_residence *r = slot;
+  const char *address = NULL, *ended = NULL;
   hk_status rc = bind(obj, keys, f, err);
   if (rc == HK_OK)
     rc = rd_division(f[0], "division", &r->division, err);
@@ -183,6 +188,31 @@ static hk_status read_residence(const cJSON *obj, void *slot, hk_error *err)
     rc = rd_tri(f[1], "urban", &r->urban, err);
   if (rc == HK_OK)
     rc = rd_period(f[2], f[3], &r->period, err);
+  if (rc == HK_OK)
+    rc = rd_string(f[4], "address", OPTIONAL, HK_ADDRESS_MAX, &address, err);
+  if (rc == HK_OK && address) {
+    if (address[0] == '\0' || !hk_utf8_valid(address, strlen(address)))
+      return hk_error_set(err, HK_EINVAL, "address", "empty or not UTF-8");
+    if ((r->address = hk_person_text_add(reading, address)) == 0)
+      return hk_error_set(err, HK_ENOMEM, "address", "out of memory");
+  }
+  if (rc == HK_OK)
+    rc = rd_date(f[5], "declared_on", OPTIONAL, &r->declared_on, err);
+  if (rc == HK_OK && r->declared_on == HK_DATE_NONE)
+    r->declared_on = 0;
+  else if (rc == HK_OK && (r->declared_on <= 0 || r->declared_on < r->period.from))
+    return hk_error_set(err, HK_EINVAL, "declared_on", "before the residence began");
+  if (rc == HK_OK)
+    rc = rd_bool(f[6], "late", false, &r->late, err);
+  if (rc == HK_OK)
+    rc = rd_string(f[7], "ended", OPTIONAL, 16, &ended, err);
+  if (rc == HK_OK && ended) {
+    r->ended = (uint8_t)hk_residence_end_from(ended);
+    if (r->ended == HK_RES_END_NONE)
+      return hk_error_set(err, HK_EINVAL, "ended", "unknown value \"%s\"", ended);
+    if (r->period.to == HK_DATE_OPEN)
+      return hk_error_set(err, HK_EINVAL, "ended", "an ongoing registration has not ended");
+  }
   return rc;
 }
 
@@ -477,6 +507,7 @@ static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date
       return rc;
     }
   }
+  reading = p;
   if ((rc = READ_LIST(f[P_RESIDENCE], "residence", p->residence, read_residence, err)) ||
       (rc = READ_LIST(f[P_HOUSING], "housing", p->housing, read_housing, err)) ||
       (rc = READ_LIST(f[P_EMPLOYMENT], "employment", p->employment, read_employment, err)) ||
@@ -603,6 +634,13 @@ json_t *hk_person_to_json(const hk_person *p, hk_person_json_mode mode)
     hk_json_set_division(e, "division", r->division);
     set_tri(e, "urban", r->urban);
     set_period(e, r->period);
+    if (r->address)
+      json_object_set_new(e, "address", json_string(hk_person_text(p, r->address)));
+    if (r->declared_on != 0)
+      hk_json_set_date(e, "declared_on", r->declared_on);
+    if (r->late)
+      json_object_set_new(e, "late", json_true());
+    set_name(e, "ended", hk_residence_end_name((hk_residence_end)r->ended));
     json_array_append_new(a, e);
   }
   json_object_set_new(o, "housing", a = json_array());

@@ -9,8 +9,9 @@
 #include "core/idnum.h"
 #include "store/store_int.h"
 
-/* Version 1: persons, households, hukou registrations, histories, kinship, events. */
-#define SCHEMA_VERSION 1
+/* 1: persons, households, hukou registrations, histories, kinship, events.
+ * 2: residence registration (declaration date, lateness, end, address). */
+#define SCHEMA_VERSION 2
 
 int hk_store_schema_version(void)
 {
@@ -84,6 +85,16 @@ hk_status hk_store_bulk_begin(hk_store *st, bool *engaged, hk_error *err)
 hk_status hk_store_bulk_end(hk_store *st, hk_error *err)
 {
   return st->ops->bulk_end(st, err);
+}
+
+hk_status hk_store_person_update(hk_store *st, int64_t row, const hk_person *p, hk_error *err)
+{
+  return st->ops->person_update(st, row, p, err);
+}
+
+hk_status hk_store_person_lock(hk_store *st, int64_t row, hk_error *err)
+{
+  return st->ops->person_lock(st, row, err);
 }
 
 hk_status hk_store_person_delete(hk_store *st, int64_t row, hk_error *err)

@@ -62,6 +62,18 @@ hk_status hk_store_person_get(hk_store *st, const char *id_number, hk_person *ou
 hk_status hk_store_bulk_begin(hk_store *st, bool *engaged, hk_error *err);
 hk_status hk_store_bulk_end(hk_store *st, hk_error *err);
 
+/* Replace the person's own fields (name, marital status, education) and every history
+ * (residence, housing, employment, schooling, insurance, permits, talent, points facts) with
+ * those of p; the hukou registration and kinship links stay. The services that change a history
+ * only close periods and append new ones, and record the change as an event, so nothing that
+ * was true is lost. HK_ENOTFOUND when there is no such row. */
+hk_status hk_store_person_update(hk_store *st, int64_t row, const hk_person *p, hk_error *err);
+
+/* Lock the person's row until the transaction ends, so that a read-modify-write of their
+ * records cannot interleave with another's (SQLite's write transactions are already exclusive;
+ * PostgreSQL takes a row lock). */
+hk_status hk_store_person_lock(hk_store *st, int64_t row, hk_error *err);
+
 /* Remove a person and everything of theirs (used to undo a line of a bulk import). */
 hk_status hk_store_person_delete(hk_store *st, int64_t row, hk_error *err);
 

@@ -31,6 +31,8 @@ struct hk_store_ops {
   hk_status (*event_each)(hk_store *st, int64_t from_seq, hk_event_cb cb, void *cls, hk_error *err);
   hk_status (*bulk_begin)(hk_store *st, bool *engaged, hk_error *err);
   hk_status (*bulk_end)(hk_store *st, hk_error *err);
+  hk_status (*person_update)(hk_store *st, int64_t row, const hk_person *p, hk_error *err);
+  hk_status (*person_lock)(hk_store *st, int64_t row, hk_error *err);
   /* Population statistics (stats.h); NULL when a backend has none yet. */
   hk_status (*stats_summary)(hk_store *st, bool refresh, struct hk_stats_summary *out,
                              hk_error *err);

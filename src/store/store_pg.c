@@ -70,10 +70,18 @@ static const char migration_1[] =
     "  seq BIGINT NOT NULL);"
     "INSERT INTO event_head (seq) VALUES (0);";
 
+/* Residence registration (一), as SQLite's migration 2. */
+static const char migration_2[] =
+    "ALTER TABLE residence ADD COLUMN declared_on INTEGER;"
+    "ALTER TABLE residence ADD COLUMN late SMALLINT NOT NULL DEFAULT 0;"
+    "ALTER TABLE residence ADD COLUMN ended SMALLINT NOT NULL DEFAULT 0;"
+    "CREATE TABLE residence_address (person_id BIGINT NOT NULL, seq INTEGER NOT NULL,"
+    "  address TEXT NOT NULL, PRIMARY KEY (person_id, seq));";
+
 static const struct {
   int version;
   const char *sql;
-} migrations[] = {{1, migration_1}};
+} migrations[] = {{1, migration_1}, {2, migration_2}};
 
 /* Prepared statements: name, SQL, parameter count. */
 enum {
@@ -96,6 +104,8 @@ enum {
   P_EVENT_HEAD,
   P_EVENT_LAST,
   P_EVENT_INSERT,
+  P_ADDRESS_INSERT,
+  P_PERSON_UPDATE,
   P_HISTORY_FIRST, /* the history selects for one person follow, in load order */
   P_COUNT = P_HISTORY_FIRST + 10
 };
@@ -119,7 +129,11 @@ static const struct {
                      4},
     [P_HH_SET_HEAD] = {"UPDATE household SET head_person = $1 WHERE id = $2", 2},
     [P_HUKOU_INSERT] = {"INSERT INTO hukou VALUES ($1, $2, $3, $4, $5, $6, $7)", 7},
-    [P_RES_INSERT] = {"INSERT INTO residence VALUES ($1, $2, $3, $4, $5, $6)", 6},
+    [P_RES_INSERT] = {"INSERT INTO residence VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9},
+    [P_ADDRESS_INSERT] = {"INSERT INTO residence_address VALUES ($1, $2, $3)", 3},
+    [P_PERSON_UPDATE] = {"UPDATE person SET name = $2, marital_status = $3, education = $4"
+                         " WHERE id = $1",
+                         4},
     [P_HOUSING_INSERT] = {"INSERT INTO housing VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", 8},
     [P_EMPLOYMENT_INSERT] = {"INSERT INTO employment VALUES ($1, $2, $3, $4, $5, $6)", 6},
     [P_SCHOOLING_INSERT] = {"INSERT INTO schooling VALUES ($1, $2, $3, $4, $5)", 5},
@@ -140,8 +154,10 @@ static const struct {
                              " ON hh.id = h.household_id WHERE h.valid_to IS NULL AND"
                              " h.person_id = $1 ORDER BY h.seq",
                              1},
-    [P_HISTORY_FIRST + 1] = {"SELECT person_id, division, urban, valid_from, valid_to"
-                             " FROM residence WHERE person_id = $1 ORDER BY seq",
+    [P_HISTORY_FIRST + 1] = {"SELECT r.person_id, r.division, r.urban, r.valid_from, r.valid_to,"
+                             " r.declared_on, r.late, r.ended, a.address FROM residence r"
+                             " LEFT JOIN residence_address a ON a.person_id = r.person_id"
+                             " AND a.seq = r.seq WHERE r.person_id = $1 ORDER BY r.seq",
                              1},
     [P_HISTORY_FIRST + 2] = {"SELECT person_id, division, urban, valid_from, valid_to, kind, legal"
                              " FROM housing WHERE person_id = $1 ORDER BY seq",
@@ -170,7 +186,20 @@ static const struct {
                              1},
 };
 
+static const char *const history_delete_sql[] = {
+    "DELETE FROM residence WHERE person_id = $1",
+    "DELETE FROM residence_address WHERE person_id = $1",
+    "DELETE FROM housing WHERE person_id = $1",
+    "DELETE FROM employment WHERE person_id = $1",
+    "DELETE FROM schooling WHERE person_id = $1",
+    "DELETE FROM insurance WHERE person_id = $1",
+    "DELETE FROM permit WHERE person_id = $1",
+    "DELETE FROM talent WHERE person_id = $1",
+    "DELETE FROM points_facts WHERE person_id = $1",
+};
+
 static const char *const delete_sql[] = {
+    "DELETE FROM residence_address WHERE person_id = $1",
     "DELETE FROM residence WHERE person_id = $1",
     "DELETE FROM housing WHERE person_id = $1",
     "DELETE FROM employment WHERE person_id = $1",
@@ -197,7 +226,7 @@ typedef struct pg_store {
 } pg_store;
 
 /* Text parameters for one statement: integers are formatted into fixed slots. */
-#define MAX_PARAMS 8
+#define MAX_PARAMS 9
 typedef struct params {
   const char *values[MAX_PARAMS];
   char text[MAX_PARAMS][24];
@@ -376,6 +405,8 @@ static hk_status add_household(pg_store *s, const hk_person *p, int64_t row, int
   return HK_OK;
 }
 
+static hk_status add_histories(pg_store *s, const hk_person *p, int64_t row, hk_error *err);
+
 static hk_status add_rows(pg_store *s, const hk_person *p, int64_t row, hk_error *err)
 {
   hk_status rc = HK_OK;
@@ -394,6 +425,14 @@ static hk_status add_rows(pg_store *s, const hk_person *p, int64_t row, hk_error
     p_null(&q);
     rc = run(s, P_HUKOU_INSERT, &q, NULL, err);
   }
+  return rc == HK_OK ? add_histories(s, p, row, err) : rc;
+}
+
+/* Insert every history of p for person `row` (hukou and kinship aside). */
+static hk_status add_histories(pg_store *s, const hk_person *p, int64_t row, hk_error *err)
+{
+  hk_status rc = HK_OK;
+  params q;
   for (uint32_t i = 0; i < p->residence.n && !rc; i++) {
     const hk_residence *e = &p->residence.items[i];
     q = (params){0};
@@ -403,7 +442,20 @@ static hk_status add_rows(pg_store *s, const hk_person *p, int64_t row, hk_error
     p_tri(&q, e->urban);
     p_day(&q, e->period.from);
     p_day(&q, e->period.to);
+    if (e->declared_on)
+      p_int(&q, e->declared_on);
+    else
+      p_null(&q);
+    p_int(&q, e->late);
+    p_int(&q, e->ended);
     rc = run(s, P_RES_INSERT, &q, NULL, err);
+    if (rc == HK_OK && e->address) {
+      q = (params){0};
+      p_int(&q, row);
+      p_int(&q, i);
+      p_text(&q, hk_person_text(p, e->address));
+      rc = run(s, P_ADDRESS_INSERT, &q, NULL, err);
+    }
   }
   for (uint32_t i = 0; i < p->housing.n && !rc; i++) {
     const hk_housing *e = &p->housing.items[i];
@@ -556,10 +608,16 @@ static hk_status load_row(int h, PGresult *r, int i, hk_person *p, hk_error *err
     return HK_OK;
   case 1: {
     hk_residence *e = slot = HK_LIST_PUSH(&p->residence);
-    if (e)
-      *e = (hk_residence){(int32_t)get_int(r, i, 1),
-                          get_tri(r, i, 2),
-                          {(int32_t)get_int(r, i, 3), get_day(r, i, 4, HK_DATE_OPEN)}};
+    if (e) {
+      *e = (hk_residence){.division = (int32_t)get_int(r, i, 1),
+                          .urban = get_tri(r, i, 2),
+                          .period = {(int32_t)get_int(r, i, 3), get_day(r, i, 4, HK_DATE_OPEN)},
+                          .declared_on = get_day(r, i, 5, 0),
+                          .late = get_int(r, i, 6) != 0,
+                          .ended = (uint8_t)get_int(r, i, 7)};
+      if (!PQgetisnull(r, i, 8) && (e->address = hk_person_text_add(p, PQgetvalue(r, i, 8))) == 0)
+        slot = NULL;
+    }
     break;
   }
   case 2: {
@@ -855,6 +913,50 @@ static hk_status pg_event_each(hk_store *base, int64_t from_seq, hk_event_cb cb,
   return rc;
 }
 
+static hk_status pg_person_update(hk_store *base, int64_t row, const hk_person *p, hk_error *err)
+{
+  pg_store *s = (pg_store *)base;
+  params q = {0};
+  p_int(&q, row);
+  p_text(&q, p->name);
+  p_int(&q, p->marital_status);
+  p_int(&q, p->education);
+  PGresult *r = NULL;
+  hk_status rc = run(s, P_PERSON_UPDATE, &q, &r, err);
+  if (rc != HK_OK)
+    return rc;
+  bool found = strcmp(PQcmdTuples(r), "1") == 0;
+  PQclear(r);
+  if (!found)
+    return hk_error_set(err, HK_ENOTFOUND, "person", "no person with row %lld", (long long)row);
+  char id[24];
+  snprintf(id, sizeof id, "%lld", (long long)row);
+  const char *values[1] = {id};
+  for (size_t i = 0; i < sizeof history_delete_sql / sizeof history_delete_sql[0]; i++) {
+    r = PQexecParams(s->conn, history_delete_sql[i], 1, NULL, values, NULL, NULL, 0);
+    rc = PQresultStatus(r) == PGRES_COMMAND_OK ? HK_OK : result_error(s, r, "history delete", err);
+    PQclear(r);
+    if (rc != HK_OK)
+      return rc;
+  }
+  return add_histories(s, p, row, err);
+}
+
+static hk_status pg_person_lock(hk_store *base, int64_t row, hk_error *err)
+{
+  pg_store *s = (pg_store *)base;
+  char id[24];
+  snprintf(id, sizeof id, "%lld", (long long)row);
+  const char *values[1] = {id};
+  PGresult *r = PQexecParams(s->conn, "SELECT 1 FROM person WHERE id = $1 FOR UPDATE", 1, NULL,
+                             values, NULL, NULL, 0);
+  hk_status rc = PQresultStatus(r) == PGRES_TUPLES_OK ? HK_OK : result_error(s, r, "lock", err);
+  if (rc == HK_OK && PQntuples(r) != 1)
+    rc = hk_error_set(err, HK_ENOTFOUND, "person", "no person with row %lld", (long long)row);
+  PQclear(r);
+  return rc;
+}
+
 /* PostgreSQL keeps its indexes through a load: a bulk load is an ordinary transaction. */
 static hk_status pg_bulk_begin(hk_store *st, bool *engaged, hk_error *err)
 {
@@ -903,6 +1005,8 @@ static const struct hk_store_ops pg_ops = {
     .event_each = pg_event_each,
     .bulk_begin = pg_bulk_begin,
     .bulk_end = pg_bulk_end,
+    .person_update = pg_person_update,
+    .person_lock = pg_person_lock,
 };
 
 static hk_status read_version(pg_store *s, hk_error *err)

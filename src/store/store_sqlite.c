@@ -24,6 +24,8 @@ enum stmt_id {
   S_HUKOU_GET,
   S_EVENT_LAST,
   S_EVENT_INSERT,
+  S_ADDRESS_INSERT,
+  S_PERSON_UPDATE,
   S_COUNT
 };
 
@@ -42,6 +44,9 @@ static const char *const stmt_sql[S_COUNT] = {
                     " ON hh.id = h.household_id WHERE h.person_id = ?1 AND h.valid_to IS NULL"
                     " ORDER BY h.seq DESC LIMIT 1",
     [S_EVENT_LAST] = "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1",
+    [S_ADDRESS_INSERT] = "INSERT INTO residence_address VALUES (?1, ?2, ?3)",
+    [S_PERSON_UPDATE] = "UPDATE person SET name = ?2, marital_status = ?3, education = ?4"
+                        " WHERE id = ?1",
     [S_EVENT_INSERT] = "INSERT INTO event (seq, at, actor, action, subject, payload, prev_hash,"
                        " hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 };
@@ -67,8 +72,10 @@ static const char *const history_select[H_COUNT] = {
         "SELECT h.person_id, h.division, h.urban, hh.kind, hh.household_no,"
         " hh.head_person = h.person_id FROM hukou h JOIN household hh"
         " ON hh.id = h.household_id WHERE h.valid_to IS NULL %s ORDER BY h.person_id, h.seq",
-    [H_RESIDENCE] = "SELECT person_id, division, urban, valid_from, valid_to FROM residence"
-                    " %s ORDER BY person_id, seq",
+    [H_RESIDENCE] = "SELECT r.person_id, r.division, r.urban, r.valid_from, r.valid_to,"
+                    " r.declared_on, r.late, r.ended, a.address FROM residence r"
+                    " LEFT JOIN residence_address a ON a.person_id = r.person_id AND a.seq = r.seq"
+                    " %s ORDER BY r.person_id, r.seq",
     [H_HOUSING] = "SELECT person_id, division, urban, valid_from, valid_to, kind, legal"
                   " FROM housing %s ORDER BY person_id, seq",
     [H_EMPLOYMENT] = "SELECT person_id, division, collective_household, valid_from, valid_to"
@@ -89,14 +96,28 @@ static const char *const history_select[H_COUNT] = {
 
 /* The WHERE clause each select takes for one person; the hukou select already has a WHERE. */
 static const char *const history_one[H_COUNT] = {
-    [H_HUKOU] = "AND h.person_id = ?1",     [H_RESIDENCE] = "WHERE person_id = ?1",
+    [H_HUKOU] = "AND h.person_id = ?1",     [H_RESIDENCE] = "WHERE r.person_id = ?1",
     [H_HOUSING] = "WHERE person_id = ?1",   [H_EMPLOYMENT] = "WHERE person_id = ?1",
     [H_SCHOOLING] = "WHERE person_id = ?1", [H_INSURANCE] = "WHERE person_id = ?1",
     [H_PERMIT] = "WHERE person_id = ?1",    [H_TALENT] = "WHERE person_id = ?1",
     [H_POINTS] = "WHERE person_id = ?1",    [H_KINSHIP] = "WHERE k.person_id = ?1",
 };
 
+/* Every history of a person, as hk_store_person_update replaces them. */
+static const char *const history_delete_sql[] = {
+    "DELETE FROM residence WHERE person_id = ?1",
+    "DELETE FROM residence_address WHERE person_id = ?1",
+    "DELETE FROM housing WHERE person_id = ?1",
+    "DELETE FROM employment WHERE person_id = ?1",
+    "DELETE FROM schooling WHERE person_id = ?1",
+    "DELETE FROM insurance WHERE person_id = ?1",
+    "DELETE FROM permit WHERE person_id = ?1",
+    "DELETE FROM talent WHERE person_id = ?1",
+    "DELETE FROM points_facts WHERE person_id = ?1",
+};
+
 static const char *const delete_sql[] = {
+    "DELETE FROM residence_address WHERE person_id = ?1",
     "DELETE FROM residence WHERE person_id = ?1",
     "DELETE FROM housing WHERE person_id = ?1",
     "DELETE FROM employment WHERE person_id = ?1",
@@ -139,7 +160,7 @@ enum buffered_table {
 };
 
 #define ROWS_PER_INSERT 32
-#define MAX_COLUMNS 8
+#define MAX_COLUMNS 9
 #define NULL_VALUE INT64_MIN /* a buffered SQL NULL */
 
 typedef struct row_buffer {
@@ -322,7 +343,7 @@ static const struct {
   const char *table;
   int columns;
 } buffered[T_COUNT] = {
-    [T_HUKOU] = {"hukou", 7},         [T_RESIDENCE] = {"residence", 6},
+    [T_HUKOU] = {"hukou", 7},         [T_RESIDENCE] = {"residence", 9},
     [T_HOUSING] = {"housing", 8},     [T_EMPLOYMENT] = {"employment", 6},
     [T_SCHOOLING] = {"schooling", 5}, [T_INSURANCE] = {"insurance", 6},
     [T_PERMIT] = {"permit", 5},       [T_TALENT] = {"talent", 5},
@@ -533,6 +554,8 @@ static hk_status add_household(sqlite_store *s, const hk_person *p, int64_t row,
   return status;
 }
 
+static hk_status add_histories(sqlite_store *s, const hk_person *p, int64_t r, hk_error *err);
+
 static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row, hk_error *err)
 {
   sqlite_store *s = (sqlite_store *)base;
@@ -570,11 +593,30 @@ static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row,
                                           tri_value(p->hukou.urban), NULL_VALUE, NULL_VALUE},
                         err);
   }
+  if (status == HK_OK)
+    status = add_histories(s, p, r, err);
+  return status;
+}
+
+/* Insert every history of p for person `r` (hukou and kinship aside). */
+static hk_status add_histories(sqlite_store *s, const hk_person *p, int64_t r, hk_error *err)
+{
+  hk_status status = HK_OK;
   for (uint32_t i = 0; i < p->residence.n && !status; i++) {
     const hk_residence *e = &p->residence.items[i];
+    if (e->address) {
+      sqlite3_stmt *st = use(s, S_ADDRESS_INSERT);
+      sqlite3_bind_int64(st, 1, r);
+      sqlite3_bind_int(st, 2, (int)i);
+      sqlite3_bind_text(st, 3, hk_person_text(p, e->address), -1, SQLITE_STATIC);
+      if ((status = step_done(s, st, "address insert", err)))
+        break;
+    }
     status = buffer_row(s, T_RESIDENCE,
                         (const int64_t[]){r, i, e->division, tri_value(e->urban),
-                                          day_value(e->period.from), day_value(e->period.to)},
+                                          day_value(e->period.from), day_value(e->period.to),
+                                          e->declared_on ? e->declared_on : NULL_VALUE, e->late,
+                                          e->ended},
                         err);
   }
   for (uint32_t i = 0; i < p->housing.n && !status; i++) {
@@ -682,6 +724,12 @@ static hk_status load_row(enum history h, sqlite3_stmt *st, hk_person *p, hk_err
       r->division = sqlite3_column_int(st, 1);
       r->urban = column_tri(st, 2);
       r->period = (hk_period){sqlite3_column_int(st, 3), column_day(st, 4, HK_DATE_OPEN)};
+      r->declared_on = column_day(st, 5, 0);
+      r->late = sqlite3_column_int(st, 6) != 0;
+      r->ended = (uint8_t)sqlite3_column_int(st, 7);
+      if (sqlite3_column_type(st, 8) != SQLITE_NULL &&
+          (r->address = hk_person_text_add(p, (const char *)sqlite3_column_text(st, 8))) == 0)
+        slot = NULL;
     }
     break;
   }
@@ -926,6 +974,45 @@ static hk_status sq_bulk_begin(hk_store *base, bool *engaged, hk_error *err)
   return HK_OK;
 }
 
+static hk_status sq_person_update(hk_store *base, int64_t row, const hk_person *p, hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  hk_status rc = flush_all(s, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_stmt *st = use(s, S_PERSON_UPDATE);
+  sqlite3_bind_int64(st, 1, row);
+  sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 3, (int)p->marital_status);
+  sqlite3_bind_int(st, 4, (int)p->education);
+  if ((rc = step_done(s, st, "person update", err)))
+    return rc;
+  if (sqlite3_changes(s->db) != 1)
+    return hk_error_set(err, HK_ENOTFOUND, "person", "no person with row %lld", (long long)row);
+  for (size_t i = 0; i < sizeof history_delete_sql / sizeof history_delete_sql[0]; i++) {
+    int code = sqlite3_prepare_v2(s->db, history_delete_sql[i], -1, &st, NULL);
+    if (code != SQLITE_OK)
+      return db_error(s, code, "history delete", err);
+    sqlite3_bind_int64(st, 1, row);
+    code = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (code != SQLITE_DONE)
+      return db_error(s, code, "history delete", err);
+  }
+  if ((rc = add_histories(s, p, row, err)))
+    return rc;
+  return flush_all(s, err);
+}
+
+/* BEGIN IMMEDIATE already holds the database's write lock: nobody else can write meanwhile. */
+static hk_status sq_person_lock(hk_store *base, int64_t row, hk_error *err)
+{
+  (void)base;
+  (void)row;
+  (void)err;
+  return HK_OK;
+}
+
 static hk_status sq_bulk_end(hk_store *base, hk_error *err)
 {
   sqlite_store *s = (sqlite_store *)base;
@@ -1149,6 +1236,8 @@ static const struct hk_store_ops sqlite_ops = {
     .event_each = sq_event_each,
     .bulk_begin = sq_bulk_begin,
     .bulk_end = sq_bulk_end,
+    .person_update = sq_person_update,
+    .person_lock = sq_person_lock,
     .stats_summary = store__sqlite_stats_summary,
 };
 

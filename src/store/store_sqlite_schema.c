@@ -75,8 +75,19 @@ static const char migration_1[] =
     "  at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,"
     "  payload TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);";
 
+/* Residence registration (一): when each period was declared, whether late, how it ended, and
+ * the address (its own table: most imported histories have none). */
+static const char migration_2[] =
+    "ALTER TABLE residence ADD COLUMN declared_on INTEGER;"
+    "ALTER TABLE residence ADD COLUMN late INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE residence ADD COLUMN ended INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE residence_address ("
+    "  person_id INTEGER NOT NULL, seq INTEGER NOT NULL, address TEXT NOT NULL,"
+    "  PRIMARY KEY (person_id, seq)) WITHOUT ROWID;";
+
 const store_sqlite_migration store__sqlite_migrations[] = {
     {1, "persons, households, hukou, histories, kinship, events", migration_1},
+    {2, "residence registration: declaration date, lateness, end, address", migration_2},
 };
 const int store__sqlite_migration_count =
     (int)(sizeof store__sqlite_migrations / sizeof store__sqlite_migrations[0]);

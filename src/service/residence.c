@@ -1,0 +1,214 @@
+#include "service/residence.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/division.h"
+#include "core/json.h"
+
+#define RETRIES 5
+
+const char *hk_residence_op_name(hk_residence_op op)
+{
+  return op == HK_RES_DECLARE ? "declare" : op == HK_RES_CHANGE ? "change" : "cancel";
+}
+
+const char *hk_residence_outcome_name(hk_residence_outcome o)
+{
+  static const char *const names[] = {"declared", "changed", "moved", "cancelled"};
+  return (int)o >= 0 && o <= HK_RES_CANCELLED ? names[o] : "unknown";
+}
+
+/* The active registration: the open period that began last; -1 when none. */
+static int active_index(const hk_person *p)
+{
+  int found = -1;
+  for (uint32_t i = 0; i < p->residence.n; i++)
+    if (p->residence.items[i].period.to == HK_DATE_OPEN &&
+        (found < 0 || p->residence.items[i].period.from >= p->residence.items[found].period.from))
+      found = (int)i;
+  return found;
+}
+
+/* (一): registration is for those living outside their hukou county, or outside their city's
+ * urban districts: moving between two districts (区) of one city needs none. */
+static bool registration_needed(const hk_person *p, int32_t division)
+{
+  if (!p->has_hukou || p->hukou.division == 0)
+    return true;
+  if (p->hukou.division == division)
+    return false;
+  const hk_division *home = hk_division_find(p->hukou.division), *here = hk_division_find(division);
+  return !(home && here && home->type == HK_DIV_DISTRICT && here->type == HK_DIV_DISTRICT &&
+           hk_division_city_of(home->code) == hk_division_city_of(here->code));
+}
+
+/* A current county-level division of Zhejiang. */
+static hk_status check_division(int32_t division, hk_error *err)
+{
+  const hk_division *d = hk_division_find(division);
+  if (d == NULL || !d->current)
+    return hk_error_set(err, HK_EINVAL, "division", "not a current division");
+  if (hk_division_province_of(division) != 330000)
+    return hk_error_set(err, HK_EINVAL, "division", "%06d is not in Zhejiang", (int)division);
+  if (d->type == HK_DIV_PROVINCE || d->type == HK_DIV_CITY)
+    return hk_error_set(err, HK_EINVAL, "division", "name the county or district, not a city");
+  return HK_OK;
+}
+
+static hk_status check_dates(const hk_residence_request *req, hk_date today, hk_error *err)
+{
+  if (req->on == HK_DATE_NONE)
+    return hk_error_set(err, HK_EINVAL, "on", "missing");
+  if (req->on > today)
+    return hk_error_set(err, HK_EINVAL, "on", "in the future");
+  if (req->declared_on == HK_DATE_NONE || req->declared_on > today)
+    return hk_error_set(err, HK_EINVAL, "declared_on", "missing or in the future");
+  if (req->declared_on < req->on)
+    return hk_error_set(err, HK_EINVAL, "declared_on", "before the day it reports");
+  return HK_OK;
+}
+
+hk_status hk_residence_apply(hk_person *p, hk_residence_op op, const hk_residence_request *req,
+                             hk_date today, hk_residence_result *out, hk_error *err)
+{
+  memset(out, 0, sizeof *out);
+  hk_status rc = check_dates(req, today, err);
+  if (rc != HK_OK)
+    return rc;
+  int active = active_index(p);
+  hk_residence *cur = active >= 0 ? &p->residence.items[active] : NULL;
+  if (cur && req->on < cur->period.from)
+    return hk_error_set(err, HK_EINVAL, "on", "before the active registration began");
+
+  /* A new registration cannot begin inside one that already ended. */
+  for (uint32_t i = 0; cur == NULL && i < p->residence.n; i++)
+    if (req->on < p->residence.items[i].period.to && op != HK_RES_CANCEL)
+      return hk_error_set(err, HK_EINVAL, "on", "before the last registration ended");
+
+  if (op == HK_RES_CANCEL) {
+    if (cur == NULL)
+      return hk_error_set(err, HK_ECONFLICT, "residence",
+                          "no active residence registration to cancel");
+    cur->period.to = req->on;
+    cur->ended = HK_RES_END_CANCELLED;
+    *out = (hk_residence_result){HK_RES_CANCELLED, false, 0, cur->division, (uint32_t)active};
+    return HK_OK;
+  }
+
+  if ((rc = check_division(req->division, err)))
+    return rc;
+  if (req->address[0] == '\0')
+    return hk_error_set(err, HK_EINVAL, "address", "missing");
+  if (!registration_needed(p, req->division))
+    return hk_error_set(err, HK_ECONFLICT, "division",
+                        "the hukou is in this county (or both are districts of one city): no "
+                        "residence registration is needed; cancel the active one instead");
+  bool same_city = cur && hk_division_city_of(cur->division) == hk_division_city_of(req->division);
+  if (op == HK_RES_CHANGE && !same_city)
+    return hk_error_set(err, HK_ECONFLICT, "division",
+                        cur ? "the active registration is in another city: declare instead"
+                            : "no active residence registration to change: declare instead");
+  if (cur && cur->division == req->division &&
+      strcmp(hk_person_text(p, cur->address), req->address) == 0)
+    return hk_error_set(err, HK_ECONFLICT, "address", "already registered at this address");
+
+  hk_residence_outcome outcome = !cur ? HK_RES_DECLARED : same_city ? HK_RES_CHANGED : HK_RES_MOVED;
+  int days = outcome == HK_RES_CHANGED ? HK_RESIDENCE_CHANGE_DAYS : HK_RESIDENCE_DECLARE_DAYS;
+  uint32_t address = hk_person_text_add(p, req->address);
+  hk_residence *next = address ? HK_LIST_PUSH(&p->residence) : NULL;
+  if (next == NULL)
+    return hk_error_set(err, p->residence.n >= HK_LIST_MAX ? HK_ETOOBIG : HK_ENOMEM, "residence",
+                        "cannot add another registration");
+  /* The list may have moved: find the active entry again. */
+  int32_t previous = 0;
+  if (active >= 0) {
+    hk_residence *old = &p->residence.items[active];
+    old->period.to = req->on;
+    old->ended = outcome == HK_RES_CHANGED ? HK_RES_END_CHANGED : HK_RES_END_MOVED;
+    previous = old->division;
+  }
+  hk_date deadline = req->on + days;
+  *next = (hk_residence){.division = req->division,
+                         .urban = req->urban,
+                         .period = {req->on, HK_DATE_OPEN},
+                         .declared_on = req->declared_on,
+                         .late = req->declared_on > deadline,
+                         .address = address};
+  *out = (hk_residence_result){outcome, next->late, deadline, previous, p->residence.n - 1};
+  return HK_OK;
+}
+
+static char *event_payload(const hk_residence_request *req, const hk_residence_result *res)
+{
+  json_t *o = json_object();
+  json_object_set_new(o, "outcome", json_string(hk_residence_outcome_name(res->outcome)));
+  if (res->outcome != HK_RES_CANCELLED) {
+    hk_json_set_division(o, "division", req->division);
+    json_object_set_new(o, "address", json_string(req->address));
+    hk_json_set_date(o, "moved_in", req->on);
+    hk_json_set_date(o, "deadline", res->deadline);
+    json_object_set_new(o, "late", json_boolean(res->late));
+  } else {
+    hk_json_set_date(o, "left_on", req->on);
+  }
+  hk_json_set_date(o, "declared_on", req->declared_on);
+  hk_json_set_division(o, "previous_division", res->previous_division);
+  char *text = json_dumps(o, JSON_COMPACT);
+  json_decref(o);
+  return text;
+}
+
+/* One attempt: the whole read-modify-write inside one transaction. */
+static hk_status attempt(hk_store *st, const hk_actor *who, hk_residence_op op,
+                         const hk_residence_request *req, hk_date today, hk_person *p,
+                         hk_residence_result *out, hk_error *err)
+{
+  int64_t row;
+  hk_status rc = hk_store_begin(st, err);
+  if (rc == HK_OK)
+    rc = hk_store_person_row(st, req->id_number, &row, err);
+  if (rc == HK_OK)
+    rc = hk_store_person_lock(st, row, err);
+  if (rc == HK_OK)
+    rc = hk_store_person_get(st, req->id_number, p, err);
+  if (rc == HK_OK)
+    rc = hk_residence_apply(p, op, req, today, out, err);
+  if (rc == HK_OK)
+    rc = hk_store_person_update(st, row, p, err);
+  if (rc == HK_OK) {
+    char *payload = event_payload(req, out), action[32], masked[HK_IDNUM_LEN + 1];
+    snprintf(action, sizeof action, "residence.%s", hk_residence_op_name(op));
+    rc = payload ? hk_store_event_append(st, who->account, action,
+                                         hk_idnum_mask(req->id_number, masked), payload, err)
+                 : hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    free(payload);
+  }
+  if (rc == HK_OK)
+    rc = hk_store_commit(st, err);
+  if (rc != HK_OK)
+    hk_store_rollback(st);
+  return rc;
+}
+
+hk_status hk_residence_service(hk_store *st, const hk_actor *who, hk_residence_op op,
+                               const hk_residence_request *req, hk_date today,
+                               hk_residence_result *out, hk_error *err)
+{
+  /* A resident declares for themself; officers and the system for anyone. */
+  if (who->role == HK_ROLE_RESIDENT && strcmp(who->id_number, req->id_number) != 0)
+    return hk_error_set(err, HK_EFORBIDDEN, "id_number", "residents declare for themselves only");
+  if (who->role == HK_ROLE_ANALYST || who->role == HK_ROLE_DEPARTMENT)
+    return hk_error_set(err, HK_EFORBIDDEN, "role", "%s accounts cannot register residence",
+                        hk_role_name(who->role));
+  hk_person p;
+  hk_person_init(&p);
+  hk_status rc = HK_ERETRY;
+  for (int i = 0; i < RETRIES && rc == HK_ERETRY; i++)
+    rc = attempt(st, who, op, req, today, &p, out, err);
+  hk_person_clear(&p);
+  return rc;
+}
