@@ -197,13 +197,28 @@ static hk_status count(sqlite3 *db, int64_t last, hk_stats_summary *out, hk_erro
                                                    .resident = fig[c][1],
                                                    .floating = fig[c][2],
                                                    .floating_interprovince = fig[c][3]};
-  if ((rc = one_int(db, "SELECT count(*) FROM person", &out->persons, err)) ||
-      (rc = one_int(db, "SELECT count(*) FROM household", &out->households, err)) ||
-      (rc = one_int(db, "SELECT count(*) FROM household WHERE kind = 1", &out->family_households,
-                    err)) ||
-      (rc = one_int(db, "SELECT count(*) FROM household WHERE kind = 2",
-                    &out->collective_households, err)))
+  if ((rc = one_int(db, "SELECT count(*) FROM person", &out->persons, err)))
     goto done;
+  /* One pass over the households for both kinds (1 family, 2 collective: core/person.h). */
+  sqlite3_stmt *kinds;
+  if ((src = sqlite3_prepare_v2(db, "SELECT kind, count(*) FROM household GROUP BY kind", -1,
+                                &kinds, NULL)) != SQLITE_OK) {
+    rc = sql_error(db, src, "stats", err);
+    goto done;
+  }
+  while ((src = sqlite3_step(kinds)) == SQLITE_ROW) {
+    int64_t k = sqlite3_column_int64(kinds, 0), c = sqlite3_column_int64(kinds, 1);
+    out->households += c;
+    if (k == HK_HOUSEHOLD_FAMILY)
+      out->family_households += c;
+    else if (k == HK_HOUSEHOLD_COLLECTIVE)
+      out->collective_households += c;
+  }
+  sqlite3_finalize(kinds);
+  if (src != SQLITE_DONE) {
+    rc = sql_error(db, src, "stats", err);
+    goto done;
+  }
   out->as_of_event = last;
 done:
   sqlite3_finalize(hk.st);
