@@ -1568,14 +1568,13 @@ int64_t hk_gen_target_persons(const hk_gen_options *opt)
   return (int64_t)llround(opt->scale * (double)HK_GEN_PROVINCE_2023);
 }
 
-static int32_t origin_county(gen *g, bool inter, int city, int32_t live, int *origin_index)
+static int32_t origin_county(gen *g, bool inter, int city, int32_t live)
 {
   if (inter) {
     double w[64];
     for (int o = 0; o < gen_origin_count; o++)
       w[o] = gen_origins[o].share;
     int o = pick(&g->r, w, gen_origin_count);
-    *origin_index = o;
     return set_pick(&g->origin[o], &g->r);
   }
   /* Within the province: from another county, not both districts of the same city (moves
@@ -1667,8 +1666,7 @@ hk_status hk_gen_write(const hk_gen_options *opt, FILE *out, hk_gen_totals *tota
         break;
       place pl = {.city = c, .migrant = k > 0, .interprovince = k == 1};
       pl.live = set_pick(&g->live[c], &g->r);
-      int origin_index = -1;
-      pl.hukou = k == 0 ? pl.live : origin_county(g, k == 1, c, pl.live, &origin_index);
+      pl.hukou = k == 0 ? pl.live : origin_county(g, k == 1, c, pl.live);
       pl.urban = pick_urban(g, pl.live, k > 0);
       pl.hukou_urban = k == 0 ? pl.urban : chance(&g->r, 0.25);
       g->nm = 0;
