@@ -10,8 +10,9 @@
 #include "store/store_int.h"
 
 /* 1: persons, households, hukou registrations, histories, kinship, events.
- * 2: residence registration (declaration date, lateness, end, address). */
-#define SCHEMA_VERSION 2
+ * 2: residence registration (declaration date, lateness, end, address).
+ * 3: applications and residence permits. */
+#define SCHEMA_VERSION 3
 
 int hk_store_schema_version(void)
 {

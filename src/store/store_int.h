@@ -8,6 +8,9 @@
 #include "store/store.h"
 
 struct hk_stats_summary; /* stats.h */
+struct hk_app_row;        /* store_app.h */
+struct hk_app_filter;
+struct hk_permit_row;
 
 struct hk_store_ops {
   int version; /* bump when appending members */
@@ -36,6 +39,20 @@ struct hk_store_ops {
   /* Population statistics (stats.h); NULL when a backend has none yet. */
   hk_status (*stats_summary)(hk_store *st, bool refresh, struct hk_stats_summary *out,
                              hk_error *err);
+  /* Applications and residence permits (store_app.h, schema version 3). */
+  hk_status (*app_insert)(hk_store *st, struct hk_app_row *row, hk_error *err);
+  hk_status (*app_get)(hk_store *st, int64_t id, bool lock, struct hk_app_row *out, hk_error *err);
+  hk_status (*app_update)(hk_store *st, const struct hk_app_row *row, hk_error *err);
+  hk_status (*app_each)(hk_store *st, const struct hk_app_filter *f,
+                        hk_status (*cb)(const struct hk_app_row *, void *, hk_error *), void *cls,
+                        hk_error *err);
+  hk_status (*permit_insert)(hk_store *st, const struct hk_permit_row *row, hk_error *err);
+  hk_status (*permit_latest)(hk_store *st, int64_t person_id, struct hk_permit_row *out,
+                             hk_error *err);
+  hk_status (*permit_set_division)(hk_store *st, const char *number, int32_t division,
+                                   hk_error *err);
+  hk_status (*permit_count_prefix)(hk_store *st, const char *prefix, int64_t *count,
+                                   hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */

@@ -12,6 +12,7 @@
 
 #include "core/idnum.h"
 #include "core/u64map.h"
+#include "store/store_app.h"
 #include "store/store_int.h"
 
 enum stmt_id {
@@ -1216,6 +1217,21 @@ sqlite3 *store__sqlite_db(hk_store *st)
 hk_status store__sqlite_stats_summary(hk_store *st, bool refresh, struct hk_stats_summary *out,
                                       hk_error *err);
 
+/* Applications and permits, in store_sqlite_app.c. */
+hk_status store__sqlite_app_insert(hk_store *st, hk_app_row *row, hk_error *err);
+hk_status store__sqlite_app_get(hk_store *st, int64_t id, bool lock, hk_app_row *out,
+                                hk_error *err);
+hk_status store__sqlite_app_update(hk_store *st, const hk_app_row *row, hk_error *err);
+hk_status store__sqlite_app_each(hk_store *st, const hk_app_filter *f, hk_app_cb cb, void *cls,
+                                 hk_error *err);
+hk_status store__sqlite_permit_insert(hk_store *st, const hk_permit_row *row, hk_error *err);
+hk_status store__sqlite_permit_latest(hk_store *st, int64_t person_id, hk_permit_row *out,
+                                      hk_error *err);
+hk_status store__sqlite_permit_set_division(hk_store *st, const char *number, int32_t division,
+                                            hk_error *err);
+hk_status store__sqlite_permit_count_prefix(hk_store *st, const char *prefix, int64_t *count,
+                                            hk_error *err);
+
 static const struct hk_store_ops sqlite_ops = {
     .version = 1,
     .name = "sqlite",
@@ -1239,6 +1255,14 @@ static const struct hk_store_ops sqlite_ops = {
     .person_update = sq_person_update,
     .person_lock = sq_person_lock,
     .stats_summary = store__sqlite_stats_summary,
+    .app_insert = store__sqlite_app_insert,
+    .app_get = store__sqlite_app_get,
+    .app_update = store__sqlite_app_update,
+    .app_each = store__sqlite_app_each,
+    .permit_insert = store__sqlite_permit_insert,
+    .permit_latest = store__sqlite_permit_latest,
+    .permit_set_division = store__sqlite_permit_set_division,
+    .permit_count_prefix = store__sqlite_permit_count_prefix,
 };
 
 static hk_status read_version(sqlite_store *s, hk_error *err)

@@ -85,9 +85,24 @@ static const char migration_2[] =
     "  person_id INTEGER NOT NULL, seq INTEGER NOT NULL, address TEXT NOT NULL,"
     "  PRIMARY KEY (person_id, seq)) WITHOUT ROWID;";
 
+/* Applications and their review (documents with their steps and the engine's answers), and
+ * residence permits with their numbers (三); see store_app.h. */
+static const char migration_3[] =
+    "CREATE TABLE application ("
+    "  id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL, kind INTEGER NOT NULL,"
+    "  target INTEGER NOT NULL, state INTEGER NOT NULL, submitted_on INTEGER NOT NULL,"
+    "  due_on INTEGER, doc TEXT NOT NULL);"
+    "CREATE INDEX application_target_state ON application (target, state);"
+    "CREATE INDEX application_person ON application (person_id);"
+    "CREATE TABLE residence_permit ("
+    "  number TEXT PRIMARY KEY, person_id INTEGER NOT NULL, division INTEGER NOT NULL,"
+    "  issued_on INTEGER NOT NULL, application_id INTEGER) WITHOUT ROWID;"
+    "CREATE INDEX residence_permit_person ON residence_permit (person_id);";
+
 const store_sqlite_migration store__sqlite_migrations[] = {
     {1, "persons, households, hukou, histories, kinship, events", migration_1},
     {2, "residence registration: declaration date, lateness, end, address", migration_2},
+    {3, "applications and residence permits", migration_3},
 };
 const int store__sqlite_migration_count =
     (int)(sizeof store__sqlite_migrations / sizeof store__sqlite_migrations[0]);

@@ -1,0 +1,92 @@
+#ifndef HK_SERVICE_APP_SERVICE_H
+#define HK_SERVICE_APP_SERVICE_H
+
+/* Applications stored and reviewed (issue 4; DESIGN.md "Applications"): a resident, an officer
+ * at a service point, or the resident online applies for a residence permit (三) or for
+ * settlement by a pathway (二)(四)(五)(六), or lets the engine pick the first eligible pathway
+ * in the contract's order ("best"). The application is routed to the target county, which
+ * decides (八). Each step is checked by hk_app_step (application.h), recorded in the
+ * application with who, when and why, and appended as an "application.<step>" event, in one
+ * transaction. The engine's answer at submission and at the decision is kept with the
+ * application, so a decision can be explained after the policy changed.
+ *
+ * Storage: the application table (store_app.h) holds the columns lists need (person, kind,
+ * target, state, dates) and the application as a JSON document (app_service.c writes it;
+ * docs/services.md shows it). */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/error.h"
+#include "policy/policy.h"
+#include "service/actor.h"
+#include "service/application.h"
+#include "store/store.h"
+
+/* Days from acceptance to a decision on a settlement application when nothing else is set.
+ * Neither the notice nor the research gives a figure (a permit's is 15, Art.18). Ours borrows
+ * the general yardstick for administrative decisions, 行政许可法 Art.42: 20 days, extendable by
+ * 10 with approval; a deployment sets its own (hukou application --settlement-days). */
+#define HK_APP_SETTLEMENT_DAYS_DEFAULT 30
+
+#define HK_APP_CONSENTING_MAX 8
+#define HK_APP_REASON_MAX 500
+
+typedef struct hk_app_config {
+  const hk_policies *pol;
+  int settlement_days; /* 0: HK_APP_SETTLEMENT_DAYS_DEFAULT */
+} hk_app_config;
+
+typedef struct hk_app_request {
+  char id_number[HK_IDNUM_LEN + 1];
+  hk_app_kind kind;
+  int pathway; /* settlement: hk_pathway, or -1 for "best"; ignored for a permit */
+  int32_t target;
+  char channel[16]; /* "online" or "service_point" */
+  int32_t filed_in; /* the service point's county (service_point only) */
+  char consenting[HK_APP_CONSENTING_MAX][HK_IDNUM_LEN + 1]; /* hosts who consent (五) */
+  int n_consenting;
+} hk_app_request;
+
+/* Submit. The engine is asked about the target from the registry as of today; an ineligible
+ * application is refused (HK_ECONFLICT) with the unmet conditions, and *doc receives the
+ * engine's answer so the applicant sees all of it. One open application per person and kind;
+ * a permit application is refused while the person holds an active permit, or a suspended one
+ * in the target's city (a late endorsement reinstates it). On HK_OK *doc is the stored
+ * application. Caller owns *doc (may be NULL). */
+hk_status hk_app_submit(hk_store *st, const hk_app_config *cfg, const hk_actor *who,
+                        const hk_app_request *req, hk_date today, json_t **doc, hk_error *err);
+
+/* Take a step on application id. Approve and reject ask the engine again (approval needs it to
+ * say eligible) and keep its answer. Completing a permit application issues the permit
+ * (permit.h); completing a settlement application is refused until hukou moves exist. Refusals:
+ * HK_ECONFLICT (the state, or ineligible), HK_EFORBIDDEN (not this actor), HK_EINVAL (a reason
+ * is missing), HK_ENOTFOUND. On HK_OK *doc is the application after the step. */
+hk_status hk_app_act(hk_store *st, const hk_app_config *cfg, const hk_actor *who, int64_t id,
+                     hk_app_action action, const char *reason, hk_date today, json_t **doc,
+                     hk_error *err);
+
+/* One application, for its applicant or an officer whose jurisdiction holds the deciding or
+ * the filing county. */
+hk_status hk_app_show(hk_store *st, const hk_actor *who, int64_t id, json_t **doc, hk_error *err);
+
+typedef struct hk_app_query {
+  int32_t area; /* a division prefix (county, city, province); 0: the actor's jurisdiction */
+  int state;    /* hk_app_state, or -1 for any */
+  bool overdue; /* open, not waiting for material, and past due_on on `today` */
+  hk_date today;
+  uint32_t limit; /* 0: no limit */
+} hk_app_query;
+
+/* A list of summaries (id, kind, pathway, target, state, submitted_on, due_on, masked
+ * applicant). Officers and supervisors list inside their jurisdiction only; a resident lists
+ * their own applications (area ignored); the system anything. */
+hk_status hk_app_list(hk_store *st, const hk_actor *who, const hk_app_query *q, json_t **list,
+                      hk_error *err);
+
+/* "online" / "service_point" */
+bool hk_app_channel_valid(const char *channel);
+
+#endif

@@ -1,0 +1,713 @@
+/* Applications stored and reviewed, and residence permits (三), through the stored services on
+ * both backends: every transition and refusal, the deadlines and the overdue list, who may act,
+ * concurrent accepts of one application (exactly one wins), and a migrant's walk from arrival
+ * through a permit, endorsements (one late), to a permit-conversion settlement (四). */
+#include "test_util.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/person_json.h"
+#include "policy/policy.h"
+#include "service/app_service.h"
+#include "service/permit.h"
+#include "service/residence.h"
+#include "service/situation_db.h"
+#include "store/store.h"
+
+#define ID "341222199001010112"
+#define OTHER "341222199202020229"
+
+/* A migrant from Anhui working in Jiaxing's 南湖区 since 2023-09-01, living there since then
+ * (`with_residence`) or not yet registered. No housing of their own: the residence pathway (二)
+ * stays closed, so conversion (四) is the way to settle. */
+static const char migrant_registered[] =
+    "{\"id_number\":\"" ID "\",\"hukou\":{\"division\":\"341222\",\"household\":\"family\","
+    "\"head\":true},\"employment\":[{\"division\":\"330402\",\"from\":\"2023-09-01\"}],"
+    "\"residence\":[{\"division\":\"330402\",\"urban\":true,\"from\":\"2023-09-01\","
+    "\"address\":\"南湖区 东栅街道 1 号\",\"declared_on\":\"2023-09-02\"}]}";
+static const char migrant_arriving[] =
+    "{\"id_number\":\"" ID "\",\"hukou\":{\"division\":\"341222\",\"household\":\"family\","
+    "\"head\":true},\"employment\":[{\"division\":\"330402\",\"from\":\"2023-09-01\"}]}";
+static const char other_person[] =
+    "{\"id_number\":\"" OTHER "\",\"hukou\":{\"division\":\"341222\",\"household\":\"family\","
+    "\"head\":true},\"employment\":[{\"division\":\"330402\",\"from\":\"2023-01-01\"}],"
+    "\"residence\":[{\"division\":\"330402\",\"urban\":true,\"from\":\"2023-01-01\"}]}";
+
+static hk_policies *pol;
+static char db[1024];
+
+static const hk_actor officer = {
+    .role = HK_ROLE_OFFICER, .account = "officer:330402", .jurisdiction = 330402};
+static const hk_actor city_officer = {
+    .role = HK_ROLE_OFFICER, .account = "officer:330400", .jurisdiction = 330400};
+static const hk_actor elsewhere = {
+    .role = HK_ROLE_OFFICER, .account = "officer:330411", .jurisdiction = 330411};
+static const hk_actor sys = {.role = HK_ROLE_SYSTEM, .account = "test"};
+
+static hk_actor resident(const char *id)
+{
+  hk_actor a = {.role = HK_ROLE_RESIDENT, .account = "resident:test"};
+  snprintf(a.id_number, sizeof a.id_number, "%s", id);
+  return a;
+}
+
+#define D(s) test_date(s)
+
+static void add_person(hk_store *st, const char *json)
+{
+  hk_person p;
+  hk_person_init(&p);
+  hk_error err = {0};
+  if (hk_person_parse(json, strlen(json), HK_PJ_RECORD, D("2024-01-01"), &p, &err) != HK_OK)
+    fail_msg("parse: %s: %s", err.field, err.detail);
+  int64_t row;
+  assert_int_equal(hk_store_begin(st, &err), HK_OK);
+  assert_int_equal(hk_store_person_add(st, &p, &row, &err), HK_OK);
+  assert_int_equal(hk_store_commit(st, &err), HK_OK);
+  hk_person_clear(&p);
+}
+
+static hk_store *fresh(const char *person)
+{
+  hk_store *st = NULL;
+  hk_error err = {0};
+  snprintf(db, sizeof db, "%s", test_fresh_db());
+  if (hk_store_open(db, HK_STORE_CREATE, &st, &err) != HK_OK)
+    fail_msg("open: %s", err.detail);
+  if (person)
+    add_person(st, person);
+  return st;
+}
+
+static hk_app_request permit_request(const char *id)
+{
+  hk_app_request r = {.kind = HK_APP_PERMIT, .pathway = -1, .target = 330402};
+  snprintf(r.id_number, sizeof r.id_number, "%s", id);
+  snprintf(r.channel, sizeof r.channel, "online");
+  return r;
+}
+
+static hk_app_config cfg_default(void)
+{
+  return (hk_app_config){.pol = pol};
+}
+
+static int64_t submit_ok(hk_store *st, const hk_actor *who, const hk_app_request *r,
+                         const char *today)
+{
+  hk_app_config cfg = cfg_default();
+  json_t *doc = NULL;
+  hk_error err = {0};
+  hk_status rc = hk_app_submit(st, &cfg, who, r, D(today), &doc, &err);
+  if (rc != HK_OK)
+    fail_msg("submit: %s %s: %s", hk_status_code(rc), err.field, err.detail);
+  int64_t id = json_integer_value(json_object_get(doc, "id"));
+  json_decref(doc);
+  return id;
+}
+
+static hk_status act(hk_store *st, const hk_actor *who, int64_t id, hk_app_action a,
+                     const char *reason, const char *today, json_t **doc, hk_error *err)
+{
+  hk_app_config cfg = cfg_default();
+  json_t *tmp = NULL;
+  hk_status rc = hk_app_act(st, &cfg, who, id, a, reason, D(today), doc ? doc : &tmp, err);
+  json_decref(tmp);
+  return rc;
+}
+
+static void act_ok(hk_store *st, const hk_actor *who, int64_t id, hk_app_action a,
+                   const char *reason, const char *today)
+{
+  hk_error err = {0};
+  hk_status rc = act(st, who, id, a, reason, today, NULL, &err);
+  if (rc != HK_OK)
+    fail_msg("%s: %s %s: %s", hk_app_action_name(a), hk_status_code(rc), err.field, err.detail);
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+  const char *s = json_string_value(json_object_get(o, key));
+  return s ? s : "";
+}
+
+static int64_t count_events(hk_store *st)
+{
+  int64_t checked = 0, broken = 0;
+  hk_error err = {0};
+  assert_int_equal(hk_store_audit_verify(st, &checked, &broken, &err), HK_OK);
+  return checked;
+}
+
+/* Events never carry a full ID number. */
+static hk_status no_full_id(const hk_event *ev, void *cls, hk_error *err)
+{
+  (void)cls;
+  (void)err;
+  if (strstr(ev->subject, ID) || strstr(ev->payload, ID) || strstr(ev->actor, ID))
+    fail_msg("event %lld holds a full ID number", (long long)ev->seq);
+  return HK_OK;
+}
+
+/* ---- submission ---- */
+
+static void submission_checks_eligibility(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(migrant_registered);
+  hk_app_config cfg = cfg_default();
+  hk_app_request r = permit_request(ID);
+  hk_actor self = resident(ID);
+  json_t *doc = NULL;
+  hk_error err = {0};
+  /* Half a year of residence is reached on 2024-03-01 (三). */
+  assert_int_equal(hk_app_submit(st, &cfg, &self, &r, D("2024-02-29"), &doc, &err), HK_ECONFLICT);
+  assert_string_equal(err.field, "eligibility");
+  if (!strstr(err.detail, "residence_half_year 5/6 months"))
+    fail_msg("%s", err.detail);
+  assert_non_null(strstr(err.detail, "eligible from 2024-03-01"));
+  assert_non_null(doc); /* the engine's answer, for the applicant */
+  assert_non_null(json_object_get(doc, "residence_permit"));
+  json_decref(doc);
+  assert_int_equal(count_events(st), 0); /* a refusal writes nothing */
+
+  assert_int_equal(hk_app_submit(st, &cfg, &self, &r, D("2024-03-01"), &doc, &err), HK_OK);
+  assert_string_equal(str(doc, "state"), "submitted");
+  assert_string_equal(str(doc, "decided_in"), "330402");
+  assert_string_equal(str(doc, "channel"), "online");
+  assert_string_equal(str(doc, "due_on"), "2024-03-16"); /* 15 days, from filing until accepted */
+  assert_true(json_is_object(json_object_get(doc, "answer_at_submission")));
+  json_decref(doc);
+
+  /* One open application per kind. */
+  assert_int_equal(hk_app_submit(st, &cfg, &self, &r, D("2024-03-02"), &doc, &err), HK_ECONFLICT);
+  assert_string_equal(err.field, "application");
+  assert_non_null(strstr(err.detail, "still open (submitted)"));
+  /* Others cannot apply for someone; a settlement by a pathway that is not open is refused. */
+  hk_actor other = resident(OTHER);
+  assert_int_equal(hk_app_submit(st, &cfg, &other, &r, D("2024-03-02"), &doc, &err), HK_EFORBIDDEN);
+  hk_app_request s = r;
+  s.kind = HK_APP_SETTLEMENT;
+  s.pathway = HK_PW_PERMIT_CONVERSION;
+  assert_int_equal(hk_app_submit(st, &cfg, &self, &s, D("2024-03-02"), &doc, &err), HK_ECONFLICT);
+  assert_non_null(strstr(err.detail, "permit_conversion"));
+  json_decref(doc);
+  doc = NULL;
+  s.pathway = -1; /* best: nothing is open */
+  assert_int_equal(hk_app_submit(st, &cfg, &self, &s, D("2024-03-02"), &doc, &err), HK_ECONFLICT);
+  assert_non_null(strstr(err.detail, "no settlement pathway"));
+  json_decref(doc);
+  doc = NULL;
+  /* An unknown applicant. */
+  hk_app_request u = permit_request("11010519491231002X");
+  assert_int_equal(hk_app_submit(st, &cfg, &sys, &u, D("2024-03-02"), &doc, &err), HK_ENOTFOUND);
+  assert_int_equal(count_events(st), 1);
+  hk_store_close(st);
+}
+
+/* ---- every step ---- */
+
+static void permit_application_walks_every_step(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(migrant_registered);
+  hk_actor self = resident(ID);
+  hk_app_request r = permit_request(ID);
+  int64_t id = submit_ok(st, &self, &r, "2024-03-05");
+  hk_error err = {0};
+  json_t *doc = NULL;
+
+  /* Not yet accepted: approve and request_material are refused with the state. */
+  assert_int_equal(act(st, &officer, id, HK_APP_APPROVE, NULL, "2024-03-06", NULL, &err),
+                   HK_ECONFLICT);
+  assert_non_null(strstr(err.detail, "submitted"));
+  assert_int_equal(act(st, &self, id, HK_APP_ACCEPT, NULL, "2024-03-06", NULL, &err),
+                   HK_EFORBIDDEN);
+  assert_int_equal(act(st, &elsewhere, id, HK_APP_ACCEPT, NULL, "2024-03-06", NULL, &err),
+                   HK_EFORBIDDEN);
+  assert_string_equal(err.field, "jurisdiction");
+
+  assert_int_equal(act(st, &officer, id, HK_APP_ACCEPT, NULL, "2024-03-06", &doc, &err), HK_OK);
+  assert_string_equal(str(doc, "state"), "accepted");
+  assert_string_equal(str(doc, "due_on"), "2024-03-21"); /* Art.18: 15 days from acceptance */
+  json_decref(doc);
+  assert_int_equal(act(st, &officer, id, HK_APP_ACCEPT, NULL, "2024-03-06", NULL, &err),
+                   HK_ECONFLICT);
+  assert_int_equal(act(st, &officer, id, HK_APP_REQUEST_MATERIAL, "", "2024-03-07", NULL, &err),
+                   HK_EINVAL);
+  assert_string_equal(err.field, "reason");
+  act_ok(st, &officer, id, HK_APP_REQUEST_MATERIAL, "劳动合同 / the labour contract", "2024-03-07");
+  assert_int_equal(act(st, &officer, id, HK_APP_APPROVE, NULL, "2024-03-08", NULL, &err),
+                   HK_ECONFLICT);
+  assert_non_null(strstr(err.detail, "material_requested"));
+  /* Another resident may not supply; the applicant may. The 5 days waiting for the material
+   * do not count against the office. */
+  hk_actor other = resident(OTHER);
+  assert_int_equal(act(st, &other, id, HK_APP_SUPPLY_MATERIAL, NULL, "2024-03-12", NULL, &err),
+                   HK_EFORBIDDEN);
+  assert_int_equal(act(st, &self, id, HK_APP_SUPPLY_MATERIAL, NULL, "2024-03-12", &doc, &err),
+                   HK_OK);
+  assert_string_equal(str(doc, "due_on"), "2024-03-26");
+  json_decref(doc);
+  assert_int_equal(act(st, &officer, id, HK_APP_COMPLETE, NULL, "2024-03-13", NULL, &err),
+                   HK_ECONFLICT);
+  assert_int_equal(act(st, &city_officer, id, HK_APP_APPROVE, NULL, "2024-03-13", &doc, &err),
+                   HK_OK);
+  assert_string_equal(str(doc, "state"), "approved");
+  assert_true(json_is_object(json_object_get(doc, "answer_at_decision")));
+  assert_true(json_is_true(json_object_get(json_object_get(doc, "decision"), "eligible")));
+  json_decref(doc);
+  assert_int_equal(act(st, &officer, id, HK_APP_REJECT, "late", "2024-03-13", NULL, &err),
+                   HK_ECONFLICT); /* approved is not rejectable */
+  assert_int_equal(act(st, &officer, id, HK_APP_COMPLETE, NULL, "2024-03-14", &doc, &err), HK_OK);
+  assert_string_equal(str(doc, "state"), "completed");
+  assert_string_equal(str(doc, "permit_number"), "330402-2024-000001");
+  assert_true(json_is_null(json_object_get(doc, "due_on")));
+  assert_int_equal(json_array_size(json_object_get(doc, "steps")), 6);
+  json_t *step = json_array_get(json_object_get(doc, "steps"), 2);
+  assert_string_equal(str(step, "step"), "request_material");
+  assert_string_equal(str(step, "by"), "officer:330402");
+  assert_string_equal(str(step, "reason"), "劳动合同 / the labour contract");
+  json_decref(doc);
+  assert_int_equal(act(st, &officer, id, HK_APP_COMPLETE, NULL, "2024-03-14", NULL, &err),
+                   HK_ECONFLICT);
+  assert_non_null(strstr(err.detail, "completed"));
+
+  /* The permit is in the registry where the engine reads it. */
+  hk_person p;
+  hk_person_init(&p);
+  assert_int_equal(hk_store_person_get(st, ID, &p, &err), HK_OK);
+  assert_int_equal(p.residence_permits.n, 1);
+  assert_int_equal(p.residence_permits.items[0].division, 330402);
+  assert_int_equal(p.residence_permits.items[0].period.from, D("2024-03-14"));
+  assert_int_equal(p.residence_permits.items[0].period.to, D("2025-03-14"));
+  hk_person_clear(&p);
+  /* submit, accept, request, supply, approve, complete + permit.issue */
+  assert_int_equal(count_events(st), 7);
+  hk_error e2 = {0};
+  assert_int_equal(hk_store_event_each(st, 1, no_full_id, NULL, &e2), HK_OK);
+  /* A second permit application while this one is active is refused. */
+  hk_app_config cfg = cfg_default();
+  assert_int_equal(hk_app_submit(st, &cfg, &self, &r, D("2024-04-01"), &doc, &err), HK_ECONFLICT);
+  assert_non_null(strstr(err.detail, "330402-2024-000001"));
+  hk_store_close(st);
+}
+
+static void reject_and_show(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(migrant_registered);
+  add_person(st, other_person);
+  hk_actor self = resident(ID), other = resident(OTHER);
+  hk_app_request r = permit_request(ID);
+  snprintf(r.channel, sizeof r.channel, "service_point");
+  r.filed_in = 330106; /* filed in Hangzhou, decided in Jiaxing (八) */
+  int64_t id = submit_ok(st, &officer, &r, "2024-03-05");
+  hk_error err = {0};
+  json_t *doc = NULL;
+  assert_int_equal(act(st, &officer, id, HK_APP_REJECT, NULL, "2024-03-06", NULL, &err), HK_EINVAL);
+  assert_int_equal(act(st, &officer, id, HK_APP_REJECT,
+                       "材料不实 / the lease of " OTHER " is not the applicant's", "2024-03-06",
+                       &doc, &err),
+                   HK_OK);
+  assert_string_equal(str(doc, "state"), "rejected");
+  assert_true(json_is_object(json_object_get(doc, "answer_at_decision")));
+  json_decref(doc);
+  assert_int_equal(act(st, &officer, id, HK_APP_ACCEPT, NULL, "2024-03-07", NULL, &err),
+                   HK_ECONFLICT);
+  assert_non_null(strstr(err.detail, "rejected"));
+  /* The reason keeps its text in the application, masked in the event. */
+  hk_error e2 = {0};
+  assert_int_equal(hk_store_event_each(st, 1, no_full_id, NULL, &e2), HK_OK);
+
+  /* Who sees it: the applicant, officers of the deciding or the filing county. */
+  assert_int_equal(hk_app_show(st, &self, id, &doc, &err), HK_OK);
+  assert_string_equal(str(doc, "filed_in"), "330106");
+  json_decref(doc);
+  hk_actor hz = {.role = HK_ROLE_OFFICER, .account = "o", .jurisdiction = 330106};
+  assert_int_equal(hk_app_show(st, &hz, id, &doc, &err), HK_OK);
+  json_decref(doc);
+  assert_int_equal(hk_app_show(st, &other, id, &doc, &err), HK_ENOTFOUND);
+  assert_int_equal(hk_app_show(st, &elsewhere, id, &doc, &err), HK_ENOTFOUND);
+  assert_int_equal(hk_app_show(st, &sys, 999, &doc, &err), HK_ENOTFOUND);
+  /* A rejected application is closed: a new one may be filed. */
+  submit_ok(st, &self, &r, "2024-03-08");
+  hk_store_close(st);
+}
+
+static void lists_and_overdue(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(migrant_registered);
+  add_person(st, other_person);
+  hk_actor self = resident(ID), other = resident(OTHER);
+  hk_app_request a = permit_request(ID), b = permit_request(OTHER);
+  int64_t ia = submit_ok(st, &self, &a, "2024-03-05");
+  int64_t ib = submit_ok(st, &other, &b, "2024-03-05");
+  act_ok(st, &officer, ia, HK_APP_ACCEPT, NULL, "2024-03-06");
+  act_ok(st, &officer, ib, HK_APP_ACCEPT, NULL, "2024-03-06");
+  act_ok(st, &officer, ib, HK_APP_REQUEST_MATERIAL, "photo", "2024-03-07");
+  hk_error err = {0};
+  json_t *list = NULL;
+  hk_app_query q = {.state = -1, .today = D("2024-03-22")};
+  assert_int_equal(hk_app_list(st, &city_officer, &q, &list, &err), HK_OK);
+  assert_int_equal(json_array_size(list), 2);
+  assert_string_equal(str(json_array_get(list, 0), "applicant"), "341222********0112");
+  json_decref(list);
+  q.state = HK_APP_MATERIAL_REQUESTED;
+  assert_int_equal(hk_app_list(st, &officer, &q, &list, &err), HK_OK);
+  assert_int_equal(json_array_size(list), 1);
+  json_decref(list);
+  /* Overdue: a is past 2024-03-21; b waits for the applicant, so it is not. */
+  q.state = -1;
+  q.overdue = true;
+  assert_int_equal(hk_app_list(st, &officer, &q, &list, &err), HK_OK);
+  assert_int_equal(json_array_size(list), 1);
+  assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "id")), ia);
+  json_decref(list);
+  q.today = D("2024-03-21"); /* the due day itself is not late */
+  assert_int_equal(hk_app_list(st, &officer, &q, &list, &err), HK_OK);
+  assert_int_equal(json_array_size(list), 0);
+  json_decref(list);
+  /* Outside the jurisdiction: refused; another county's list is empty. */
+  q.area = 330100;
+  assert_int_equal(hk_app_list(st, &officer, &q, &list, &err), HK_EFORBIDDEN);
+  q.area = 330411;
+  q.overdue = false;
+  assert_int_equal(hk_app_list(st, &city_officer, &q, &list, &err), HK_OK);
+  assert_int_equal(json_array_size(list), 0);
+  json_decref(list);
+  /* A resident sees their own only, whatever the area. */
+  q.area = 0;
+  assert_int_equal(hk_app_list(st, &other, &q, &list, &err), HK_OK);
+  assert_int_equal(json_array_size(list), 1);
+  assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "id")), ib);
+  json_decref(list);
+  hk_actor analyst = {.role = HK_ROLE_ANALYST, .account = "a"};
+  assert_int_equal(hk_app_list(st, &analyst, &q, &list, &err), HK_EFORBIDDEN);
+  hk_store_close(st);
+}
+
+/* ---- permits ---- */
+
+static void issue_permit(hk_store *st, const char *on)
+{
+  hk_actor self = resident(ID);
+  hk_app_request r = permit_request(ID);
+  int64_t id = submit_ok(st, &self, &r, on);
+  act_ok(st, &officer, id, HK_APP_ACCEPT, NULL, on);
+  act_ok(st, &officer, id, HK_APP_APPROVE, NULL, on);
+  act_ok(st, &officer, id, HK_APP_COMPLETE, NULL, on);
+}
+
+static hk_date permit_since(hk_store *st, int32_t target, const char *on)
+{
+  hk_situation s;
+  hk_situation_init(&s);
+  hk_answer *a = malloc(sizeof *a);
+  hk_error err = {0};
+  assert_int_equal(hk_situation_from_registry(st, ID, target, D(on), NULL, 0, &s, &err), HK_OK);
+  assert_int_equal(hk_policy_eval(pol, &s, a, &err), HK_OK);
+  hk_date since = a->permit_since;
+  free(a);
+  hk_situation_clear(&s);
+  return since;
+}
+
+static void endorsement_window_lapse_and_reinstatement(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(migrant_registered);
+  issue_permit(st, "2024-03-10"); /* valid [2024-03-10, 2025-03-10) */
+  hk_actor self = resident(ID);
+  hk_permit_result res;
+  hk_error err = {0};
+  /* The window opens a month before the anniversary (Art.19). */
+  assert_int_equal(hk_permit_endorse(st, pol, &self, ID, D("2025-02-09"), &res, &err),
+                   HK_ECONFLICT);
+  assert_string_equal(err.field, "window");
+  assert_non_null(strstr(err.detail, "opens on 2025-02-10"));
+  assert_int_equal(hk_permit_endorse(st, pol, &elsewhere, ID, D("2025-02-10"), &res, &err),
+                   HK_EFORBIDDEN);
+  assert_int_equal(hk_permit_endorse(st, pol, &self, ID, D("2025-02-10"), &res, &err), HK_OK);
+  assert_int_equal(res.outcome, HK_ENDORSED);
+  assert_int_equal(res.period.from, D("2025-03-10"));
+  assert_int_equal(res.period.to, D("2026-03-10"));
+  assert_string_equal(res.number, "330402-2024-000001");
+  /* Endorsed once this year: the next window is a year away. */
+  assert_int_equal(hk_permit_endorse(st, pol, &officer, ID, D("2025-02-20"), &res, &err),
+                   HK_ECONFLICT);
+  assert_int_equal(permit_since(st, 330402, "2026-01-01"), D("2024-03-10"));
+
+  /* Not endorsed by 2026-03-10: suspended. */
+  json_t *doc = NULL;
+  assert_int_equal(hk_permit_show(st, &self, ID, D("2026-03-10"), &doc, &err), HK_OK);
+  assert_string_equal(str(doc, "state"), "suspended");
+  assert_string_equal(str(doc, "valid_until"), "2026-03-09");
+  json_decref(doc);
+  assert_int_equal(permit_since(st, 330402, "2026-04-01"), HK_DATE_NONE);
+  /* A new application in the same city is pointed at the late endorsement. */
+  hk_app_config cfg = cfg_default();
+  hk_app_request r = permit_request(ID);
+  assert_int_equal(hk_app_submit(st, &cfg, &self, &r, D("2026-04-01"), &doc, &err), HK_ECONFLICT);
+  assert_non_null(strstr(err.detail, "late endorsement"));
+  /* The late endorsement reinstates it; the run starts again that day (Art.19). */
+  assert_int_equal(hk_permit_endorse(st, pol, &officer, ID, D("2026-04-01"), &res, &err), HK_OK);
+  assert_int_equal(res.outcome, HK_REINSTATED);
+  assert_int_equal(res.period.from, D("2026-04-01"));
+  assert_int_equal(res.period.to, D("2027-04-01"));
+  assert_int_equal(permit_since(st, 330402, "2026-06-01"), D("2026-04-01"));
+  assert_int_equal(hk_permit_show(st, &officer, ID, D("2026-04-02"), &doc, &err), HK_OK);
+  assert_string_equal(str(doc, "state"), "active");
+  assert_string_equal(str(doc, "endorse_from"), "2027-03-01");
+  assert_int_equal(json_array_size(json_object_get(doc, "periods")), 3);
+  json_decref(doc);
+  assert_int_equal(hk_permit_show(st, &elsewhere, ID, D("2026-04-02"), &doc, &err), HK_EFORBIDDEN);
+  hk_store_close(st);
+}
+
+static void endorsement_needs_the_conditions(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(migrant_registered);
+  issue_permit(st, "2024-03-10");
+  hk_permit_result res;
+  hk_error err = {0};
+  /* The holder left (cancelled the registration): no endorsement (Art.19). */
+  hk_residence_request leave = {.on = D("2024-12-01"), .declared_on = D("2024-12-01")};
+  snprintf(leave.id_number, sizeof leave.id_number, ID);
+  hk_residence_result rr;
+  assert_int_equal(
+      hk_residence_service(st, &sys, HK_RES_CANCEL, &leave, D("2024-12-01"), &rr, &err), HK_OK);
+  assert_int_equal(hk_permit_endorse(st, pol, &sys, ID, D("2025-02-20"), &res, &err), HK_ECONFLICT);
+  assert_string_equal(err.field, "residence");
+  /* Someone without a permit. */
+  add_person(st, other_person);
+  assert_int_equal(hk_permit_endorse(st, pol, &sys, OTHER, D("2025-02-20"), &res, &err),
+                   HK_ENOTFOUND);
+  hk_store_close(st);
+}
+
+static void recognition_in_another_city(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(migrant_registered);
+  issue_permit(st, "2024-03-10");
+  hk_permit_result res;
+  hk_error err = {0};
+  /* Still living in Jiaxing: nothing to recognise. */
+  assert_int_equal(hk_permit_recognise(st, &sys, ID, D("2024-06-01"), &res, &err), HK_ECONFLICT);
+  assert_string_equal(err.field, "residence");
+  /* Moves to 西湖区 (Hangzhou). */
+  hk_residence_request mv = {.division = 330106,
+                             .urban = HK_TRI_TRUE,
+                             .on = D("2024-06-01"),
+                             .declared_on = D("2024-06-02")};
+  snprintf(mv.id_number, sizeof mv.id_number, ID);
+  snprintf(mv.address, sizeof mv.address, "西湖区 文三路 90 号");
+  hk_residence_result rr;
+  assert_int_equal(hk_residence_service(st, &sys, HK_RES_DECLARE, &mv, D("2024-06-02"), &rr, &err),
+                   HK_OK);
+  hk_actor hz = {.role = HK_ROLE_OFFICER, .account = "officer:330106", .jurisdiction = 330106};
+  assert_int_equal(hk_permit_recognise(st, &officer, ID, D("2024-06-05"), &res, &err),
+                   HK_EFORBIDDEN); /* the new county's officer recognises */
+  assert_int_equal(hk_permit_recognise(st, &hz, ID, D("2024-06-05"), &res, &err), HK_OK);
+  assert_int_equal(res.previous_division, 330402);
+  assert_int_equal(res.period.from, D("2024-06-05"));
+  assert_int_equal(res.period.to, D("2025-03-10")); /* the same anniversary */
+  hk_person p;
+  hk_person_init(&p);
+  assert_int_equal(hk_store_person_get(st, ID, &p, &err), HK_OK);
+  assert_int_equal(p.residence_permits.n, 2);
+  assert_int_equal(p.residence_permits.items[0].period.to, D("2024-06-05"));
+  assert_int_equal(p.residence_permits.items[1].division, 330106);
+  hk_person_clear(&p);
+  /* The run in Hangzhou starts on recognition; Jiaxing's has ended. */
+  assert_int_equal(permit_since(st, 330106, "2024-07-01"), D("2024-06-05"));
+  assert_int_equal(permit_since(st, 330402, "2024-07-01"), HK_DATE_NONE);
+  json_t *doc = NULL;
+  assert_int_equal(hk_permit_show(st, &hz, ID, D("2024-07-01"), &doc, &err), HK_OK);
+  assert_string_equal(str(doc, "division"), "330106");
+  json_decref(doc);
+  assert_int_equal(hk_permit_recognise(st, &hz, ID, D("2024-07-01"), &res, &err), HK_ECONFLICT);
+  hk_store_close(st);
+}
+
+/* ---- concurrency ---- */
+
+#define THREADS 6
+
+typedef struct worker {
+  int64_t id;
+  hk_status rc;
+  char detail[320];
+} worker;
+
+static void *accept_one(void *arg)
+{
+  worker *w = arg;
+  hk_store *st = NULL;
+  hk_error err = {0};
+  if (hk_store_open(db, HK_STORE_EXISTING, &st, &err) != HK_OK) {
+    w->rc = err.code;
+    snprintf(w->detail, sizeof w->detail, "open: %.300s", err.detail);
+    return NULL;
+  }
+  w->rc = act(st, &officer, w->id, HK_APP_ACCEPT, NULL, "2024-03-06", NULL, &err);
+  snprintf(w->detail, sizeof w->detail, "%s", err.detail);
+  hk_store_close(st);
+  return NULL;
+}
+
+static void concurrent_accepts_one_wins(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(migrant_registered);
+  hk_actor self = resident(ID);
+  hk_app_request r = permit_request(ID);
+  int64_t id = submit_ok(st, &self, &r, "2024-03-05");
+  hk_store_close(st);
+  pthread_t threads[THREADS];
+  worker workers[THREADS];
+  for (int t = 0; t < THREADS; t++) {
+    workers[t] = (worker){.id = id};
+    assert_int_equal(pthread_create(&threads[t], NULL, accept_one, &workers[t]), 0);
+  }
+  int won = 0;
+  for (int t = 0; t < THREADS; t++) {
+    pthread_join(threads[t], NULL);
+    if (workers[t].rc == HK_OK)
+      won++;
+    else if (workers[t].rc != HK_ECONFLICT || !strstr(workers[t].detail, "accepted"))
+      fail_msg("thread %d: %s: %s", t, hk_status_code(workers[t].rc), workers[t].detail);
+  }
+  assert_int_equal(won, 1);
+  hk_error err = {0};
+  assert_int_equal(hk_store_open(db, HK_STORE_EXISTING, &st, &err), HK_OK);
+  assert_int_equal(count_events(st), 2); /* submit + one accept */
+  json_t *doc = NULL;
+  assert_int_equal(hk_app_show(st, &sys, id, &doc, &err), HK_OK);
+  assert_int_equal(json_array_size(json_object_get(doc, "steps")), 2);
+  json_decref(doc);
+  hk_store_close(st);
+}
+
+/* ---- a migrant from arrival to settlement ---- */
+
+static void migrant_from_arrival_to_settlement(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(migrant_arriving);
+  hk_error err = {0};
+  hk_actor self = resident(ID);
+  /* Arrival: residence declared in 南湖区 (一). */
+  hk_residence_request arrive = {.division = 330402,
+                                 .urban = HK_TRI_TRUE,
+                                 .on = D("2023-09-01"),
+                                 .declared_on = D("2023-09-02")};
+  snprintf(arrive.id_number, sizeof arrive.id_number, ID);
+  snprintf(arrive.address, sizeof arrive.address, "南湖区 东栅街道 1 号");
+  hk_residence_result rr;
+  assert_int_equal(
+      hk_residence_service(st, &self, HK_RES_DECLARE, &arrive, D("2023-09-02"), &rr, &err), HK_OK);
+  /* Half a year later, a permit (三): issued [2024-03-10, 2025-03-10). */
+  issue_permit(st, "2024-03-10");
+  hk_permit_result res;
+  /* Endorsed on time in 2025; forgotten in 2026 (suspended), endorsed late on 2026-04-01. */
+  assert_int_equal(hk_permit_endorse(st, pol, &self, ID, D("2025-02-20"), &res, &err), HK_OK);
+  assert_int_equal(res.outcome, HK_ENDORSED);
+  assert_int_equal(hk_permit_endorse(st, pol, &self, ID, D("2026-04-01"), &res, &err), HK_OK);
+  assert_int_equal(res.outcome, HK_REINSTATED);
+  assert_int_equal(hk_permit_endorse(st, pol, &self, ID, D("2027-03-15"), &res, &err), HK_OK);
+  assert_int_equal(hk_permit_endorse(st, pol, &self, ID, D("2028-03-15"), &res, &err), HK_OK);
+  assert_int_equal(res.outcome, HK_ENDORSED);
+
+  /* Conversion (四) needs 2 permit years in Jiaxing: counted from the late endorsement, so not
+   * in 2027 (though the permit is three years old) ... */
+  hk_app_config cfg = cfg_default();
+  hk_app_request s = permit_request(ID);
+  s.kind = HK_APP_SETTLEMENT;
+  s.pathway = -1; /* best */
+  json_t *doc = NULL;
+  assert_int_equal(hk_app_submit(st, &cfg, &self, &s, D("2027-06-01"), &doc, &err), HK_ECONFLICT);
+  json_decref(doc);
+  doc = NULL;
+  s.pathway = HK_PW_PERMIT_CONVERSION;
+  assert_int_equal(hk_app_submit(st, &cfg, &self, &s, D("2027-06-01"), &doc, &err), HK_ECONFLICT);
+  assert_non_null(strstr(err.detail, "permit_years 14/24 months"));
+  assert_non_null(strstr(err.detail, "eligible from 2028-04-01"));
+  json_decref(doc);
+  doc = NULL;
+  /* ... but from 2028-04-01. "best" picks conversion: the residence pathway needs housing. */
+  s.pathway = -1;
+  assert_int_equal(hk_app_submit(st, &cfg, &self, &s, D("2028-04-05"), &doc, &err), HK_OK);
+  assert_string_equal(str(doc, "pathway"), "permit_conversion");
+  assert_string_equal(str(doc, "requested_pathway"), "best");
+  assert_string_equal(str(doc, "due_on"), "2028-05-05"); /* the default 30 days */
+  int64_t id = json_integer_value(json_object_get(doc, "id"));
+  json_decref(doc);
+  act_ok(st, &officer, id, HK_APP_ACCEPT, NULL, "2028-04-06");
+  act_ok(st, &officer, id, HK_APP_APPROVE, NULL, "2028-04-10");
+  /* The hukou move is not built: completing is refused, not pretended. */
+  assert_int_equal(act(st, &officer, id, HK_APP_COMPLETE, NULL, "2028-04-11", NULL, &err),
+                   HK_ECONFLICT);
+  assert_non_null(strstr(err.detail, "hukou move"));
+
+  /* The registry: the permit history with the gap, the application approved. */
+  hk_person p;
+  hk_person_init(&p);
+  assert_int_equal(hk_store_person_get(st, ID, &p, &err), HK_OK);
+  assert_int_equal(p.residence.n, 1);
+  assert_int_equal(p.residence_permits.n, 5);
+  assert_int_equal(p.residence_permits.items[1].period.to, D("2026-03-10"));
+  assert_int_equal(p.residence_permits.items[2].period.from, D("2026-04-01"));
+  assert_int_equal(p.residence_permits.items[4].period.to, D("2029-04-01"));
+  assert_int_equal(p.hukou.division, 341222); /* not moved */
+  hk_person_clear(&p);
+  assert_int_equal(hk_app_show(st, &self, id, &doc, &err), HK_OK);
+  assert_string_equal(str(doc, "state"), "approved");
+  json_decref(doc);
+  /* residence 1 + permit application 4 + issue 1 + endorsements 4 + settlement 3 */
+  assert_int_equal(count_events(st), 13);
+  assert_int_equal(hk_store_event_each(st, 1, no_full_id, NULL, &err), HK_OK);
+  hk_store_close(st);
+}
+
+static int cleanup(void **state)
+{
+  (void)state;
+  test_tmpdir_remove();
+  return 0;
+}
+
+int main(void)
+{
+  hk_error err = {0};
+  if (hk_policies_load(HK_DEFAULT_POLICY_DIR, &pol, &err) != HK_OK) {
+    fprintf(stderr, "policies: %s\n", err.detail);
+    return 1;
+  }
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(submission_checks_eligibility),
+      cmocka_unit_test(permit_application_walks_every_step),
+      cmocka_unit_test(reject_and_show),
+      cmocka_unit_test(lists_and_overdue),
+      cmocka_unit_test(endorsement_window_lapse_and_reinstatement),
+      cmocka_unit_test(endorsement_needs_the_conditions),
+      cmocka_unit_test(recognition_in_another_city),
+      cmocka_unit_test(concurrent_accepts_one_wins),
+      cmocka_unit_test(migrant_from_arrival_to_settlement),
+  };
+  int failed = cmocka_run_group_tests_name("app_sqlite", tests, NULL, cleanup);
+  if (test_backend_select("pg"))
+    failed += cmocka_run_group_tests_name("app_postgresql", tests, NULL, cleanup);
+  else if (getenv("HK_REQUIRE_PG"))
+    failed += 1;
+  hk_policies_free(pol);
+  return failed;
+}
