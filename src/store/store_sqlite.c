@@ -811,9 +811,8 @@ static hk_status load_row(enum history h, sqlite3_stmt *st, hk_person *p, hk_err
   return HK_OK;
 }
 
-static hk_status sq_person_get(hk_store *base, int64_t row, hk_person *out, hk_error *err)
+static hk_status person_read(sqlite_store *s, int64_t row, hk_person *out, hk_error *err)
 {
-  sqlite_store *s = (sqlite_store *)base;
   hk_person_reset(out);
   hk_status flushed = flush_all(s, err);
   if (flushed != HK_OK)
@@ -845,6 +844,20 @@ static hk_status sq_person_get(hk_store *base, int64_t row, hk_person *out, hk_e
       return db_error(s, rc, "history read", err);
   }
   return HK_OK;
+}
+
+static hk_status sq_person_get(hk_store *base, int64_t row, hk_person *out, hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  /* A dozen statements outside a transaction would each take and drop the file lock; one read
+   * transaction takes it once and sees one consistent state of the person. */
+  bool own = sqlite3_get_autocommit(s->db) != 0;
+  if (own && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    own = false;
+  hk_status rc = person_read(s, row, out, err);
+  if (own)
+    sqlite3_exec(s->db, rc == HK_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+  return rc;
 }
 
 /* One integer from a one-row query with ?1 bound to arg; *found false when no row. */
@@ -1331,6 +1344,11 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
                      " PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;"
                      " PRAGMA cache_size = -262144; PRAGMA threads = 2;",
                      err)))
+    goto fail;
+  /* Readers (export, serve's workers) map the file instead of copying pages through read():
+   * a person read touches a dozen pages of as many tables. */
+  if (mode == HK_STORE_READONLY &&
+      (status = exec(s, "PRAGMA cache_size = -65536; PRAGMA mmap_size = 68719476736;", err)))
     goto fail;
   if ((status = read_version(s, err)))
     goto fail;
