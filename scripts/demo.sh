@@ -1,33 +1,81 @@
 #!/usr/bin/env bash
 # Sets up hukou and runs it on its embedded store (SQLite) with the demo population of
-# demo/population.jsonl: a fresh database, the import, and a walk through what the system
-# answers. Usage: scripts/demo.sh [DB]   (default build-release/demo.db, recreated)
+# demo/population.jsonl: a fresh database, the import, a walk through what residents and officers
+# do, then the HTTP API on 127.0.0.1:8080 until Ctrl-C.
+# Usage: scripts/demo.sh [--no-serve] [--listen ADDRESS:PORT] [DB]
+#        (default DB build-release/demo.db, recreated on every run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+serve=true listen=127.0.0.1:8080 db=build-release/demo.db
+while (($#)); do
+  case $1 in
+  --no-serve) serve=false ;;
+  --listen) listen=${2:?--listen needs ADDRESS:PORT}; shift ;;
+  -h | --help) sed -n '2,6p' "$0"; exit 0 ;;
+  *) db=$1 ;;
+  esac
+  shift
+done
+
 scripts/setup.sh build-release -DCMAKE_BUILD_TYPE=Release
 hukou=build-release/hukou
-db=${1:-build-release/demo.db}
-rm -f "$db" "$db-wal" "$db-shm"
+rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
+today=$(date +%F)
 
 step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "${*:2}"; "${@:2}"; }
+# A step that is refused: its message, not the engine's whole answer printed with it.
+refused() {
+  printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "${*:2}"
+  "${@:2}" >/dev/null || true
+}
+# An application's essentials, not the engine's whole answers (show prints those).
+brief() {
+  printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "${*:2}"
+  "${@:2}" | python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+items = doc if isinstance(doc, list) else doc.get("applications", [doc]) if isinstance(doc, dict) else [doc]
+keep = ("id", "kind", "pathway", "requested_pathway", "target", "state", "due_on", "decision", "permit_number", "id_masked")
+for a in items:
+    print(json.dumps({k: a[k] for k in keep if k in a}, ensure_ascii=False))'
+}
+json() { printf '%s' "$1" >"$db.request.json"; echo "$db.request.json"; }
 
 step "新建数据库 / create the registry" "$hukou" init --db "$db"
 step "导入示例人口 / load the demo population" "$hukou" import --db "$db" demo/population.jsonl
 step "校验身份证号码 / check ID numbers" "$hukou" id check 341222199001010112 130503670401001 340524198001010013 || true
 step "行政区划 / a division" "$hukou" division show 330402
 step "一个人的户籍与居住史 / one person with histories" "$hukou" person show --db "$db" 341222199001010112
-if "$hukou" eval --help 2>/dev/null | grep -q -- "--db"; then
-  step "落户与居住证资格 / eligibility from the registry" \
-    "$hukou" eval --db "$db" --person 341222199001010112 --target 330402 --explain
-fi
+step "落户与居住证资格 / eligibility from the registry" \
+  "$hukou" eval --db "$db" --person 341222199001010112 --target 330402 --explain
+step "新来的人申报居住登记（逾期照常受理并标记）/ a newcomer declares residence (late: accepted, flagged)" \
+  "$hukou" residence change --db "$db" "$(json '{"id_number":"511621200109090460","division":"330782","address":"义乌市稠城街道工人北路 12 号 301 室","urban":true,"moved_in":"'"$(date -d '-20 days' +%F)"'"}')"
+refused "居住证申请：条件未满，说明何时满足 / a permit application refused, saying when it will qualify" \
+  "$hukou" apply --db "$db" --as resident:511621200109090460 "$(json '{"id_number":"511621200109090460","kind":"permit","target":"330782","channel":"online"}')" || true
+brief "张伟网上申请落户（引擎选择途径）/ 张伟 applies online to settle (the engine picks the pathway)" \
+  "$hukou" apply --db "$db" --as resident:341222199001010112 "$(json '{"id_number":"341222199001010112","kind":"settlement","pathway":"best","target":"330402","channel":"online"}')"
+brief "南湖区民警的待办 / the workbench of an officer of 南湖区" \
+  "$hukou" application list --db "$db" --as officer:330402 --area 330402
+brief "受理 / accept" "$hukou" application act --db "$db" --as officer:330402 1 accept
+brief "批准（引擎当日复核）/ approve (the engine checks again on the day)" \
+  "$hukou" application act --db "$db" --as officer:330402 1 approve
 step "审计链 / verify the audit chain" "$hukou" audit verify --db "$db"
+rm -f "$db.request.json"
 
+if ! $serve; then
+  echo; echo "示例数据库 / demo database: $db"
+  exit 0
+fi
 cat <<MSG
 
-示例数据库 / demo database: $db
-再试试 / try next:
-  $hukou person show --db $db 412726199307080537
-  $hukou export --db $db | head -n 3
-  $hukou --help
+== HTTP 接口 / the HTTP API on http://$listen   (Ctrl-C 停止 / to stop)
+   示例数据，开放登记簿读取（仅供演示）/ demo data, registry reads open (demo only: accounts and
+   roles come with the API's next part)
+   curl http://$listen/healthz
+   curl http://$listen/api/v1/divisions/330402
+   curl http://$listen/api/v1/persons/341222199001010112/eligibility?target=330402
+   curl -X POST -H 'Content-Type: application/json' --data @demo/situation.json http://$listen/api/v1/eligibility
+   API 文档 / the API's description: http://$listen/api/v1/openapi.json
 MSG
+exec "$hukou" serve --db "$db" --listen "$listen" --open-registry
