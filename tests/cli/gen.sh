@@ -73,8 +73,10 @@ pid=$!
 sleep 1.5
 kill -9 "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
-expect 0 "$hukou" audit verify --db "$tmp/k.db"
+# Opened read-write first: SQLite rolls a killed load back on the first read-write open (a
+# read-only open cannot, and fails while the journal is hot).
 expect 0 "$hukou" stats summary --db "$tmp/k.db" --json --refresh
 n=$(json "$tmp/out" 'd["persons"]')
+expect 0 "$hukou" audit verify --db "$tmp/k.db"
 [ "$n" = 0 ] || [ "$n" = 100000 ] || fail "a killed load left $n persons"
 echo "ok"
