@@ -27,7 +27,8 @@ struct hk_store;
 struct hk_store *hk_cli_open_store(const char *command, const char *path, int mode, int *exit);
 
 /* --as ACTOR: "officer:DIVISION", "supervisor:DIVISION", "resident:ID_NUMBER" or "system" (also
- * for NULL: the command line's own account). Returns 0, or -1 when malformed (cmd_application.c). */
+ * for NULL: the command line's own account). Returns 0, or -1 when malformed (cmd_application.c).
+ */
 struct hk_actor;
 int hk_cli_actor_parse(const char *text, struct hk_actor *out);
 

@@ -13,16 +13,20 @@
 
 static void usage(FILE *out)
 {
-  fputs("用法 / usage: hukou policy check [DIR]\n"
-        "              hukou policy show DIVISION [--as-of DATE] [--policies DIR] [--json]\n"
-        "  check  校验每个政策文件（格式、日期、区划）及省级通知的约束，逐条列出违规：文件、参数、条款；\n"
-        "         有违规时退出码 1。\n"
-        "         Validates every policy file (schema, dates, divisions) and the provincial notice's\n"
-        "         constraints; prints each violation with file, parameter and clause; exit 1 on any.\n"
-        "  show   列出某区划在某日生效的参数及其来源。\n"
-        "         Prints the parameters in force at DIVISION on DATE (default today) and where each\n"
-        "         comes from.\n",
-        out);
+  fputs(
+      "用法 / usage: hukou policy check [DIR]\n"
+      "              hukou policy show DIVISION [--as-of DATE] [--policies DIR] [--json]\n"
+      "  check  "
+      "校验每个政策文件（格式、日期、区划）及省级通知的约束，逐条列出违规：文件、参数、条款；\n"
+      "         有违规时退出码 1。\n"
+      "         Validates every policy file (schema, dates, divisions) and the provincial "
+      "notice's\n"
+      "         constraints; prints each violation with file, parameter and clause; exit 1 on "
+      "any.\n"
+      "  show   列出某区划在某日生效的参数及其来源。\n"
+      "         Prints the parameters in force at DIVISION on DATE (default today) and where each\n"
+      "         comes from.\n",
+      out);
 }
 
 static void report(const hk_violation *v, void *cls)

@@ -43,8 +43,8 @@ static const char *const rule_names[HK_FR_COUNT] = {"parent_joins_child", "child
 static const char *const address_names[] = {NULL, "own_housing", "host_household",
                                             "employer_collective", "talent_service_collective"};
 static const char *const basis_names[HK_PB_COUNT] = {
-    "insurance_months", "residence_months", "rental_months", "age",          "education",
-    "skill",            "volunteer_hours",  "blood_ml",      "donation_yuan"};
+    "insurance_months", "residence_months", "rental_months", "age", "education", "skill",
+    "volunteer_hours",  "blood_ml",         "donation_yuan"};
 
 const char *hk_pathway_name(hk_pathway p)
 {
@@ -166,7 +166,8 @@ static json_t *result_json(const hk_answer *a, const hk_result *r, const char *p
   json_object_set_new(o, "clause", json_string(clause));
   json_object_set_new(o, "applicable", json_boolean(r->applicable));
   json_object_set_new(o, "eligible", json_boolean(r->eligible));
-  json_object_set_new(o, "eligible_from", r->applicable ? date_json(r->eligible_from) : json_null());
+  json_object_set_new(o, "eligible_from",
+                      r->applicable ? date_json(r->eligible_from) : json_null());
   if (!r->applicable && r->reason) {
     json_object_set_new(o, "reason", json_string(r->reason));
     json_object_set_new(o, "reason_text", json_string(policy__reason_zh(r->reason)));
@@ -245,9 +246,9 @@ json_t *hk_answer_to_json(const hk_answer *a)
       json_object_set_new(p, "address", addr);
     }
     if (i == HK_PW_FAMILY && r->applicable) {
-      json_object_set_new(p, "rule", a->family_rule == HK_FR_NONE
-                                         ? json_null()
-                                         : json_string(rule_names[a->family_rule]));
+      json_object_set_new(p, "rule",
+                          a->family_rule == HK_FR_NONE ? json_null()
+                                                       : json_string(rule_names[a->family_rule]));
       json_t *rules = json_array();
       for (int k = 0; k < HK_FR_COUNT; k++) {
         json_t *ro = json_object();

@@ -21,9 +21,8 @@ typedef struct checker {
 } checker;
 
 __attribute__((format(printf, 6, 7))) static void violation(checker *ck, const char *file,
-                                                           const char *param, const char *clause,
-                                                           const char *zh, const char *en_fmt,
-                                                           ...)
+                                                            const char *param, const char *clause,
+                                                            const char *zh, const char *en_fmt, ...)
 {
   hk_violation v;
   memset(&v, 0, sizeof v);
@@ -70,7 +69,8 @@ static void check_items(checker *ck, const policy__file *f, const policy__entry 
     int64_t m = item_max(it);
     if (m < 0) {
       unbounded = true;
-      violation(ck, f->path, "points.items", "(二)", "积分项目未设上限，总分无上限，无法核验居住和社保年限的占比",
+      violation(ck, f->path, "points.items", "(二)",
+                "积分项目未设上限，总分无上限，无法核验居住和社保年限的占比",
                 "item \"%s\" has no cap, so the maximum is unbounded and the share of residence "
                 "and insurance cannot be checked",
                 it->id);
@@ -81,7 +81,8 @@ static void check_items(checker *ck, const policy__file *f, const policy__entry 
       core += m;
   }
   if (!unbounded && core * 2 < total)
-    violation(ck, f->path, "points.items", "(二)", "居住年限和社保年限积分应占主要比重（不少于总分的一半）",
+    violation(ck, f->path, "points.items", "(二)",
+              "居住年限和社保年限积分应占主要比重（不少于总分的一半）",
               "residence and insurance items give at most %.2f of %.2f points: less than half",
               (double)core / 100.0, (double)total / 100.0);
 }
@@ -96,8 +97,10 @@ static void check_file(checker *ck, const policy__file *f, const hk_pvalue *hz)
   char expect[16];
   snprintf(expect, sizeof expect, "%06d.json", (int)f->division);
   if (strcmp(expect, f->path) != 0)
-    violation(ck, f->path, "division", "", "文件名应为区划代码", "the file of division %06d "
-              "should be named %s", (int)f->division, expect);
+    violation(ck, f->path, "division", "", "文件名应为区划代码",
+              "the file of division %06d "
+              "should be named %s",
+              (int)f->division, expect);
   const hk_division *d = hk_division_find(f->division);
   if (d && !d->current)
     violation(ck, f->path, "division", "", "区划代码已撤销", "%06d is no longer a current division",
@@ -223,7 +226,8 @@ int hk_policy_check(const char *dir, void (*report)(const hk_violation *v, void 
                     "a second file for division %06d (first: %s)", (int)files[i].division,
                     files[k].path);
       if (files[i].division == 330000 && files[i].n_entries[HK_P_HANGZHOU_URBAN])
-        hz = &files[i].entries[HK_P_HANGZHOU_URBAN][files[i].n_entries[HK_P_HANGZHOU_URBAN] - 1]
+        hz = &files[i]
+                  .entries[HK_P_HANGZHOU_URBAN][files[i].n_entries[HK_P_HANGZHOU_URBAN] - 1]
                   .value;
     }
     json_decref(doc);
@@ -234,11 +238,11 @@ int hk_policy_check(const char *dir, void (*report)(const hk_violation *v, void 
       check_file(&ck, &files[i], hz);
       if (files[i].division == 330000) {
         have_province = true;
-        static const hk_param_id needed[] = {
-            HK_P_HANGZHOU_URBAN,       HK_P_YRD_CITIES,          HK_P_PERMIT_MIN_MONTHS,
-            HK_P_PERMIT_TALENT_WAIVES, HK_P_RESIDENCE_MIN_YEARS, HK_P_RESIDENCE_MIN_INS,
-            HK_P_RESIDENCE_YRD,        HK_P_CONVERSION_MIN_YEARS, HK_P_TALENT_CATEGORIES,
-            HK_P_FAMILY_UNMARRIED};
+        static const hk_param_id needed[] = {HK_P_HANGZHOU_URBAN,      HK_P_YRD_CITIES,
+                                             HK_P_PERMIT_MIN_MONTHS,   HK_P_PERMIT_TALENT_WAIVES,
+                                             HK_P_RESIDENCE_MIN_YEARS, HK_P_RESIDENCE_MIN_INS,
+                                             HK_P_RESIDENCE_YRD,       HK_P_CONVERSION_MIN_YEARS,
+                                             HK_P_TALENT_CATEGORIES,   HK_P_FAMILY_UNMARRIED};
         for (size_t k = 0; k < sizeof needed / sizeof needed[0]; k++)
           if (files[i].n_entries[needed[k]] == 0)
             violation(&ck, files[i].path, hk_param_name(needed[k]), "",

@@ -71,12 +71,14 @@ void policy__cond_text(const hk_answer *a, const hk_condition *c, char *zh, size
     break;
   case HK_C_PERMIT_BASIS: {
     const char *b = c->value.text;
-    const char *bz = !b ? "无" : strcmp(b, "housing") == 0 ? "合法稳定住所"
-                               : strcmp(b, "employment") == 0 ? "合法稳定就业"
-                                                              : "连续就读";
+    const char *bz = !b                             ? "无"
+                     : strcmp(b, "housing") == 0    ? "合法稳定住所"
+                     : strcmp(b, "employment") == 0 ? "合法稳定就业"
+                                                    : "连续就读";
     snprintf(t1, sizeof t1, "在%s有合法稳定就业、合法稳定住所或连续就读之一：%s (三)", cn, bz);
-    snprintf(t2, sizeof t2, "Has legal stable employment, legal stable housing or schooling in %s: %s",
-             cn, b ? b : "none");
+    snprintf(t2, sizeof t2,
+             "Has legal stable employment, legal stable housing or schooling in %s: %s", cn,
+             b ? b : "none");
     break;
   }
   case HK_C_LEGAL_STABLE_HOUSING:
@@ -166,7 +168,8 @@ void policy__cond_text(const hk_answer *a, const hk_condition *c, char *zh, size
     break;
   case HK_C_MINOR_OR_UNMARRIED:
     snprintf(t1, sizeof t1, "申请人未成年，或未婚（子女投靠父母放宽至未婚子女）(六)");
-    snprintf(t2, sizeof t2, "The applicant is a minor, or unmarried (unmarried children of any age)");
+    snprintf(t2, sizeof t2,
+             "The applicant is a minor, or unmarried (unmarried children of any age)");
     break;
   case HK_C_HEAD_RELATIVE:
     snprintf(t1, sizeof t1, "直系亲属、配偶或配偶父母是%s城镇家庭户的户主 (六)", tn);
@@ -243,7 +246,8 @@ static void result_text(text *t, const hk_answer *a, const hk_result *r, const c
   char d[11];
   if (!r->applicable) {
     put(t, "■ %s / %s：不适用 (not applicable) — %s / %s\n", title_zh, title_en,
-        policy__reason_zh(r->reason ? r->reason : ""), policy__reason_en(r->reason ? r->reason : ""));
+        policy__reason_zh(r->reason ? r->reason : ""),
+        policy__reason_en(r->reason ? r->reason : ""));
     return;
   }
   if (r->eligible)
@@ -272,13 +276,14 @@ char *hk_answer_explain(const hk_answer *a, const hk_situation *s)
   put(&t, "目标 / Target: %s（%06d），%s（%06d）%s\n", div_name(a->target), (int)a->target,
       div_name(a->city), (int)a->city,
       a->hangzhou_urban ? "，属杭州市区 (Hangzhou's urban area)" : "");
-  put(&t, "事实 / Facts (七): 连续居住自 (residence since) %s，%d 个月 (months)；"
-          "社保 (insurance) %d 个月 (months)；居住证连续自 (permit since) %s，%d 个月 (months)\n\n",
+  put(&t,
+      "事实 / Facts (七): 连续居住自 (residence since) %s，%d 个月 (months)；"
+      "社保 (insurance) %d 个月 (months)；居住证连续自 (permit since) %s，%d 个月 (months)\n\n",
       date_or(a->residence_since, d, "—"), a->residence_months, a->insurance_months,
       date_or(a->permit_since, (char[11]){0}, "—"), a->permit_months);
   result_text(&t, a, &a->permit, "居住证 (三)", "residence permit");
-  put(&t, "\n落户 / Settlement: %s\n", a->settle_eligible ? "符合至少一种途径 (eligible)"
-                                                           : "暂不符合 (not eligible)");
+  put(&t, "\n落户 / Settlement: %s\n",
+      a->settle_eligible ? "符合至少一种途径 (eligible)" : "暂不符合 (not eligible)");
   static const char *const zh[HK_PW_COUNT] = {"居住地落户 (二)", "杭州积分落户 (二)",
                                               "居住证转户籍 (四)", "人才落户 (五)",
                                               "投靠落户 (六)"};

@@ -55,8 +55,8 @@ hk_param_type hk_param_type_of(hk_param_id id)
 }
 
 static const char *const basis_names[HK_PB_COUNT] = {
-    "insurance_months", "residence_months", "rental_months", "age",          "education",
-    "skill",            "volunteer_hours",  "blood_ml",      "donation_yuan"};
+    "insurance_months", "residence_months", "rental_months", "age", "education", "skill",
+    "volunteer_hours",  "blood_ml",         "donation_yuan"};
 
 /* ---- values ---- */
 
@@ -82,15 +82,16 @@ static hk_status centi(const json_t *obj, const char *key, bool required, int64_
     return hk_error_set(err, HK_EINVAL, key, "not a number");
   double d = json_number_value(v) * 100.0;
   if (!(d >= 0 && d <= 1e8) || fabs(d - round(d)) > 1e-6)
-    return hk_error_set(err, HK_EINVAL, key, "not a number of points in [0, 1000000] in hundredths");
+    return hk_error_set(err, HK_EINVAL, key,
+                        "not a number of points in [0, 1000000] in hundredths");
   *out = (int64_t)llround(d);
   return HK_OK;
 }
 
 static hk_status read_item(const json_t *obj, hk_points_item *it, hk_error *err)
 {
-  static const char *const keys[] = {"id", "basis", "per", "points", "cap", "table", "bands",
-                                     "note", NULL};
+  static const char *const keys[] = {"id",    "basis", "per",  "points", "cap",
+                                     "table", "bands", "note", NULL};
   const char *s;
   hk_status rc;
   if (!json_is_object(obj))

@@ -42,7 +42,7 @@ static int64_t item_points(const hk_points_item *it, int64_t value)
   }
   case HK_PK_TABLE:
     return value > 0 && value < HK_POINTS_TABLE_MAX && it->table_c[value] >= 0 ? it->table_c[value]
-                                                                                : 0;
+                                                                               : 0;
   case HK_PK_BANDS:
     /* The first band whose max is at least the value. */
     for (uint32_t i = 0; i < it->n_bands; i++)

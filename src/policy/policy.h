@@ -27,20 +27,20 @@
 
 /* The parameter names of contract version 1, in the contract's order. */
 typedef enum hk_param_id {
-  HK_P_HANGZHOU_URBAN,         /* hangzhou_urban.divisions: county codes */
-  HK_P_YRD_CITIES,             /* yrd.cities: city codes */
-  HK_P_PERMIT_MIN_MONTHS,      /* permit.min_months */
-  HK_P_PERMIT_TALENT_WAIVES,   /* permit.talent_waives_half_year */
-  HK_P_RESIDENCE_MIN_YEARS,    /* residence.min_years */
-  HK_P_RESIDENCE_MIN_INS,      /* residence.min_insurance_years */
-  HK_P_RESIDENCE_YRD,          /* residence.yrd_recognition */
-  HK_P_CONVERSION_MIN_YEARS,   /* permit_conversion.min_years */
-  HK_P_TALENT_CATEGORIES,      /* talent.categories */
-  HK_P_FAMILY_PARENT_MIN_AGE,  /* family.parent_min_age (may be null: unset) */
-  HK_P_FAMILY_UNMARRIED,       /* family.unmarried_children */
-  HK_P_POINTS_THRESHOLD,       /* points.threshold */
-  HK_P_POINTS_ITEMS,           /* points.items */
-  HK_P_POINTS_QUOTA,           /* points.quota (may be null: unset) */
+  HK_P_HANGZHOU_URBAN,        /* hangzhou_urban.divisions: county codes */
+  HK_P_YRD_CITIES,            /* yrd.cities: city codes */
+  HK_P_PERMIT_MIN_MONTHS,     /* permit.min_months */
+  HK_P_PERMIT_TALENT_WAIVES,  /* permit.talent_waives_half_year */
+  HK_P_RESIDENCE_MIN_YEARS,   /* residence.min_years */
+  HK_P_RESIDENCE_MIN_INS,     /* residence.min_insurance_years */
+  HK_P_RESIDENCE_YRD,         /* residence.yrd_recognition */
+  HK_P_CONVERSION_MIN_YEARS,  /* permit_conversion.min_years */
+  HK_P_TALENT_CATEGORIES,     /* talent.categories */
+  HK_P_FAMILY_PARENT_MIN_AGE, /* family.parent_min_age (may be null: unset) */
+  HK_P_FAMILY_UNMARRIED,      /* family.unmarried_children */
+  HK_P_POINTS_THRESHOLD,      /* points.threshold */
+  HK_P_POINTS_ITEMS,          /* points.items */
+  HK_P_POINTS_QUOTA,          /* points.quota (may be null: unset) */
   HK_P_COUNT
 } hk_param_id;
 
@@ -83,9 +83,9 @@ typedef struct hk_points_item {
   char id[HK_POINTS_ID_MAX + 1];
   hk_points_basis basis;
   hk_points_kind kind;
-  int64_t per;      /* linear: units per step (> 0) */
-  int64_t points_c; /* linear: centi-points per step */
-  int64_t cap_c;    /* linear: cap in centi-points, -1 when uncapped */
+  int64_t per;                          /* linear: units per step (> 0) */
+  int64_t points_c;                     /* linear: centi-points per step */
+  int64_t cap_c;                        /* linear: cap in centi-points, -1 when uncapped */
   int64_t table_c[HK_POINTS_TABLE_MAX]; /* table: by enum value; -1 absent (0 points) */
   uint32_t n_bands;
   int64_t band_max[HK_POINTS_BANDS_MAX];
@@ -101,7 +101,7 @@ typedef struct hk_pvalue {
   bool b;
   int32_t *codes; /* HK_PT_CODES */
   uint32_t n_codes;
-  uint32_t categories; /* HK_PT_CATEGORIES: bit (1 << hk_talent_category) */
+  uint32_t categories;   /* HK_PT_CATEGORIES: bit (1 << hk_talent_category) */
   hk_points_item *items; /* HK_PT_ITEMS */
   uint32_t n_items;
 } hk_pvalue;
@@ -133,13 +133,13 @@ typedef struct hk_override {
 
 /* Where a resolved value came from: an override, or a published entry. */
 typedef struct hk_param_source {
-  int32_t division;       /* the division whose file or override set it; 0 when unset */
-  bool override;          /* a what-if override */
-  hk_date from;           /* published: the entry's from date */
-  const char *file;       /* published: file name, borrowed from the policies */
-  const char *source;     /* published: the source document */
-  bool illustrative;      /* published: the real figure is not public */
-  const char *note;       /* published: the note, or NULL */
+  int32_t division;   /* the division whose file or override set it; 0 when unset */
+  bool override;      /* a what-if override */
+  hk_date from;       /* published: the entry's from date */
+  const char *file;   /* published: file name, borrowed from the policies */
+  const char *source; /* published: the source document */
+  bool illustrative;  /* published: the real figure is not public */
+  const char *note;   /* published: the note, or NULL */
 } hk_param_source;
 
 /* The parameters in force for one target on one date. Values are borrowed from the policies
@@ -164,7 +164,7 @@ void hk_params_resolve(const hk_policies *pol, int32_t target, hk_date as_of,
  * reader fills one from a document. All lists are owned by the situation. */
 typedef struct hk_situation {
   hk_date as_of;
-  int32_t target;  /* a county-level code in Zhejiang (33xxxx, not ending in 00) */
+  int32_t target; /* a county-level code in Zhejiang (33xxxx, not ending in 00) */
   hk_person person;
   hk_person *relatives; /* each with relation and consents set */
   uint32_t n_relatives;
@@ -186,8 +186,7 @@ hk_person *hk_situation_add_relative(hk_situation *s);
 hk_status hk_situation_add_override(hk_situation *s, int32_t division, const char *name,
                                     const json_t *value, hk_error *err);
 /* Add every override of a "parameters" object: {"330400": {"residence.min_years": 1}}. */
-hk_status hk_situation_add_overrides_json(hk_situation *s, const json_t *parameters,
-                                          hk_error *err);
+hk_status hk_situation_add_overrides_json(hk_situation *s, const json_t *parameters, hk_error *err);
 
 /* Parse a situation document. `today` is the default as_of and bounds ID birth dates. Errors
  * name the field as the contract asks ("person.residence[0].from: not a date"). Checks the
@@ -223,14 +222,14 @@ typedef enum hk_cond_id {
   HK_C_LEGAL_STABLE_HOUSING, /* (二): ongoing legal stable urban housing in target */
   HK_C_RESIDENCE_YEARS,
   HK_C_INSURANCE_MONTHS,
-  HK_C_HZ_PERMIT,            /* a valid permit in Hangzhou's urban area */
+  HK_C_HZ_PERMIT, /* a valid permit in Hangzhou's urban area */
   HK_C_ADULT,
   HK_C_POINTS,
-  HK_C_PERMIT_VALID,         /* (四): valid on as_of in the target's city */
+  HK_C_PERMIT_VALID, /* (四): valid on as_of in the target's city */
   HK_C_PERMIT_YEARS,
   HK_C_TALENT_CATEGORY,
   HK_C_LIVING_OR_WORKING,
-  HK_C_NOT_REGISTERED,       /* (六) rules 1-2: hukou not already in target */
+  HK_C_NOT_REGISTERED, /* (六) rules 1-2: hukou not already in target */
   HK_C_CHILD_ADULT,
   HK_C_CHILD_HUKOU,
   HK_C_CHILD_HOUSING,
@@ -280,12 +279,12 @@ const char *hk_family_rule_name(hk_family_rule r);
 typedef struct hk_condition {
   hk_cond_id id;
   bool met;
-  int8_t rule;          /* family: the rule it belongs to; HK_FR_NONE elsewhere */
+  int8_t rule; /* family: the rule it belongs to; HK_FR_NONE elsewhere */
   hk_unit unit;
   hk_value value;
   hk_value required;
   hk_date holds_from;
-  int32_t relative;     /* family: index of the relative considered, -1 none */
+  int32_t relative; /* family: index of the relative considered, -1 none */
 } hk_condition;
 
 #define HK_CONDITIONS_MAX 24
@@ -309,7 +308,7 @@ typedef struct hk_points_line {
 typedef struct hk_result {
   bool applicable;
   bool eligible;
-  const char *reason; /* inapplicable: a stable code, e.g. "already_registered" */
+  const char *reason;    /* inapplicable: a stable code, e.g. "already_registered" */
   hk_date eligible_from; /* HK_DATE_NONE: waiting will not do it */
   uint32_t n_cond;
   hk_condition cond[HK_CONDITIONS_MAX];
@@ -364,10 +363,10 @@ char *hk_answer_explain(const hk_answer *a, const hk_situation *s);
 
 /* The compact result of one situation in a bulk pass. */
 typedef struct hk_bulk_result {
-  hk_status status;          /* HK_OK, or why this situation could not be answered */
+  hk_status status; /* HK_OK, or why this situation could not be answered */
   bool permit_eligible;
   bool settle_eligible;
-  uint8_t eligible_mask;     /* bit (1 << hk_pathway) per eligible pathway */
+  uint8_t eligible_mask; /* bit (1 << hk_pathway) per eligible pathway */
   uint8_t applicable_mask;
   hk_date permit_from;
   hk_date eligible_from[HK_PW_COUNT];
@@ -393,8 +392,8 @@ typedef struct hk_violation {
 /* Check a directory's files against the provincial notice (schema errors too). Calls report
  * for each violation; returns the number of violations, or -1 when the directory cannot be read
  * (err says why). */
-int hk_policy_check(const char *dir, void (*report)(const hk_violation *v, void *cls),
-                    void *cls, hk_error *err);
+int hk_policy_check(const char *dir, void (*report)(const hk_violation *v, void *cls), void *cls,
+                    hk_error *err);
 
 /* For `hukou policy show`: call fn for each parameter in force at division on as_of. */
 void hk_policy_show(const hk_policies *pol, int32_t division, hk_date as_of,

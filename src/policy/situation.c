@@ -97,8 +97,7 @@ hk_status hk_situation_add_override(hk_situation *s, int32_t division, const cha
   return HK_OK;
 }
 
-hk_status hk_situation_add_overrides_json(hk_situation *s, const json_t *parameters,
-                                          hk_error *err)
+hk_status hk_situation_add_overrides_json(hk_situation *s, const json_t *parameters, hk_error *err)
 {
   if (!json_is_object(parameters))
     return hk_error_set(err, HK_EINVAL, "", "not an object");
@@ -133,8 +132,7 @@ static hk_status check_target(int32_t target, hk_error *err)
   if (d == NULL)
     return hk_error_set(err, HK_EINVAL, "target", "unknown division %06d", (int)target);
   if (hk_division_province_of(target) != 330000)
-    return hk_error_set(err, HK_EINVAL, "target", "%06d is not in Zhejiang (33xxxx)",
-                        (int)target);
+    return hk_error_set(err, HK_EINVAL, "target", "%06d is not in Zhejiang (33xxxx)", (int)target);
   if (target % 100 == 0)
     return hk_error_set(err, HK_EINVAL, "target",
                         "%06d is not a county-level division (区/县/县级市)", (int)target);
@@ -144,11 +142,9 @@ static hk_status check_target(int32_t target, hk_error *err)
   return HK_OK;
 }
 
-hk_status hk_situation_from_json(const json_t *doc, hk_date today, hk_situation *out,
-                                 hk_error *err)
+hk_status hk_situation_from_json(const json_t *doc, hk_date today, hk_situation *out, hk_error *err)
 {
-  static const char *const keys[] = {"as_of", "target", "person", "relatives", "parameters",
-                                     NULL};
+  static const char *const keys[] = {"as_of", "target", "person", "relatives", "parameters", NULL};
   hk_situation_reset(out);
   hk_status rc;
   json_t *person, *relatives, *parameters;
@@ -173,8 +169,7 @@ hk_status hk_situation_from_json(const json_t *doc, hk_date today, hk_situation 
   }
   if (relatives) {
     if (json_array_size(relatives) > HK_RELATIVES_MAX)
-      return hk_error_set(err, HK_ETOOBIG, "relatives", "more than %d relatives",
-                          HK_RELATIVES_MAX);
+      return hk_error_set(err, HK_ETOOBIG, "relatives", "more than %d relatives", HK_RELATIVES_MAX);
     size_t i;
     json_t *r;
     json_array_foreach(relatives, i, r)
@@ -184,7 +179,8 @@ hk_status hk_situation_from_json(const json_t *doc, hk_date today, hk_situation 
         return hk_error_set(err, HK_ENOMEM, "relatives", "out of memory");
       rc = hk_person_from_json(r, HK_PJ_RELATIVE, id_limit, rel, err);
       if (rc == HK_OK && strcmp(rel->id_number, out->person.id_number) == 0)
-        rc = hk_error_set(err, HK_EINVAL, "id_number", "the applicant cannot be their own relative");
+        rc =
+            hk_error_set(err, HK_EINVAL, "id_number", "the applicant cannot be their own relative");
       if (rc != HK_OK) {
         char where[24];
         snprintf(where, sizeof where, "[%zu]", i);

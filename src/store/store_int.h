@@ -8,7 +8,7 @@
 #include "store/store.h"
 
 struct hk_stats_summary; /* stats.h */
-struct hk_app_row;        /* store_app.h */
+struct hk_app_row;       /* store_app.h */
 struct hk_app_filter;
 struct hk_permit_row;
 
@@ -51,8 +51,7 @@ struct hk_store_ops {
                              hk_error *err);
   hk_status (*permit_set_division)(hk_store *st, const char *number, int32_t division,
                                    hk_error *err);
-  hk_status (*permit_count_prefix)(hk_store *st, const char *prefix, int64_t *count,
-                                   hk_error *err);
+  hk_status (*permit_count_prefix)(hk_store *st, const char *prefix, int64_t *count, hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */

@@ -1,5 +1,5 @@
-/* Golden eligibility cases: every tests/policy/cases/NNN-name.json (and the contract's examples when
- * they are reachable) is {"situation", "expect": {"exit", "checks": {path: value}}}, run
+/* Golden eligibility cases: every tests/policy/cases/NNN-name.json (and the contract's examples
+ * when they are reachable) is {"situation", "expect": {"exit", "checks": {path: value}}}, run
  * through the library exactly as `hukou eval` runs it. Adding a case needs no code. */
 #include "test_util.h"
 
@@ -61,8 +61,8 @@ static int run_case(const char *path)
   hk_error err = {0};
   hk_answer *a = malloc(sizeof *a);
   int bad = 0, got_exit = 0;
-  hk_status rc = hk_situation_from_json(json_object_get(c, "situation"), test_date("2025-01-01"),
-                                        &s, &err);
+  hk_status rc =
+      hk_situation_from_json(json_object_get(c, "situation"), test_date("2025-01-01"), &s, &err);
   if (rc == HK_OK)
     rc = hk_policy_eval(pol, &s, a, &err);
   if (rc != HK_OK)
@@ -85,9 +85,9 @@ static int run_case(const char *path)
     json_object_foreach(json_object_get(expect, "checks"), key, want)
     {
       json_t *got = pick(answer, key);
-      bool same = got && (json_equal(got, want) ||
-                          (json_is_number(got) && json_is_number(want) &&
-                           json_number_value(got) == json_number_value(want)));
+      bool same =
+          got && (json_equal(got, want) || (json_is_number(got) && json_is_number(want) &&
+                                            json_number_value(got) == json_number_value(want)));
       if (!same) {
         char *g = got ? json_dumps(got, JSON_ENCODE_ANY) : NULL;
         char *w = json_dumps(want, JSON_ENCODE_ANY);
