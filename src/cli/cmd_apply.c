@@ -71,13 +71,15 @@ static hk_status read_request(const json_t *doc, const hk_actor *who, hk_date to
     rc = hk_json_string(doc, "pathway", HK_JSON_OPTIONAL, 32, &pathway, err);
   req->pathway = -1;
   if (rc == HK_OK && req->kind == HK_APP_SETTLEMENT) {
-    if (pathway == NULL)
+    if (pathway == NULL) {
       rc = hk_error_set(err, HK_EINVAL, "pathway", "missing: a pathway or \"best\"");
-    for (int i = 0; rc == HK_OK && strcmp(pathway, "best") != 0 && i < HK_PW_COUNT; i++)
-      if (strcmp(hk_pathway_name((hk_pathway)i), pathway) == 0)
-        req->pathway = i;
-    if (rc == HK_OK && req->pathway < 0 && strcmp(pathway, "best") != 0)
-      rc = hk_error_set(err, HK_EINVAL, "pathway", "unknown pathway %s", pathway);
+    } else if (strcmp(pathway, "best") != 0) {
+      for (int i = 0; i < HK_PW_COUNT; i++)
+        if (strcmp(hk_pathway_name((hk_pathway)i), pathway) == 0)
+          req->pathway = i;
+      if (req->pathway < 0)
+        rc = hk_error_set(err, HK_EINVAL, "pathway", "unknown pathway %s", pathway);
+    }
   } else if (rc == HK_OK && pathway != NULL) {
     rc = hk_error_set(err, HK_EINVAL, "pathway", "only for settlement");
   }

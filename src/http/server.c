@@ -463,7 +463,7 @@ hk_status hk_http_start(const hk_http_config *cfg, hk_http_server **out, hk_erro
   hk_store_close(probe);
   const char *dir = cfg->policy_dir ? cfg->policy_dir : hk_policies_default_dir();
   if ((rc = hk_policies_load(dir, &srv->pol, err)) != HK_OK) {
-    err->code = rc = HK_EPOLICY;
+    err->code = HK_EPOLICY;
     goto fail;
   }
   const char *oa = cfg->openapi ? cfg->openapi : getenv("HUKOU_OPENAPI");
@@ -534,7 +534,7 @@ uint64_t hk_http_stop(hk_http_server *srv, unsigned drain_seconds)
   MHD_socket listen = MHD_quiesce_daemon(srv->daemon);
   double deadline = hk_http_now() + drain_seconds;
   while (atomic_load(&srv->in_flight) > 0 && hk_http_now() < deadline) {
-    struct timespec tick = {0, 10 * 1000 * 1000};
+    struct timespec tick = {0, 10L * 1000 * 1000};
     nanosleep(&tick, NULL);
   }
   MHD_stop_daemon(srv->daemon);

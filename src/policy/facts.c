@@ -103,10 +103,13 @@ int policy__insurance_count(const hk_situation *s, const hk_params *p, hk_month 
   }
   int total = 0;
   hk_month end = HK_MONTH_NONE; /* last month counted so far */
+  /* from[0..n) and to[0..n) were all written above. */
   for (uint32_t i = 0; i < n; i++) {
+    // cppcheck-suppress uninitvar
     hk_month a = from[i] > end ? from[i] : end + 1;
     if (end == HK_MONTH_NONE)
       a = from[i];
+    // cppcheck-suppress uninitvar
     if (a > to[i])
       continue;
     int add = (int)(to[i] - a + 1);

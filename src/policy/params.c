@@ -503,6 +503,14 @@ hk_status policy__list_dir(const char *dir, char ***names, size_t *n, hk_error *
     (*n)++;
   }
   closedir(d);
+  if (rc != HK_OK) {
+    /* A failure hands back nothing. */
+    for (size_t i = 0; i < *n; i++)
+      free((*names)[i]);
+    free(*names);
+    *names = NULL;
+    *n = 0;
+  }
   if (rc == HK_OK && *n > 1)
     qsort(*names, *n, sizeof **names, name_cmp);
   return rc;
@@ -522,6 +530,8 @@ hk_status hk_policies_load(const char *dir, hk_policies **out, hk_error *err)
   hk_status rc = policy__list_dir(dir, &names, &n, err);
   if (rc != HK_OK)
     return rc;
+  if (n == 0)
+    return hk_error_set(err, HK_EPOLICY, dir, "no policy files (*.json) here");
   hk_policies *pol = calloc(1, sizeof *pol);
   if (pol == NULL || (n && (pol->files = calloc(n, sizeof *pol->files)) == NULL)) {
     rc = hk_error_set(err, HK_ENOMEM, dir, "out of memory");
@@ -539,16 +549,18 @@ hk_status hk_policies_load(const char *dir, hk_policies **out, hk_error *err)
     rc = policy__file_read(doc, names[i], &pol->files[pol->n_files], err);
     pol->n_files++;
     json_decref(doc);
-    if (rc != HK_OK) {
+    if (rc != HK_OK && err != NULL) {
       /* "330400.json: parameters.x" reads better than "330400.json.parameters.x". */
       char field[2 * sizeof err->field];
       snprintf(field, sizeof field, "%s: %s", names[i], err->field);
       field[sizeof err->field - 1] = '\0';
       memcpy(err->field, field, sizeof err->field);
-      err->code = rc = HK_EPOLICY;
+      err->code = HK_EPOLICY;
     }
+    if (rc != HK_OK)
+      rc = HK_EPOLICY;
   }
-  if (rc == HK_OK) {
+  if (rc == HK_OK && pol->n_files > 0) {
     qsort(pol->files, pol->n_files, sizeof *pol->files, file_cmp);
     for (uint32_t i = 1; i < pol->n_files; i++)
       if (pol->files[i].division == pol->files[i - 1].division)

@@ -71,7 +71,8 @@ int64_t policy__points(const hk_pvalue *items, const hk_situation *s, const poli
       lines[i].basis = it->basis;
       lines[i].value = v;
       lines[i].points_c = c;
-      *n_lines = i + 1;
+      if (n_lines)
+        *n_lines = i + 1;
     }
   }
   return total;

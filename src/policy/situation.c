@@ -106,8 +106,7 @@ hk_status hk_situation_add_overrides_json(hk_situation *s, const json_t *paramet
   json_object_foreach((json_t *)parameters, key, set)
   {
     int32_t division;
-    const hk_division *d;
-    if (!hk_division_parse(key, &division) || (d = hk_division_find(division)) == NULL)
+    if (!hk_division_parse(key, &division) || hk_division_find(division) == NULL)
       return hk_error_set(err, HK_EINVAL, key, "not a known 6-digit division code");
     if (hk_division_province_of(division) != 330000)
       return hk_error_set(err, HK_EINVAL, key, "not in Zhejiang (33xxxx)");

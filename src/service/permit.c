@@ -186,7 +186,7 @@ static hk_status attempt(hk_store *st, const hk_policies *pol, const hk_actor *w
                          hk_error *err)
 {
   int64_t row;
-  hk_permit_row permit;
+  hk_permit_row permit = {0};
   hk_status rc = hk_store_begin(st, err);
   if (rc == HK_OK)
     rc = hk_store_person_row(st, id_number, &row, err);
@@ -282,7 +282,7 @@ hk_status hk_permit_show(hk_store *st, const hk_actor *who, const char *id_numbe
 {
   *out = NULL;
   int64_t row;
-  hk_permit_row permit;
+  hk_permit_row permit = {0};
   hk_person p;
   hk_person_init(&p);
   hk_status rc = hk_store_person_row(st, id_number, &row, err);
