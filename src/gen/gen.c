@@ -675,6 +675,21 @@ static void add_talent(gen *g, member *mb, int32_t div, hk_date not_before)
   g->t->talent_rows++;
 }
 
+/* The day a residence registration was declared (一): within the 3 days local practice allows
+ * (policy-facts §3.1) for most, later for some, who are then flagged late. */
+static void declare(gen *g, hk_residence *r)
+{
+  bool late = chance(&g->r, 0.07);
+  hk_date on = r->period.from + (late ? between(&g->r, 4, 60) : below(&g->r, 4));
+  if (on > g->as_of)
+    on = g->as_of;
+  if (r->period.to != HK_DATE_OPEN && on >= r->period.to)
+    on = r->period.from;
+  r->declared_on = on;
+  r->late = on - r->period.from > 3;
+  g->t->residence_late += r->late;
+}
+
 /* ---- households ---- */
 
 typedef struct place {
@@ -719,7 +734,7 @@ static void build_local(gen *g, const place *pl)
   static const double base[7] = {0.08, 0.14, 0.10, 0.14, 0.22, 0.14, 0.18};
   rng *r = &g->r;
   int type;
-  if (chance(r, 0.15)) {
+  if (chance(r, 0.08)) {
     type = pick(r, base, 7);
   } else {
     double n = (double)g->n + 1;
@@ -852,9 +867,12 @@ static void build_local(gen *g, const place *pl)
 static void build_migrant(gen *g, const place *pl)
 {
   enum { G1, G2, G3, G4, G5 };
+  /* Families with children are fewer, and smaller, while children are above their share. */
   static const double w[5] = {0.52, 0.18, 0.22, 0.05, 0.03};
+  static const double w_fewer[5] = {0.58, 0.22, 0.12, 0.05, 0.03};
   rng *r = &g->r;
-  int type = pick(r, w, 5);
+  bool kids_over = (double)g->n_k > HK_GEN_AGE_0_15 * (double)g->n;
+  int type = pick(r, kids_over ? w_fewer : w, 5);
   int32_t code = pl->hukou;
   member *h;
   switch (type) {
@@ -871,7 +889,7 @@ static void build_migrant(gen *g, const place *pl)
   case G2:
   case G3:
   case G4: {
-    int kids = type == G2 ? 0 : chance(r, 0.6) ? 1 : 2;
+    int kids = type == G2 ? 0 : chance(r, kids_over ? 0.85 : 0.6) ? 1 : 2;
     int ages[2], oldest = 0;
     for (int i = 0; i < kids; i++) {
       ages[i] = age_child(g, 15);
@@ -1069,8 +1087,11 @@ static void fill_group(gen *g, const place *pl)
         hk_date prev_to = arrival - between(r, 0, 60);
         if (prev_to <= prev_from)
           prev_to = arrival;
-        *rp = (hk_residence){
-            .division = prev_div, .urban = HK_TRI_TRUE, .period = {prev_from, prev_to}};
+        *rp = (hk_residence){.division = prev_div,
+                             .urban = HK_TRI_TRUE,
+                             .period = {prev_from, prev_to},
+                             .ended = HK_RES_END_MOVED}; /* the registration here replaced it */
+        declare(g, rp);
         g->t->residence_rows++;
         if (working && chance(r, 0.5)) {
           hk_insurance *in = PUSH(&p->social_insurance);
@@ -1090,6 +1111,7 @@ static void fill_group(gen *g, const place *pl)
       *rc = (hk_residence){.division = pl->live,
                            .urban = pl->urban ? HK_TRI_TRUE : HK_TRI_FALSE,
                            .period = {here, HK_DATE_OPEN}};
+      declare(g, rc);
       g->t->residence_rows++;
       hk_date legal_from = HK_DATE_NONE;
       if (adult && kind != HK_HOUSING_UNSET) {
@@ -1305,6 +1327,16 @@ static void write_person(gen *g, const hk_person *p)
       put_date(g, "from", e->period.from);
       put(g, ",");
       put_date(g, "to", e->period.to);
+      if (e->declared_on != 0) {
+        put(g, ",");
+        put_date(g, "declared_on", e->declared_on);
+      }
+      if (e->late)
+        put(g, ",\"late\":true");
+      if (e->ended) {
+        put(g, ",");
+        put_str(g, "ended", hk_residence_end_name((hk_residence_end)e->ended));
+      }
       put(g, "}");
     }
     put(g, "]");

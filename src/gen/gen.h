@@ -42,7 +42,8 @@ typedef struct hk_gen_totals {
   int64_t origin_province[100];      /* inter-provincial floating persons by hukou province */
   int64_t born_year[10];             /* persons born in each of the ten years up to as_of */
   int64_t deaths_year[10];           /* deaths modelled (not in the registry) for those years */
-  int64_t links, residence_rows, housing_rows, employment_rows, schooling_rows, insurance_rows;
+  int64_t links, residence_late, residence_rows, housing_rows, employment_rows, schooling_rows,
+      insurance_rows;
   int64_t insured_yrd_elsewhere, pension_transferred;
   int64_t permit_holders, permit_periods, permit_lapses, talent_rows, points_facts;
   int as_of_year;

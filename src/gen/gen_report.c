@@ -83,8 +83,9 @@ void hk_gen_report(const hk_gen_totals *t, FILE *out)
           (long long)t->employment_rows, (long long)t->schooling_rows, (long long)t->insurance_rows,
           (long long)t->permit_periods, (long long)t->talent_rows, (long long)t->points_facts);
   fprintf(out,
+          "  \"residence_declared_late\": %lld,\n"
           "  \"permit_holders\": %lld, \"permit_holders_with_a_lapse\": %lld,\n"
           "  \"insured_in_other_yrd_cities\": %lld, \"pension_transferred\": %lld\n}\n",
-          (long long)t->permit_holders, (long long)t->permit_lapses,
+          (long long)t->residence_late, (long long)t->permit_holders, (long long)t->permit_lapses,
           (long long)t->insured_yrd_elsewhere, (long long)t->pension_transferred);
 }

@@ -137,7 +137,13 @@ static void invariants_hold(void **state)
     hk_date b = p.birth_date;
     int open = 0;
     for (uint32_t i = 0; i < p.residence.n; i++) {
-      check_period(p.residence.items[i].period, b, as_of, "residence");
+      const hk_residence *r = &p.residence.items[i];
+      check_period(r->period, b, as_of, "residence");
+      /* Declared (一) on arrival or after, flagged late past 3 days; an earlier one ended by the
+       * move to the next. */
+      assert_true(r->declared_on >= r->period.from && r->declared_on <= as_of);
+      assert_int_equal(r->late, r->declared_on - r->period.from > 3);
+      assert_int_equal(r->ended, r->period.to == HK_DATE_OPEN ? HK_RES_END_NONE : HK_RES_END_MOVED);
       open += p.residence.items[i].period.to == HK_DATE_OPEN;
       if (i > 0)
         assert_true(p.residence.items[i - 1].period.to <= p.residence.items[i].period.from);
