@@ -9,7 +9,7 @@ shift || true
 
 # Debian packages: the toolchain, the libraries hukou links, and what its tests use.
 packages=(
-  build-essential cmake ninja-build pkg-config clang
+  build-essential cmake ninja-build pkg-config clang clang-format clang-tidy cppcheck
   libsqlite3-dev sqlite3 libpq-dev postgresql libjansson-dev libcjson-dev libsodium-dev libcmocka-dev
   nodejs npm python3 python3-pytest libmicrohttpd-dev wrk
 )

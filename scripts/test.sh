@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: the unit, command-line and eligibility tests under
-# AddressSanitizer and UndefinedBehaviorSanitizer, and the contract examples of
-# ../shared/spec. Usage: scripts/test.sh
+# Sets up and runs every test: the unit, command-line, API and eligibility tests under
+# AddressSanitizer and UndefinedBehaviorSanitizer (store tests on SQLite and on a PostgreSQL
+# server started here), the contract examples of ../shared/spec, and the linters.
+# Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,3 +23,6 @@ ctest --test-dir build --output-on-failure -j2
 if [ -f ../shared/spec/check_examples.py ]; then
   python3 ../shared/spec/check_examples.py --cmd "build/hukou eval"
 fi
+
+# Layout and static analysis: clang-format, cppcheck and clang-tidy must be quiet.
+scripts/lint.sh build

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,7 +317,8 @@ int hk_cmd_gen(int argc, char **argv)
   }
   setvbuf(f, NULL, _IOFBF, 1 << 20);
   job.rc = hk_gen_write(&job.opt, f, &job.totals, &job.err);
-  if (f != stdout ? fclose(f) != 0 : fflush(f) != 0) {
+  bool write_failed = f == stdout ? fflush(stdout) != 0 : fclose(f) != 0;
+  if (write_failed) {
     if (job.rc == HK_OK)
       job.rc = hk_error_set(&job.err, HK_EIO, "output", "write failed");
   }

@@ -320,7 +320,7 @@ static bool make_id(gen *g, int32_t code, hk_date *birth, char sex, char out[HK_
     int yi = y - YEAR0;
     if (yi < 0 || yi >= YEARS)
       return false;
-    if (c->years[yi] == NULL && (c->years[yi] = calloc(366 * 2, 1)) == NULL)
+    if (c->years[yi] == NULL && (c->years[yi] = calloc((size_t)366 * 2, 1)) == NULL)
       return false;
     int doy = *birth - ymd(y, 1, 1);
     uint8_t *count = &c->years[yi][doy * 2 + (sex == 'F')];
