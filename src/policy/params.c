@@ -530,8 +530,10 @@ hk_status hk_policies_load(const char *dir, hk_policies **out, hk_error *err)
   hk_status rc = policy__list_dir(dir, &names, &n, err);
   if (rc != HK_OK)
     return rc;
-  if (n == 0)
+  if (n == 0) {
+    free(names);
     return hk_error_set(err, HK_EPOLICY, dir, "no policy files (*.json) here");
+  }
   hk_policies *pol = calloc(1, sizeof *pol);
   if (pol == NULL || (n && (pol->files = calloc(n, sizeof *pol->files)) == NULL)) {
     rc = hk_error_set(err, HK_ENOMEM, dir, "out of memory");
