@@ -1327,9 +1327,17 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
   if (s == NULL)
     return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
   s->base.ops = &sqlite_ops;
-  int flags =
-      mode == HK_STORE_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int flags = mode == HK_STORE_READONLY ? SQLITE_OPEN_READWRITE
+                                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   int rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+  /* A reader opens read-write when it can, with writes refused by query_only below: only a
+   * read-write connection can roll back the journal a killed load leaves behind, which a
+   * read-only one cannot read past. A file we may not write is opened read-only. */
+  if (rc != SQLITE_OK && mode == HK_STORE_READONLY) {
+    sqlite3_close(s->db);
+    s->db = NULL;
+    rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  }
   hk_status status = HK_OK;
   if (rc != SQLITE_OK) {
     status = hk_error_set(err, HK_EIO, "db", "cannot open %s: %s", path,
@@ -1348,7 +1356,10 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
   /* Readers (export, serve's workers) map the file instead of copying pages through read():
    * a person read touches a dozen pages of as many tables. */
   if (mode == HK_STORE_READONLY &&
-      (status = exec(s, "PRAGMA cache_size = -65536; PRAGMA mmap_size = 68719476736;", err)))
+      (status = exec(s,
+                     "PRAGMA query_only = ON; PRAGMA cache_size = -65536;"
+                     " PRAGMA mmap_size = 68719476736;",
+                     err)))
     goto fail;
   if ((status = read_version(s, err)))
     goto fail;
