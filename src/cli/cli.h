@@ -18,6 +18,15 @@ int hk_cli_fail(const char *command, const struct hk_error *err);
 /* Is argv[i] "--help" or "-h"? */
 int hk_cli_wants_help(int argc, char **argv);
 
+#include <stdio.h>
+
+/* Parse the options of a command that takes only --db PATH (and --help) followed by exactly
+ * `positionals` arguments, from argv[0] (the command's own name). On success returns -1 with
+ * *db set (NULL when not given) and *first the index of the first positional; otherwise the
+ * exit status to return, after printing usage (to stdout for --help). */
+int hk_cli_db_args(int argc, char **argv, int positionals, void (*print_usage)(FILE *out),
+                   const char **db, int *first);
+
 /* Who the command line acts as, for events: "cli:<login name>". */
 const char *hk_cli_actor(void);
 

@@ -1,5 +1,4 @@
 /* hukou audit verify --db PATH : walk the event chain and name the first broken event. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,28 +16,14 @@ static void usage(FILE *out)
 
 int hk_cmd_audit(int argc, char **argv)
 {
-  static const struct option opts[] = {
-      {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-  const char *db = NULL;
-  int c;
   if (argc < 2 || strcmp(argv[1], "verify") != 0) {
     usage(hk_cli_wants_help(argc, argv) ? stdout : stderr);
     return hk_cli_wants_help(argc, argv) ? HK_EXIT_OK : HK_EXIT_USAGE;
   }
-  argc--;
-  argv++;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (c == 'd')
-      db = optarg;
-    else {
-      usage(c == 'h' ? stdout : stderr);
-      return c == 'h' ? HK_EXIT_OK : HK_EXIT_USAGE;
-    }
-  }
-  if (optind != argc) {
-    usage(stderr);
-    return HK_EXIT_USAGE;
-  }
+  const char *db;
+  int first, status = hk_cli_db_args(argc - 1, argv + 1, 0, usage, &db, &first);
+  if (status >= 0)
+    return status;
   int exit = HK_EXIT_OK;
   hk_store *st = hk_cli_open_store("audit verify", db, HK_STORE_READONLY, &exit);
   if (st == NULL)

@@ -1,5 +1,4 @@
 /* hukou init --db PATH : create a registry database at the current schema version. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -15,22 +14,10 @@ static void usage(FILE *out)
 
 int hk_cmd_init(int argc, char **argv)
 {
-  static const struct option opts[] = {
-      {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-  const char *db = NULL;
-  int c;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (c == 'd')
-      db = optarg;
-    else {
-      usage(c == 'h' ? stdout : stderr);
-      return c == 'h' ? HK_EXIT_OK : HK_EXIT_USAGE;
-    }
-  }
-  if (optind != argc) {
-    usage(stderr);
-    return HK_EXIT_USAGE;
-  }
+  const char *db;
+  int first, status = hk_cli_db_args(argc, argv, 0, usage, &db, &first);
+  if (status >= 0)
+    return status;
   int exit = HK_EXIT_OK;
   hk_store *st = hk_cli_open_store("init", db, HK_STORE_CREATE, &exit);
   if (st == NULL)

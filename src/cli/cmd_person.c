@@ -1,5 +1,4 @@
 /* hukou person show --db PATH ID : one person with hukou, histories and relatives. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,31 +22,19 @@ static void usage(FILE *out)
 
 int hk_cmd_person(int argc, char **argv)
 {
-  static const struct option opts[] = {
-      {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-  const char *db = NULL;
-  int c;
   if (argc < 2 || strcmp(argv[1], "show") != 0) {
     usage(hk_cli_wants_help(argc, argv) ? stdout : stderr);
     return hk_cli_wants_help(argc, argv) ? HK_EXIT_OK : HK_EXIT_USAGE;
   }
   argc--;
   argv++;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (c == 'd')
-      db = optarg;
-    else {
-      usage(c == 'h' ? stdout : stderr);
-      return c == 'h' ? HK_EXIT_OK : HK_EXIT_USAGE;
-    }
-  }
-  if (optind != argc - 1) {
-    usage(stderr);
-    return HK_EXIT_USAGE;
-  }
+  const char *db;
+  int first, status = hk_cli_db_args(argc, argv, 1, usage, &db, &first);
+  if (status >= 0)
+    return status;
   hk_error err = {0};
   hk_idnum id;
-  if (!hk_idnum_check(argv[optind], hk_date_today(), &id)) {
+  if (!hk_idnum_check(argv[first], hk_date_today(), &id)) {
     hk_error_set(&err, HK_EINVAL, "ID_NUMBER", "invalid ID number (%s)",
                  hk_idnum_fault_name(id.fault));
     return hk_cli_fail("person show", &err);

@@ -1,6 +1,7 @@
 /* hukou: one binary, one subcommand per file (cmd_<name>.c), listed in commands.def. */
 #include "cli/cli.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,30 @@ int hk_cli_wants_help(int argc, char **argv)
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
       return 1;
   return 0;
+}
+
+int hk_cli_db_args(int argc, char **argv, int positionals, void (*print_usage)(FILE *out),
+                   const char **db, int *first)
+{
+  static const struct option opts[] = {
+      {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+  *db = NULL;
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    if (c == 'd')
+      *db = optarg;
+    else {
+      print_usage(c == 'h' ? stdout : stderr);
+      return c == 'h' ? HK_EXIT_OK : HK_EXIT_USAGE;
+    }
+  }
+  if (argc - optind != positionals) {
+    print_usage(stderr);
+    return HK_EXIT_USAGE;
+  }
+  *first = optind;
+  return -1;
 }
 
 const char *hk_cli_actor(void)
