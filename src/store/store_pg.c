@@ -1144,7 +1144,8 @@ hk_status store__pg_open(const char *path, hk_store_mode mode, hk_store **out, h
   if (mode != HK_STORE_READONLY && (rc = migrate(s, err)))
     goto fail;
   if (mode == HK_STORE_READONLY && s->version != hk_store_schema_version()) {
-    rc = hk_error_set(err, HK_ECONFLICT, "db", "the database needs migrating: run hukou migrate --db URI");
+    rc = hk_error_set(err, HK_ECONFLICT, "db",
+                      "the database needs migrating: run hukou migrate --db URI");
     goto fail;
   }
   if (mode == HK_STORE_READONLY && (rc = exec(s, "SET default_transaction_read_only = on", err)))

@@ -1374,8 +1374,8 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
     goto fail;
   }
   if (mode == HK_STORE_READONLY && s->version != hk_store_schema_version()) {
-    status =
-        hk_error_set(err, HK_ECONFLICT, "db", "%s needs migrating: run hukou migrate --db PATH", path);
+    status = hk_error_set(err, HK_ECONFLICT, "db",
+                          "%s needs migrating: run hukou migrate --db PATH", path);
     goto fail;
   }
   if (mode != HK_STORE_READONLY && (status = migrate(s, err)))
