@@ -71,6 +71,8 @@ hk_status hk_store_person_row(hk_store *st, const char *id_number, int64_t *row,
 
 hk_status hk_store_person_get(hk_store *st, const char *id_number, hk_person *out, hk_error *err)
 {
+  if (st->ops->person_get_by_number)
+    return st->ops->person_get_by_number(st, id_number, out, err);
   int64_t row;
   hk_status rc = st->ops->person_row(st, id_number, &row, err);
   if (rc != HK_OK)

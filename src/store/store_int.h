@@ -52,6 +52,10 @@ struct hk_store_ops {
   hk_status (*permit_set_division)(hk_store *st, const char *number, int32_t division,
                                    hk_error *err);
   hk_status (*permit_count_prefix)(hk_store *st, const char *prefix, int64_t *count, hk_error *err);
+  /* Optional: the person with this ID number, found and read in one go (one read transaction
+   * on SQLite). NULL: person_row then person_get. */
+  hk_status (*person_get_by_number)(hk_store *st, const char *id_number, hk_person *out,
+                                    hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */

@@ -860,6 +860,25 @@ static hk_status sq_person_get(hk_store *base, int64_t row, hk_person *out, hk_e
   return rc;
 }
 
+static hk_status sq_person_row(hk_store *base, const char *id_number, int64_t *row, hk_error *err);
+
+/* Lookup and read under one lock: a read costs one lock cycle, not two. */
+static hk_status sq_person_get_by_number(hk_store *base, const char *id_number, hk_person *out,
+                                         hk_error *err)
+{
+  sqlite_store *s = (sqlite_store *)base;
+  bool own = sqlite3_get_autocommit(s->db) != 0;
+  if (own && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    own = false;
+  int64_t row;
+  hk_status rc = sq_person_row(base, id_number, &row, err);
+  if (rc == HK_OK)
+    rc = person_read(s, row, out, err);
+  if (own)
+    sqlite3_exec(s->db, rc == HK_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+  return rc;
+}
+
 /* One integer from a one-row query with ?1 bound to arg; *found false when no row. */
 static hk_status query_int(sqlite_store *s, const char *sql, int64_t arg, int64_t *out, bool *found,
                            hk_error *err)
@@ -1276,6 +1295,7 @@ static const struct hk_store_ops sqlite_ops = {
     .permit_latest = store__sqlite_permit_latest,
     .permit_set_division = store__sqlite_permit_set_division,
     .permit_count_prefix = store__sqlite_permit_count_prefix,
+    .person_get_by_number = sq_person_get_by_number,
 };
 
 static hk_status read_version(sqlite_store *s, hk_error *err)
