@@ -11,11 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
-
 #include "core/idnum.h"
 #include "store/store_app.h"
-#include "store/store_int.h"
+#include "store/store_pg_int.h"
 
 static const char migration_1[] =
     "CREATE TABLE hk_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -238,48 +236,6 @@ typedef struct pg_store {
   bool read_only;
 } pg_store;
 
-/* Text parameters for one statement: integers are formatted into fixed slots. */
-#define MAX_PARAMS 9
-typedef struct params {
-  const char *values[MAX_PARAMS];
-  char text[MAX_PARAMS][24];
-  int n;
-} params;
-
-static void p_null(params *p)
-{
-  p->values[p->n++] = NULL;
-}
-
-static void p_int(params *p, int64_t v)
-{
-  snprintf(p->text[p->n], sizeof p->text[p->n], "%" PRId64, v);
-  p->values[p->n] = p->text[p->n];
-  p->n++;
-}
-
-static void p_text(params *p, const char *s)
-{
-  p->values[p->n++] = s;
-}
-
-/* An open end or an absent date is NULL. */
-static void p_day(params *p, int32_t d)
-{
-  if (d == HK_DATE_OPEN || d == HK_DATE_NONE)
-    p_null(p);
-  else
-    p_int(p, d);
-}
-
-static void p_tri(params *p, hk_tri t)
-{
-  if (t == HK_TRI_UNSET)
-    p_null(p);
-  else
-    p_int(p, t == HK_TRI_TRUE);
-}
-
 static hk_status result_error(pg_store *s, PGresult *r, const char *what, hk_error *err)
 {
   const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
@@ -325,23 +281,6 @@ static hk_status exec(pg_store *s, const char *sql, hk_error *err)
       st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? HK_OK : result_error(s, r, "exec", err);
   PQclear(r);
   return rc;
-}
-
-static int64_t get_int(PGresult *r, int row, int col)
-{
-  return strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
-static hk_tri get_tri(PGresult *r, int row, int col)
-{
-  if (PQgetisnull(r, row, col))
-    return HK_TRI_UNSET;
-  return get_int(r, row, col) ? HK_TRI_TRUE : HK_TRI_FALSE;
-}
-
-static int32_t get_day(PGresult *r, int row, int col, int32_t if_null)
-{
-  return PQgetisnull(r, row, col) ? if_null : (int32_t)get_int(r, row, col);
 }
 
 /* ---- transactions ---- */
@@ -999,29 +938,14 @@ static void pg_close(hk_store *base)
 }
 
 /* For the applications and permits in store_pg_app.c. */
-PGconn *store__pg_conn(hk_store *st);
 PGconn *store__pg_conn(hk_store *st)
 {
   return ((pg_store *)st)->conn;
 }
-hk_status store__pg_error(hk_store *st, PGresult *r, const char *what, hk_error *err);
 hk_status store__pg_error(hk_store *st, PGresult *r, const char *what, hk_error *err)
 {
   return result_error((pg_store *)st, r, what, err);
 }
-
-hk_status store__pg_app_insert(hk_store *st, hk_app_row *row, hk_error *err);
-hk_status store__pg_app_get(hk_store *st, int64_t id, bool lock, hk_app_row *out, hk_error *err);
-hk_status store__pg_app_update(hk_store *st, const hk_app_row *row, hk_error *err);
-hk_status store__pg_app_each(hk_store *st, const hk_app_filter *f, hk_app_cb cb, void *cls,
-                             hk_error *err);
-hk_status store__pg_permit_insert(hk_store *st, const hk_permit_row *row, hk_error *err);
-hk_status store__pg_permit_latest(hk_store *st, int64_t person_id, hk_permit_row *out,
-                                  hk_error *err);
-hk_status store__pg_permit_set_division(hk_store *st, const char *number, int32_t division,
-                                        hk_error *err);
-hk_status store__pg_permit_count_prefix(hk_store *st, const char *prefix, int64_t *count,
-                                        hk_error *err);
 
 static const struct hk_store_ops pg_ops = {
     .version = 1,

@@ -8,61 +8,7 @@
 
 #include <libpq-fe.h>
 
-#include "store/store_app.h"
-#include "store/store_int.h"
-
-PGconn *store__pg_conn(hk_store *st);
-hk_status store__pg_error(hk_store *st, PGresult *r, const char *what, hk_error *err);
-
-hk_status store__pg_app_insert(hk_store *st, hk_app_row *row, hk_error *err);
-hk_status store__pg_app_get(hk_store *st, int64_t id, bool lock, hk_app_row *out, hk_error *err);
-hk_status store__pg_app_update(hk_store *st, const hk_app_row *row, hk_error *err);
-hk_status store__pg_app_each(hk_store *st, const hk_app_filter *f, hk_app_cb cb, void *cls,
-                             hk_error *err);
-hk_status store__pg_permit_insert(hk_store *st, const hk_permit_row *row, hk_error *err);
-hk_status store__pg_permit_latest(hk_store *st, int64_t person_id, hk_permit_row *out,
-                                  hk_error *err);
-hk_status store__pg_permit_set_division(hk_store *st, const char *number, int32_t division,
-                                        hk_error *err);
-hk_status store__pg_permit_count_prefix(hk_store *st, const char *prefix, int64_t *count,
-                                        hk_error *err);
-
-#define MAX_PARAMS 8
-typedef struct params {
-  const char *values[MAX_PARAMS];
-  char text[MAX_PARAMS][24];
-  int n;
-} params;
-
-static void p_int(params *p, int64_t v)
-{
-  snprintf(p->text[p->n], sizeof p->text[p->n], "%" PRId64, v);
-  p->values[p->n] = p->text[p->n];
-  p->n++;
-}
-
-static void p_text(params *p, const char *s)
-{
-  p->values[p->n++] = s;
-}
-
-static void p_day(params *p, hk_date d)
-{
-  if (d == HK_DATE_NONE || d == HK_DATE_OPEN)
-    p->values[p->n++] = NULL;
-  else
-    p_int(p, d);
-}
-
-static int64_t get_int(PGresult *r, int row, int col)
-{
-  return strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
-static hk_date get_day(PGresult *r, int row, int col)
-{
-  return PQgetisnull(r, row, col) ? HK_DATE_NONE : (hk_date)get_int(r, row, col);
-}
+#include "store/store_pg_int.h"
 
 /* Run sql; *out receives the result when it returned rows (caller clears). */
 static hk_status run(hk_store *st, const char *sql, const params *p, const char *what,
@@ -114,8 +60,8 @@ static void read_row(PGresult *r, int i, hk_app_row *out)
   out->kind = (int)get_int(r, i, 2);
   out->target = (int32_t)get_int(r, i, 3);
   out->state = (int)get_int(r, i, 4);
-  out->submitted_on = get_day(r, i, 5);
-  out->due_on = get_day(r, i, 6);
+  out->submitted_on = get_day(r, i, 5, HK_DATE_NONE);
+  out->due_on = get_day(r, i, 6, HK_DATE_NONE);
   out->doc = PQgetvalue(r, i, 7);
 }
 
@@ -236,7 +182,7 @@ hk_status store__pg_permit_latest(hk_store *st, int64_t person_id, hk_permit_row
     snprintf(out->number, sizeof out->number, "%s", PQgetvalue(r, 0, 0));
     out->person_id = get_int(r, 0, 1);
     out->division = (int32_t)get_int(r, 0, 2);
-    out->issued_on = get_day(r, 0, 3);
+    out->issued_on = get_day(r, 0, 3, HK_DATE_NONE);
     out->application_id = PQgetisnull(r, 0, 4) ? 0 : get_int(r, 0, 4);
   } else {
     rc = hk_error_set(err, HK_ENOTFOUND, "permit", "no residence permit on record");

@@ -1,0 +1,94 @@
+#ifndef HK_STORE_STORE_PG_INT_H
+#define HK_STORE_STORE_PG_INT_H
+
+/* Private to the PostgreSQL backend (store_pg.c, store_pg_app.c): text parameters, column
+ * readers, and the functions one file lends the other. */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <libpq-fe.h>
+
+#include "store/store_app.h"
+#include "store/store_int.h"
+
+/* Text parameters for one statement: integers are formatted into fixed slots. */
+#define MAX_PARAMS 9
+typedef struct params {
+  const char *values[MAX_PARAMS];
+  char text[MAX_PARAMS][24];
+  int n;
+} params;
+
+static inline void p_null(params *p)
+{
+  p->values[p->n++] = NULL;
+}
+
+static inline void p_int(params *p, int64_t v)
+{
+  snprintf(p->text[p->n], sizeof p->text[p->n], "%" PRId64, v);
+  p->values[p->n] = p->text[p->n];
+  p->n++;
+}
+
+static inline void p_text(params *p, const char *s)
+{
+  p->values[p->n++] = s;
+}
+
+/* An open end or an absent date is NULL. */
+static inline void p_day(params *p, int32_t d)
+{
+  if (d == HK_DATE_OPEN || d == HK_DATE_NONE)
+    p_null(p);
+  else
+    p_int(p, d);
+}
+
+static inline void p_tri(params *p, hk_tri t)
+{
+  if (t == HK_TRI_UNSET)
+    p_null(p);
+  else
+    p_int(p, t == HK_TRI_TRUE);
+}
+
+static inline int64_t get_int(PGresult *r, int row, int col)
+{
+  return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static inline hk_tri get_tri(PGresult *r, int row, int col)
+{
+  if (PQgetisnull(r, row, col))
+    return HK_TRI_UNSET;
+  return get_int(r, row, col) ? HK_TRI_TRUE : HK_TRI_FALSE;
+}
+
+/* A day column; if_null when NULL (an open end, or none). */
+static inline int32_t get_day(PGresult *r, int row, int col, int32_t if_null)
+{
+  return PQgetisnull(r, row, col) ? if_null : (int32_t)get_int(r, row, col);
+}
+
+/* store_pg.c lends these to store_pg_app.c. */
+PGconn *store__pg_conn(hk_store *st);
+hk_status store__pg_error(hk_store *st, PGresult *r, const char *what, hk_error *err);
+
+/* store_pg_app.c: applications and permits (store_app.h). */
+hk_status store__pg_app_insert(hk_store *st, hk_app_row *row, hk_error *err);
+hk_status store__pg_app_get(hk_store *st, int64_t id, bool lock, hk_app_row *out, hk_error *err);
+hk_status store__pg_app_update(hk_store *st, const hk_app_row *row, hk_error *err);
+hk_status store__pg_app_each(hk_store *st, const hk_app_filter *f, hk_app_cb cb, void *cls,
+                             hk_error *err);
+hk_status store__pg_permit_insert(hk_store *st, const hk_permit_row *row, hk_error *err);
+hk_status store__pg_permit_latest(hk_store *st, int64_t person_id, hk_permit_row *out,
+                                  hk_error *err);
+hk_status store__pg_permit_set_division(hk_store *st, const char *number, int32_t division,
+                                        hk_error *err);
+hk_status store__pg_permit_count_prefix(hk_store *st, const char *prefix, int64_t *count,
+                                        hk_error *err);
+
+#endif
