@@ -1239,30 +1239,11 @@ static void sq_close(hk_store *base)
   free(s);
 }
 
-/* The connection, for the statistics in store_sqlite_stats.c. */
-sqlite3 *store__sqlite_db(hk_store *st);
+/* The connection, for the backend's other files (statistics, applications). */
 sqlite3 *store__sqlite_db(hk_store *st)
 {
   return ((sqlite_store *)st)->db;
 }
-
-hk_status store__sqlite_stats_summary(hk_store *st, bool refresh, struct hk_stats_summary *out,
-                                      hk_error *err);
-
-/* Applications and permits, in store_sqlite_app.c. */
-hk_status store__sqlite_app_insert(hk_store *st, hk_app_row *row, hk_error *err);
-hk_status store__sqlite_app_get(hk_store *st, int64_t id, bool lock, hk_app_row *out,
-                                hk_error *err);
-hk_status store__sqlite_app_update(hk_store *st, const hk_app_row *row, hk_error *err);
-hk_status store__sqlite_app_each(hk_store *st, const hk_app_filter *f, hk_app_cb cb, void *cls,
-                                 hk_error *err);
-hk_status store__sqlite_permit_insert(hk_store *st, const hk_permit_row *row, hk_error *err);
-hk_status store__sqlite_permit_latest(hk_store *st, int64_t person_id, hk_permit_row *out,
-                                      hk_error *err);
-hk_status store__sqlite_permit_set_division(hk_store *st, const char *number, int32_t division,
-                                            hk_error *err);
-hk_status store__sqlite_permit_count_prefix(hk_store *st, const char *prefix, int64_t *count,
-                                            hk_error *err);
 
 static const struct hk_store_ops sqlite_ops = {
     .version = 1,

@@ -1,7 +1,14 @@
 #ifndef HK_STORE_STORE_SQLITE_H
 #define HK_STORE_STORE_SQLITE_H
 
-/* Private to the SQLite backend: its migrations. */
+/* Private to the SQLite backend: its migrations, and the functions its files share. */
+
+#include <stdbool.h>
+
+#include <sqlite3.h>
+
+#include "store/store_app.h"
+#include "store/store_int.h"
 
 typedef struct store_sqlite_migration {
   int version;
@@ -11,5 +18,28 @@ typedef struct store_sqlite_migration {
 
 extern const store_sqlite_migration store__sqlite_migrations[];
 extern const int store__sqlite_migration_count;
+
+/* store_sqlite.c lends its connection to the other files of the backend. */
+sqlite3 *store__sqlite_db(hk_store *st);
+
+/* store_sqlite_stats.c (stats.h). */
+struct hk_stats_summary;
+hk_status store__sqlite_stats_summary(hk_store *st, bool refresh, struct hk_stats_summary *out,
+                                      hk_error *err);
+
+/* store_sqlite_app.c: applications and permits (store_app.h). */
+hk_status store__sqlite_app_insert(hk_store *st, hk_app_row *row, hk_error *err);
+hk_status store__sqlite_app_get(hk_store *st, int64_t id, bool lock, hk_app_row *out,
+                                hk_error *err);
+hk_status store__sqlite_app_update(hk_store *st, const hk_app_row *row, hk_error *err);
+hk_status store__sqlite_app_each(hk_store *st, const hk_app_filter *f, hk_app_cb cb, void *cls,
+                                 hk_error *err);
+hk_status store__sqlite_permit_insert(hk_store *st, const hk_permit_row *row, hk_error *err);
+hk_status store__sqlite_permit_latest(hk_store *st, int64_t person_id, hk_permit_row *out,
+                                      hk_error *err);
+hk_status store__sqlite_permit_set_division(hk_store *st, const char *number, int32_t division,
+                                            hk_error *err);
+hk_status store__sqlite_permit_count_prefix(hk_store *st, const char *prefix, int64_t *count,
+                                            hk_error *err);
 
 #endif

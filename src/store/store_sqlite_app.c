@@ -7,24 +7,7 @@
 
 #include <sqlite3.h>
 
-#include "store/store_app.h"
-#include "store/store_int.h"
-
-sqlite3 *store__sqlite_db(hk_store *st);
-
-hk_status store__sqlite_app_insert(hk_store *st, hk_app_row *row, hk_error *err);
-hk_status store__sqlite_app_get(hk_store *st, int64_t id, bool lock, hk_app_row *out,
-                                hk_error *err);
-hk_status store__sqlite_app_update(hk_store *st, const hk_app_row *row, hk_error *err);
-hk_status store__sqlite_app_each(hk_store *st, const hk_app_filter *f, hk_app_cb cb, void *cls,
-                                 hk_error *err);
-hk_status store__sqlite_permit_insert(hk_store *st, const hk_permit_row *row, hk_error *err);
-hk_status store__sqlite_permit_latest(hk_store *st, int64_t person_id, hk_permit_row *out,
-                                      hk_error *err);
-hk_status store__sqlite_permit_set_division(hk_store *st, const char *number, int32_t division,
-                                            hk_error *err);
-hk_status store__sqlite_permit_count_prefix(hk_store *st, const char *prefix, int64_t *count,
-                                            hk_error *err);
+#include "store/store_sqlite.h"
 
 static hk_status fail(sqlite3 *db, int rc, const char *what, hk_error *err)
 {

@@ -10,11 +10,7 @@
 #include <sqlite3.h>
 
 #include "core/division.h"
-#include "store/store_int.h"
-
-sqlite3 *store__sqlite_db(hk_store *st);
-hk_status store__sqlite_stats_summary(hk_store *st, bool refresh, hk_stats_summary *out,
-                                      hk_error *err);
+#include "store/store_sqlite.h"
 
 #define CODES 1000000 /* six-digit division codes index the counting arrays */
 
