@@ -95,14 +95,42 @@ static const char *const history_select[H_COUNT] = {
                   " ON p.id = k.relative_id %s ORDER BY k.person_id, k.seq",
 };
 
-/* The WHERE clause each select takes for one person; the hukou select already has a WHERE. */
-static const char *const history_one[H_COUNT] = {
-    [H_HUKOU] = "AND h.person_id = ?1",     [H_RESIDENCE] = "WHERE r.person_id = ?1",
-    [H_HOUSING] = "WHERE person_id = ?1",   [H_EMPLOYMENT] = "WHERE person_id = ?1",
-    [H_SCHOOLING] = "WHERE person_id = ?1", [H_INSURANCE] = "WHERE person_id = ?1",
-    [H_PERMIT] = "WHERE person_id = ?1",    [H_TALENT] = "WHERE person_id = ?1",
-    [H_POINTS] = "WHERE person_id = ?1",    [H_KINSHIP] = "WHERE k.person_id = ?1",
-};
+/* A person and every history in one statement: one arm per table, tagged with its `enum
+ * history` (-1 the person row), the columns each loader expects from column 1 on, and the row's
+ * seq last for the order. One statement instead of eleven is what a registry read costs most
+ * (bench/bench_http.sh). "%s" stands for the person's row id: ?1, or a lookup by ID number. */
+static const char person_whole_sql[] =
+    "SELECT -1, id_number, name, birth_date, sex, marital_status, education, NULL, NULL, 0"
+    " FROM person WHERE id = %1$s"
+    " UNION ALL SELECT 0, h.division, h.urban, hh.kind, hh.household_no, hh.head_person = "
+    "h.person_id,"
+    " NULL, NULL, NULL, h.seq FROM hukou h JOIN household hh ON hh.id = h.household_id"
+    " WHERE h.person_id = %1$s AND h.valid_to IS NULL"
+    " UNION ALL SELECT 1, r.division, r.urban, r.valid_from, r.valid_to, r.declared_on, r.late,"
+    " r.ended, a.address, r.seq FROM residence r LEFT JOIN residence_address a"
+    " ON a.person_id = r.person_id AND a.seq = r.seq WHERE r.person_id = %1$s"
+    " UNION ALL SELECT 2, division, urban, valid_from, valid_to, kind, legal, NULL, NULL, seq"
+    " FROM housing WHERE person_id = %1$s"
+    " UNION ALL SELECT 3, division, collective_household, valid_from, valid_to, NULL, NULL, NULL,"
+    " NULL, seq FROM employment WHERE person_id = %1$s"
+    " UNION ALL SELECT 4, division, valid_from, valid_to, NULL, NULL, NULL, NULL, NULL, seq"
+    " FROM schooling WHERE person_id = %1$s"
+    " UNION ALL SELECT 5, city, from_month, to_month, pension_transferred, NULL, NULL, NULL, NULL,"
+    " seq FROM insurance WHERE person_id = %1$s"
+    " UNION ALL SELECT 6, division, valid_from, valid_to, NULL, NULL, NULL, NULL, NULL, seq"
+    " FROM permit WHERE person_id = %1$s"
+    " UNION ALL SELECT 7, category, division, recognised, NULL, NULL, NULL, NULL, NULL, seq"
+    " FROM talent WHERE person_id = %1$s"
+    " UNION ALL SELECT 8, volunteer_hours, blood_ml, donation_yuan, skill, NULL, NULL, NULL, NULL,"
+    " 0 FROM points_facts WHERE person_id = %1$s"
+    " UNION ALL SELECT 9, k.relation, p.id_number, NULL, NULL, NULL, NULL, NULL, NULL, k.seq"
+    " FROM kinship k JOIN person p ON p.id = k.relative_id WHERE k.person_id = %1$s"
+    " ORDER BY 1, 10";
+
+_Static_assert(H_HUKOU == 0 && H_RESIDENCE == 1 && H_HOUSING == 2 && H_EMPLOYMENT == 3 &&
+                   H_SCHOOLING == 4 && H_INSURANCE == 5 && H_PERMIT == 6 && H_TALENT == 7 &&
+                   H_POINTS == 8 && H_KINSHIP == 9 && H_COUNT == 10,
+               "person_whole_sql tags its arms with these values");
 
 /* Every history of a person, as hk_store_person_update replaces them. */
 static const char *const history_delete_sql[] = {
@@ -199,7 +227,8 @@ typedef struct sqlite_store {
   hk_store base;
   sqlite3 *db;
   sqlite3_stmt *stmt[S_COUNT];
-  sqlite3_stmt *one[H_COUNT]; /* history selects for one person */
+  sqlite3_stmt *whole_by_row;    /* person_whole_sql by row id */
+  sqlite3_stmt *whole_by_number; /* person_whole_sql by ID number */
   int version;
   bool journal_switched; /* a bulk load runs with a rollback journal; WAL comes back after */
   bulk_state bulk;
@@ -811,71 +840,55 @@ static hk_status load_row(enum history h, sqlite3_stmt *st, hk_person *p, hk_err
   return HK_OK;
 }
 
-static hk_status person_read(sqlite_store *s, int64_t row, hk_person *out, hk_error *err)
+/* Read the person that st (a person_whole_sql statement, bound) selects into out; *found
+ * false when there is none. One statement reads one consistent state of the person under one
+ * lock. */
+static hk_status person_read(sqlite_store *s, sqlite3_stmt *st, hk_person *out, bool *found,
+                             hk_error *err)
 {
   hk_person_reset(out);
-  hk_status flushed = flush_all(s, err);
-  if (flushed != HK_OK)
-    return flushed;
-  sqlite3_stmt *st = use(s, S_PERSON_GET);
-  sqlite3_bind_int64(st, 1, row);
-  int rc = sqlite3_step(st);
-  if (rc != SQLITE_ROW) {
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-      return hk_error_set(err, HK_ENOTFOUND, "person", "no person with row %lld", (long long)row);
-    return db_error(s, rc, "person read", err);
-  }
-  load_person_row(st, out);
-  sqlite3_reset(st);
-  for (int h = 0; h < H_COUNT; h++) {
-    st = s->one[h];
-    sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, row);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      hk_status status = load_row((enum history)h, st, out, err);
-      if (status != HK_OK) {
-        sqlite3_reset(st);
-        return status;
-      }
+  hk_status status = flush_all(s, err);
+  int rc = SQLITE_DONE;
+  *found = false;
+  while (status == HK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int tag = sqlite3_column_int(st, 0);
+    if (tag < 0) {
+      load_person_row(st, out);
+      *found = true;
+    } else if (tag < H_COUNT) {
+      status = load_row((enum history)tag, st, out, err);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-      return db_error(s, rc, "history read", err);
   }
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  if (status != HK_OK)
+    return status;
+  if (rc != SQLITE_DONE)
+    return db_error(s, rc, "person read", err);
   return HK_OK;
 }
 
 static hk_status sq_person_get(hk_store *base, int64_t row, hk_person *out, hk_error *err)
 {
   sqlite_store *s = (sqlite_store *)base;
-  /* A dozen statements outside a transaction would each take and drop the file lock; one read
-   * transaction takes it once and sees one consistent state of the person. */
-  bool own = sqlite3_get_autocommit(s->db) != 0;
-  if (own && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-    own = false;
-  hk_status rc = person_read(s, row, out, err);
-  if (own)
-    sqlite3_exec(s->db, rc == HK_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+  bool found;
+  sqlite3_bind_int64(s->whole_by_row, 1, row);
+  hk_status rc = person_read(s, s->whole_by_row, out, &found, err);
+  if (rc == HK_OK && !found)
+    return hk_error_set(err, HK_ENOTFOUND, "person", "no person with row %lld", (long long)row);
   return rc;
 }
 
-static hk_status sq_person_row(hk_store *base, const char *id_number, int64_t *row, hk_error *err);
-
-/* Lookup and read under one lock: a read costs one lock cycle, not two. */
+/* Lookup and read in one statement, under one lock. */
 static hk_status sq_person_get_by_number(hk_store *base, const char *id_number, hk_person *out,
                                          hk_error *err)
 {
   sqlite_store *s = (sqlite_store *)base;
-  bool own = sqlite3_get_autocommit(s->db) != 0;
-  if (own && sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-    own = false;
-  int64_t row;
-  hk_status rc = sq_person_row(base, id_number, &row, err);
-  if (rc == HK_OK)
-    rc = person_read(s, row, out, err);
-  if (own)
-    sqlite3_exec(s->db, rc == HK_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+  bool found;
+  sqlite3_bind_text(s->whole_by_number, 1, id_number, -1, SQLITE_TRANSIENT);
+  hk_status rc = person_read(s, s->whole_by_number, out, &found, err);
+  if (rc == HK_OK && !found)
+    return hk_error_set(err, HK_ENOTFOUND, "id_number", "no person with this ID number");
   return rc;
 }
 
@@ -1228,8 +1241,8 @@ static void sq_close(hk_store *base)
   sqlite_store *s = (sqlite_store *)base;
   for (int i = 0; i < S_COUNT; i++)
     sqlite3_finalize(s->stmt[i]);
-  for (int i = 0; i < H_COUNT; i++)
-    sqlite3_finalize(s->one[i]);
+  sqlite3_finalize(s->whole_by_row);
+  sqlite3_finalize(s->whole_by_number);
   for (int t = 0; t < T_COUNT; t++) {
     sqlite3_finalize(s->buffers[t].single);
     sqlite3_finalize(s->buffers[t].multi);
@@ -1402,10 +1415,12 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
       goto fail;
     }
   }
-  for (int h = 0; h < H_COUNT; h++) {
-    char sql[512];
-    fill_where(sql, sizeof sql, history_select[h], history_one[h]);
-    if ((rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->one[h], NULL)) !=
+  static const char *const whole_row_of[2] = {"?1", "(SELECT id FROM person WHERE id_number = ?1)"};
+  for (int i = 0; i < 2; i++) {
+    char sql[4096];
+    snprintf(sql, sizeof sql, person_whole_sql, whole_row_of[i]);
+    if ((rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                 i == 0 ? &s->whole_by_row : &s->whole_by_number, NULL)) !=
         SQLITE_OK) {
       status = db_error(s, rc, "prepare", err);
       goto fail;
