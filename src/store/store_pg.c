@@ -969,6 +969,7 @@ static const struct hk_store_ops pg_ops = {
     .bulk_end = pg_bulk_end,
     .person_update = pg_person_update,
     .person_lock = pg_person_lock,
+    .stats_summary = store__pg_stats_summary,
     .app_insert = store__pg_app_insert,
     .app_get = store__pg_app_get,
     .app_update = store__pg_app_update,

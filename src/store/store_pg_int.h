@@ -91,4 +91,8 @@ hk_status store__pg_permit_set_division(hk_store *st, const char *number, int32_
 hk_status store__pg_permit_count_prefix(hk_store *st, const char *prefix, int64_t *count,
                                         hk_error *err);
 
+/* store_pg_stats.c: population statistics (stats.h). */
+hk_status store__pg_stats_summary(hk_store *st, bool refresh, struct hk_stats_summary *out,
+                                  hk_error *err);
+
 #endif

@@ -2,17 +2,14 @@
  * and the ongoing residence registrations side by side in person order (both tables are
  * clustered by person), so it reads each table once, without a join or a sort. The result is
  * kept in two small tables, created on first use, with the last event's sequence number. */
-#include "store/stats.h"
+#include "store/stats_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
-#include "core/division.h"
 #include "store/store_sqlite.h"
-
-#define CODES 1000000 /* six-digit division codes index the counting arrays */
 
 static hk_status sql_error(sqlite3 *db, int rc, const char *what, hk_error *err)
 {
@@ -32,18 +29,6 @@ static hk_status one_int(sqlite3 *db, const char *sql, int64_t *out, hk_error *e
   *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
   sqlite3_finalize(st);
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? HK_OK : sql_error(db, rc, "stats", err);
-}
-
-/* Is a person with hukou in `hukou` and living in `live` floating (流动)? Not when both are
- * districts of the same city: that is a move within the city's urban area. */
-static bool is_floating(int32_t hukou, int32_t live)
-{
-  if (hukou == live)
-    return false;
-  if (hk_division_city_of(hukou) != hk_division_city_of(live))
-    return true;
-  const hk_division *a = hk_division_find(hukou), *b = hk_division_find(live);
-  return !(a && b && a->type == HK_DIV_DISTRICT && b->type == HK_DIV_DISTRICT);
 }
 
 /* The kept summary, when it reflects event `last`. false when there is none (or a stale one). */
@@ -131,10 +116,10 @@ static int32_t cursor_take(cursor *c)
 
 static hk_status count(sqlite3 *db, int64_t last, hk_stats_summary *out, hk_error *err)
 {
-  hk_status rc = HK_OK;
-  int64_t(*fig)[4] = calloc(CODES, sizeof *fig); /* registered, resident, floating, inter */
-  if (fig == NULL)
-    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory counting");
+  store_tally tally;
+  hk_status rc = store__tally_init(&tally, err);
+  if (rc != HK_OK)
+    return rc;
   cursor hk = {0}, res = {0};
   int src = sqlite3_prepare_v2(db,
                                "SELECT person_id, division FROM hukou WHERE valid_to IS NULL"
@@ -161,38 +146,15 @@ static hk_status count(sqlite3 *db, int64_t last, hk_stats_summary *out, hk_erro
     } else {
       live = cursor_take(&res); /* living here with no hukou on record */
     }
-    if (hukou > 0 && hukou < CODES)
-      fig[hukou][0]++;
-    int32_t where = live ? live : hukou;
-    if (where > 0 && where < CODES) {
-      fig[where][1]++;
-      if (hukou && is_floating(hukou, where)) {
-        fig[where][2]++;
-        if (hk_division_province_of(hukou) != hk_division_province_of(where))
-          fig[where][3]++;
-      }
-    }
+    store__tally_add(&tally, hukou, live, 1);
   }
   if ((hk.rc != SQLITE_DONE && hk.rc != SQLITE_ROW) ||
       (res.rc != SQLITE_DONE && res.rc != SQLITE_ROW)) {
     rc = sql_error(db, hk.rc != SQLITE_DONE ? hk.rc : res.rc, "stats", err);
     goto done;
   }
-  size_t n = 0;
-  for (int32_t c = 0; c < CODES; c++)
-    n += fig[c][0] || fig[c][1];
-  out->areas = calloc(n ? n : 1, sizeof *out->areas);
-  if (out->areas == NULL) {
-    rc = hk_error_set(err, HK_ENOMEM, NULL, "out of memory counting");
+  if ((rc = store__tally_finish(&tally, out, err)) != HK_OK)
     goto done;
-  }
-  for (int32_t c = 0; c < CODES; c++)
-    if (fig[c][0] || fig[c][1])
-      out->areas[out->n_areas++] = (hk_stats_area){.division = c,
-                                                   .registered = fig[c][0],
-                                                   .resident = fig[c][1],
-                                                   .floating = fig[c][2],
-                                                   .floating_interprovince = fig[c][3]};
   if ((rc = one_int(db, "SELECT count(*) FROM person", &out->persons, err)))
     goto done;
   /* One pass over the households for both kinds (1 family, 2 collective: core/person.h). */
@@ -219,7 +181,7 @@ static hk_status count(sqlite3 *db, int64_t last, hk_stats_summary *out, hk_erro
 done:
   sqlite3_finalize(hk.st);
   sqlite3_finalize(res.st);
-  free(fig);
+  store__tally_free(&tally);
   return rc;
 }
 
@@ -288,21 +250,4 @@ hk_status store__sqlite_stats_summary(hk_store *st, bool refresh, hk_stats_summa
     return rc;
   keep(db, out);
   return HK_OK;
-}
-
-hk_status hk_stats_summary_get(hk_store *st, bool refresh, hk_stats_summary *out, hk_error *err)
-{
-  memset(out, 0, sizeof *out);
-  if (st->ops->stats_summary == NULL)
-    return hk_error_set(err, HK_EINVAL, NULL, "the %s store has no statistics yet", st->ops->name);
-  hk_status rc = st->ops->stats_summary(st, refresh, out, err);
-  if (rc != HK_OK)
-    hk_stats_summary_free(out);
-  return rc;
-}
-
-void hk_stats_summary_free(hk_stats_summary *s)
-{
-  free(s->areas);
-  memset(s, 0, sizeof *s);
 }

@@ -283,13 +283,57 @@ static void calibrated_and_counted(void **state)
   free(txt.data);
 }
 
+/* Both backends count the same population the same: SQLite walks the registrations, PostgreSQL
+ * aggregates in the server, and the shared tally applies the definitions (stats.c). */
+static void backends_count_alike(void **state)
+{
+  (void)state;
+  if (!test_backend_select("pg")) {
+    if (getenv("HK_REQUIRE_PG"))
+      fail_msg("HK_REQUIRE_PG is set but HK_TEST_PG names no server");
+    skip();
+  }
+  hk_gen_totals t;
+  text txt = generate(3000, 0, 11, &t);
+  hk_stats_summary got[2];
+  for (int b = 0; b < 2; b++) {
+    assert_true(test_backend_select(b == 0 ? "sqlite" : "pg"));
+    hk_store *st = NULL;
+    hk_error err = {0};
+    assert_int_equal(hk_store_open(test_fresh_db(), HK_STORE_CREATE, &st, &err), HK_OK);
+    FILE *in = fmemopen(txt.data, txt.len, "r");
+    assert_non_null(in);
+    hk_import_options opt = {
+        .actor = "test", .source_name = "gen", .today = test_date("2024-01-01")};
+    hk_import_result res;
+    if (hk_import_jsonl(st, in, &opt, &res, &err) != HK_OK)
+      fail_msg("import line %lld: %s: %s", (long long)res.bad_line, err.field, err.detail);
+    fclose(in);
+    if (hk_stats_summary_get(st, false, &got[b], &err) != HK_OK)
+      fail_msg("%s: stats: %s", test_backend(), err.detail);
+    hk_store_close(st);
+  }
+  assert_int_equal(got[1].persons, t.persons);
+  assert_int_equal(got[0].persons, got[1].persons);
+  assert_int_equal(got[0].households, got[1].households);
+  assert_int_equal(got[0].family_households, got[1].family_households);
+  assert_int_equal(got[0].collective_households, got[1].collective_households);
+  assert_true(got[1].as_of_event > 0);
+  assert_int_equal(got[0].n_areas, got[1].n_areas);
+  for (size_t i = 0; i < got[0].n_areas; i++)
+    assert_memory_equal(&got[0].areas[i], &got[1].areas[i], sizeof got[0].areas[i]);
+  hk_stats_summary_free(&got[0]);
+  hk_stats_summary_free(&got[1]);
+  free(txt.data);
+  test_tmpdir_remove();
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(same_seed_same_bytes),
-      cmocka_unit_test(bad_options_refused),
-      cmocka_unit_test(invariants_hold),
-      cmocka_unit_test(calibrated_and_counted),
+      cmocka_unit_test(same_seed_same_bytes), cmocka_unit_test(bad_options_refused),
+      cmocka_unit_test(invariants_hold),      cmocka_unit_test(calibrated_and_counted),
+      cmocka_unit_test(backends_count_alike),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
