@@ -32,7 +32,7 @@ python3 - "$counted" "$kept" "$peer" "$tmp/kept.json" <<'PY'
 import json, sys
 c, k, p, kept = sys.argv[1:]
 d = json.load(open(kept))
-print(f"persons {d['persons']:,}, resident {d['province']['resident']:,}, floating {d['province']['floating']:,}")
+print(f"persons {d['registry']['persons']:,}, resident {d['totals']['resident']:,}, floating {d['totals']['floating']:,}")
 print("| summary | seconds |\n|---|---|")
 print(f"| hukou stats summary (kept figures) | **{k}** |")
 print(f"| hukou stats summary --refresh (counted) | {c} |")

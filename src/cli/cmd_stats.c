@@ -1,32 +1,30 @@
-/* hukou stats summary --db PATH [--json] [--refresh]: persons, households, and the registered,
- * resident and floating population of each city of Zhejiang (clause (十二)). */
+/* hukou stats summary --db PATH [--area CODE] [--json] [--refresh]: persons, households, and the
+ * registered, resident and floating population of an area of Zhejiang, by part (clause (十二)). */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli/cli.h"
 #include "core/division.h"
+#include "service/stats_report.h"
 #include "store/stats.h"
 #include "store/store.h"
 
 static void usage(FILE *out)
 {
-  fputs(
-      "用法 / usage: hukou stats summary --db PATH [--json] [--refresh]\n"
-      "  人员数、户数，以及浙江各市的户籍人口、常住人口与流动人口（其中省外流入）。\n"
-      "  结果随最后一条事件保存；此后无新事件时直接读取，否则重新统计。--refresh 强制重新统计。\n"
-      "  Persons, households, and each Zhejiang city's registered (户籍), resident (常住) and\n"
-      "  floating (流动, of whom from other provinces) population. The figures are kept with the\n"
-      "  last event they reflect and read back while no event has been appended since; otherwise\n"
-      "  they are counted again. --refresh counts them again regardless.\n",
-      out);
+  fputs("用法 / usage: hukou stats summary --db PATH [--area CODE] [--json] [--refresh]\n"
+        "  人员数、户数，以及某一地区（默认浙江省：各市；某市：各县区；某县区）的户籍人口、\n"
+        "  常住人口与流动人口（其中省外流入）。结果随最后一条事件保存；此后无新事件时直接读取，\n"
+        "  否则重新统计。--refresh 强制重新统计。\n"
+        "  Persons, households, and the registered (户籍), resident (常住) and floating (流动, of\n"
+        "  whom from other provinces) population of an area: the province (default) by city, a\n"
+        "  city by county, or one county. The figures are kept with the last event they reflect\n"
+        "  and read back while no event has been appended since; otherwise they are counted\n"
+        "  again. --refresh counts them again regardless.\n",
+        out);
 }
-
-typedef struct city_row {
-  int32_t code;
-  int64_t registered, resident, floating, inter;
-} city_row;
 
 static double now_seconds(void)
 {
@@ -35,24 +33,41 @@ static double now_seconds(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static long long figure(json_t *o, const char *key)
+{
+  return (long long)json_integer_value(json_object_get(o, key));
+}
+
+static void print_row(const char *code, const char *name, json_t *f)
+{
+  printf("%-8s %-10s %12lld %12lld %12lld %12lld\n", code, name, figure(f, "registered"),
+         figure(f, "resident"), figure(f, "floating"), figure(f, "floating_interprovince"));
+}
+
 static int summary(int argc, char **argv)
 {
-  static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-                                       {"json", no_argument, NULL, 'j'},
-                                       {"refresh", no_argument, NULL, 'r'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {
+      {"db", required_argument, NULL, 'd'}, {"area", required_argument, NULL, 'a'},
+      {"json", no_argument, NULL, 'j'},     {"refresh", no_argument, NULL, 'r'},
+      {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0}};
   const char *db = NULL;
   bool json = false, refresh = false;
+  int32_t area = 330000;
   int c;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (c == 'd')
+    if (c == 'd') {
       db = optarg;
-    else if (c == 'j')
+    } else if (c == 'a') {
+      if (!hk_division_parse(optarg, &area)) {
+        fprintf(stderr,
+                "hukou stats: --area 须为六位区划代码 (must be a six-digit division code)\n");
+        return HK_EXIT_USAGE;
+      }
+    } else if (c == 'j') {
       json = true;
-    else if (c == 'r')
+    } else if (c == 'r') {
       refresh = true;
-    else {
+    } else {
       usage(c == 'h' ? stdout : stderr);
       return c == 'h' ? HK_EXIT_OK : HK_EXIT_USAGE;
     }
@@ -61,6 +76,11 @@ static int summary(int argc, char **argv)
     usage(stderr);
     return HK_EXIT_USAGE;
   }
+  hk_error err = {0};
+  json_t *report = NULL;
+  /* A bad area is bad input: refuse it before opening (and perhaps counting) anything. */
+  if (hk_stats_area_check(area, &err) != HK_OK)
+    return hk_cli_fail("stats", &err);
   int exit = HK_EXIT_OK;
   /* Read-write, so that a fresh count can be kept for the next reader. */
   hk_store *st = hk_cli_open_store("stats", db, HK_STORE_EXISTING, &exit);
@@ -68,76 +88,42 @@ static int summary(int argc, char **argv)
     return exit;
   double started = now_seconds();
   hk_stats_summary s;
-  hk_error err = {0};
   hk_status rc = hk_stats_summary_get(st, refresh, &s, &err);
   double seconds = now_seconds() - started;
   hk_store_close(st);
+  if (rc == HK_OK)
+    rc = hk_stats_report(&s, area, &report, &err);
+  hk_stats_summary_free(&s);
   if (rc != HK_OK)
     return hk_cli_fail("stats", &err);
-
-  city_row rows[32];
-  int n = 0;
-  city_row total = {330000, 0, 0, 0, 0};
-  int64_t outside_resident = 0; /* living outside Zhejiang (hukou here, residence elsewhere) */
-  for (size_t i = 0; i < s.n_areas; i++) {
-    const hk_stats_area *a = &s.areas[i];
-    if (hk_division_province_of(a->division) != 330000) {
-      outside_resident += a->resident;
-      continue;
-    }
-    int32_t city = hk_division_city_of(a->division);
-    int k = 0;
-    while (k < n && rows[k].code != city)
-      k++;
-    if (k == n) {
-      if (n == 32)
-        continue;
-      rows[n++] = (city_row){city, 0, 0, 0, 0};
-    }
-    rows[k].registered += a->registered;
-    rows[k].resident += a->resident;
-    rows[k].floating += a->floating;
-    rows[k].inter += a->floating_interprovince;
-    total.registered += a->registered;
-    total.resident += a->resident;
-    total.floating += a->floating;
-    total.inter += a->floating_interprovince;
-  }
   if (json) {
-    printf("{\"persons\": %lld, \"households\": %lld, \"family_households\": %lld, "
-           "\"collective_households\": %lld, \"as_of_event\": %lld, \"from_cache\": %s, "
-           "\"seconds\": %.3f,\n \"province\": {\"registered\": %lld, \"resident\": %lld, "
-           "\"floating\": %lld, \"floating_interprovince\": %lld},\n \"cities\": [",
-           (long long)s.persons, (long long)s.households, (long long)s.family_households,
-           (long long)s.collective_households, (long long)s.as_of_event,
-           s.from_cache ? "true" : "false", seconds, (long long)total.registered,
-           (long long)total.resident, (long long)total.floating, (long long)total.inter);
-    for (int k = 0; k < n; k++) {
-      const hk_division *d = hk_division_find(rows[k].code);
-      printf("%s\n  {\"city\": \"%06d\", \"name\": \"%s\", \"registered\": %lld, \"resident\": "
-             "%lld, \"floating\": %lld, \"floating_interprovince\": %lld}",
-             k ? "," : "", (int)rows[k].code, d ? d->name : "", (long long)rows[k].registered,
-             (long long)rows[k].resident, (long long)rows[k].floating, (long long)rows[k].inter);
-    }
-    printf("],\n \"resident_outside_province\": %lld}\n", (long long)outside_resident);
+    json_object_set_new(report, "seconds", json_real(seconds));
+    char *text = json_dumps(report, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+    if (text)
+      puts(text);
+    free(text);
   } else {
+    json_t *reg = json_object_get(report, "registry"), *a = json_object_get(report, "area");
     printf("人员 persons %lld, 户 households %lld (家庭户 family %lld, 集体户 collective %lld)\n",
-           (long long)s.persons, (long long)s.households, (long long)s.family_households,
-           (long long)s.collective_households);
-    printf("%-8s %-10s %12s %12s %12s %12s\n", "代码 code", "市 city", "户籍 registered",
+           figure(reg, "persons"), figure(reg, "households"), figure(reg, "family_households"),
+           figure(reg, "collective_households"));
+    printf("%-8s %-10s %12s %12s %12s %12s\n", "代码 code", "地区 area", "户籍 registered",
            "常住 resident", "流动 floating", "省外 other prov.");
-    for (int k = 0; k < n; k++) {
-      const hk_division *d = hk_division_find(rows[k].code);
-      printf("%06d   %-10s %12lld %12lld %12lld %12lld\n", (int)rows[k].code, d ? d->name : "",
-             (long long)rows[k].registered, (long long)rows[k].resident,
-             (long long)rows[k].floating, (long long)rows[k].inter);
+    size_t i;
+    json_t *part;
+    json_array_foreach(json_object_get(report, "parts"), i, part)
+    {
+      print_row(json_string_value(json_object_get(part, "code")),
+                json_string_value(json_object_get(part, "name")), part);
     }
-    printf("330000   %-10s %12lld %12lld %12lld %12lld\n", "浙江省", (long long)total.registered,
-           (long long)total.resident, (long long)total.floating, (long long)total.inter);
-    printf("截至事件 as of event %lld; %s, %.3f s\n", (long long)s.as_of_event,
-           s.from_cache ? "已保存结果 (kept figures)" : "重新统计 (counted)", seconds);
+    print_row(json_string_value(json_object_get(a, "code")),
+              json_string_value(json_object_get(a, "name")), json_object_get(report, "totals"));
+    printf("截至事件 as of event %lld; %s, %.3f s\n", figure(report, "as_of_event"),
+           json_is_true(json_object_get(report, "from_cache")) ? "已保存结果 (kept figures)"
+                                                               : "重新统计 (counted)",
+           seconds);
   }
-  hk_stats_summary_free(&s);
+  json_decref(report);
   return HK_EXIT_OK;
 }
 

@@ -100,6 +100,7 @@ void hk_h_persons_get(hk_http_req *req, hk_http_resp *resp);
 void hk_h_persons_eligibility(hk_http_req *req, hk_http_resp *resp);
 void hk_h_divisions_get(hk_http_req *req, hk_http_resp *resp);
 void hk_h_policies_get(hk_http_req *req, hk_http_resp *resp);
+void hk_h_statistics_get(hk_http_req *req, hk_http_resp *resp);
 void hk_h_meta_healthz(hk_http_req *req, hk_http_resp *resp);
 void hk_h_meta_metrics(hk_http_req *req, hk_http_resp *resp);
 void hk_h_meta_openapi(hk_http_req *req, hk_http_resp *resp);
@@ -171,6 +172,8 @@ struct hk_http_server {
   atomic_uint next_worker;
   hk_http_metrics metrics;
   hk_http_ratelimit *rl;
+  pthread_mutex_t stats_mu; /* one count of stale statistics at a time (h_statistics.c) */
+  hk_store *stats_st;       /* its connection, opened on first use */
   atomic_int in_flight;
   atomic_bool draining;
   atomic_uint_fast64_t served;

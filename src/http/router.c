@@ -16,6 +16,7 @@ const hk_http_route hk_http_routes[] = {
     {"GET", "/api/v1/persons/{id}/eligibility", hk_h_persons_eligibility, HK_ROUTE_REGISTRY},
     {"GET", "/api/v1/divisions/{code}", hk_h_divisions_get, 0},
     {"GET", "/api/v1/policies/{division}", hk_h_policies_get, 0},
+    {"GET", "/api/v1/statistics", hk_h_statistics_get, 0},
 };
 const size_t hk_http_route_count = sizeof hk_http_routes / sizeof hk_http_routes[0];
 

@@ -441,6 +441,8 @@ static void server_free(hk_http_server *srv)
     pthread_mutex_destroy(&w->mu);
   }
   free(srv->workers);
+  hk_store_close(srv->stats_st);
+  pthread_mutex_destroy(&srv->stats_mu);
   hk_policies_free(srv->pol);
   hk_http_ratelimit_free(srv->rl);
   free(srv->openapi);
@@ -455,6 +457,7 @@ hk_status hk_http_start(const hk_http_config *cfg, hk_http_server **out, hk_erro
     return hk_error_set(err, HK_ENOMEM, "", "out of memory");
   srv->cfg = *cfg;
   srv->started = hk_http_now();
+  pthread_mutex_init(&srv->stats_mu, NULL);
   hk_status rc;
   /* The database must open now, so a wrong --db fails at start rather than on every request. */
   hk_store *probe = NULL;

@@ -1,6 +1,6 @@
 """A checker for the subset of JSON Schema docs/openapi.json uses: $ref (to
 #/components/schemas), type (a name or a list, "integer" excluding booleans), required,
-properties, additionalProperties (false or a schema), items, enum, pattern, allOf. Returns the
+properties, additionalProperties (false or a schema), items, enum, pattern, minimum, allOf. Returns the
 list of problems, each with the JSON path where it was found."""
 import re
 
@@ -14,7 +14,7 @@ TYPES = {
     "null": lambda v: v is None,
 }
 KNOWN = {"$ref", "type", "required", "properties", "additionalProperties", "items", "enum",
-         "pattern", "allOf", "description"}
+         "pattern", "allOf", "description", "minimum"}
 
 
 def resolve(doc, schema):
@@ -42,6 +42,9 @@ def check(doc, schema, value, path="$"):
             return problems + [f"{path}: {value!r:.60} is not {'/'.join(types)}"]
     if "enum" in schema and value not in schema["enum"]:
         problems.append(f"{path}: {value!r:.60} not in {schema['enum']}")
+    if ("minimum" in schema and isinstance(value, (int, float)) and not isinstance(value, bool)
+            and value < schema["minimum"]):
+        problems.append(f"{path}: {value} is below the minimum {schema['minimum']}")
     if "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
         problems.append(f"{path}: {value!r:.60} does not match {schema['pattern']}")
     if isinstance(value, dict):

@@ -57,6 +57,8 @@ RECIPES = {
     ("get", "/api/v1/policies/{division}", "200"): ("main", "GET", "/api/v1/policies/330100?as_of=2024-06-01", None, None, 1),
     ("get", "/api/v1/policies/{division}", "400"): ("main", "GET", "/api/v1/policies/330100?as_of=2024-02-30", None, None, 1),
     ("get", "/api/v1/policies/{division}", "404"): ("main", "GET", "/api/v1/policies/320500", None, None, 1),
+    ("get", "/api/v1/statistics", "200"): ("main", "GET", "/api/v1/statistics?area=330100", None, None, 1),
+    ("get", "/api/v1/statistics", "400"): ("main", "GET", "/api/v1/statistics?area=110000", None, None, 1),
 }
 
 DESCRIBED = [(m, p, s) for p, ops in DOC["paths"].items() for m, op in ops.items()

@@ -45,22 +45,34 @@ expect 0 "$hukou" export --db "$tmp/r.db" --out "$tmp/e.jsonl"
 expect 0 "$hukou" audit verify --db "$tmp/r.db"
 expect 0 "$hukou" stats summary --db "$tmp/r.db" --json
 cp "$tmp/out" "$tmp/s.json"
-[ "$(json "$tmp/s.json" 'd["persons"], d["province"]["resident"], d["from_cache"]')" = "(4000, 4000, True)" ] \
+[ "$(json "$tmp/s.json" 'd["registry"]["persons"], d["totals"]["resident"], d["from_cache"]')" = "(4000, 4000, True)" ] \
   || fail "stats summary: $(cat "$tmp/s.json")"
-[ "$(json "$tmp/s.json" 'sum(c["resident"] for c in d["cities"])')" = 4000 ] || fail "cities add up"
-[ "$(json "$tmp/s.json" 'len(d["cities"])')" = 11 ] || fail "11 cities"
-fl=$(json "$tmp/s.json" 'd["province"]["floating"]')
+[ "$(json "$tmp/s.json" 'sum(c["resident"] for c in d["parts"])')" = 4000 ] || fail "cities add up"
+[ "$(json "$tmp/s.json" 'len(d["parts"])')" = 11 ] || fail "11 cities"
+fl=$(json "$tmp/s.json" 'd["totals"]["floating"]')
 python3 -c "import sys; f=int(sys.argv[1]); t=4000*25557450/66270000; sys.exit(0 if abs(f-t)/t < 0.01 else 1)" "$fl" \
   || fail "floating $fl not within 1% of the census share"
 expect 0 "$hukou" stats summary --db "$tmp/r.db"
 grep -q "杭州市" "$tmp/out" || fail "table names the cities"
+# One city, by county: its counties add up to the city's figures in the province report.
+expect 0 "$hukou" stats summary --db "$tmp/r.db" --area 330100 --json
+[ "$(json "$tmp/out" 'd["area"]["name"], all(p["code"].startswith("3301") for p in d["parts"])')" = "('杭州市', True)" ] \
+  || fail "city report: $(cat "$tmp/out")"
+[ "$(json "$tmp/out" 'sum(p["resident"] for p in d["parts"]) == d["totals"]["resident"]')" = True ] || fail "counties add up"
+[ "$(json "$tmp/out" 'd["totals"]["resident"]')" = "$(json "$tmp/s.json" '[c["resident"] for c in d["parts"] if c["code"] == "330100"][0]')" ] \
+  || fail "city totals differ from the province report's city row"
+expect 0 "$hukou" stats summary --db "$tmp/r.db" --area 330106 --json
+[ "$(json "$tmp/out" 'd["area"]["type"], d["parts"]')" = "('district', [])" ] || fail "county report: $(cat "$tmp/out")"
+expect 2 "$hukou" stats summary --db "$tmp/r.db" --area 110000
+grep -q "area" "$tmp/err" || fail "area outside Zhejiang not named"
+expect 2 "$hukou" stats summary --db "$tmp/r.db" --area 33
 expect 0 "$hukou" stats summary --db "$tmp/r.db" --refresh --json
 [ "$(json "$tmp/out" 'd["from_cache"]')" = False ] || fail "--refresh counts again"
 # A change (an import: a new event) makes the kept figures stale: counted again.
 echo '{"id_number":"11010519491231002X","name":"测试"}' >"$tmp/one.jsonl"
 expect 0 "$hukou" import --db "$tmp/r.db" "$tmp/one.jsonl"
 expect 0 "$hukou" stats summary --db "$tmp/r.db" --json
-[ "$(json "$tmp/out" 'd["persons"], d["from_cache"]')" = "(4001, False)" ] || fail "stale figures: $(cat "$tmp/out")"
+[ "$(json "$tmp/out" 'd["registry"]["persons"], d["from_cache"]')" = "(4001, False)" ] || fail "stale figures: $(cat "$tmp/out")"
 
 # A registry that already holds persons is refused.
 expect 1 "$hukou" gen --persons 10 --db "$tmp/r.db" --quiet
@@ -76,7 +88,7 @@ wait "$pid" 2>/dev/null || true
 # Opened read-write first: SQLite rolls a killed load back on the first read-write open (a
 # read-only open cannot, and fails while the journal is hot).
 expect 0 "$hukou" stats summary --db "$tmp/k.db" --json --refresh
-n=$(json "$tmp/out" 'd["persons"]')
+n=$(json "$tmp/out" 'd["registry"]["persons"]')
 expect 0 "$hukou" audit verify --db "$tmp/k.db"
 [ "$n" = 0 ] || [ "$n" = 100000 ] || fail "a killed load left $n persons"
 echo "ok"
