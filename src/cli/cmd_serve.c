@@ -10,6 +10,7 @@
 #include <pthread.h>
 
 #include "cli/cli.h"
+#include "core/date.h"
 #include "core/error.h"
 #include "http/http.h"
 
@@ -19,6 +20,7 @@ static void usage(FILE *out)
       "用法 / usage: hukou serve --db PATH [--listen HOST:PORT] [--policies DIR] [--threads N]\n"
       "                   [--open-registry] [--rate N] [--burst N] [--timeout S]\n"
       "                   [--max-connections N] [--openapi FILE] [--no-access-log]\n"
+      "                   [--settlement-days N] [--today YYYY-MM-DD]\n"
       "  以 HTTP 提供 JSON 接口（/api/v1/…，见 docs/http.md），收到 SIGTERM/SIGINT 后处理完\n"
       "  进行中的请求再退出。\n"
       "  Serves the JSON API over HTTP (/api/v1/..., see docs/http.md); on SIGTERM or SIGINT it\n"
@@ -37,7 +39,11 @@ static void usage(FILE *out)
       "                       seconds (default 10)\n"
       "  --max-connections N  最大连接数 / connections at once (default 1000; 200 per address)\n"
       "  --openapi FILE       OpenAPI 文档 / the document served at /api/v1/openapi.json\n"
-      "  --no-access-log      不写访问日志 / no JSON access log on stderr (benchmarks)\n",
+      "  --no-access-log      不写访问日志 / no JSON access log on stderr (benchmarks)\n"
+      "  --settlement-days N  落户申请办理期限（天）/ days for a settlement decision from\n"
+      "                       acceptance (default 30), as hukou application --settlement-days\n"
+      "  --today YYYY-MM-DD   仅供测试：业务办理日期固定为该日 / testing only: the services\n"
+      "                       (residence, applications, permits) take this day as today\n",
       out);
 }
 
@@ -100,6 +106,15 @@ int hk_cmd_serve(int argc, char **argv)
       host[colon - next] = '\0';
       cfg.host = host;
       cfg.port = (uint16_t)v;
+    } else if (strcmp(a, "--today") == 0) {
+      hk_date d;
+      if (!hk_date_parse(next, &d))
+        return bad("--today", "not a date (YYYY-MM-DD)");
+      cfg.today = d;
+    } else if (strcmp(a, "--settlement-days") == 0) {
+      if (!number(next, 1, 3650, &v))
+        return bad("--settlement-days", "expected a number of days from 1 to 3650");
+      cfg.settlement_days = (int)v;
     } else if (strcmp(a, "--threads") == 0) {
       if (!number(next, 1, 64, &v))
         return bad("--threads", "expected a number from 1 to 64");
@@ -147,6 +162,9 @@ int hk_cmd_serve(int argc, char **argv)
     fprintf(stderr, "hukou serve: 警告：--open-registry 使人员数据无需账号即可读取，仅供开发使用 / "
                     "warning: --open-registry serves person data without any account; for "
                     "development only\n");
+  if (cfg.today != HK_DATE_NONE)
+    fprintf(stderr, "hukou serve: 警告：--today 固定了业务办理日期，仅供测试 / warning: --today "
+                    "fixes the services' date; for testing only\n");
   printf("hukou serve: 正在监听 / listening on http://%s:%u\n", cfg.host,
          (unsigned)hk_http_port(srv));
   fflush(stdout);

@@ -12,7 +12,7 @@
 #include "core/error.h"
 
 typedef struct hk_http_config {
-  const char *db_path;    /* the registry (opened read-only, one connection per worker) */
+  const char *db_path;    /* the registry (read-only per worker; one writer for the services) */
   const char *host;       /* an IPv4 literal, "127.0.0.1" */
   uint16_t port;          /* 0: any free port (hk_http_port tells which) */
   unsigned threads;       /* worker threads of the pool */
@@ -25,6 +25,8 @@ typedef struct hk_http_config {
   unsigned max_connections;
   unsigned max_per_client; /* connections from one address */
   bool access_log;         /* one JSON line per request on stderr */
+  int32_t today; /* testing: the services' "today" (an hk_date); HK_DATE_NONE: the real date */
+  int settlement_days; /* days for a settlement decision; 0 the service's default */
 } hk_http_config;
 
 /* The defaults of `hukou serve`. */

@@ -127,6 +127,17 @@ void hk_http_worker_release(hk_http_worker *w);
 /* The worker's store connection, opened on first use; NULL with err set when it cannot be. */
 hk_store *hk_http_worker_store(hk_http_server *srv, hk_http_worker *w, hk_error *err);
 
+/* The services write (residence, applications, permits): they run on the server's one
+ * read-write connection, opened on first use and held by one request at a time. Writers are
+ * serialised by SQLite anyway, and the services retry on HK_ERETRY, so one connection costs
+ * nothing in throughput and keeps the read path's per-worker connections read-only. NULL with
+ * err set when it cannot be opened (the lock is then not held). */
+hk_store *hk_http_writer_acquire(hk_http_server *srv, hk_error *err);
+void hk_http_writer_release(hk_http_server *srv);
+
+/* The services' "today": the server's date, or --today's (testing). */
+hk_date hk_http_today(const hk_http_server *srv);
+
 /* ---- metrics (metrics.c) ---- */
 
 #define HK_HTTP_ROUTES_MAX 16 /* routes + 1 for requests that matched none */
@@ -168,6 +179,8 @@ struct hk_http_server {
   uint16_t port;
   hk_http_worker *workers;
   unsigned n_workers;
+  pthread_mutex_t writer_mu; /* guards writer */
+  hk_store *writer;          /* read-write, opened on first use (hk_http_writer_acquire) */
   atomic_uint next_worker;
   hk_http_metrics metrics;
   hk_http_ratelimit *rl;

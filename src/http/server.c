@@ -50,6 +50,7 @@ void hk_http_config_defaults(hk_http_config *cfg)
   cfg->max_connections = 1000;
   cfg->max_per_client = 200;
   cfg->access_log = true;
+  cfg->today = HK_DATE_NONE;
 }
 
 uint16_t hk_http_port(const hk_http_server *srv)
@@ -161,6 +162,28 @@ hk_store *hk_http_worker_store(hk_http_server *srv, hk_http_worker *w, hk_error 
   if (w->st == NULL && hk_store_open(srv->cfg.db_path, HK_STORE_READONLY, &w->st, err) != HK_OK)
     w->st = NULL;
   return w->st;
+}
+
+hk_store *hk_http_writer_acquire(hk_http_server *srv, hk_error *err)
+{
+  pthread_mutex_lock(&srv->writer_mu);
+  if (srv->writer == NULL &&
+      hk_store_open(srv->cfg.db_path, HK_STORE_EXISTING, &srv->writer, err) != HK_OK) {
+    srv->writer = NULL;
+    pthread_mutex_unlock(&srv->writer_mu);
+    return NULL;
+  }
+  return srv->writer;
+}
+
+void hk_http_writer_release(hk_http_server *srv)
+{
+  pthread_mutex_unlock(&srv->writer_mu);
+}
+
+hk_date hk_http_today(const hk_http_server *srv)
+{
+  return srv->cfg.today != HK_DATE_NONE ? srv->cfg.today : hk_date_today();
 }
 
 /* ---- a request's life ---- */
@@ -441,6 +464,8 @@ static void server_free(hk_http_server *srv)
     pthread_mutex_destroy(&w->mu);
   }
   free(srv->workers);
+  hk_store_close(srv->writer);
+  pthread_mutex_destroy(&srv->writer_mu);
   hk_policies_free(srv->pol);
   hk_http_ratelimit_free(srv->rl);
   free(srv->openapi);
@@ -455,6 +480,7 @@ hk_status hk_http_start(const hk_http_config *cfg, hk_http_server **out, hk_erro
     return hk_error_set(err, HK_ENOMEM, "", "out of memory");
   srv->cfg = *cfg;
   srv->started = hk_http_now();
+  pthread_mutex_init(&srv->writer_mu, NULL);
   hk_status rc;
   /* The database must open now, so a wrong --db fails at start rather than on every request. */
   hk_store *probe = NULL;
