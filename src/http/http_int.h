@@ -16,6 +16,7 @@
 #include "core/person.h"
 #include "http/http.h"
 #include "policy/policy.h"
+#include "service/actor.h"
 #include "store/store.h"
 
 #define HK_HTTP_BODY_MAX (1u << 20) /* request bodies: 1 MiB */
@@ -33,8 +34,11 @@ typedef struct hk_http_req {
   char param_buf[HK_HTTP_PATH_MAX + HK_HTTP_PARAMS_MAX];
   const char *body; /* the whole body (NUL-terminated), or NULL */
   size_t body_len;
-  const char *client; /* the peer's address, "127.0.0.1" */
-  void *conn;         /* server.c's connection, for the query accessors */
+  const char *client;  /* the peer's address, "127.0.0.1" */
+  void *conn;          /* server.c's connection, for the query accessors */
+  hk_actor actor;      /* who is signed in (filled when signed_in) */
+  bool signed_in;      /* a valid session or API key came with the request */
+  const char *purpose; /* a department key's stated purpose, or NULL */
 } hk_http_req;
 
 /* A query argument (percent-decoded), or NULL. */
@@ -71,6 +75,7 @@ enum {
   HK_ROUTE_BODY = 1,     /* takes a JSON request body */
   HK_ROUTE_LIMITED = 2,  /* rate-limited per client address */
   HK_ROUTE_REGISTRY = 4, /* reads personal data from the registry */
+  HK_ROUTE_ACCOUNT = 8,  /* needs a signed-in actor (401 otherwise) */
 };
 
 typedef struct hk_http_route {
@@ -103,6 +108,33 @@ void hk_h_policies_get(hk_http_req *req, hk_http_resp *resp);
 void hk_h_meta_healthz(hk_http_req *req, hk_http_resp *resp);
 void hk_h_meta_metrics(hk_http_req *req, hk_http_resp *resp);
 void hk_h_meta_openapi(hk_http_req *req, hk_http_resp *resp);
+void hk_h_residence_declare(hk_http_req *req, hk_http_resp *resp);
+void hk_h_residence_change(hk_http_req *req, hk_http_resp *resp);
+void hk_h_residence_cancel(hk_http_req *req, hk_http_resp *resp);
+void hk_h_applications_post(hk_http_req *req, hk_http_resp *resp);
+void hk_h_applications_list(hk_http_req *req, hk_http_resp *resp);
+void hk_h_applications_get(hk_http_req *req, hk_http_resp *resp);
+void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp);
+void hk_h_permit_get(hk_http_req *req, hk_http_resp *resp);
+void hk_h_permit_endorse(hk_http_req *req, hk_http_resp *resp);
+void hk_h_permit_recognise(hk_http_req *req, hk_http_resp *resp);
+
+/* ---- helpers of the service handlers (h_services.c) ---- */
+
+/* The request body as a JSON object (duplicate keys refused); NULL with the error replied,
+ * naming "body" for a missing body, one that is not JSON or not an object. Caller decrefs. */
+json_t *hk_http_body_object(hk_http_req *req, hk_http_resp *resp);
+/* The {id} path parameter number `i` as a checked, normalised ID number; false with the error
+ * replied (field "id"; the number is never echoed). */
+bool hk_http_param_idnum(hk_http_req *req, size_t i, hk_http_resp *resp, hk_idnum *out);
+/* Only residents (for their own number), officers and supervisors act on or read a person's
+ * records through the services: anyone else, or a resident asking about another person, is
+ * refused (403) before the store is asked, so nothing tells whether that person exists. False
+ * with the error replied. */
+bool hk_http_may_touch_person(hk_http_req *req, const char *id_number, hk_http_resp *resp);
+/* Refuse a request with no query arguments allowed, or other than `allowed`: false with the
+ * error replied. */
+bool hk_http_query_only(hk_http_req *req, const char *const *allowed, hk_http_resp *resp);
 
 /* ---- per-worker resources ---- */
 
@@ -140,7 +172,7 @@ hk_date hk_http_today(const hk_http_server *srv);
 
 /* ---- metrics (metrics.c) ---- */
 
-#define HK_HTTP_ROUTES_MAX 16 /* routes + 1 for requests that matched none */
+#define HK_HTTP_ROUTES_MAX 48 /* routes + 1 for requests that matched none */
 #define HK_HTTP_STATUS_SLOTS 16
 #define HK_HTTP_BUCKETS 12
 

@@ -16,6 +16,20 @@ const hk_http_route hk_http_routes[] = {
     {"GET", "/api/v1/persons/{id}/eligibility", hk_h_persons_eligibility, HK_ROUTE_REGISTRY},
     {"GET", "/api/v1/divisions/{code}", hk_h_divisions_get, 0},
     {"GET", "/api/v1/policies/{division}", hk_h_policies_get, 0},
+    {"POST", "/api/v1/persons/{id}/residence/declare", hk_h_residence_declare,
+     HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/persons/{id}/residence/change", hk_h_residence_change,
+     HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/persons/{id}/residence/cancel", hk_h_residence_cancel,
+     HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/applications", hk_h_applications_post, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/applications", hk_h_applications_list, HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/applications/{id}", hk_h_applications_get, HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/applications/{id}/actions", hk_h_applications_act,
+     HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/persons/{id}/permit", hk_h_permit_get, HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/persons/{id}/permit/endorse", hk_h_permit_endorse, HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/persons/{id}/permit/recognise", hk_h_permit_recognise, HK_ROUTE_ACCOUNT},
 };
 const size_t hk_http_route_count = sizeof hk_http_routes / sizeof hk_http_routes[0];
 

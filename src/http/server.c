@@ -286,6 +286,10 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
                        "yet; a development server can be started with --open-registry");
     return true;
   }
+  if (route->flags & HK_ROUTE_ACCOUNT && !rc->req.signed_in) {
+    hk_http_reply_fail(resp, HK_EUNAUTH, NULL, "sign in first: POST /api/v1/sessions");
+    return true;
+  }
   if (route->flags & HK_ROUTE_BODY) {
     /* A chunked body has no declared length, so an oversized one could only be refused after
      * reading a megabyte of it: ask for the length instead. */
