@@ -344,7 +344,7 @@ static const struct {
   const char *table;
   int columns;
 } buffered[T_COUNT] = {
-    [T_HUKOU] = {"hukou", 7},         [T_RESIDENCE] = {"residence", 9},
+    [T_HUKOU] = {"hukou", 8},         [T_RESIDENCE] = {"residence", 9},
     [T_HOUSING] = {"housing", 8},     [T_EMPLOYMENT] = {"employment", 6},
     [T_SCHOOLING] = {"schooling", 5}, [T_INSURANCE] = {"insurance", 6},
     [T_PERMIT] = {"permit", 5},       [T_TALENT] = {"talent", 5},
@@ -593,7 +593,7 @@ static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row,
       return status;
     status = buffer_row(s, T_HUKOU,
                         (const int64_t[]){r, 0, household, p->hukou.division,
-                                          tri_value(p->hukou.urban), NULL_VALUE, NULL_VALUE},
+                                          tri_value(p->hukou.urban), NULL_VALUE, NULL_VALUE, 0},
                         err);
   }
   if (status == HK_OK)
