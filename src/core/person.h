@@ -187,6 +187,7 @@ typedef struct hk_person {
   char sex;                   /* 'M' / 'F', derived from the ID number */
   hk_marital marital_status;
   hk_education education;
+  hk_date died_on; /* 死亡注销: the day of death; 0 while alive (zero-initialised) */
   bool has_hukou;
   hk_hukou hukou;
   HK_LIST(hk_residence) residence;

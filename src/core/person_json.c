@@ -454,13 +454,14 @@ enum {
   P_RELATIVES,
   P_RELATION,
   P_CONSENTS,
+  P_DIED,
   P_COUNT
 };
 static const char *const person_keys[P_COUNT + 1] = {
     "id_number",         "name",    "marital_status", "education", "hukou",
     "residence",         "housing", "employment",     "schooling", "social_insurance",
     "residence_permits", "talent",  "points_facts",   "relatives", "relation",
-    "consents",          NULL};
+    "consents",          "died_on", NULL};
 
 static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date today,
                              hk_person *p, hk_error *err)
@@ -470,8 +471,8 @@ static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date
   if (rc != HK_OK)
     return rc;
   /* Keys that exist but not in this mode are unknown fields there. */
-  if (mode != HK_PJ_RECORD && f[P_RELATIVES])
-    return hk_error_set(err, HK_EINVAL, "relatives", "unknown field");
+  if (mode != HK_PJ_RECORD && (f[P_RELATIVES] || f[P_DIED]))
+    return hk_error_set(err, HK_EINVAL, f[P_DIED] ? "died_on" : "relatives", "unknown field");
   if (mode != HK_PJ_RELATIVE && (f[P_RELATION] || f[P_CONSENTS]))
     return hk_error_set(err, HK_EINVAL, f[P_RELATION] ? "relation" : "consents", "unknown field");
 
@@ -522,6 +523,13 @@ static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date
     return rc;
   }
   if (mode == HK_PJ_RECORD) {
+    /* 死亡注销: a registry line of a person who died (their hukou is closed, so none is given). */
+    hk_date died = HK_DATE_NONE;
+    if ((rc = rd_date(f[P_DIED], "died_on", OPTIONAL, &died, err)))
+      return rc;
+    if (died != HK_DATE_NONE && (died < p->birth_date || died > today))
+      return hk_error_set(err, HK_EINVAL, "died_on", "before birth or in the future");
+    p->died_on = died == HK_DATE_NONE ? 0 : died;
     if ((rc = READ_LIST(f[P_RELATIVES], "relatives", p->relatives, read_link, err)))
       return rc;
     if (p->relatives.n > HK_RELATIVES_MAX)
@@ -707,6 +715,8 @@ json_t *hk_person_to_json(const hk_person *p, hk_person_json_mode mode)
     set_name(e, "skill", hk_talent_category_name(f->skill));
     json_object_set_new(o, "points_facts", e);
   }
+  if (mode == HK_PJ_RECORD && p->died_on)
+    hk_json_set_date(o, "died_on", p->died_on);
   if (mode == HK_PJ_RECORD) {
     json_object_set_new(o, "relatives", a = json_array());
     for (uint32_t i = 0; i < p->relatives.n; i++) {

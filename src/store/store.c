@@ -12,7 +12,7 @@
 /* 1: persons, households, hukou registrations, histories, kinship, events.
  * 2: residence registration (declaration date, lateness, end, address).
  * 3: applications and residence permits. */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 int hk_store_schema_version(void)
 {

@@ -11,6 +11,9 @@ struct hk_stats_summary; /* stats.h */
 struct hk_app_row;       /* store_app.h */
 struct hk_app_filter;
 struct hk_permit_row;
+struct hk_household_row; /* store_household.h */
+struct hk_member_row;
+struct hk_hukou_row;
 
 struct hk_store_ops {
   int version; /* bump when appending members */
@@ -56,6 +59,25 @@ struct hk_store_ops {
    * on SQLite). NULL: person_row then person_get. */
   hk_status (*person_get_by_number)(hk_store *st, const char *id_number, hk_person *out,
                                     hk_error *err);
+  /* Households and hukou moves (store_household.h, schema version 4). */
+  hk_status (*household_insert)(hk_store *st, struct hk_household_row *row, hk_error *err);
+  hk_status (*household_get)(hk_store *st, int64_t id, const char *number, bool lock,
+                             struct hk_household_row *out, hk_error *err);
+  hk_status (*household_find_owner)(hk_store *st, int owner, int32_t division,
+                                    const char *owner_code, bool lock,
+                                    struct hk_household_row *out, hk_error *err);
+  hk_status (*household_update)(hk_store *st, const struct hk_household_row *row, hk_error *err);
+  hk_status (*household_count_prefix)(hk_store *st, const char *prefix, int64_t *count,
+                                      hk_error *err);
+  hk_status (*household_members)(hk_store *st, int64_t household_id,
+                                 hk_status (*cb)(const struct hk_member_row *, void *, hk_error *),
+                                 void *cls, hk_error *err);
+  hk_status (*hukou_current)(hk_store *st, int64_t person_id, struct hk_hukou_row *out,
+                             hk_error *err);
+  hk_status (*hukou_close)(hk_store *st, int64_t person_id, hk_date on, int ended, hk_error *err);
+  hk_status (*hukou_open)(hk_store *st, int64_t person_id, int64_t household_id, int32_t division,
+                          hk_tri urban, hk_date on, hk_error *err);
+  hk_status (*person_set_died)(hk_store *st, int64_t person_id, hk_date died_on, hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */

@@ -89,10 +89,23 @@ static const char migration_3[] =
     "  division INTEGER NOT NULL, issued_on INTEGER NOT NULL, application_id BIGINT);"
     "CREATE INDEX residence_permit_person ON residence_permit (person_id);";
 
+/* Households, hukou end reasons and deaths, as SQLite's migration 4. */
+static const char migration_4[] =
+    "ALTER TABLE household ADD COLUMN address TEXT;"
+    "ALTER TABLE household ADD COLUMN owner SMALLINT NOT NULL DEFAULT 0;"
+    "ALTER TABLE household ADD COLUMN owner_code TEXT;"
+    "ALTER TABLE household ADD COLUMN owner_name TEXT;"
+    "ALTER TABLE household ADD COLUMN urban SMALLINT;"
+    "ALTER TABLE household ADD COLUMN created_on INTEGER;"
+    "ALTER TABLE household ADD COLUMN dissolved_on INTEGER;"
+    "CREATE INDEX household_owner ON household (owner, division, owner_code) WHERE owner <> 0;"
+    "ALTER TABLE hukou ADD COLUMN ended SMALLINT NOT NULL DEFAULT 0;"
+    "ALTER TABLE person ADD COLUMN died_on INTEGER;";
+
 static const struct {
   int version;
   const char *sql;
-} migrations[] = {{1, migration_1}, {2, migration_2}, {3, migration_3}};
+} migrations[] = {{1, migration_1}, {2, migration_2}, {3, migration_3}, {4, migration_4}};
 
 /* Prepared statements: name, SQL, parameter count. */
 enum {
@@ -126,11 +139,11 @@ static const struct {
   int params;
 } prepared[P_COUNT] = {
     [P_PERSON_INSERT] = {"INSERT INTO person (id_number, name, birth_date, sex, marital_status,"
-                         " education) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                         6},
+                         " education, died_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                         7},
     [P_PERSON_ROW] = {"SELECT id FROM person WHERE id_number = $1", 1},
-    [P_PERSON_GET] = {"SELECT id, id_number, name, birth_date, sex, marital_status, education"
-                      " FROM person WHERE id = $1",
+    [P_PERSON_GET] = {"SELECT id, id_number, name, birth_date, sex, marital_status, education,"
+                      " died_on FROM person WHERE id = $1",
                       1},
     [P_HH_FIND] = {"SELECT id, kind, division, head_person IS NOT NULL FROM household"
                    " WHERE household_no = $1 FOR UPDATE",
@@ -507,6 +520,7 @@ static hk_status pg_person_add(hk_store *base, const hk_person *p, int64_t *row,
   p_text(&q, sex);
   p_int(&q, p->marital_status);
   p_int(&q, p->education);
+  p_day(&q, p->died_on ? p->died_on : HK_DATE_NONE);
   PGresult *r = NULL;
   rc = run(s, P_PERSON_INSERT, &q, &r, err);
   if (rc == HK_EDUPLICATE)
@@ -662,6 +676,7 @@ static hk_status pg_person_get(hk_store *base, int64_t row, hk_person *out, hk_e
   out->sex = PQgetvalue(r, 0, 4)[0] == 'F' ? 'F' : 'M';
   out->marital_status = (hk_marital)get_int(r, 0, 5);
   out->education = (hk_education)get_int(r, 0, 6);
+  out->died_on = get_day(r, 0, 7, 0);
   PQclear(r);
   for (int h = 0; h < 10 && rc == HK_OK; h++) {
     if ((rc = run(s, P_HISTORY_FIRST + h, &q, &r, err)))
@@ -977,6 +992,16 @@ static const struct hk_store_ops pg_ops = {
     .permit_latest = store__pg_permit_latest,
     .permit_set_division = store__pg_permit_set_division,
     .permit_count_prefix = store__pg_permit_count_prefix,
+    .household_insert = store__pg_household_insert,
+    .household_get = store__pg_household_get,
+    .household_find_owner = store__pg_household_find_owner,
+    .household_update = store__pg_household_update,
+    .household_count_prefix = store__pg_household_count_prefix,
+    .household_members = store__pg_household_members,
+    .hukou_current = store__pg_hukou_current,
+    .hukou_close = store__pg_hukou_close,
+    .hukou_open = store__pg_hukou_open,
+    .person_set_died = store__pg_person_set_died,
 };
 
 static hk_status read_version(pg_store *s, hk_error *err)

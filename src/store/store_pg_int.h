@@ -11,10 +11,11 @@
 #include <libpq-fe.h>
 
 #include "store/store_app.h"
+#include "store/store_household.h"
 #include "store/store_int.h"
 
 /* Text parameters for one statement: integers are formatted into fixed slots. */
-#define MAX_PARAMS 9
+#define MAX_PARAMS 12
 typedef struct params {
   const char *values[MAX_PARAMS];
   char text[MAX_PARAMS][24];
@@ -90,5 +91,26 @@ hk_status store__pg_permit_set_division(hk_store *st, const char *number, int32_
                                         hk_error *err);
 hk_status store__pg_permit_count_prefix(hk_store *st, const char *prefix, int64_t *count,
                                         hk_error *err);
+
+/* store_pg_household.c: households and hukou moves (store_household.h). */
+hk_status store__pg_household_insert(hk_store *st, hk_household_row *row, hk_error *err);
+hk_status store__pg_household_get(hk_store *st, int64_t id, const char *number, bool lock,
+                                  hk_household_row *out, hk_error *err);
+hk_status store__pg_household_find_owner(hk_store *st, int owner, int32_t division,
+                                         const char *owner_code, bool lock, hk_household_row *out,
+                                         hk_error *err);
+hk_status store__pg_household_update(hk_store *st, const hk_household_row *row, hk_error *err);
+hk_status store__pg_household_count_prefix(hk_store *st, const char *prefix, int64_t *count,
+                                           hk_error *err);
+hk_status store__pg_household_members(hk_store *st, int64_t household_id, hk_member_cb cb,
+                                      void *cls, hk_error *err);
+hk_status store__pg_hukou_current(hk_store *st, int64_t person_id, hk_hukou_row *out,
+                                  hk_error *err);
+hk_status store__pg_hukou_close(hk_store *st, int64_t person_id, hk_date on, int ended,
+                                hk_error *err);
+hk_status store__pg_hukou_open(hk_store *st, int64_t person_id, int64_t household_id,
+                               int32_t division, hk_tri urban, hk_date on, hk_error *err);
+hk_status store__pg_person_set_died(hk_store *st, int64_t person_id, hk_date died_on,
+                                    hk_error *err);
 
 #endif

@@ -32,10 +32,10 @@ enum stmt_id {
 
 static const char *const stmt_sql[S_COUNT] = {
     [S_PERSON_INSERT] = "INSERT INTO person (id_number, name, birth_date, sex, marital_status,"
-                        " education) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        " education, died_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_PERSON_ROW] = "SELECT id FROM person WHERE id_number = ?1",
-    [S_PERSON_GET] = "SELECT id, id_number, name, birth_date, sex, marital_status, education"
-                     " FROM person WHERE id = ?1",
+    [S_PERSON_GET] = "SELECT id, id_number, name, birth_date, sex, marital_status, education,"
+                     " died_on FROM person WHERE id = ?1",
     [S_HH_FIND] = "SELECT id, kind, division, head_person FROM household WHERE household_no = ?1",
     [S_HH_INSERT] = "INSERT INTO household (household_no, kind, division, head_person)"
                     " VALUES (?1, ?2, ?3, ?4)",
@@ -344,7 +344,7 @@ static const struct {
   const char *table;
   int columns;
 } buffered[T_COUNT] = {
-    [T_HUKOU] = {"hukou", 7},         [T_RESIDENCE] = {"residence", 9},
+    [T_HUKOU] = {"hukou", 8},         [T_RESIDENCE] = {"residence", 9},
     [T_HOUSING] = {"housing", 8},     [T_EMPLOYMENT] = {"employment", 6},
     [T_SCHOOLING] = {"schooling", 5}, [T_INSURANCE] = {"insurance", 6},
     [T_PERMIT] = {"permit", 5},       [T_TALENT] = {"talent", 5},
@@ -572,6 +572,8 @@ static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row,
   sqlite3_bind_text(st, 4, p->sex == 'F' ? "F" : "M", 1, SQLITE_STATIC);
   sqlite3_bind_int(st, 5, (int)p->marital_status);
   sqlite3_bind_int(st, 6, (int)p->education);
+  if (p->died_on)
+    sqlite3_bind_int(st, 7, p->died_on);
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT)
@@ -591,7 +593,7 @@ static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row,
       return status;
     status = buffer_row(s, T_HUKOU,
                         (const int64_t[]){r, 0, household, p->hukou.division,
-                                          tri_value(p->hukou.urban), NULL_VALUE, NULL_VALUE},
+                                          tri_value(p->hukou.urban), NULL_VALUE, NULL_VALUE, 0},
                         err);
   }
   if (status == HK_OK)
@@ -702,6 +704,7 @@ static void load_person_row(sqlite3_stmt *st, hk_person *p)
   p->sex = sex && sex[0] == 'F' ? 'F' : 'M';
   p->marital_status = (hk_marital)sqlite3_column_int(st, 5);
   p->education = (hk_education)sqlite3_column_int(st, 6);
+  p->died_on = column_day(st, 7, 0);
 }
 
 /* Append the history row under st (a history_select row; column 0 is person_id) to p. */
@@ -1077,7 +1080,7 @@ static hk_status sq_person_each(hk_store *base, hk_person_cb cb, void *cls, hk_e
     return status;
   int rc = sqlite3_prepare_v2(s->db,
                               "SELECT id, id_number, name, birth_date, sex, marital_status,"
-                              " education FROM person ORDER BY id",
+                              " education, died_on FROM person ORDER BY id",
                               -1, &persons, NULL);
   for (int h = 0; h < H_COUNT && rc == SQLITE_OK; h++) {
     char sql[512];
@@ -1245,6 +1248,12 @@ sqlite3 *store__sqlite_db(hk_store *st)
   return ((sqlite_store *)st)->db;
 }
 
+/* Write the buffered history rows, for the backend's files that read or change those tables. */
+hk_status store__sqlite_flush(hk_store *st, hk_error *err)
+{
+  return flush_all((sqlite_store *)st, err);
+}
+
 static const struct hk_store_ops sqlite_ops = {
     .version = 1,
     .name = "sqlite",
@@ -1277,6 +1286,16 @@ static const struct hk_store_ops sqlite_ops = {
     .permit_set_division = store__sqlite_permit_set_division,
     .permit_count_prefix = store__sqlite_permit_count_prefix,
     .person_get_by_number = sq_person_get_by_number,
+    .household_insert = store__sqlite_household_insert,
+    .household_get = store__sqlite_household_get,
+    .household_find_owner = store__sqlite_household_find_owner,
+    .household_update = store__sqlite_household_update,
+    .household_count_prefix = store__sqlite_household_count_prefix,
+    .household_members = store__sqlite_household_members,
+    .hukou_current = store__sqlite_hukou_current,
+    .hukou_close = store__sqlite_hukou_close,
+    .hukou_open = store__sqlite_hukou_open,
+    .person_set_died = store__sqlite_person_set_died,
 };
 
 static hk_status read_version(sqlite_store *s, hk_error *err)

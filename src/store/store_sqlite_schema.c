@@ -99,10 +99,28 @@ static const char migration_3[] =
     "  issued_on INTEGER NOT NULL, application_id INTEGER) WITHOUT ROWID;"
     "CREATE INDEX residence_permit_person ON residence_permit (person_id);";
 
+/* Households and moves (issue 4): a household's address, what a collective household belongs
+ * to (owner: 1 a unit, 2 a community, 3 the talent service agency; owner_code identifies it
+ * within the county, owner_name names it), its urban flag, and when it was created and
+ * dissolved; why a hukou row ended (store_household.h); and a person's death (死亡注销), so the
+ * dead are not counted as living registrants. */
+static const char migration_4[] =
+    "ALTER TABLE household ADD COLUMN address TEXT;"
+    "ALTER TABLE household ADD COLUMN owner INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE household ADD COLUMN owner_code TEXT;"
+    "ALTER TABLE household ADD COLUMN owner_name TEXT;"
+    "ALTER TABLE household ADD COLUMN urban INTEGER;"
+    "ALTER TABLE household ADD COLUMN created_on INTEGER;"
+    "ALTER TABLE household ADD COLUMN dissolved_on INTEGER;"
+    "CREATE INDEX household_owner ON household (owner, division, owner_code) WHERE owner <> 0;"
+    "ALTER TABLE hukou ADD COLUMN ended INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE person ADD COLUMN died_on INTEGER;";
+
 const store_sqlite_migration store__sqlite_migrations[] = {
     {1, "persons, households, hukou, histories, kinship, events", migration_1},
     {2, "residence registration: declaration date, lateness, end, address", migration_2},
     {3, "applications and residence permits", migration_3},
+    {4, "households: address, owner, dates; hukou end reason; deaths", migration_4},
 };
 const int store__sqlite_migration_count =
     (int)(sizeof store__sqlite_migrations / sizeof store__sqlite_migrations[0]);

@@ -18,6 +18,8 @@
 #include "service/residence.h"
 #include "service/situation_db.h"
 #include "store/store.h"
+#include "store/store_household.h"
+#include "service/household.h"
 
 #define ID "341222199001010112"
 #define OTHER "341222199202020229"
@@ -653,12 +655,15 @@ static void migrant_from_arrival_to_settlement(void **state)
   json_decref(doc);
   act_ok(st, &officer, id, HK_APP_ACCEPT, NULL, "2028-04-06");
   act_ok(st, &officer, id, HK_APP_APPROVE, NULL, "2028-04-10");
-  /* The hukou move is not built: completing is refused, not pretended. */
-  assert_int_equal(act(st, &officer, id, HK_APP_COMPLETE, NULL, "2028-04-11", NULL, &err),
+  /* Completion moves the hukou (move.h): renting, with no home of their own, the migrant joins
+   * the community collective household of 南湖区, created now; an officer elsewhere may not. */
+  assert_int_equal(act(st, &elsewhere, id, HK_APP_COMPLETE, NULL, "2028-04-11", NULL, &err),
+                   HK_EFORBIDDEN);
+  act_ok(st, &officer, id, HK_APP_COMPLETE, NULL, "2028-04-11");
+  assert_int_equal(act(st, &officer, id, HK_APP_COMPLETE, NULL, "2028-04-12", NULL, &err),
                    HK_ECONFLICT);
-  assert_non_null(strstr(err.detail, "hukou move"));
 
-  /* The registry: the permit history with the gap, the application approved. */
+  /* The registry: the permit history with the gap, the hukou now in 南湖区. */
   hk_person p;
   hk_person_init(&p);
   assert_int_equal(hk_store_person_get(st, ID, &p, &err), HK_OK);
@@ -667,14 +672,44 @@ static void migrant_from_arrival_to_settlement(void **state)
   assert_int_equal(p.residence_permits.items[1].period.to, D("2026-03-10"));
   assert_int_equal(p.residence_permits.items[2].period.from, D("2026-04-01"));
   assert_int_equal(p.residence_permits.items[4].period.to, D("2029-04-01"));
-  assert_int_equal(p.hukou.division, 341222); /* not moved */
+  assert_true(p.has_hukou);
+  assert_int_equal(p.hukou.division, 330402);
+  assert_int_equal(p.hukou.household, HK_HOUSEHOLD_COLLECTIVE);
+  assert_false(p.hukou.head);
+  assert_int_equal(p.hukou.urban, HK_TRI_TRUE);
+  assert_string_equal(p.hukou.household_no, "330402-000001");
   hk_person_clear(&p);
+  hk_household_row h;
+  assert_int_equal(hk_store_household_get(st, 0, "330402-000001", false, &h, &err), HK_OK);
+  assert_int_equal(h.owner, HK_HH_OWNER_COMMUNITY);
+  assert_int_equal(h.created_on, D("2028-04-11"));
+  /* The old household (Anhui, the migrant alone in it) is dissolved; the row history closed. */
+  int64_t row;
+  hk_hukou_row cur;
+  assert_int_equal(hk_store_person_row(st, ID, &row, &err), HK_OK);
+  assert_int_equal(hk_store_hukou_current(st, row, &cur, &err), HK_OK);
+  assert_int_equal(cur.seq, 1);
+  assert_int_equal(cur.valid_from, D("2028-04-11"));
+  assert_int_equal(hk_store_household_get(st, 1, NULL, false, &h, &err), HK_OK);
+  assert_int_equal(h.division, 341222);
+  assert_int_equal(h.dissolved_on, D("2028-04-11"));
+  assert_int_equal(h.head_person, 0);
   assert_int_equal(hk_app_show(st, &self, id, &doc, &err), HK_OK);
-  assert_string_equal(str(doc, "state"), "approved");
+  assert_string_equal(str(doc, "state"), "completed");
+  json_t *moved = json_object_get(doc, "moved_to");
+  assert_string_equal(str(moved, "household"), "330402-000001");
+  assert_string_equal(str(moved, "destination"), "community_collective");
+  assert_string_equal(str(moved, "from_division"), "341222");
+  assert_string_equal(str(moved, "migration_certificate"), "inter_province");
+  assert_true(json_is_true(json_object_get(moved, "old_dissolved")));
   json_decref(doc);
-  /* residence 1 + permit application 4 + issue 1 + endorsements 4 + settlement 3 */
-  assert_int_equal(count_events(st), 13);
+  /* residence 1 + permit application 4 + issue 1 + endorsements 4 + settlement 3 + household
+   * created, moved out, moved in, completed 4 */
+  assert_int_equal(count_events(st), 17);
   assert_int_equal(hk_store_event_each(st, 1, no_full_id, NULL, &err), HK_OK);
+  int64_t checked, broken;
+  assert_int_equal(hk_store_audit_verify(st, &checked, &broken, &err), HK_OK);
+  assert_int_equal(checked, 17);
   hk_store_close(st);
 }
 
