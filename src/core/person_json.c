@@ -457,11 +457,24 @@ enum {
   P_DIED,
   P_COUNT
 };
-static const char *const person_keys[P_COUNT + 1] = {
-    "id_number",         "name",    "marital_status", "education", "hukou",
-    "residence",         "housing", "employment",     "schooling", "social_insurance",
-    "residence_permits", "talent",  "points_facts",   "relatives", "relation",
-    "consents",          "died_on", NULL};
+static const char *const person_keys[P_COUNT + 1] = {"id_number",
+                                                     "name",
+                                                     "marital_status",
+                                                     "education",
+                                                     "hukou",
+                                                     "residence",
+                                                     "housing",
+                                                     "employment",
+                                                     "schooling",
+                                                     "social_insurance",
+                                                     "residence_permits",
+                                                     "talent",
+                                                     "points_facts",
+                                                     "relatives",
+                                                     "relation",
+                                                     "consents",
+                                                     "died_on",
+                                                     NULL};
 
 static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date today,
                              hk_person *p, hk_error *err)

@@ -102,8 +102,8 @@ static hk_status may_act(const hk_actor *who, int32_t division, const char *what
     return hk_error_set(err, HK_EFORBIDDEN, "role", "%s accounts cannot %s",
                         hk_role_name(who->role), what);
   if (!hk_actor_may_decide(who, division))
-    return hk_error_set(err, HK_EFORBIDDEN, "jurisdiction", "%06d is outside %06d",
-                        (int)division, (int)who->jurisdiction);
+    return hk_error_set(err, HK_EFORBIDDEN, "jurisdiction", "%06d is outside %06d", (int)division,
+                        (int)who->jurisdiction);
   return HK_OK;
 }
 
@@ -139,9 +139,10 @@ json_t *hk_household_json(hk_store *st, const hk_household_row *h, hk_error *err
   }
   json_t *o = json_object();
   json_object_set_new(o, "number", json_string(h->number));
-  json_object_set_new(o, "kind", json_string(hk_household_kind_name((hk_household_kind)h->kind)
-                                                 ? hk_household_kind_name((hk_household_kind)h->kind)
-                                                 : "unknown"));
+  json_object_set_new(o, "kind",
+                      json_string(hk_household_kind_name((hk_household_kind)h->kind)
+                                      ? hk_household_kind_name((hk_household_kind)h->kind)
+                                      : "unknown"));
   hk_json_set_division(o, "division", h->division);
   if (h->urban != HK_TRI_UNSET)
     json_object_set_new(o, "urban", json_boolean(h->urban == HK_TRI_TRUE));
@@ -179,8 +180,7 @@ json_t *hk_household_json(hk_store *st, const hk_household_row *h, hk_error *err
 }
 
 /* A number no household has: "<county>-<sequence>", the sequence past those already there. */
-static hk_status next_number(hk_store *st, int32_t division, char *out, size_t size,
-                             hk_error *err)
+static hk_status next_number(hk_store *st, int32_t division, char *out, size_t size, hk_error *err)
 {
   char prefix[16];
   snprintf(prefix, sizeof prefix, "%06d-", (int)division);
@@ -193,8 +193,7 @@ static hk_status next_number(hk_store *st, int32_t division, char *out, size_t s
     if (rc == HK_ENOTFOUND)
       return HK_OK;
   }
-  return rc == HK_OK ? hk_error_set(err, HK_ESTORE, "household", "no free household number")
-                     : rc;
+  return rc == HK_OK ? hk_error_set(err, HK_ESTORE, "household", "no free household number") : rc;
 }
 
 hk_status hk_household_insert_locked(hk_store *st, const hk_actor *who,
@@ -244,10 +243,8 @@ hk_status hk_household_collective_locked(hk_store *st, const hk_actor *who, hk_h
   hk_status rc = hk_store_household_find_owner(st, owner, division, code, true, out, err);
   if (rc != HK_ENOTFOUND)
     return rc;
-  hk_household_spec spec = {.kind = HK_HOUSEHOLD_COLLECTIVE,
-                            .division = division,
-                            .urban = HK_TRI_TRUE,
-                            .owner = owner};
+  hk_household_spec spec = {
+      .kind = HK_HOUSEHOLD_COLLECTIVE, .division = division, .urban = HK_TRI_TRUE, .owner = owner};
   snprintf(spec.owner_code, sizeof spec.owner_code, "%s", code ? code : "");
   if (name && name[0]) {
     snprintf(spec.owner_name, sizeof spec.owner_name, "%s", name);
@@ -429,10 +426,9 @@ static hk_status create_attempt(hk_store *st, void *a, json_t **out, hk_error *e
     rc = hk_household_collective_locked(st, c->who, spec->owner, spec->division, spec->owner_code,
                                         spec->owner_name, c->today, &h, &created, err);
     if (rc == HK_OK && !created)
-      return hk_error_set(err, HK_ECONFLICT, "owner_code",
-                          "%s already has a collective household in %06d: %s",
-                          spec->owner_name[0] ? spec->owner_name : "the owner",
-                          (int)spec->division, h.number);
+      return hk_error_set(
+          err, HK_ECONFLICT, "owner_code", "%s already has a collective household in %06d: %s",
+          spec->owner_name[0] ? spec->owner_name : "the owner", (int)spec->division, h.number);
     if (rc == HK_OK && spec->address[0]) {
       snprintf(h.address, sizeof h.address, "%s", spec->address);
       rc = hk_store_household_update(st, &h, err);
@@ -581,8 +577,7 @@ static hk_status member_of(hk_store *st, const hk_household_row *h, const char *
   if (rc == HK_OK)
     rc = hk_store_hukou_current(st, *row, &cur, err);
   if (rc == HK_ENOTFOUND || (rc == HK_OK && cur.household_id != h->id))
-    return hk_error_set(err, HK_ECONFLICT, "id_number", "not a member of household %s",
-                        h->number);
+    return hk_error_set(err, HK_ECONFLICT, "id_number", "not a member of household %s", h->number);
   return rc;
 }
 
@@ -650,8 +645,7 @@ static hk_status head_attempt(hk_store *st, void *a, json_t **out, hk_error *err
   if (rc == HK_OK)
     rc = member_of(st, &h, m->id_number, &row, err);
   if (rc == HK_OK && h.head_person == row)
-    rc = hk_error_set(err, HK_ECONFLICT, "id_number", "already the head of household %s",
-                      h.number);
+    rc = hk_error_set(err, HK_ECONFLICT, "id_number", "already the head of household %s", h.number);
   int64_t before = h.head_person;
   char before_id[HK_IDNUM_LEN + 1] = "";
   if (rc == HK_OK && before) {
@@ -681,8 +675,7 @@ static hk_status head_attempt(hk_store *st, void *a, json_t **out, hk_error *err
 }
 
 hk_status hk_household_set_head(hk_store *st, const hk_actor *who, const char *number,
-                                const char *id_number, hk_date today, json_t **out,
-                                hk_error *err)
+                                const char *id_number, hk_date today, json_t **out, hk_error *err)
 {
   if (id_number == NULL || id_number[0] == '\0')
     return hk_error_set(err, HK_EINVAL, "id_number", "missing");
@@ -716,8 +709,7 @@ static hk_status split_attempt(hk_store *st, void *a, json_t **out, hk_error *er
   for (size_t i = 0; rc == HK_OK && i < s->n; i++) {
     rc = member_of(st, &h, s->members[i], &rows[i], err);
     if (rc != HK_OK)
-      hk_error_set(err, rc, "members", "%s: not a member of household %s",
-                   s->members[i], h.number);
+      hk_error_set(err, rc, "members", "%s: not a member of household %s", s->members[i], h.number);
     if (strcmp(s->members[i], s->head) == 0)
       head_row = rows[i];
   }
@@ -983,6 +975,8 @@ static hk_status death_attempt(hk_store *st, void *a, json_t **out, hk_error *er
   hk_leave_result lv = {0};
   if (rc == HK_OK)
     rc = hk_household_leave_locked(st, row, d->died_on, HK_HUKOU_END_DIED, true, &lv, err);
+  if (rc == HK_EINVAL)
+    snprintf(err->field, sizeof err->field, "died_on");
   /* The open residence registration is cancelled and the permit ends that day (一)(三). */
   int residence_closed = 0, permit_closed = 0;
   for (uint32_t i = 0; rc == HK_OK && i < p.residence.n; i++) {

@@ -35,9 +35,9 @@
 #include "store/store_household.h"
 
 typedef enum hk_hh_owner {
-  HK_HH_OWNER_NONE,           /* a family household */
-  HK_HH_OWNER_UNIT,           /* 单位集体户: an employer, school or other unit */
-  HK_HH_OWNER_COMMUNITY,      /* 社区集体户 (社区公共户): a community's, for those without a home */
+  HK_HH_OWNER_NONE,      /* a family household */
+  HK_HH_OWNER_UNIT,      /* 单位集体户: an employer, school or other unit */
+  HK_HH_OWNER_COMMUNITY, /* 社区集体户 (社区公共户): a community's, for those without a home */
   HK_HH_OWNER_TALENT_SERVICE, /* 人才集体户: the public employment and talent service agency (五) */
   HK_HH_OWNER_COUNT
 } hk_hh_owner;
@@ -83,8 +83,7 @@ hk_status hk_household_remove(hk_store *st, const hk_actor *who, const char *num
 
 /* A current member of a family household becomes its head. */
 hk_status hk_household_set_head(hk_store *st, const hk_actor *who, const char *number,
-                                const char *id_number, hk_date today, json_t **out,
-                                hk_error *err);
+                                const char *id_number, hk_date today, json_t **out, hk_error *err);
 
 /* 分户: members leave a family household together to a new family household headed by `head`
  * (one of them). Refused when the old head would leave while others stay, when nobody would
@@ -119,10 +118,10 @@ hk_status hk_death_register(hk_store *st, const hk_actor *who, const char *id_nu
 /* What leaving a household did. */
 typedef struct hk_leave_result {
   bool had_hukou;
-  hk_household_row from;   /* the household left (as it was) */
-  int64_t new_head;        /* person row of the new head, 0: none chosen */
+  hk_household_row from; /* the household left (as it was) */
+  int64_t new_head;      /* person row of the new head, 0: none chosen */
   char new_head_id[HK_IDNUM_LEN + 1];
-  bool dissolved;          /* a family household left empty */
+  bool dissolved; /* a family household left empty */
 } hk_leave_result;
 
 /* Close the person's open hukou row on `on` (ended: hk_hukou_end) and settle the household:

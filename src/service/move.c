@@ -24,10 +24,10 @@ static const json_t *pathway_entry(const json_t *doc, const char *pathway)
 }
 
 typedef enum want {
-  WANT_HOST,     /* (五) host_household: a consenting relative's family household */
-  WANT_CHILD,    /* (六) parent_joins_child */
-  WANT_PARENT,   /* (六) child_joins_parent */
-  WANT_HEADED,   /* (六) head_household */
+  WANT_HOST,   /* (五) host_household: a consenting relative's family household */
+  WANT_CHILD,  /* (六) parent_joins_child */
+  WANT_PARENT, /* (六) child_joins_parent */
+  WANT_HEADED, /* (六) head_household */
 } want;
 
 static bool consents(const json_t *doc, const char *id)
@@ -75,9 +75,8 @@ static hk_status relative_household(hk_store *st, const hk_person *p, const json
       continue;
     return HK_OK;
   }
-  static const char *const what[] = {"a consenting host's family household",
-                                     "a child's household", "a parent's household",
-                                     "a household headed by the relative"};
+  static const char *const what[] = {"a consenting host's family household", "a child's household",
+                                     "a parent's household", "a household headed by the relative"};
   return hk_error_set(err, HK_ECONFLICT, "destination",
                       "%s in %06d is no longer there: the situation changed since the decision",
                       what[w], (int)division);
@@ -191,9 +190,8 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
       destination = "own_housing";
     } else {
       destination = "community_collective";
-      rc = hk_household_collective_locked(st, who, HK_HH_OWNER_COMMUNITY, target,
-                                          hint->community, hint->community, today, &dest,
-                                          &created, err);
+      rc = hk_household_collective_locked(st, who, HK_HH_OWNER_COMMUNITY, target, hint->community,
+                                          hint->community, today, &dest, &created, err);
     }
   }
   hk_hukou_row cur;
@@ -230,8 +228,7 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
     hk_json_set_division(o, "to_division", dest.division);
     /* Within Zhejiang the move needs no migration certificate (准迁证); from another province
      * the old registration closes here and the other province's office is told. */
-    json_object_set_new(o, "certificate",
-                        json_string(within ? "not_required" : "inter_province"));
+    json_object_set_new(o, "certificate", json_string(within ? "not_required" : "inter_province"));
     if (lv.new_head)
       json_object_set_new(o, "new_head_of_old", json_string(hk_idnum_mask(lv.new_head_id, masked)));
     if (lv.dissolved)

@@ -31,11 +31,11 @@
 /* What the officer completing the move may add: the registry does not know employers by name,
  * nor communities. */
 typedef struct hk_move_hint {
-  char unit_code[HK_OWNER_CODE_MAX + 1];  /* employer_collective: the unit's credit code */
-  char unit_name[HK_OWNER_NAME_MAX + 1];  /* needed when its collective household is created */
-  char community[HK_OWNER_CODE_MAX + 1];  /* community collective: the community's name */
-  char address[HK_ADDRESS_MAX + 1];       /* a new household's address (default: the active
-                                             residence registration's, when in that county) */
+  char unit_code[HK_OWNER_CODE_MAX + 1]; /* employer_collective: the unit's credit code */
+  char unit_name[HK_OWNER_NAME_MAX + 1]; /* needed when its collective household is created */
+  char community[HK_OWNER_CODE_MAX + 1]; /* community collective: the community's name */
+  char address[HK_ADDRESS_MAX + 1];      /* a new household's address (default: the active
+                                            residence registration's, when in that county) */
 } hk_move_hint;
 
 /* Inside the caller's transaction: move the applicant of application app_id (doc is its

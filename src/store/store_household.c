@@ -49,15 +49,14 @@ hk_status hk_store_household_count_prefix(hk_store *st, const char *prefix, int6
                                          : missing(st, err);
 }
 
-hk_status hk_store_household_members(hk_store *st, int64_t household_id, hk_member_cb cb,
-                                     void *cls, hk_error *err)
+hk_status hk_store_household_members(hk_store *st, int64_t household_id, hk_member_cb cb, void *cls,
+                                     hk_error *err)
 {
   return st->ops->household_members ? st->ops->household_members(st, household_id, cb, cls, err)
                                     : missing(st, err);
 }
 
-hk_status hk_store_hukou_current(hk_store *st, int64_t person_id, hk_hukou_row *out,
-                                 hk_error *err)
+hk_status hk_store_hukou_current(hk_store *st, int64_t person_id, hk_hukou_row *out, hk_error *err)
 {
   memset(out, 0, sizeof *out);
   return st->ops->hukou_current ? st->ops->hukou_current(st, person_id, out, err)
@@ -90,8 +89,7 @@ hk_status hk_store_hukou_move(hk_store *st, int64_t person_id, int64_t household
   return rc;
 }
 
-hk_status hk_store_person_set_died(hk_store *st, int64_t person_id, hk_date died_on,
-                                   hk_error *err)
+hk_status hk_store_person_set_died(hk_store *st, int64_t person_id, hk_date died_on, hk_error *err)
 {
   return st->ops->person_set_died ? st->ops->person_set_died(st, person_id, died_on, err)
                                   : missing(st, err);

@@ -21,18 +21,18 @@
 #define HK_OWNER_NAME_MAX 127
 
 typedef struct hk_household_row {
-  int64_t id;                                 /* assigned by household_insert */
-  char number[HK_HOUSEHOLD_NO_MAX + 1];       /* 户号; "" for an imported household without one */
-  int kind;                                   /* hk_household_kind */
-  int32_t division;                           /* the county it is registered in */
-  int64_t head_person;                        /* person row of the head; 0: none */
-  int owner;                                  /* collective: hk_hh_owner; 0 for a family */
-  char owner_code[HK_OWNER_CODE_MAX + 1];     /* the owner within the county; "" when none */
-  char owner_name[HK_OWNER_NAME_MAX + 1];     /* its name, for people */
-  char address[HK_ADDRESS_MAX + 1];           /* "" when not recorded (imported households) */
-  hk_tri urban;                               /* unset for imported households */
-  hk_date created_on;                         /* HK_DATE_NONE when not recorded */
-  hk_date dissolved_on;                       /* HK_DATE_NONE while it exists */
+  int64_t id;                             /* assigned by household_insert */
+  char number[HK_HOUSEHOLD_NO_MAX + 1];   /* 户号; "" for an imported household without one */
+  int kind;                               /* hk_household_kind */
+  int32_t division;                       /* the county it is registered in */
+  int64_t head_person;                    /* person row of the head; 0: none */
+  int owner;                              /* collective: hk_hh_owner; 0 for a family */
+  char owner_code[HK_OWNER_CODE_MAX + 1]; /* the owner within the county; "" when none */
+  char owner_name[HK_OWNER_NAME_MAX + 1]; /* its name, for people */
+  char address[HK_ADDRESS_MAX + 1];       /* "" when not recorded (imported households) */
+  hk_tri urban;                           /* unset for imported households */
+  hk_date created_on;                     /* HK_DATE_NONE when not recorded */
+  hk_date dissolved_on;                   /* HK_DATE_NONE while it exists */
 } hk_household_row;
 
 /* Insert a household; row->id receives its id. HK_EDUPLICATE when the number is taken. */
@@ -71,8 +71,8 @@ typedef struct hk_member_row {
 /* Call cb for each current member of the household in person-row order; the row is lent for
  * the duration of the call. A status other than HK_OK from cb stops the walk. */
 typedef hk_status (*hk_member_cb)(const hk_member_row *m, void *cls, hk_error *err);
-hk_status hk_store_household_members(hk_store *st, int64_t household_id, hk_member_cb cb,
-                                     void *cls, hk_error *err);
+hk_status hk_store_household_members(hk_store *st, int64_t household_id, hk_member_cb cb, void *cls,
+                                     hk_error *err);
 
 /* How a hukou row ended (the `ended` column). */
 typedef enum hk_hukou_end {
@@ -94,8 +94,7 @@ typedef struct hk_hukou_row {
 
 /* The person's open hukou row; HK_ENOTFOUND when they have none (never registered, moved out of
  * the registry's reach, or dead). */
-hk_status hk_store_hukou_current(hk_store *st, int64_t person_id, hk_hukou_row *out,
-                                 hk_error *err);
+hk_status hk_store_hukou_current(hk_store *st, int64_t person_id, hk_hukou_row *out, hk_error *err);
 
 /* Close the person's open hukou row on `on` (valid_to), recording why (hk_hukou_end).
  * HK_ENOTFOUND when there is no open row. */
@@ -113,7 +112,6 @@ hk_status hk_store_hukou_move(hk_store *st, int64_t person_id, int64_t household
                               int32_t division, hk_tri urban, hk_date on, hk_error *err);
 
 /* Record a person's death (person.died_on). HK_ENOTFOUND when there is no such row. */
-hk_status hk_store_person_set_died(hk_store *st, int64_t person_id, hk_date died_on,
-                                   hk_error *err);
+hk_status hk_store_person_set_died(hk_store *st, int64_t person_id, hk_date died_on, hk_error *err);
 
 #endif

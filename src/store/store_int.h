@@ -64,8 +64,8 @@ struct hk_store_ops {
   hk_status (*household_get)(hk_store *st, int64_t id, const char *number, bool lock,
                              struct hk_household_row *out, hk_error *err);
   hk_status (*household_find_owner)(hk_store *st, int owner, int32_t division,
-                                    const char *owner_code, bool lock,
-                                    struct hk_household_row *out, hk_error *err);
+                                    const char *owner_code, bool lock, struct hk_household_row *out,
+                                    hk_error *err);
   hk_status (*household_update)(hk_store *st, const struct hk_household_row *row, hk_error *err);
   hk_status (*household_count_prefix)(hk_store *st, const char *prefix, int64_t *count,
                                       hk_error *err);

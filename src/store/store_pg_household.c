@@ -84,7 +84,7 @@ hk_status store__pg_household_insert(hk_store *st, hk_household_row *row, hk_err
 }
 
 #define HH_COLUMNS                                                                                 \
-  "id, household_no, kind, division, head_person, owner, owner_code, owner_name, address, urban," \
+  "id, household_no, kind, division, head_person, owner, owner_code, owner_name, address, urban,"  \
   " created_on, dissolved_on"
 
 /* The one household a select returned, or HK_ENOTFOUND. Clears r. */
@@ -138,14 +138,15 @@ hk_status store__pg_household_find_owner(hk_store *st, int owner, int32_t divisi
   p_int(&q, division);
   p_text(&q, owner_code);
   PGresult *r = NULL;
-  hk_status rc = run(st,
-                     lock ? "SELECT " HH_COLUMNS " FROM household WHERE owner = $1 AND division = $2"
-                            " AND coalesce(owner_code, '') = $3 AND dissolved_on IS NULL"
-                            " ORDER BY id LIMIT 1 FOR UPDATE"
-                          : "SELECT " HH_COLUMNS " FROM household WHERE owner = $1 AND division = $2"
-                            " AND coalesce(owner_code, '') = $3 AND dissolved_on IS NULL"
-                            " ORDER BY id LIMIT 1",
-                     &q, "household read", &r, err);
+  hk_status rc =
+      run(st,
+          lock ? "SELECT " HH_COLUMNS " FROM household WHERE owner = $1 AND division = $2"
+                 " AND coalesce(owner_code, '') = $3 AND dissolved_on IS NULL"
+                 " ORDER BY id LIMIT 1 FOR UPDATE"
+               : "SELECT " HH_COLUMNS " FROM household WHERE owner = $1 AND division = $2"
+                 " AND coalesce(owner_code, '') = $3 AND dissolved_on IS NULL"
+                 " ORDER BY id LIMIT 1",
+          &q, "household read", &r, err);
   return rc == HK_OK ? one_household(r, out, err) : rc;
 }
 
@@ -214,8 +215,7 @@ hk_status store__pg_household_members(hk_store *st, int64_t household_id, hk_mem
   return rc;
 }
 
-hk_status store__pg_hukou_current(hk_store *st, int64_t person_id, hk_hukou_row *out,
-                                  hk_error *err)
+hk_status store__pg_hukou_current(hk_store *st, int64_t person_id, hk_hukou_row *out, hk_error *err)
 {
   params q = {0};
   p_int(&q, person_id);
@@ -256,8 +256,7 @@ hk_status store__pg_hukou_close(hk_store *st, int64_t person_id, hk_date on, int
     return rc;
   int n = changed(r);
   PQclear(r);
-  return n > 0 ? HK_OK
-               : hk_error_set(err, HK_ENOTFOUND, "hukou", "no hukou registration in force");
+  return n > 0 ? HK_OK : hk_error_set(err, HK_ENOTFOUND, "hukou", "no hukou registration in force");
 }
 
 hk_status store__pg_hukou_open(hk_store *st, int64_t person_id, int64_t household_id,
@@ -282,8 +281,7 @@ hk_status store__pg_hukou_open(hk_store *st, int64_t person_id, int64_t househol
              &q, "hukou insert", NULL, err);
 }
 
-hk_status store__pg_person_set_died(hk_store *st, int64_t person_id, hk_date died_on,
-                                    hk_error *err)
+hk_status store__pg_person_set_died(hk_store *st, int64_t person_id, hk_date died_on, hk_error *err)
 {
   params q = {0};
   p_int(&q, person_id);

@@ -53,8 +53,7 @@ hk_status store__sqlite_household_get(hk_store *st, int64_t id, const char *numb
 hk_status store__sqlite_household_find_owner(hk_store *st, int owner, int32_t division,
                                              const char *owner_code, bool lock,
                                              hk_household_row *out, hk_error *err);
-hk_status store__sqlite_household_update(hk_store *st, const hk_household_row *row,
-                                         hk_error *err);
+hk_status store__sqlite_household_update(hk_store *st, const hk_household_row *row, hk_error *err);
 hk_status store__sqlite_household_count_prefix(hk_store *st, const char *prefix, int64_t *count,
                                                hk_error *err);
 hk_status store__sqlite_household_members(hk_store *st, int64_t household_id, hk_member_cb cb,

@@ -115,7 +115,7 @@ hk_status store__sqlite_household_insert(hk_store *base, hk_household_row *row, 
 }
 
 #define HH_COLUMNS                                                                                 \
-  "id, household_no, kind, division, head_person, owner, owner_code, owner_name, address, urban," \
+  "id, household_no, kind, division, head_person, owner, owner_code, owner_name, address, urban,"  \
   " created_on, dissolved_on"
 
 static void read_household(sqlite3_stmt *st, hk_household_row *out)
@@ -187,8 +187,7 @@ hk_status store__sqlite_household_find_owner(hk_store *base, int owner, int32_t 
   return one_household(base, st, out, err);
 }
 
-hk_status store__sqlite_household_update(hk_store *base, const hk_household_row *row,
-                                         hk_error *err)
+hk_status store__sqlite_household_update(hk_store *base, const hk_household_row *row, hk_error *err)
 {
   sqlite3_stmt *st;
   hk_status rc = prepare(base,
@@ -344,7 +343,6 @@ hk_status store__sqlite_person_set_died(hk_store *base, int64_t person_id, hk_da
   int changes = 0;
   rc = step_done(store__sqlite_db(base), st, "person update", &changes, err);
   if (rc == HK_OK && changes != 1)
-    rc = hk_error_set(err, HK_ENOTFOUND, "person", "no person with row %lld",
-                      (long long)person_id);
+    rc = hk_error_set(err, HK_ENOTFOUND, "person", "no person with row %lld", (long long)person_id);
   return rc;
 }
