@@ -2,7 +2,9 @@
  *   POST /api/v1/applications                  submit (hk_app_submit): 201 and the application
  *   GET  /api/v1/applications?state=&area=&overdue=&limit=   summaries (hk_app_list)
  *   GET  /api/v1/applications/{id}             one application (hk_app_show)
- *   POST /api/v1/applications/{id}/actions     {action, reason}: a step (hk_app_act)
+ *   POST /api/v1/applications/{id}/actions     {action, reason}: a step (hk_app_act); complete
+ *        takes what the officer adds for a settlement's hukou move (unit_code, unit_name,
+ *        community, address; hk_app_complete)
  * The channel follows from who submits (八): a resident applies online, for themself only; an
  * officer or supervisor files at a service point in their jurisdiction (their county, or the
  * county named by filed_in). The services check every step's actor, state and jurisdiction. */
@@ -243,7 +245,8 @@ void hk_h_applications_list(hk_http_req *req, hk_http_resp *resp)
 void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp)
 {
   static const char *const none[] = {NULL};
-  static const char *const keys[] = {"action", "reason", NULL};
+  static const char *const keys[] = {"action",    "reason",  "unit_code", "unit_name",
+                                     "community", "address", NULL};
   resp->no_store = true;
   int64_t id;
   if (!hk_http_query_only(req, none, resp) || !actor_may_apply(req, resp) ||
@@ -267,6 +270,24 @@ void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp)
   char why[HK_APP_REASON_MAX + 1] = "";
   if (rc == HK_OK && reason)
     snprintf(why, sizeof why, "%s", reason);
+  /* Completing a settlement moves the hukou (move.h): what the officer adds for the move. */
+  hk_move_hint hint;
+  memset(&hint, 0, sizeof hint);
+  bool hinted = false;
+  static const char *const hint_keys[] = {"unit_code", "unit_name", "community", "address"};
+  char *slot[] = {hint.unit_code, hint.unit_name, hint.community, hint.address};
+  size_t size[] = {sizeof hint.unit_code, sizeof hint.unit_name, sizeof hint.community,
+                   sizeof hint.address};
+  for (size_t i = 0; rc == HK_OK && i < 4; i++) {
+    const char *v = NULL;
+    rc = hk_json_string(doc, hint_keys[i], HK_JSON_OPTIONAL, size[i] - 1, &v, &err);
+    if (rc == HK_OK && v && act != HK_APP_COMPLETE)
+      rc = hk_error_set(&err, HK_EINVAL, hint_keys[i], "only with the action complete");
+    if (rc == HK_OK && v) {
+      snprintf(slot[i], size[i], "%s", v);
+      hinted = true;
+    }
+  }
   json_decref(doc);
   if (rc != HK_OK) {
     hk_http_reply_error(resp, &err);
@@ -279,8 +300,12 @@ void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp)
     hk_http_reply_error(resp, &err);
     return;
   }
-  rc = hk_app_act(st, &cfg, &req->actor, id, act, reason ? why : NULL, hk_http_today(req->srv),
-                  &out, &err);
+  if (act == HK_APP_COMPLETE)
+    rc = hk_app_complete(st, &cfg, &req->actor, id, hinted ? &hint : NULL, hk_http_today(req->srv),
+                         &out, &err);
+  else
+    rc = hk_app_act(st, &cfg, &req->actor, id, act, reason ? why : NULL, hk_http_today(req->srv),
+                    &out, &err);
   hk_http_writer_release(req->srv);
   if (rc != HK_OK) {
     json_decref(out);

@@ -118,6 +118,14 @@ void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp);
 void hk_h_permit_get(hk_http_req *req, hk_http_resp *resp);
 void hk_h_permit_endorse(hk_http_req *req, hk_http_resp *resp);
 void hk_h_permit_recognise(hk_http_req *req, hk_http_resp *resp);
+void hk_h_households_post(hk_http_req *req, hk_http_resp *resp);
+void hk_h_households_get(hk_http_req *req, hk_http_resp *resp);
+void hk_h_households_add(hk_http_req *req, hk_http_resp *resp);
+void hk_h_households_remove(hk_http_req *req, hk_http_resp *resp);
+void hk_h_households_head(hk_http_req *req, hk_http_resp *resp);
+void hk_h_households_split(hk_http_req *req, hk_http_resp *resp);
+void hk_h_births_post(hk_http_req *req, hk_http_resp *resp);
+void hk_h_persons_death(hk_http_req *req, hk_http_resp *resp);
 
 /* ---- helpers of the service handlers (h_services.c) ---- */
 

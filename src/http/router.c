@@ -30,6 +30,18 @@ const hk_http_route hk_http_routes[] = {
     {"GET", "/api/v1/persons/{id}/permit", hk_h_permit_get, HK_ROUTE_ACCOUNT},
     {"POST", "/api/v1/persons/{id}/permit/endorse", hk_h_permit_endorse, HK_ROUTE_ACCOUNT},
     {"POST", "/api/v1/persons/{id}/permit/recognise", hk_h_permit_recognise, HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/households", hk_h_households_post, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/households/{number}", hk_h_households_get, HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/households/{number}/add", hk_h_households_add,
+     HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/households/{number}/remove", hk_h_households_remove,
+     HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/households/{number}/head", hk_h_households_head,
+     HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/households/{number}/split", hk_h_households_split,
+     HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/births", hk_h_births_post, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/persons/{id}/death", hk_h_persons_death, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
 };
 const size_t hk_http_route_count = sizeof hk_http_routes / sizeof hk_http_routes[0];
 

@@ -65,6 +65,7 @@ RECIPES = {
 for _path in test_services.PATHS:
     for _m in DOC["paths"].get(_path, {}):
         _url = _path.replace("{id}", "1" if "applications" in _path else PID)
+        _url = _url.replace("{number}", "330402-000001")
         RECIPES[(_m, _path, "401")] = ("main", _m.upper(), _url, None, None, 1)
 SERVICES = {(m, p, s) for p in test_services.PATHS for m, op in DOC["paths"].get(p, {}).items()
             for s in op["responses"] if s != "401"}

@@ -26,7 +26,10 @@ PATHS = ["/api/v1/persons/{id}/residence/declare", "/api/v1/persons/{id}/residen
          "/api/v1/persons/{id}/residence/cancel", "/api/v1/applications",
          "/api/v1/applications/{id}", "/api/v1/applications/{id}/actions",
          "/api/v1/persons/{id}/permit", "/api/v1/persons/{id}/permit/endorse",
-         "/api/v1/persons/{id}/permit/recognise"]
+         "/api/v1/persons/{id}/permit/recognise", "/api/v1/households",
+         "/api/v1/households/{number}", "/api/v1/households/{number}/add",
+         "/api/v1/households/{number}/remove", "/api/v1/households/{number}/head",
+         "/api/v1/households/{number}/split", "/api/v1/births", "/api/v1/persons/{id}/death"]
 DESCRIBED = {(m, p, s) for p in PATHS for m, op in DOC["paths"].get(p, {}).items()
              for s in op["responses"]}
 SEEN = set()
@@ -43,11 +46,27 @@ def _accounts_available():
 ID = "341222199001010112"     # the migrant of tests/cli/apply.sh
 OTHER = "341222199202020229"  # another migrant in 南湖区
 UNKNOWN = "110101199003077774"  # valid, registered nowhere
+
+
+def with_check(first17):
+    """GB 11643's ISO 7064 MOD 11-2 check character appended."""
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return first17 + "10X98765432"[sum(int(c) * k for c, k in zip(first17, w)) % 11]
+
+
+CHILD_2026 = with_check("33040220260601003")    # born 2026-06-01 in 南湖区
+CHILD_2026_B = with_check("33040220260601005")
 ARRIVING = {"id_number": ID, "hukou": {"division": "341222", "household": "family", "head": True},
             "employment": [{"division": "330402", "from": "2023-09-01"}]}
 SETTLED = {"id_number": OTHER, "hukou": {"division": "341222", "household": "family", "head": True},
            "employment": [{"division": "330402", "from": "2023-01-01"}],
            "residence": [{"division": "330402", "urban": True, "from": "2023-01-01"}]}
+# A family of 南湖区: 张三 heads household 330402-000100, 李四 his spouse.
+PA, PB, CHILD = "330402198001010014", "330402198202020024", "330402202403010032"
+FAMILY = [{"id_number": PA, "name": "张三", "hukou": {"division": "330402", "household": "family",
+                                                     "head": True, "household_no": "330402-000100"}},
+          {"id_number": PB, "name": "李四", "hukou": {"division": "330402", "household": "family",
+                                                     "head": False, "household_no": "330402-000100"}}]
 PASSWORD = "correct horse battery staple"
 # name -> (role, jurisdiction, id number)
 ACCOUNTS = {
@@ -74,7 +93,8 @@ class World:
         self.n = 0
         run([BIN, "init", "--db", self.db])
         people = tmp / "people.jsonl"
-        people.write_text(json.dumps(ARRIVING) + "\n" + json.dumps(SETTLED) + "\n")
+        people.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n"
+                                  for p in [ARRIVING, SETTLED, *FAMILY]))
         run([BIN, "import", "--db", self.db, str(people)])
         for name, (role, juris, idn) in ACCOUNTS.items():
             cmd = [BIN, "user", "add", "--db", self.db, name, "--role", role, "--password-stdin"]
@@ -287,6 +307,12 @@ def test_3_endorsements_and_a_settlement_application(world):
     status(r, 200)
     assert r.json()["state"] == "approved" and r.json()["answer_at_decision"]["settlement"]["eligible"]
     status(w.call("nanhu", "POST", ACT, sid, body={"action": "approve"}), 409)
+    status(w.call("nanhu", "POST", ACT, sid, body={"action": "accept", "community": "x"}), 400,
+           "community")
+    # Completing it moves the hukou (no home of their own: a community's collective household).
+    r = w.call("nanhu", "POST", ACT, sid, body={"action": "complete", "community": "东栅社区"})
+    status(r, 200)
+    assert r.json()["state"] == "completed" and "moved_to" in r.json()
     # An officer at a service point files for someone: the channel and the county are theirs.
     r = w.call("nanhu", "POST", APPS, body={"id_number": OTHER, "kind": "permit",
                                             "target": "330402"})
@@ -321,6 +347,70 @@ def test_4_move_and_recognition(world):
     r = w.call("xihu", "POST", RES + "cancel", ID, body={"left_on": "2026-05-19"})
     status(r, 200)
     assert r.json()["outcome"] == "cancelled"
+
+
+HH = "/api/v1/households"
+HHN = "/api/v1/households/{number}"
+
+
+def test_4b_households_births_deaths(world):
+    w = world.at("2026-06-02")
+    status(w.call(None, "GET", HHN, "330402-000100"), 401)
+    status(w.call("me", "GET", HHN, "330402-000100"), 403, "role")
+    status(w.call("analyst", "GET", HHN, "330402-000100"), 403, "role")
+    status(w.call("xiuzhou", "GET", HHN, "330402-000100"), 403, "jurisdiction")
+    status(w.call("nanhu", "GET", HHN, "330402-999999"), 404)
+    r = w.call("jiaxing", "GET", HHN, "330402-000100")
+    status(r, 200)
+    assert r.json()["head"] == PA and len(r.json()["members"]) == 2
+    birth = {"id_number": CHILD, "born": "2026-06-01", "name": "张小", "mother": PB, "father": PA}
+    status(w.call("nanhu", "POST", "/api/v1/births", body=birth), 400, "id_number")
+    birth["id_number"] = CHILD_2026
+    status(w.call("xiuzhou", "POST", "/api/v1/births", body=birth), 403)
+    r = w.call("nanhu", "POST", "/api/v1/births", body=birth)
+    status(r, 201)
+    assert len(r.json()["household"]["members"]) == 3
+    status(w.call("nanhu", "POST", "/api/v1/births", body=birth), 409)
+    status(w.call("nanhu", "POST", "/api/v1/births",
+                  body={**birth, "id_number": CHILD_2026_B, "mother": UNKNOWN, "father": PA}),
+           400, "mother")
+    status(w.call("nanhu", "POST", HH, body={"kind": "family", "division": "330402",
+                                             "head": UNKNOWN}), 404)
+    r = w.call("nanhu", "POST", HHN + "/split", "330402-000100",
+               body={"members": [PB, CHILD_2026], "head": PB})
+    status(r, 201)
+    new = r.json()["new_household"]["number"]
+    status(w.call("nanhu", "POST", HHN + "/split", "330402-000100", body={"members": [PA],
+                                                                          "head": PA}), 409)
+    r = w.call("nanhu", "POST", HHN + "/add", new, body={"id_number": PA})
+    status(r, 200)
+    assert r.json()["from"] == "330402-000100"
+    status(w.call("nanhu", "POST", HHN + "/add", "330402-999999", body={"id_number": PA}), 404)
+    r = w.call("nanhu", "POST", HHN + "/head", new, body={"id_number": PA})
+    status(r, 200)
+    assert r.json()["household"]["head"] == PA
+    status(w.call("nanhu", "POST", HHN + "/remove", new, body={"id_number": PA}), 409)
+    r = w.call("nanhu", "POST", HHN + "/remove", new, body={"id_number": PB,
+                                                           "address": "南湖区 新丰镇 2 号"})
+    status(r, 200)
+    assert r.json()["new_household"]["head"] == PB
+    r = w.call("nanhu", "POST", HH, body={"kind": "collective", "division": "330402",
+                                          "urban": True, "owner": "unit",
+                                          "owner_code": "91330402MA2BXXXX1X",
+                                          "owner_name": "嘉兴某某有限公司"})
+    status(r, 201)
+    assert r.json()["household"]["kind"] == "collective"
+    status(w.call("nanhu", "POST", HH, body={"kind": "family", "division": "330106",
+                                             "head": PB}), 403)
+    status(w.call("me", "POST", "/api/v1/persons/{id}/death", PA, body={"died_on": "2026-06-01"}),
+           403, "role")
+    r = w.call("nanhu", "POST", "/api/v1/persons/{id}/death", PA, body={"died_on": "2026-06-01"})
+    status(r, 200)
+    assert r.json()["household"]["head"] == CHILD_2026
+    status(w.call("nanhu", "POST", "/api/v1/persons/{id}/death", PA,
+                  body={"died_on": "2026-06-01"}), 409)
+    status(w.call("nanhu", "POST", "/api/v1/persons/{id}/death", UNKNOWN,
+                  body={"died_on": "2026-06-01"}), 404)
 
 
 # (route template, params, body) -> (field named) for 400s, each with an account allowed the route.
@@ -369,6 +459,15 @@ BAD = [
     ("GET", PERMIT + "?as_of=2024-01-01", [ID], None, "query.as_of"),
     ("POST", PERMIT + "/endorse", ["34122219900101011X"], None, "id"),
     ("POST", PERMIT + "/recognise", ["%00"], None, None),
+    ("POST", HH, [], {"kind": "tent", "division": "330402"}, "kind"),
+    ("POST", HH, [], {"kind": "family", "division": "330402", "head": 1}, "head"),
+    ("POST", HH, [], {"kind": "collective", "division": "330402", "owner": "club"}, "owner"),
+    ("POST", HHN + "/add", ["330402-000100"], {"id_number": "123"}, "id_number"),
+    ("POST", HHN + "/head", ["330402-000100"], {"id": PA}, "id"),
+    ("POST", HHN + "/remove", ["330402-000100"], {"id_number": PA, "address": 5}, "address"),
+    ("POST", HHN + "/split", ["330402-000100"], {"members": [], "head": PA}, "members"),
+    ("POST", "/api/v1/births", [], {"id_number": CHILD, "born": "2024-02-30"}, "born"),
+    ("POST", "/api/v1/persons/{id}/death", [PB], {"died": "2024-03-09"}, "died"),
 ]
 
 
@@ -376,12 +475,15 @@ BAD = [
 def test_5_bad_input_names_the_field(world, case):
     method, template, params, body, field = case
     w = world if world.server else world.at("2026-06-01")
+    # Each route with an account it allows: households are the officers'.
+    who = "nanhu" if "/households" in template or "/births" in template or \
+        "/death" in template else "me"
     if isinstance(body, str):
-        r = w.call("me", method, template, *params, raw=body)
+        r = w.call(who, method, template, *params, raw=body)
     elif body is None and method == "POST" and "/permit/" not in template:
-        r = w.call("me", method, template, *params, raw="")
+        r = w.call(who, method, template, *params, raw="")
     else:
-        r = w.call("me", method, template, *params, body=body)
+        r = w.call(who, method, template, *params, body=body)
     status(r, 400, field)
 
 

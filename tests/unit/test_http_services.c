@@ -30,6 +30,17 @@ static const char other_person[] =
     "\"head\":true},\"employment\":[{\"division\":\"330402\",\"from\":\"2023-01-01\"}],"
     "\"residence\":[{\"division\":\"330402\",\"urban\":true,\"from\":\"2023-01-01\"}]}";
 
+/* A family of 南湖区: 张三 heads household 330402-000100, 李四 his spouse. */
+#define PA "330402198001010014"
+#define PB "330402198202020024"
+#define CHILD "330402202403010032"
+static const char family_a[] =
+    "{\"id_number\":\"" PA "\",\"name\":\"张三\",\"hukou\":{\"division\":\"330402\","
+    "\"household\":\"family\",\"head\":true,\"household_no\":\"330402-000100\"}}";
+static const char family_b[] =
+    "{\"id_number\":\"" PB "\",\"name\":\"李四\",\"hukou\":{\"division\":\"330402\","
+    "\"household\":\"family\",\"head\":false,\"household_no\":\"330402-000100\"}}";
+
 static const hk_actor officer = {
     .role = HK_ROLE_OFFICER, .account = "officer:330402", .jurisdiction = 330402};
 static const hk_actor elsewhere = {
@@ -72,6 +83,8 @@ static int setup(void **state)
     fail_msg("open: %s", err.detail);
   add_person(st, migrant);
   add_person(st, other_person);
+  add_person(st, family_a);
+  add_person(st, family_b);
   hk_store_close(st);
   hk_http_config cfg;
   hk_http_config_defaults(&cfg);
@@ -336,6 +349,128 @@ static void bad_bodies_name_the_field(void **state)
   json_decref(doc);
 }
 
+/* The number of the household in doc[key]. */
+static void household_no(json_t *doc, const char *key, char *out, size_t size)
+{
+  snprintf(out, size, "%s", str(json_object_get(doc, key), "number"));
+}
+
+static void households_births_deaths(void **state)
+{
+  (void)state;
+  hk_actor me = resident(ID);
+  json_t *doc;
+  /* Police registrations: residents and analysts are refused before the store is asked. */
+  int s = call(hk_h_households_get, "330402-000100", NULL, &me, "2024-03-05", &doc);
+  expect_error(s, doc, 403, "role");
+  s = call(hk_h_households_get, "330402-000100", NULL, &analyst, "2024-03-05", &doc);
+  expect_error(s, doc, 403, "role");
+  s = call(hk_h_households_get, "330402-000100", NULL, &elsewhere, "2024-03-05", &doc);
+  expect_error(s, doc, 403, "jurisdiction");
+  s = call(hk_h_households_get, "330402-999999", NULL, &officer, "2024-03-05", &doc);
+  expect_error(s, doc, 404, NULL);
+  assert_int_equal(call(hk_h_households_get, "330402-000100", NULL, &officer, "2024-03-05", &doc),
+                   200);
+  assert_int_equal(json_array_size(json_object_get(doc, "members")), 2);
+  assert_string_equal(str(doc, "head"), PA);
+  json_decref(doc);
+  /* A birth: the child joins the mother's household. */
+  const char *birth = "{\"id_number\":\"" CHILD "\",\"born\":\"2024-03-01\",\"name\":\"张小\","
+                      "\"mother\":\"" PB "\",\"father\":\"" PA "\"}";
+  s = call(hk_h_births_post, NULL, birth, &elsewhere, "2024-03-05", &doc);
+  expect_error(s, doc, 403, NULL);
+  assert_int_equal(call(hk_h_births_post, NULL, birth, &officer, "2024-03-05", &doc), 201);
+  assert_string_equal(str(doc, "action"), "birth");
+  assert_int_equal(json_array_size(json_object_get(json_object_get(doc, "household"), "members")),
+                   3);
+  json_decref(doc);
+  s = call(hk_h_births_post, NULL, birth, &officer, "2024-03-05", &doc);
+  expect_error(s, doc, 409, NULL);
+  /* 分户: the mother and the child leave together; she heads the new household. */
+  s = call(hk_h_households_split, "330402-000100",
+           "{\"members\":[\"" PB "\",\"" CHILD "\"],\"head\":\"" PB "\"}", &officer, "2024-03-06",
+           &doc);
+  assert_int_equal(s, 201);
+  char split_no[32];
+  household_no(doc, "new_household", split_no, sizeof split_no);
+  assert_string_equal(str(json_object_get(doc, "new_household"), "head"), PB);
+  json_decref(doc);
+  /* The father joins them (his own household, now empty, is dissolved); he becomes the head. */
+  assert_int_equal(call(hk_h_households_add, split_no, "{\"id_number\":\"" PA "\"}", &officer,
+                        "2024-03-07", &doc),
+                   200);
+  assert_string_equal(str(doc, "from"), "330402-000100");
+  json_decref(doc);
+  s = call(hk_h_households_add, split_no, "{\"id_number\":\"" PA "\"}", &officer, "2024-03-07",
+           &doc);
+  expect_error(s, doc, 409, NULL);
+  assert_int_equal(call(hk_h_households_head, split_no, "{\"id_number\":\"" PA "\"}", &officer,
+                        "2024-03-07", &doc),
+                   200);
+  assert_string_equal(str(json_object_get(doc, "household"), "head"), PA);
+  json_decref(doc);
+  /* The head cannot leave while others remain; a member can, to a household of their own. */
+  s = call(hk_h_households_remove, split_no, "{\"id_number\":\"" PA "\"}", &officer, "2024-03-08",
+           &doc);
+  expect_error(s, doc, 409, NULL);
+  assert_int_equal(call(hk_h_households_remove, split_no,
+                        "{\"id_number\":\"" PB "\",\"address\":\"南湖区 新丰镇 2 号\"}", &officer,
+                        "2024-03-08", &doc),
+                   200);
+  assert_string_equal(str(json_object_get(doc, "new_household"), "head"), PB);
+  json_decref(doc);
+  /* A community's collective household has no head. */
+  assert_int_equal(call(hk_h_households_post, NULL,
+                        "{\"kind\":\"collective\",\"division\":\"330402\",\"urban\":true,"
+                        "\"owner\":\"community\",\"owner_code\":\"东栅社区\","
+                        "\"owner_name\":\"东栅社区\"}",
+                        &officer, "2024-03-09", &doc),
+                   201);
+  assert_string_equal(str(json_object_get(doc, "household"), "kind"), "collective");
+  json_decref(doc);
+  s = call(hk_h_households_post, NULL, "{\"kind\":\"family\",\"division\":\"330106\"}", &officer,
+           "2024-03-09", &doc);
+  expect_error(s, doc, 403, NULL);
+  /* A death: the headship passes on. */
+  s = call(hk_h_persons_death, PA, "{\"died_on\":\"2024-03-09\"}", &me, "2024-03-10", &doc);
+  expect_error(s, doc, 403, "role");
+  assert_int_equal(
+      call(hk_h_persons_death, PA, "{\"died_on\":\"2024-03-09\"}", &officer, "2024-03-10", &doc),
+      200);
+  assert_string_equal(str(doc, "died_on"), "2024-03-09");
+  assert_string_equal(str(json_object_get(doc, "household"), "head"), CHILD);
+  json_decref(doc);
+  s = call(hk_h_persons_death, PA, "{\"died_on\":\"2024-03-09\"}", &officer, "2024-03-10", &doc);
+  expect_error(s, doc, 409, NULL);
+  /* Bad bodies name the field. */
+  struct {
+    hk_http_handler h;
+    const char *param, *body, *field;
+  } bad[] = {
+      {hk_h_households_post, NULL, "{\"kind\":\"tent\",\"division\":\"330402\"}", "kind"},
+      {hk_h_households_post, NULL, "{\"kind\":\"family\",\"division\":\"330402\",\"head\":1}",
+       "head"},
+      {hk_h_households_post, NULL,
+       "{\"kind\":\"collective\",\"division\":\"330402\",\"owner\":\"club\"}", "owner"},
+      {hk_h_households_add, "330402-000100", "{\"id_number\":\"123\"}", "id_number"},
+      {hk_h_households_head, "330402-000100", "{\"id\":\"" PA "\"}", "id"},
+      {hk_h_households_split, "330402-000100", "{\"members\":[],\"head\":\"" PA "\"}", "members"},
+      {hk_h_households_split, "330402-000100", "{\"members\":[\"x\"],\"head\":\"" PA "\"}",
+       "members"},
+      {hk_h_births_post, NULL, "{\"id_number\":\"" CHILD "\",\"born\":\"2024-02-30\"}", "born"},
+      {hk_h_persons_death, PB, "{\"died\":\"2024-03-09\"}", "died"},
+      {hk_h_persons_death, "123", "{\"died_on\":\"2024-03-09\"}", "id"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    s = call(bad[i].h, bad[i].param, bad[i].body, &officer, "2024-03-10", &doc);
+    json_t *e = json_object_get(doc, "error");
+    if (s != 400 || strcmp(str(e, "field"), bad[i].field) != 0)
+      fail_msg("bad %zu (%s): status %d field %s, expected 400 %s", i, bad[i].body, s,
+               str(e, "field"), bad[i].field);
+    json_decref(doc);
+  }
+}
+
 typedef struct race {
   int64_t id;
   int status;
@@ -392,6 +527,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(permit_walk, setup, teardown),
       cmocka_unit_test_setup_teardown(bad_bodies_name_the_field, setup, teardown),
       cmocka_unit_test_setup_teardown(concurrent_accepts_share_the_writer, setup, teardown),
+      cmocka_unit_test_setup_teardown(households_births_deaths, setup, teardown),
   };
   int failed = cmocka_run_group_tests_name("http_services_sqlite", tests, NULL, NULL);
   if (test_backend_select("pg"))
