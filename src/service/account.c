@@ -180,13 +180,11 @@ static void make_dummy(void)
     dummy_hash[0] = '\0';
 }
 
-hk_status hk_account_login(hk_store *st, const char *name, const char *password,
-                           char token[HK_TOKEN_MAX], int64_t *expires, hk_account_row *out,
-                           hk_error *err)
+hk_status hk_account_check_password(hk_store *st, const char *name, const char *password,
+                                    hk_account_row *out, hk_error *err)
 {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, make_dummy);
-  token[0] = '\0';
   size_t plen = password ? strlen(password) : 0;
   hk_error lookup = {0};
   hk_status found =
@@ -200,14 +198,29 @@ hk_status hk_account_login(hk_store *st, const char *name, const char *password,
             crypto_pwhash_str_verify(hash, password ? password : "", plen) == 0;
   if (!ok || found != HK_OK || out->disabled)
     return hk_error_set(err, HK_EUNAUTH, "password", "wrong name or password");
+  return HK_OK;
+}
+
+hk_status hk_account_session_new(hk_store *st, const hk_account_row *account,
+                                 char token[HK_TOKEN_MAX], int64_t *expires, hk_error *err)
+{
   random_token("hks_", 32, token, HK_TOKEN_MAX);
   uint8_t h[HK_HASH_LEN];
   hk_token_hash(token, h);
   *expires = (int64_t)time(NULL) + HK_SESSION_SECONDS;
-  hk_status rc = hk_store_session_add(st, h, out->id, *expires, err);
+  hk_status rc = hk_store_session_add(st, h, account->id, *expires, err);
   if (rc != HK_OK)
     sodium_memzero(token, HK_TOKEN_MAX);
   return rc;
+}
+
+hk_status hk_account_login(hk_store *st, const char *name, const char *password,
+                           char token[HK_TOKEN_MAX], int64_t *expires, hk_account_row *out,
+                           hk_error *err)
+{
+  token[0] = '\0';
+  hk_status rc = hk_account_check_password(st, name, password, out, err);
+  return rc == HK_OK ? hk_account_session_new(st, out, token, expires, err) : rc;
 }
 
 hk_status hk_account_logout(hk_store *st, const char *token, hk_error *err)

@@ -53,10 +53,16 @@ void hk_account_actor(const hk_account_row *row, hk_actor *out);
 /* Sign in: on success a new session token (shown to the caller once) valid until *expires
  * (Unix seconds) and the account. A wrong name, a wrong password and a disabled account all
  * give the same HK_EUNAUTH, after the same argon2id work, so the answer does not tell whether
- * the name exists. */
+ * the name exists. hk_account_login is hk_account_check_password then hk_account_session_new on
+ * the same store; the HTTP server runs the two on different connections, so that the argon2id
+ * work never holds its one read-write connection. */
 hk_status hk_account_login(hk_store *st, const char *name, const char *password,
                            char token[HK_TOKEN_MAX], int64_t *expires, hk_account_row *out,
                            hk_error *err);
+hk_status hk_account_check_password(hk_store *st, const char *name, const char *password,
+                                    hk_account_row *out, hk_error *err);
+hk_status hk_account_session_new(hk_store *st, const hk_account_row *account,
+                                 char token[HK_TOKEN_MAX], int64_t *expires, hk_error *err);
 
 /* End the session of this token (nothing happens for an unknown one). */
 hk_status hk_account_logout(hk_store *st, const char *token, hk_error *err);
