@@ -104,6 +104,15 @@ static hk_status read_submit(const json_t *doc, const hk_actor *who, hk_date tod
   return rc;
 }
 
+/* An application holds its applicant's number and the engine's answers about them: whoever
+ * is shown one has read that person's data (九). */
+static void record_applicant(hk_http_req *req, const json_t *doc, const char *endpoint)
+{
+  const char *id = json_string_value(json_object_get(doc, "id_number"));
+  if (id)
+    hk_http_access_record(req, id, endpoint);
+}
+
 static bool actor_may_apply(hk_http_req *req, hk_http_resp *resp)
 {
   hk_role role = req->actor.role;
@@ -139,6 +148,7 @@ void hk_h_applications_post(hk_http_req *req, hk_http_resp *resp)
   json_t *out = NULL;
   hk_store *st = hk_http_writer_acquire(req->srv, &err);
   if (st == NULL) {
+    hk_http_writer_release(req->srv);
     hk_http_reply_error(resp, &err);
     return;
   }
@@ -151,6 +161,7 @@ void hk_h_applications_post(hk_http_req *req, hk_http_resp *resp)
     hk_http_reply_error(resp, &err);
     return;
   }
+  record_applicant(req, out, "POST /api/v1/applications");
   hk_http_reply_json(resp, 201, out);
   resp->no_store = true;
 }
@@ -188,6 +199,7 @@ void hk_h_applications_get(hk_http_req *req, hk_http_resp *resp)
     hk_http_reply_error(resp, &err);
     return;
   }
+  record_applicant(req, out, "GET /api/v1/applications/{id}");
   hk_http_reply_json(resp, 200, out);
   resp->no_store = true;
 }
@@ -297,6 +309,17 @@ void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp)
   json_t *out = NULL;
   hk_store *st = hk_http_writer_acquire(req->srv, &err);
   if (st == NULL) {
+    hk_http_writer_release(req->srv);
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  /* An application this actor may not see does not exist for them (as GET answers): its state
+   * is not told to anyone outside the applicant and the deciding or filing county. */
+  json_t *seen = NULL;
+  rc = hk_app_show(st, &req->actor, id, &seen, &err);
+  json_decref(seen);
+  if (rc != HK_OK) {
+    hk_http_writer_release(req->srv);
     hk_http_reply_error(resp, &err);
     return;
   }
@@ -312,6 +335,7 @@ void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp)
     hk_http_reply_error(resp, &err);
     return;
   }
+  record_applicant(req, out, "POST /api/v1/applications/{id}/actions");
   hk_http_reply_json(resp, 200, out);
   resp->no_store = true;
 }

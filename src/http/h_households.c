@@ -81,6 +81,7 @@ static void run(hk_http_req *req, hk_http_resp *resp, service_fn fn, const void 
   json_t *out = NULL;
   hk_store *st = hk_http_writer_acquire(req->srv, &err);
   if (st == NULL) {
+    hk_http_writer_release(req->srv);
     hk_http_reply_error(resp, &err);
     return;
   }
@@ -161,6 +162,15 @@ void hk_h_households_get(hk_http_req *req, hk_http_resp *resp)
   if (rc != HK_OK) {
     hk_http_reply_error(resp, &err);
     return;
+  }
+  /* Each member's number and birth date were read (九). */
+  size_t i;
+  json_t *m;
+  json_array_foreach(json_object_get(out, "members"), i, m)
+  {
+    const char *id = json_string_value(json_object_get(m, "id_number"));
+    if (id)
+      hk_http_access_record(req, id, "GET /api/v1/households/{number}");
   }
   hk_http_reply_json(resp, 200, out);
   resp->no_store = true;

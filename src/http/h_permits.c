@@ -32,6 +32,7 @@ void hk_h_permit_get(hk_http_req *req, hk_http_resp *resp)
     hk_http_reply_error(resp, &err);
     return;
   }
+  hk_http_access_record(req, id.number, "GET /api/v1/persons/{id}/permit");
   hk_http_reply_json(resp, 200, out);
   resp->no_store = true;
 }
@@ -49,6 +50,7 @@ static void act(hk_http_req *req, hk_http_resp *resp, bool endorse)
   hk_permit_result res;
   hk_store *st = hk_http_writer_acquire(req->srv, &err);
   if (st == NULL) {
+    hk_http_writer_release(req->srv);
     hk_http_reply_error(resp, &err);
     return;
   }

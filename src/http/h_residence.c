@@ -104,6 +104,7 @@ static void residence(hk_http_req *req, hk_http_resp *resp, hk_residence_op op)
   hk_residence_result res;
   hk_store *st = hk_http_writer_acquire(req->srv, &err);
   if (st == NULL) {
+    hk_http_writer_release(req->srv);
     hk_http_reply_error(resp, &err);
     return;
   }

@@ -12,8 +12,8 @@ const hk_http_route hk_http_routes[] = {
     {"GET", "/metrics", hk_h_meta_metrics, 0},
     {"GET", "/api/v1/openapi.json", hk_h_meta_openapi, 0},
     {"POST", "/api/v1/eligibility", hk_h_eligibility_post, HK_ROUTE_BODY | HK_ROUTE_LIMITED},
-    {"GET", "/api/v1/persons/{id}", hk_h_persons_get, HK_ROUTE_REGISTRY},
-    {"GET", "/api/v1/persons/{id}/eligibility", hk_h_persons_eligibility, HK_ROUTE_REGISTRY},
+    {"GET", "/api/v1/persons/{id}", hk_h_persons_get, HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/persons/{id}/eligibility", hk_h_persons_eligibility, HK_ROUTE_ACCOUNT},
     {"GET", "/api/v1/divisions/{code}", hk_h_divisions_get, 0},
     {"GET", "/api/v1/policies/{division}", hk_h_policies_get, 0},
     {"POST", "/api/v1/persons/{id}/residence/declare", hk_h_residence_declare,
@@ -42,6 +42,13 @@ const hk_http_route hk_http_routes[] = {
      HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
     {"POST", "/api/v1/births", hk_h_births_post, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
     {"POST", "/api/v1/persons/{id}/death", hk_h_persons_death, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    /* Accounts (九): sign in and out, accounts for admins, departments' yes/no questions. */
+    {"POST", "/api/v1/sessions", hk_h_sessions_post, HK_ROUTE_BODY | HK_ROUTE_LIMITED},
+    {"DELETE", "/api/v1/sessions/current", hk_h_sessions_delete, HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/users", hk_h_users_get, HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/users", hk_h_users_post, HK_ROUTE_ACCOUNT | HK_ROUTE_BODY},
+    {"POST", "/api/v1/users/{name}/disable", hk_h_users_disable, HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/questions/{question}", hk_h_questions_get, HK_ROUTE_ACCOUNT},
 };
 const size_t hk_http_route_count = sizeof hk_http_routes / sizeof hk_http_routes[0];
 

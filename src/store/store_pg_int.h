@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 
 #include "store/store_app.h"
+#include "store/store_auth.h"
 #include "store/store_household.h"
 #include "store/store_int.h"
 
@@ -112,5 +113,27 @@ hk_status store__pg_hukou_open(hk_store *st, int64_t person_id, int64_t househol
                                int32_t division, hk_tri urban, hk_date on, hk_error *err);
 hk_status store__pg_person_set_died(hk_store *st, int64_t person_id, hk_date died_on,
                                     hk_error *err);
+/* store_pg_auth.c: accounts, sessions, keys, the access log (store_auth.h). */
+hk_status store__pg_account_add(hk_store *st, hk_account_row *row, hk_error *err);
+hk_status store__pg_account_get(hk_store *st, const char *name, hk_account_row *out, hk_error *err);
+hk_status store__pg_account_each(hk_store *st, hk_account_cb cb, void *cls, hk_error *err);
+hk_status store__pg_account_set_disabled(hk_store *st, const char *name, bool disabled,
+                                         hk_error *err);
+hk_status store__pg_session_add(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t account_id,
+                                int64_t expires, hk_error *err);
+hk_status store__pg_session_find(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t now,
+                                 hk_account_row *out, int64_t *expires, hk_error *err);
+hk_status store__pg_session_delete(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t now,
+                                   hk_error *err);
+hk_status store__pg_apikey_add(hk_store *st, hk_apikey_row *row, hk_error *err);
+hk_status store__pg_apikey_find(hk_store *st, const uint8_t hash[HK_HASH_LEN], hk_apikey_row *out,
+                                hk_error *err);
+hk_status store__pg_apikey_each(hk_store *st, hk_apikey_cb cb, void *cls, hk_error *err);
+hk_status store__pg_apikey_revoke(hk_store *st, int64_t id, hk_error *err);
+hk_status store__pg_access_last(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH_LEN],
+                                hk_error *err);
+hk_status store__pg_access_insert(hk_store *st, const hk_access *a, hk_error *err);
+hk_status store__pg_access_each(hk_store *st, int64_t person_id, hk_access_cb cb, void *cls,
+                                hk_error *err);
 
 #endif

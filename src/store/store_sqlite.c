@@ -1296,6 +1296,20 @@ static const struct hk_store_ops sqlite_ops = {
     .hukou_close = store__sqlite_hukou_close,
     .hukou_open = store__sqlite_hukou_open,
     .person_set_died = store__sqlite_person_set_died,
+    .account_add = store__sqlite_account_add,
+    .account_get = store__sqlite_account_get,
+    .account_each = store__sqlite_account_each,
+    .account_set_disabled = store__sqlite_account_set_disabled,
+    .session_add = store__sqlite_session_add,
+    .session_find = store__sqlite_session_find,
+    .session_delete = store__sqlite_session_delete,
+    .apikey_add = store__sqlite_apikey_add,
+    .apikey_find = store__sqlite_apikey_find,
+    .apikey_each = store__sqlite_apikey_each,
+    .apikey_revoke = store__sqlite_apikey_revoke,
+    .access_last = store__sqlite_access_last,
+    .access_insert = store__sqlite_access_insert,
+    .access_each = store__sqlite_access_each,
 };
 
 static hk_status read_version(sqlite_store *s, hk_error *err)

@@ -209,7 +209,7 @@ static void permit_walk(void **state)
   int64_t id = submit_permit();
   char param[32];
   snprintf(param, sizeof param, "%lld", (long long)id);
-  step(id, "{\"action\":\"accept\"}", &elsewhere, "2024-03-06", 403, NULL);
+  step(id, "{\"action\":\"accept\"}", &elsewhere, "2024-03-06", 404, NULL);
   step(id, "{\"action\":\"approve\"}", &officer, "2024-03-06", 409, NULL);
   step(id, "{\"action\":\"accept\"}", &officer, "2024-03-06", 200, "accepted");
   step(id, "{\"action\":\"request_material\"}", &officer, "2024-03-07", 400, NULL);
