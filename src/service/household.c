@@ -590,6 +590,15 @@ static hk_status remove_attempt(hk_store *st, void *a, json_t **out, hk_error *e
   hk_status rc = household_for(st, m->who, m->number, "change households", &h, err);
   if (rc == HK_OK)
     rc = member_of(st, &h, m->id_number, &row, err);
+  if (rc == HK_OK && h.kind == HK_HOUSEHOLD_FAMILY) {
+    /* The only member of a family household would leave it for one just like it. */
+    member_list l = {0};
+    rc = members_of(st, h.id, &l, err);
+    if (rc == HK_OK && l.n == 1)
+      rc = hk_error_set(err, HK_ECONFLICT, "id_number",
+                        "the only member of household %s: nothing to remove them from", h.number);
+    free(l.items);
+  }
   hk_tri urban = rc == HK_OK ? household_urban(st, &h, err) : HK_TRI_UNSET;
   if (rc == HK_OK)
     rc = hk_household_leave_locked(st, row, m->today, HK_HUKOU_END_MOVED, false, &lv, err);

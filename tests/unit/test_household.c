@@ -15,6 +15,7 @@
 #include "service/household.h"
 #include "store/store.h"
 #include "store/store_household.h"
+#include "store/store_sqlite.h" /* the migrations, to build a registry of an older version */
 
 /* 南湖区 (330402) family 330402-000101: HEAD, WIFE, SON, DAUGHTER. */
 #define HEAD "330402196001010015"
@@ -471,6 +472,10 @@ static void member_refusals(void **state)
       hk_household_remove(st, &officer, "330402-000101", LONE, NULL, TODAY, &out, &err),
       HK_ECONFLICT);
   assert_non_null(strstr(err.detail, "not a member"));
+  assert_int_equal(
+      hk_household_remove(st, &officer, "330402-000102", LONE, NULL, TODAY, &out, &err),
+      HK_ECONFLICT);
+  assert_non_null(strstr(err.detail, "the only member"));
   /* A dissolved household takes nobody; the dead join nothing. */
   ok(hk_household_add(st, &officer, "330402-000101", LONE, TODAY, &out, &err), &err);
   json_decref(out);
@@ -917,6 +922,55 @@ static void concurrent_changes_lose_nothing(void **state)
   hk_store_close(st);
 }
 
+/* ---- migration 4 on a registry made by the previous version ---- */
+
+static void migration_4_upgrades_a_version_3_registry(void **state)
+{
+  (void)state;
+  const char *path = test_path("v3.db");
+  sqlite3 *old;
+  assert_int_equal(sqlite3_open(path, &old), SQLITE_OK);
+  for (int i = 0; i < store__sqlite_migration_count && store__sqlite_migrations[i].version <= 3;
+       i++)
+    assert_int_equal(sqlite3_exec(old, store__sqlite_migrations[i].sql, NULL, NULL, NULL),
+                     SQLITE_OK);
+  char sql[512];
+  snprintf(sql, sizeof sql,
+           "PRAGMA user_version = 3;"
+           "INSERT INTO person (id, id_number, birth_date, sex) VALUES (1, '%s', %d, 'M');"
+           "INSERT INTO household VALUES (1, '330402-000101', 1, 330402, 1);"
+           "INSERT INTO hukou VALUES (1, 0, 1, 330402, 1, NULL, NULL);",
+           HEAD, (int)D("1960-01-01"));
+  assert_int_equal(sqlite3_exec(old, sql, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(old);
+
+  hk_store *st = NULL;
+  hk_error err = {0};
+  ok(hk_store_open(path, HK_STORE_EXISTING, &st, &err), &err);
+  assert_int_equal(hk_store_version(st), 4);
+  hk_person p;
+  hk_person_init(&p);
+  ok(hk_store_person_get(st, HEAD, &p, &err), &err);
+  assert_true(p.has_hukou && p.hukou.head);
+  assert_int_equal(p.died_on, 0);
+  hk_household_row h;
+  ok(hk_store_household_get(st, 0, "330402-000101", false, &h, &err), &err);
+  assert_int_equal(h.owner, HK_HH_OWNER_NONE);
+  assert_string_equal(h.address, "");
+  assert_int_equal(h.dissolved_on, HK_DATE_NONE);
+  /* The services work on it: a death closes the old row and dissolves the household. */
+  json_t *out = NULL;
+  ok(hk_death_register(st, &officer, HEAD, D("2024-06-01"), TODAY, &out, &err), &err);
+  json_decref(out);
+  ok(hk_store_household_get(st, 0, "330402-000101", false, &h, &err), &err);
+  assert_int_equal(h.dissolved_on, D("2024-06-01"));
+  ok(hk_store_person_get(st, HEAD, &p, &err), &err);
+  assert_false(p.has_hukou);
+  assert_int_equal(p.died_on, D("2024-06-01"));
+  hk_person_clear(&p);
+  hk_store_close(st);
+}
+
 static int cleanup(void **state)
 {
   (void)state;
@@ -941,7 +995,11 @@ int main(void)
       cmocka_unit_test(show_household),
       cmocka_unit_test(concurrent_changes_lose_nothing),
   };
-  int failed = cmocka_run_group_tests_name("household_sqlite", tests, NULL, cleanup);
+  const struct CMUnitTest migration[] = {
+      cmocka_unit_test(migration_4_upgrades_a_version_3_registry),
+  };
+  int failed = cmocka_run_group_tests_name("household_migration", migration, NULL, cleanup);
+  failed += cmocka_run_group_tests_name("household_sqlite", tests, NULL, cleanup);
   if (test_backend_select("pg"))
     failed += cmocka_run_group_tests_name("household_postgresql", tests, NULL, cleanup);
   else if (getenv("HK_REQUIRE_PG"))
