@@ -36,7 +36,7 @@ brief() {
 import json, sys
 doc = json.load(sys.stdin)
 items = doc if isinstance(doc, list) else doc.get("applications", [doc]) if isinstance(doc, dict) else [doc]
-keep = ("id", "kind", "pathway", "requested_pathway", "target", "state", "due_on", "decision", "permit_number", "id_masked")
+keep = ("id", "kind", "pathway", "requested_pathway", "target", "state", "due_on", "decision", "permit_number", "moved_to", "id_masked")
 for a in items:
     print(json.dumps({k: a[k] for k in keep if k in a}, ensure_ascii=False))'
 }
@@ -60,6 +60,9 @@ brief "南湖区民警的待办 / the workbench of an officer of 南湖区" \
 brief "受理 / accept" "$hukou" application act --db "$db" --as officer:330402 1 accept
 brief "批准（引擎当日复核）/ approve (the engine checks again on the day)" \
   "$hukou" application act --db "$db" --as officer:330402 1 approve
+brief "办结：户口迁入南湖区（租房无自有住房，落社区公共户；原户户主由年长成员接任）/ complete: the hukou moves to 南湖区 (renting, no home of his own: the community collective household; his old household's headship passes to the eldest member)" \
+  "$hukou" application act --db "$db" --as officer:330402 1 complete
+step "迁入的户 / the household he joined" "$hukou" household show --db "$db" --as officer:330402 330402-000001
 step "审计链 / verify the audit chain" "$hukou" audit verify --db "$db"
 rm -f "$db.request.json"
 

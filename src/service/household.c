@@ -268,14 +268,14 @@ hk_status hk_household_leave_locked(hk_store *st, int64_t person_id, hk_date on,
                                     bool auto_head, hk_leave_result *out, hk_error *err)
 {
   memset(out, 0, sizeof *out);
-  hk_hukou_row cur;
+  hk_hukou_row cur = {0};
   hk_status rc = hk_store_hukou_current(st, person_id, &cur, err);
   if (rc == HK_ENOTFOUND)
     return HK_OK;
   if (rc != HK_OK)
     return rc;
   out->had_hukou = true;
-  hk_household_row h;
+  hk_household_row h = {0};
   if ((rc = hk_store_household_get(st, cur.household_id, NULL, true, &h, err)))
     return rc;
   out->from = h;
@@ -388,7 +388,7 @@ static hk_status household_for(hk_store *st, const hk_actor *who, const char *nu
 static hk_status join(hk_store *st, const hk_actor *who, int64_t row, const hk_household_row *h,
                       hk_date today, bool auto_head, hk_leave_result *lv, hk_error *err)
 {
-  hk_hukou_row cur;
+  hk_hukou_row cur = {0};
   hk_status rc = hk_store_hukou_current(st, row, &cur, err);
   if (rc == HK_OK && cur.household_id == h->id)
     return hk_error_set(err, HK_ECONFLICT, "id_number", "already a member of household %s",
@@ -419,7 +419,7 @@ static hk_status create_attempt(hk_store *st, void *a, json_t **out, hk_error *e
 {
   const create_args *c = a;
   const hk_household_spec *spec = c->spec;
-  hk_household_row h;
+  hk_household_row h = {0};
   hk_status rc;
   if (spec->kind == HK_HOUSEHOLD_COLLECTIVE) {
     bool created;
@@ -435,7 +435,7 @@ static hk_status create_attempt(hk_store *st, void *a, json_t **out, hk_error *e
     }
     return rc == HK_OK ? result(st, "create", &h, out, err) : rc;
   }
-  int64_t row;
+  int64_t row = 0;
   hk_person p;
   hk_person_init(&p);
   rc = person_locked(st, spec->head, &row, err);
@@ -443,12 +443,12 @@ static hk_status create_attempt(hk_store *st, void *a, json_t **out, hk_error *e
     rc = hk_store_person_get(st, spec->head, &p, err);
   if (rc == HK_OK && p.died_on)
     rc = hk_error_set(err, HK_ECONFLICT, "head", "the person is registered dead");
-  hk_hukou_row cur;
+  hk_hukou_row cur = {0};
   hk_status has = rc == HK_OK ? hk_store_hukou_current(st, row, &cur, err) : rc;
   if (rc == HK_OK && has == HK_OK && !hk_actor_may_decide(c->who, cur.division))
     rc = hk_error_set(err, HK_EFORBIDDEN, "jurisdiction",
                       "the head's hukou is in %06d, outside the jurisdiction", (int)cur.division);
-  hk_leave_result lv;
+  hk_leave_result lv = {0};
   if (rc == HK_OK)
     rc = hk_household_leave_locked(st, row, c->today, HK_HUKOU_END_MOVED, false, &lv, err);
   if (rc == HK_OK)
@@ -506,7 +506,7 @@ hk_status hk_household_show(hk_store *st, const hk_actor *who, const char *numbe
                             hk_error *err)
 {
   *out = NULL;
-  hk_household_row h;
+  hk_household_row h = {0};
   if (number == NULL || number[0] == '\0')
     return hk_error_set(err, HK_EINVAL, "household", "missing");
   hk_status rc = hk_store_household_get(st, 0, number, false, &h, err);
@@ -530,11 +530,11 @@ typedef struct member_args {
 static hk_status add_attempt(hk_store *st, void *a, json_t **out, hk_error *err)
 {
   const member_args *m = a;
-  hk_household_row h;
-  int64_t row;
+  hk_household_row h = {0};
+  int64_t row = 0;
   hk_person p;
   hk_person_init(&p);
-  hk_leave_result lv;
+  hk_leave_result lv = {0};
   hk_status rc = household_for(st, m->who, m->number, "change households", &h, err);
   if (rc == HK_OK)
     rc = person_locked(st, m->id_number, &row, err);
@@ -573,7 +573,7 @@ static hk_status member_of(hk_store *st, const hk_household_row *h, const char *
                            int64_t *row, hk_error *err)
 {
   hk_status rc = person_locked(st, id_number, row, err);
-  hk_hukou_row cur;
+  hk_hukou_row cur = {0};
   if (rc == HK_OK)
     rc = hk_store_hukou_current(st, *row, &cur, err);
   if (rc == HK_ENOTFOUND || (rc == HK_OK && cur.household_id != h->id))
@@ -584,12 +584,21 @@ static hk_status member_of(hk_store *st, const hk_household_row *h, const char *
 static hk_status remove_attempt(hk_store *st, void *a, json_t **out, hk_error *err)
 {
   const member_args *m = a;
-  hk_household_row h, fresh;
-  int64_t row;
-  hk_leave_result lv;
+  hk_household_row h = {0}, fresh = {0};
+  int64_t row = 0;
+  hk_leave_result lv = {0};
   hk_status rc = household_for(st, m->who, m->number, "change households", &h, err);
   if (rc == HK_OK)
     rc = member_of(st, &h, m->id_number, &row, err);
+  if (rc == HK_OK && h.kind == HK_HOUSEHOLD_FAMILY) {
+    /* The only member of a family household would leave it for one just like it. */
+    member_list l = {0};
+    rc = members_of(st, h.id, &l, err);
+    if (rc == HK_OK && l.n == 1)
+      rc = hk_error_set(err, HK_ECONFLICT, "id_number",
+                        "the only member of household %s: nothing to remove them from", h.number);
+    free(l.items);
+  }
   hk_tri urban = rc == HK_OK ? household_urban(st, &h, err) : HK_TRI_UNSET;
   if (rc == HK_OK)
     rc = hk_household_leave_locked(st, row, m->today, HK_HUKOU_END_MOVED, false, &lv, err);
@@ -636,8 +645,8 @@ hk_status hk_household_remove(hk_store *st, const hk_actor *who, const char *num
 static hk_status head_attempt(hk_store *st, void *a, json_t **out, hk_error *err)
 {
   const member_args *m = a;
-  hk_household_row h;
-  int64_t row;
+  hk_household_row h = {0};
+  int64_t row = 0;
   hk_status rc = household_for(st, m->who, m->number, "change households", &h, err);
   if (rc == HK_OK && h.kind != HK_HOUSEHOLD_FAMILY)
     rc = hk_error_set(err, HK_ECONFLICT, "household",
@@ -698,8 +707,8 @@ typedef struct split_args {
 static hk_status split_attempt(hk_store *st, void *a, json_t **out, hk_error *err)
 {
   const split_args *s = a;
-  hk_household_row h, fresh;
-  int64_t rows[HK_SPLIT_MAX], head_row = 0;
+  hk_household_row h = {0}, fresh = {0};
+  int64_t rows[HK_SPLIT_MAX] = {0}, head_row = 0;
   hk_status rc = household_for(st, s->who, s->number, "split households", &h, err);
   if (rc == HK_OK && h.kind != HK_HOUSEHOLD_FAMILY)
     rc = hk_error_set(err, HK_ECONFLICT, "household",
@@ -738,7 +747,7 @@ static hk_status split_attempt(hk_store *st, void *a, json_t **out, hk_error *er
     rc = hk_household_insert_locked(st, s->who, &spec, head_row, s->today, &fresh, err);
   json_t *moved = json_array();
   for (size_t i = 0; rc == HK_OK && i < s->n; i++) {
-    hk_leave_result lv;
+    hk_leave_result lv = {0};
     char mk[HK_IDNUM_LEN + 1];
     rc = hk_household_leave_locked(st, rows[i], s->today, HK_HUKOU_END_MOVED, false, &lv, err);
     if (rc == HK_OK)
@@ -951,7 +960,7 @@ static int32_t death_county(const hk_person *p)
 static hk_status death_attempt(hk_store *st, void *a, json_t **out, hk_error *err)
 {
   const death_args *d = a;
-  int64_t row;
+  int64_t row = 0;
   hk_person p;
   hk_person_init(&p);
   hk_status rc = person_locked(st, d->id_number, &row, err);

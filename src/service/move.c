@@ -56,8 +56,8 @@ static hk_status relative_household(hk_store *st, const hk_person *p, const json
                     : hk_relation_is_direct(r) || r == HK_REL_SPOUSE || r == HK_REL_CHILD_IN_LAW;
     if (!fits)
       continue;
-    int64_t row;
-    hk_hukou_row cur;
+    int64_t row = 0;
+    hk_hukou_row cur = {0};
     hk_status rc = hk_store_person_row(st, link->id_number, &row, err);
     if (rc == HK_OK)
       rc = hk_store_hukou_current(st, row, &cur, err);
@@ -131,7 +131,7 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
   if (pathway == NULL || entry == NULL)
     return hk_error_set(err, HK_ECONFLICT, "answer_at_decision",
                         "the application keeps no engine answer for its pathway");
-  int64_t row;
+  int64_t row = 0;
   hk_person p;
   hk_person_init(&p);
   hk_status rc = hk_store_person_row(st, applicant, &row, err);
@@ -154,8 +154,8 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
     if (kind == NULL || code == NULL || !hk_division_parse(code, &division))
       rc = hk_error_set(err, HK_ECONFLICT, "answer_at_decision", "no settlement address");
     destination = kind;
-    if (rc != HK_OK) {
-    } else if (strcmp(kind, "own_housing") == 0) {
+    if (rc != HK_OK || kind == NULL || strcmp(kind, "own_housing") == 0) {
+      /* own housing: a new family household below */
     } else if (strcmp(kind, "host_household") == 0) {
       rc = relative_household(st, &p, doc, WANT_HOST, division, &dest, err);
     } else if (strcmp(kind, "employer_collective") == 0) {
@@ -194,7 +194,7 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
                                           hint->community, today, &dest, &created, err);
     }
   }
-  hk_hukou_row cur;
+  hk_hukou_row cur = {0};
   hk_status has = rc == HK_OK ? hk_store_hukou_current(st, row, &cur, err) : rc;
   if (rc == HK_OK && has == HK_OK && dest.id && cur.household_id == dest.id)
     rc = hk_error_set(err, HK_ECONFLICT, "destination", "already a member of household %s",
