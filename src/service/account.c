@@ -235,7 +235,8 @@ hk_status hk_account_authenticate(hk_store *st, const char *token, hk_credential
 {
   memset(out, 0, sizeof *out);
   size_t n = strlen(token);
-  if (n < 5 || n >= HK_TOKEN_MAX || (strncmp(token, "hks_", 4) && strncmp(token, "hkk_", 4)))
+  if (n < 5 || n >= HK_TOKEN_MAX ||
+      (strncmp(token, "hks_", 4) != 0 && strncmp(token, "hkk_", 4) != 0))
     return hk_error_set(err, HK_EUNAUTH, "Authorization", "not a token of this server");
   uint8_t h[HK_HASH_LEN];
   hk_token_hash(token, h);
