@@ -154,6 +154,11 @@ void hk_h_persons_eligibility(hk_http_req *req, hk_http_resp *resp)
     hk_http_reply_error(resp, &err);
   } else {
     hk_http_access_record(req, id.number, "GET /api/v1/persons/{id}/eligibility");
+    /* The relatives' records went into the answer too: their reads are logged as theirs. */
+    for (uint32_t i = 0; i < w->sit.n_relatives; i++)
+      if (w->sit.relatives[i].id_number[0] != '\0')
+        hk_http_access_record(req, w->sit.relatives[i].id_number,
+                              "GET /api/v1/persons/{id}/eligibility (as a relative)");
     hk_http_answer_situation(req->srv, w, resp);
   }
   hk_http_worker_release(w);

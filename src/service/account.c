@@ -113,6 +113,10 @@ hk_status hk_account_add(hk_store *st, const hk_actor *who, const hk_account_new
     if (in->jurisdiction == 0 || hk_division_find(in->jurisdiction) == NULL)
       return hk_error_set(err, HK_EINVAL, "jurisdiction",
                           "officers and supervisors need a known division code");
+    /* A supervisor oversees a city or the province (九), not a county. */
+    if (in->role == HK_ROLE_SUPERVISOR && in->jurisdiction % 100 != 0)
+      return hk_error_set(err, HK_EINVAL, "jurisdiction",
+                          "a supervisor's is a city or the province (ending in 00)");
     c.row.jurisdiction = in->jurisdiction;
   } else if (in->jurisdiction != 0) {
     return hk_error_set(err, HK_EINVAL, "jurisdiction", "only officers and supervisors have one");
@@ -235,7 +239,8 @@ hk_status hk_account_authenticate(hk_store *st, const char *token, hk_credential
 {
   memset(out, 0, sizeof *out);
   size_t n = strlen(token);
-  if (n < 5 || n >= HK_TOKEN_MAX || (strncmp(token, "hks_", 4) && strncmp(token, "hkk_", 4)))
+  if (n < 5 || n >= HK_TOKEN_MAX ||
+      (strncmp(token, "hks_", 4) != 0 && strncmp(token, "hkk_", 4) != 0))
     return hk_error_set(err, HK_EUNAUTH, "Authorization", "not a token of this server");
   uint8_t h[HK_HASH_LEN];
   hk_token_hash(token, h);

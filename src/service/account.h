@@ -29,7 +29,7 @@
 /* A new account. Checks: name of 1..48 characters [A-Za-z0-9._-] and not an ID number (names
  * land in events and logs); role any but system; officers and supervisors need a jurisdiction
  * (a known division code), residents their own valid ID number; the password
- * HK_PASSWORD_MIN..MAX bytes. HK_EDUPLICATE when the name is taken. Appends "account.add". */
+ * HK_PASSWORD_MIN..MAX bytes; a supervisor's jurisdiction is a city or the province. HK_EDUPLICATE when the name is taken. Appends "account.add". */
 typedef struct hk_account_new {
   const char *name;
   hk_role role;

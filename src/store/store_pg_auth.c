@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <libpq-fe.h>
+#include <sodium.h>
 
 #include "store/store_pg_int.h"
 
@@ -28,27 +29,19 @@ static hk_status run(hk_store *st, const char *sql, const params *p, const char 
   return HK_OK;
 }
 
-static void hex(const uint8_t h[HK_HASH_LEN], char out[2 * HK_HASH_LEN + 1])
+#define HEX_LEN (2 * (size_t)HK_HASH_LEN + 1)
+
+static void hex(const uint8_t h[HK_HASH_LEN], char out[HEX_LEN])
 {
-  static const char digits[] = "0123456789abcdef";
-  for (int i = 0; i < HK_HASH_LEN; i++) {
-    out[2 * i] = digits[h[i] >> 4];
-    out[2 * i + 1] = digits[h[i] & 15];
-  }
-  out[2 * HK_HASH_LEN] = '\0';
+  sodium_bin2hex(out, HEX_LEN, h, HK_HASH_LEN);
 }
 
 static void unhex(const char *s, uint8_t out[HK_HASH_LEN])
 {
-  memset(out, 0, HK_HASH_LEN);
-  if (strlen(s) != 2 * HK_HASH_LEN)
-    return; /* stays zero, and so fails verification */
-  for (int i = 0; i < HK_HASH_LEN; i++) {
-    unsigned v = 0;
-    if (sscanf(s + 2 * i, "%2x", &v) != 1)
-      return;
-    out[i] = (uint8_t)v;
-  }
+  size_t len = 0;
+  /* A hash of the wrong size stays zero, and so fails verification. */
+  if (sodium_hex2bin(out, HK_HASH_LEN, s, strlen(s), NULL, &len, NULL) != 0 || len != HK_HASH_LEN)
+    memset(out, 0, HK_HASH_LEN);
 }
 
 static void copy(char *dst, size_t size, PGresult *r, int row, int col)
@@ -162,7 +155,7 @@ hk_status store__pg_account_set_disabled(hk_store *st, const char *name, bool di
 hk_status store__pg_session_add(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t account_id,
                                 int64_t expires, hk_error *err)
 {
-  char h[2 * HK_HASH_LEN + 1];
+  char h[HEX_LEN];
   hex(hash, h);
   params q = {0};
   p_text(&q, h);
@@ -177,7 +170,7 @@ hk_status store__pg_session_add(hk_store *st, const uint8_t hash[HK_HASH_LEN], i
 hk_status store__pg_session_find(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t now,
                                  hk_account_row *out, int64_t *expires, hk_error *err)
 {
-  char h[2 * HK_HASH_LEN + 1];
+  char h[HEX_LEN];
   hex(hash, h);
   params q = {0};
   p_text(&q, h);
@@ -205,7 +198,7 @@ hk_status store__pg_session_find(hk_store *st, const uint8_t hash[HK_HASH_LEN], 
 hk_status store__pg_session_delete(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t now,
                                    hk_error *err)
 {
-  char h[2 * HK_HASH_LEN + 1];
+  char h[HEX_LEN];
   hex(hash, h);
   params q = {0};
   p_text(&q, h);
@@ -230,7 +223,7 @@ static void read_key(PGresult *r, int i, hk_apikey_row *out)
 
 hk_status store__pg_apikey_add(hk_store *st, hk_apikey_row *row, hk_error *err)
 {
-  char h[2 * HK_HASH_LEN + 1];
+  char h[HEX_LEN];
   hex(row->key_hash, h);
   params q = {0};
   p_text(&q, h);
@@ -253,7 +246,7 @@ hk_status store__pg_apikey_add(hk_store *st, hk_apikey_row *row, hk_error *err)
 hk_status store__pg_apikey_find(hk_store *st, const uint8_t hash[HK_HASH_LEN], hk_apikey_row *out,
                                 hk_error *err)
 {
-  char h[2 * HK_HASH_LEN + 1];
+  char h[HEX_LEN];
   hex(hash, h);
   params q = {0};
   p_text(&q, h);
@@ -326,7 +319,7 @@ hk_status store__pg_access_last(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH
 
 hk_status store__pg_access_insert(hk_store *st, const hk_access *a, hk_error *err)
 {
-  char prev[2 * HK_HASH_LEN + 1], h[2 * HK_HASH_LEN + 1];
+  char prev[HEX_LEN], h[HEX_LEN];
   hex(a->prev_hash, prev);
   hex(a->hash, h);
   params q = {0};

@@ -90,3 +90,16 @@ def test_sigterm_writes_what_is_queued(server, tmp_path):
     assert len(out.splitlines()) == before + 5
     code, out, err = hukou("audit", "verify", "--db", str(db))
     assert code == 0 and json.loads(out)["valid"], out
+
+
+def test_relatives_read_for_an_answer_are_logged_as_theirs(accounts):
+    pid, relative = IDS[0], IDS[1]
+    before, _ = entries(relative, 0)
+    r = accounts["officer_in"].get(f"/api/v1/persons/{pid}/eligibility?target=330411"
+                                   f"&as_of=2024-06-01&consent={relative}")
+    assert r.status == 200, r.body
+    rows, out = entries(relative, len(before) + 1)
+    new = rows[len(before):]
+    assert [(e["actor"], e["endpoint"]) for e in new] == [
+        ("officer:officer_in", "GET /api/v1/persons/{id}/eligibility (as a relative)")]
+    assert relative not in out

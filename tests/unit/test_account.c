@@ -45,6 +45,7 @@ static void add_checks_its_input(void **state)
       {{"sys", HK_ROLE_SYSTEM, 0, NULL, "long enough pw"}, "role"},
       {{"o", HK_ROLE_OFFICER, 0, NULL, "long enough pw"}, "jurisdiction"},
       {{"o", HK_ROLE_OFFICER, 999999, NULL, "long enough pw"}, "jurisdiction"},
+      {{"s", HK_ROLE_SUPERVISOR, 330402, NULL, "long enough pw"}, "jurisdiction"},
       {{"a", HK_ROLE_ANALYST, 330402, NULL, "long enough pw"}, "jurisdiction"},
       {{"r", HK_ROLE_RESIDENT, 0, NULL, "long enough pw"}, "id_number"},
       {{"r", HK_ROLE_RESIDENT, 0, "330402199001010010", "long enough pw"}, "id_number"},
