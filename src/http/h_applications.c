@@ -279,8 +279,10 @@ void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp)
                       "complete");
   if (rc == HK_OK)
     rc = hk_json_string(doc, "reason", HK_JSON_OPTIONAL, HK_APP_REASON_MAX, &reason, &err);
+  /* The reason outlives the document: copied. */
   char why[HK_APP_REASON_MAX + 1] = "";
-  if (rc == HK_OK && reason)
+  bool has_reason = rc == HK_OK && reason != NULL;
+  if (has_reason)
     snprintf(why, sizeof why, "%s", reason);
   /* Completing a settlement moves the hukou (move.h): what the officer adds for the move. */
   hk_move_hint hint;
@@ -327,8 +329,8 @@ void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp)
     rc = hk_app_complete(st, &cfg, &req->actor, id, hinted ? &hint : NULL, hk_http_today(req->srv),
                          &out, &err);
   else
-    rc = hk_app_act(st, &cfg, &req->actor, id, act, reason ? why : NULL, hk_http_today(req->srv),
-                    &out, &err);
+    rc = hk_app_act(st, &cfg, &req->actor, id, act, has_reason ? why : NULL,
+                    hk_http_today(req->srv), &out, &err);
   hk_http_writer_release(req->srv);
   if (rc != HK_OK) {
     json_decref(out);
