@@ -88,6 +88,10 @@ cat <<MSG
    curl -H 'Content-Type: application/json' -d '{"name":"zhang.wei","password":"$demo_pw"}' http://$listen/api/v1/sessions
    curl -H "Authorization: Bearer TOKEN" "http://$listen/api/v1/persons/341222199001010112/eligibility?target=330402"
      (TOKEN: the "token" the sign-in answered / 登录返回的 token)
+   curl -H "Authorization: Bearer TOKEN" http://$listen/api/v1/applications/1   (他的落户申请 / his settlement application)
+   officer.nanhu 登录后 / signed in as officer.nanhu:
+   curl -H "Authorization: Bearer TOKEN" "http://$listen/api/v1/applications?area=330402"
+   curl -H "Authorization: Bearer TOKEN" http://$listen/api/v1/households/330402-000001
    curl -X POST -H 'Content-Type: application/json' --data @demo/situation.json http://$listen/api/v1/eligibility
    API 文档 / the API's description: http://$listen/api/v1/openapi.json
 MSG
