@@ -10,20 +10,14 @@
 #define RETRIES 5
 #define MEMBERS_MAX 4096 /* a collective household may be large; a bound keeps memory sane */
 
-static const char *const owner_names[HK_HH_OWNER_COUNT] = {NULL, "unit", "community",
-                                                           "talent_service"};
-
 const char *hk_hh_owner_name(hk_hh_owner o)
 {
-  return (int)o > 0 && o < HK_HH_OWNER_COUNT ? owner_names[o] : NULL;
+  return hk_household_owner_name(o);
 }
 
 hk_hh_owner hk_hh_owner_from(const char *s)
 {
-  for (int i = 1; s && i < HK_HH_OWNER_COUNT; i++)
-    if (strcmp(owner_names[i], s) == 0)
-      return (hk_hh_owner)i;
-  return HK_HH_OWNER_NONE;
+  return hk_household_owner_from(s);
 }
 
 /* ---- small helpers ---- */

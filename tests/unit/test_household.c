@@ -922,6 +922,76 @@ static void concurrent_changes_lose_nothing(void **state)
   hk_store_close(st);
 }
 
+/* ---- export and import keep the household's own facts ---- */
+
+static void household_facts_survive_export_and_import(void **state)
+{
+  (void)state;
+  hk_store *st = fresh();
+  hk_error err = {0};
+  json_t *out = NULL;
+  hk_household_spec c = {.kind = HK_HOUSEHOLD_COLLECTIVE,
+                         .division = 330402,
+                         .urban = HK_TRI_TRUE,
+                         .owner = HK_HH_OWNER_UNIT};
+  snprintf(c.owner_code, sizeof c.owner_code, "91330402MA0000001X");
+  snprintf(c.owner_name, sizeof c.owner_name, "嘉兴某厂");
+  snprintf(c.address, sizeof c.address, "南湖区 工业路 9 号");
+  ok(hk_household_create(st, &officer, &c, TODAY, &out, &err), &err);
+  json_decref(out);
+  ok(hk_household_add(st, &officer, "330402-000007", LONE, TODAY, &out, &err), &err);
+  json_decref(out);
+  hk_person p;
+  hk_person_init(&p);
+  ok(hk_store_person_get(st, LONE, &p, &err), &err);
+  json_t *line = hk_person_to_json(&p, HK_PJ_RECORD);
+  json_t *hk = json_object_get(line, "hukou");
+  assert_string_equal(str(hk, "household_owner"), "unit");
+  assert_string_equal(str(hk, "household_owner_code"), "91330402MA0000001X");
+  assert_string_equal(str(hk, "household_owner_name"), "嘉兴某厂");
+  assert_string_equal(str(hk, "household_address"), "南湖区 工业路 9 号");
+  assert_string_equal(str(hk, "household_created_on"), "2024-06-30");
+  char *text = json_dumps(line, JSON_COMPACT);
+  json_decref(line);
+  hk_store_close(st);
+
+  /* Into an empty registry: the household comes back with its owner, found by it again. */
+  st = NULL;
+  snprintf(db, sizeof db, "%s", test_fresh_db());
+  ok(hk_store_open(db, HK_STORE_CREATE, &st, &err), &err);
+  hk_person_reset(&p);
+  ok(hk_person_parse(text, strlen(text), HK_PJ_RECORD, TODAY, &p, &err), &err);
+  int64_t row;
+  ok(hk_store_begin(st, &err), &err);
+  ok(hk_store_person_add(st, &p, &row, &err), &err);
+  ok(hk_store_commit(st, &err), &err);
+  hk_household_row h;
+  ok(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330402, "91330402MA0000001X", false, &h,
+                                   &err),
+     &err);
+  assert_string_equal(h.number, "330402-000007");
+  assert_string_equal(h.owner_name, "嘉兴某厂");
+  assert_string_equal(h.address, "南湖区 工业路 9 号");
+  assert_int_equal(h.created_on, TODAY);
+  free(text);
+  /* A situation's hukou has no household facts; a family household no owner. */
+  static const char situation_hukou[] =
+      "{\"id_number\":\"" LONE "\",\"hukou\":{\"division\":\"330402\","
+      "\"household_address\":\"x\"}}";
+  assert_int_equal(
+      hk_person_parse(situation_hukou, strlen(situation_hukou), HK_PJ_PERSON, TODAY, &p, &err),
+      HK_EINVAL);
+  static const char family_owner[] =
+      "{\"id_number\":\"" LONE "\",\"hukou\":{\"division\":\"330402\",\"household\":"
+      "\"family\",\"household_owner\":\"unit\"}}";
+  assert_int_equal(
+      hk_person_parse(family_owner, strlen(family_owner), HK_PJ_RECORD, TODAY, &p, &err),
+      HK_EINVAL);
+  assert_non_null(strstr(err.field, "household_owner"));
+  hk_person_clear(&p);
+  hk_store_close(st);
+}
+
 /* ---- migration 4 on a registry made by the previous version ---- */
 
 static void migration_4_upgrades_a_version_3_registry(void **state)
@@ -993,6 +1063,7 @@ int main(void)
       cmocka_unit_test(deaths),
       cmocka_unit_test(death_refusals),
       cmocka_unit_test(show_household),
+      cmocka_unit_test(household_facts_survive_export_and_import),
       cmocka_unit_test(concurrent_changes_lose_nothing),
   };
   const struct CMUnitTest migration[] = {
