@@ -110,6 +110,7 @@ typedef struct hk_hukou {
   bool head;
   hk_tri urban;
   char household_no[HK_HOUSEHOLD_NO_MAX + 1]; /* 户号: persons sharing it share a household */
+  hk_date since; /* registered in this household since (registry lines); 0 when not recorded */
   /* The household's own facts (registry lines; absent for most imported households). */
   uint8_t owner;       /* hk_household_owner */
   hk_date created_on;  /* 0 when not recorded */

@@ -415,15 +415,16 @@ static hk_status read_hukou(const cJSON *obj, hk_person_json_mode mode, hk_perso
                                      "household_owner_code",
                                      "household_owner_name",
                                      "household_created_on",
+                                     "since",
                                      NULL};
-  const cJSON *f[10];
+  const cJSON *f[11];
   hk_hukou *h = &p->hukou;
   int household = 0, owner = 0;
   const char *no;
   if (!cJSON_IsObject(obj))
     return hk_error_set(err, HK_EINVAL, "", "not an object");
   hk_status rc = bind(obj, keys, f, err);
-  for (int i = 5; rc == HK_OK && i < 10 && mode != HK_PJ_RECORD; i++)
+  for (int i = 5; rc == HK_OK && i < 11 && mode != HK_PJ_RECORD; i++)
     if (f[i])
       rc = hk_error_set(err, HK_EINVAL, keys[i], "unknown field");
   if (rc == HK_OK)
@@ -457,6 +458,10 @@ static hk_status read_hukou(const cJSON *obj, hk_person_json_mode mode, hk_perso
   if (rc == HK_OK)
     rc = rd_date(f[9], "household_created_on", OPTIONAL, &created, err);
   h->created_on = created == HK_DATE_NONE ? 0 : created;
+  hk_date since = HK_DATE_NONE;
+  if (rc == HK_OK)
+    rc = rd_date(f[10], "since", OPTIONAL, &since, err);
+  h->since = since == HK_DATE_NONE ? 0 : since;
   return rc;
 }
 
@@ -704,6 +709,8 @@ json_t *hk_person_to_json(const hk_person *p, hk_person_json_mode mode)
                             json_string(hk_person_text(p, h->owner_name)));
       if (h->created_on)
         hk_json_set_date(e, "household_created_on", h->created_on);
+      if (h->since)
+        hk_json_set_date(e, "since", h->since);
     }
     json_object_set_new(o, "hukou", e);
   }

@@ -176,7 +176,7 @@ static const struct {
     /* The same columns, in the same order, as the SQLite backend's history selects. */
     [P_HISTORY_FIRST + 0] = {"SELECT h.person_id, h.division, h.urban, hh.kind, hh.household_no,"
                              " (hh.head_person = h.person_id)::int, hh.address, hh.owner,"
-                             " hh.owner_code, hh.owner_name, hh.created_on"
+                             " hh.owner_code, hh.owner_name, hh.created_on, h.valid_from"
                              " FROM hukou h JOIN household hh"
                              " ON hh.id = h.household_id WHERE h.valid_to IS NULL AND"
                              " h.person_id = $1 ORDER BY h.seq",
@@ -398,7 +398,7 @@ static hk_status add_rows(pg_store *s, const hk_person *p, int64_t row, hk_error
     p_int(&q, household);
     p_int(&q, p->hukou.division);
     p_tri(&q, p->hukou.urban);
-    p_null(&q);
+    p_day(&q, p->hukou.since ? p->hukou.since : HK_DATE_NONE);
     p_null(&q);
     rc = run(s, P_HUKOU_INSERT, &q, NULL, err);
   }
@@ -585,6 +585,7 @@ static hk_status load_row(int h, PGresult *r, int i, hk_person *p, hk_error *err
     p->hukou.head = !PQgetisnull(r, i, 5) && get_int(r, i, 5) != 0;
     p->hukou.owner = (uint8_t)get_int(r, i, 7);
     p->hukou.created_on = get_day(r, i, 10, 0);
+    p->hukou.since = get_day(r, i, 11, 0);
     for (int k = 0; k < 3; k++) {
       static const int columns[3] = {6, 8, 9};
       uint32_t *handle[3] = {&p->hukou.address, &p->hukou.owner_code, &p->hukou.owner_name};

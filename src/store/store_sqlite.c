@@ -73,7 +73,7 @@ static const char *const history_select[H_COUNT] = {
     [H_HUKOU] =
         "SELECT h.person_id, h.division, h.urban, hh.kind, hh.household_no,"
         " hh.head_person = h.person_id, hh.address, hh.owner, hh.owner_code, hh.owner_name,"
-        " hh.created_on FROM hukou h JOIN household hh"
+        " hh.created_on, h.valid_from FROM hukou h JOIN household hh"
         " ON hh.id = h.household_id WHERE h.valid_to IS NULL %s ORDER BY h.person_id, h.seq",
     [H_RESIDENCE] = "SELECT r.person_id, r.division, r.urban, r.valid_from, r.valid_to,"
                     " r.declared_on, r.late, r.ended, a.address FROM residence r"
@@ -603,7 +603,9 @@ static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row,
       return status;
     status = buffer_row(s, T_HUKOU,
                         (const int64_t[]){r, 0, household, p->hukou.division,
-                                          tri_value(p->hukou.urban), NULL_VALUE, NULL_VALUE, 0},
+                                          tri_value(p->hukou.urban),
+                                          p->hukou.since ? p->hukou.since : NULL_VALUE,
+                                          NULL_VALUE, 0},
                         err);
   }
   if (status == HK_OK)
@@ -733,6 +735,7 @@ static hk_status load_row(enum history h, sqlite3_stmt *st, hk_person *p, hk_err
     p->hukou.head = sqlite3_column_int(st, 5) != 0;
     p->hukou.owner = (uint8_t)sqlite3_column_int(st, 7);
     p->hukou.created_on = column_day(st, 10, 0);
+    p->hukou.since = column_day(st, 11, 0);
     for (int i = 0; i < 3; i++) {
       static const int columns[3] = {6, 8, 9};
       uint32_t *handle[3] = {&p->hukou.address, &p->hukou.owner_code, &p->hukou.owner_name};

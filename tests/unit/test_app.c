@@ -678,6 +678,7 @@ static void migrant_from_arrival_to_settlement(void **state)
   assert_false(p.hukou.head);
   assert_int_equal(p.hukou.urban, HK_TRI_TRUE);
   assert_string_equal(p.hukou.household_no, "330402-000001");
+  assert_int_equal(p.hukou.since, D("2028-04-11"));
   hk_person_clear(&p);
   hk_household_row h;
   assert_int_equal(hk_store_household_get(st, 0, "330402-000001", false, &h, &err), HK_OK);

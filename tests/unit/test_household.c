@@ -951,6 +951,7 @@ static void household_facts_survive_export_and_import(void **state)
   assert_string_equal(str(hk, "household_owner_name"), "嘉兴某厂");
   assert_string_equal(str(hk, "household_address"), "南湖区 工业路 9 号");
   assert_string_equal(str(hk, "household_created_on"), "2024-06-30");
+  assert_string_equal(str(hk, "since"), "2024-06-30");
   char *text = json_dumps(line, JSON_COMPACT);
   json_decref(line);
   hk_store_close(st);
@@ -973,6 +974,9 @@ static void household_facts_survive_export_and_import(void **state)
   assert_string_equal(h.owner_name, "嘉兴某厂");
   assert_string_equal(h.address, "南湖区 工业路 9 号");
   assert_int_equal(h.created_on, TODAY);
+  hk_hukou_row cur;
+  ok(hk_store_hukou_current(st, row, &cur, &err), &err);
+  assert_int_equal(cur.valid_from, TODAY);
   free(text);
   /* A situation's hukou has no household facts; a family household no owner. */
   static const char situation_hukou[] =
