@@ -401,8 +401,7 @@ static hk_status rd_text(const cJSON *v, const char *key, size_t max, hk_person 
   return HK_OK;
 }
 
-static hk_status read_hukou(const cJSON *obj, hk_person_json_mode mode, hk_person *p,
-                            hk_error *err)
+static hk_status read_hukou(const cJSON *obj, hk_person_json_mode mode, hk_person *p, hk_error *err)
 {
   /* The household's own facts are registry-line keys: a situation's hukou has none. */
   static const char *const keys[] = {"division",

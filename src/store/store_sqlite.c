@@ -601,12 +601,11 @@ static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row,
     status = add_household(s, p, r, &household, err);
     if (status != HK_OK)
       return status;
-    status = buffer_row(s, T_HUKOU,
-                        (const int64_t[]){r, 0, household, p->hukou.division,
-                                          tri_value(p->hukou.urban),
-                                          p->hukou.since ? p->hukou.since : NULL_VALUE,
-                                          NULL_VALUE, 0},
-                        err);
+    status =
+        buffer_row(s, T_HUKOU,
+                   (const int64_t[]){r, 0, household, p->hukou.division, tri_value(p->hukou.urban),
+                                     p->hukou.since ? p->hukou.since : NULL_VALUE, NULL_VALUE, 0},
+                   err);
   }
   if (status == HK_OK)
     status = add_histories(s, p, r, err);
