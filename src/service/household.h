@@ -113,6 +113,10 @@ hk_status hk_birth_register(hk_store *st, const hk_actor *who, const hk_birth_re
 hk_status hk_death_register(hk_store *st, const hk_actor *who, const char *id_number,
                             hk_date died_on, hk_date today, json_t **out, hk_error *err);
 
+/* A unified social credit code (统一社会信用代码, GB 32100-2015) with its check character:
+ * what identifies a unit and its collective household. */
+bool hk_uscc_valid(const char *code);
+
 /* ---- inside the caller's transaction (used by the settlement move, app_service.c) ---- */
 
 /* What leaving a household did. */

@@ -38,10 +38,10 @@ expect 2 "$hukou" household show --db "$db" --as nobody 330402-000101
 
 # create: a unit's collective household; the same unit again is refused; bad input exits 2.
 expect 0 "$hukou" household create --db "$db" --as $off --today 2024-06-30 --kind collective \
-  --division 330402 --owner unit --owner-code 91330402MA0000001X --owner-name 嘉兴某厂 --address "南湖区 工业路 9 号"
+  --division 330402 --owner unit --owner-code 91330402MA0000001U --owner-name 嘉兴某厂 --address "南湖区 工业路 9 号"
 [ "$(field 'd["household"]["number"], d["household"]["owner"]')" = "('330402-000002', 'unit')" ] || fail "create: $(cat "$tmp/out")"
 expect 1 "$hukou" household create --db "$db" --as $off --kind collective --division 330402 \
-  --owner unit --owner-code 91330402MA0000001X --owner-name 嘉兴某厂
+  --owner unit --owner-code 91330402MA0000001U --owner-name 嘉兴某厂
 grep -q "already has a collective household" "$tmp/err" || fail "duplicate named"
 expect 2 "$hukou" household create --db "$db" --as $off --kind family --division 330402
 grep -q "head" "$tmp/err" || fail "missing head named"

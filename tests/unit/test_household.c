@@ -193,7 +193,7 @@ static void store_households_and_hukou_rows(void **state)
                         .created_on = D("2024-06-01"),
                         .dissolved_on = HK_DATE_NONE};
   snprintf(h.number, sizeof h.number, "330402-000900");
-  snprintf(h.owner_code, sizeof h.owner_code, "91330402MA0000001X");
+  snprintf(h.owner_code, sizeof h.owner_code, "91330402MA0000001U");
   snprintf(h.owner_name, sizeof h.owner_name, "嘉兴某厂");
   snprintf(h.address, sizeof h.address, "南湖区 工业路 9 号");
   ok(hk_store_household_insert(st, &h, &err), &err);
@@ -208,11 +208,11 @@ static void store_households_and_hukou_rows(void **state)
   assert_int_equal(got.created_on, D("2024-06-01"));
   assert_int_equal(got.dissolved_on, HK_DATE_NONE);
   assert_int_equal(got.head_person, 0);
-  ok(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330402, "91330402MA0000001X", true, &got,
+  ok(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330402, "91330402MA0000001U", true, &got,
                                    &err),
      &err);
   assert_int_equal(got.id, h.id);
-  assert_int_equal(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330411, "91330402MA0000001X",
+  assert_int_equal(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330411, "91330402MA0000001U",
                                                  false, &got, &err),
                    HK_ENOTFOUND);
   assert_int_equal(
@@ -269,7 +269,7 @@ static void store_households_and_hukou_rows(void **state)
   assert_int_equal(got.dissolved_on, TODAY);
   assert_string_equal(got.address, "新地址");
   /* Dissolved: no longer the unit's household. */
-  assert_int_equal(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330402, "91330402MA0000001X",
+  assert_int_equal(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330402, "91330402MA0000001U",
                                                  false, &got, &err),
                    HK_ENOTFOUND);
   assert_int_equal(hk_store_household_get(st, 0, "330402-999999", false, &got, &err), HK_ENOTFOUND);
@@ -309,7 +309,7 @@ static void create_family_and_collective(void **state)
                          .division = 330402,
                          .urban = HK_TRI_TRUE,
                          .owner = HK_HH_OWNER_UNIT};
-  snprintf(c.owner_code, sizeof c.owner_code, "91330402MA0000001X");
+  snprintf(c.owner_code, sizeof c.owner_code, "91330402MA0000001U");
   snprintf(c.owner_name, sizeof c.owner_name, "嘉兴某厂");
   ok(hk_household_create(st, &officer, &c, TODAY, &out, &err), &err);
   h = json_object_get(out, "household");
@@ -374,7 +374,14 @@ static void create_refusals(void **state)
   c.owner = HK_HH_OWNER_UNIT;
   assert_int_equal(hk_household_create(st, &officer, &c, TODAY, &out, &err), HK_EINVAL);
   assert_string_equal(err.field, "owner_code");
-  snprintf(c.owner_code, sizeof c.owner_code, "91330402MA0000001X");
+  snprintf(c.owner_code, sizeof c.owner_code, "91330402MA0000001X"); /* wrong check character */
+  assert_int_equal(hk_household_create(st, &officer, &c, TODAY, &out, &err), HK_EINVAL);
+  assert_string_equal(err.field, "owner_code");
+  assert_true(hk_uscc_valid("91350100M000100Y43")); /* the standard's example */
+  assert_false(hk_uscc_valid("91350100M000100Y44"));
+  assert_false(hk_uscc_valid("91350100M000100I43")); /* I is not in the alphabet */
+  assert_false(hk_uscc_valid("9135010"));
+  snprintf(c.owner_code, sizeof c.owner_code, "91330402MA0000001U");
   assert_int_equal(hk_household_create(st, &officer, &c, TODAY, &out, &err), HK_EINVAL);
   assert_string_equal(err.field, "owner_name");
   snprintf(c.owner_name, sizeof c.owner_name, "嘉兴某厂");
@@ -934,7 +941,7 @@ static void household_facts_survive_export_and_import(void **state)
                          .division = 330402,
                          .urban = HK_TRI_TRUE,
                          .owner = HK_HH_OWNER_UNIT};
-  snprintf(c.owner_code, sizeof c.owner_code, "91330402MA0000001X");
+  snprintf(c.owner_code, sizeof c.owner_code, "91330402MA0000001U");
   snprintf(c.owner_name, sizeof c.owner_name, "嘉兴某厂");
   snprintf(c.address, sizeof c.address, "南湖区 工业路 9 号");
   ok(hk_household_create(st, &officer, &c, TODAY, &out, &err), &err);
@@ -947,7 +954,7 @@ static void household_facts_survive_export_and_import(void **state)
   json_t *line = hk_person_to_json(&p, HK_PJ_RECORD);
   json_t *hk = json_object_get(line, "hukou");
   assert_string_equal(str(hk, "household_owner"), "unit");
-  assert_string_equal(str(hk, "household_owner_code"), "91330402MA0000001X");
+  assert_string_equal(str(hk, "household_owner_code"), "91330402MA0000001U");
   assert_string_equal(str(hk, "household_owner_name"), "嘉兴某厂");
   assert_string_equal(str(hk, "household_address"), "南湖区 工业路 9 号");
   assert_string_equal(str(hk, "household_created_on"), "2024-06-30");
@@ -967,7 +974,7 @@ static void household_facts_survive_export_and_import(void **state)
   ok(hk_store_person_add(st, &p, &row, &err), &err);
   ok(hk_store_commit(st, &err), &err);
   hk_household_row h;
-  ok(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330402, "91330402MA0000001X", false, &h,
+  ok(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330402, "91330402MA0000001U", false, &h,
                                    &err),
      &err);
   assert_string_equal(h.number, "330402-000007");
