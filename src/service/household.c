@@ -10,23 +10,37 @@
 #define RETRIES 5
 #define MEMBERS_MAX 4096 /* a collective household may be large; a bound keeps memory sane */
 
-static const char *const owner_names[HK_HH_OWNER_COUNT] = {NULL, "unit", "community",
-                                                           "talent_service"};
-
 const char *hk_hh_owner_name(hk_hh_owner o)
 {
-  return (int)o > 0 && o < HK_HH_OWNER_COUNT ? owner_names[o] : NULL;
+  return hk_household_owner_name(o);
 }
 
 hk_hh_owner hk_hh_owner_from(const char *s)
 {
-  for (int i = 1; s && i < HK_HH_OWNER_COUNT; i++)
-    if (strcmp(owner_names[i], s) == 0)
-      return (hk_hh_owner)i;
-  return HK_HH_OWNER_NONE;
+  return hk_household_owner_from(s);
 }
 
 /* ---- small helpers ---- */
+
+bool hk_uscc_valid(const char *code)
+{
+  /* GB 32100-2015: 18 characters of "0-9A-Z" less I, O, S, V, Z; the last a check character,
+   * 31 - (sum of value x weight over the first 17) mod 31, where 31 maps to 0. */
+  static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+  if (code == NULL || strlen(code) != 18)
+    return false;
+  int sum = 0, value[18];
+  for (int i = 0; i < 18; i++) {
+    const char *at = code[i] ? strchr(alphabet, code[i]) : NULL;
+    if (at == NULL)
+      return false;
+    value[i] = (int)(at - alphabet);
+    if (i < 17)
+      sum += value[i] * weights[i];
+  }
+  return value[17] == (31 - sum % 31) % 31;
+}
 
 typedef struct member_list {
   hk_member_row *items;
@@ -486,9 +500,10 @@ hk_status hk_household_create(hk_store *st, const hk_actor *who, const hk_househ
   } else if (spec->kind == HK_HOUSEHOLD_COLLECTIVE) {
     if (spec->owner <= HK_HH_OWNER_NONE || spec->owner >= HK_HH_OWNER_COUNT)
       return hk_error_set(err, HK_EINVAL, "owner", "unit, community or talent_service");
-    if (spec->owner == HK_HH_OWNER_UNIT && spec->owner_code[0] == '\0')
+    if (spec->owner == HK_HH_OWNER_UNIT && !hk_uscc_valid(spec->owner_code))
       return hk_error_set(err, HK_EINVAL, "owner_code",
-                          "a unit is identified by its unified social credit code");
+                          "a unit is identified by its unified social credit code (18 "
+                          "characters, GB 32100-2015)");
     if (spec->owner != HK_HH_OWNER_TALENT_SERVICE && spec->owner_name[0] == '\0')
       return hk_error_set(err, HK_EINVAL, "owner_name", "missing");
     if (spec->head[0])

@@ -34,13 +34,13 @@
 #include "store/store.h"
 #include "store/store_household.h"
 
-typedef enum hk_hh_owner {
-  HK_HH_OWNER_NONE,      /* a family household */
-  HK_HH_OWNER_UNIT,      /* 单位集体户: an employer, school or other unit */
-  HK_HH_OWNER_COMMUNITY, /* 社区集体户 (社区公共户): a community's, for those without a home */
-  HK_HH_OWNER_TALENT_SERVICE, /* 人才集体户: the public employment and talent service agency (五) */
-  HK_HH_OWNER_COUNT
-} hk_hh_owner;
+/* What a collective household belongs to: core/person.h's hk_household_owner. */
+typedef hk_household_owner hk_hh_owner;
+#define HK_HH_OWNER_NONE HK_OWNER_NONE                     /* a family household */
+#define HK_HH_OWNER_UNIT HK_OWNER_UNIT                     /* 单位集体户 */
+#define HK_HH_OWNER_COMMUNITY HK_OWNER_COMMUNITY           /* 社区集体户 (社区公共户) */
+#define HK_HH_OWNER_TALENT_SERVICE HK_OWNER_TALENT_SERVICE /* 人才集体户 (五) */
+#define HK_HH_OWNER_COUNT HK_OWNER_COUNT
 
 const char *hk_hh_owner_name(hk_hh_owner o); /* "unit", "community", "talent_service"; NULL */
 hk_hh_owner hk_hh_owner_from(const char *s); /* HK_HH_OWNER_NONE when unknown */
@@ -112,6 +112,10 @@ hk_status hk_birth_register(hk_store *st, const hk_actor *who, const hk_birth_re
  * passed on (or the household dissolved). Refused for one already registered dead. */
 hk_status hk_death_register(hk_store *st, const hk_actor *who, const char *id_number,
                             hk_date died_on, hk_date today, json_t **out, hk_error *err);
+
+/* A unified social credit code (统一社会信用代码, GB 32100-2015) with its check character:
+ * what identifies a unit and its collective household. */
+bool hk_uscc_valid(const char *code);
 
 /* ---- inside the caller's transaction (used by the settlement move, app_service.c) ---- */
 

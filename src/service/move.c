@@ -163,6 +163,9 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
         rc = hk_error_set(err, HK_EINVAL, "unit",
                           "name the employer (its unified social credit code) whose collective "
                           "household the person joins");
+      else if (!hk_uscc_valid(hint->unit_code))
+        rc = hk_error_set(err, HK_EINVAL, "unit",
+                          "not a unified social credit code (18 characters, GB 32100-2015)");
       else
         rc = hk_household_collective_locked(st, who, HK_HH_OWNER_UNIT, division, hint->unit_code,
                                             hint->unit_name, today, &dest, &created, err);

@@ -166,9 +166,10 @@ static const struct {
     [P_HH_FIND] = {"SELECT id, kind, division, head_person IS NOT NULL FROM household"
                    " WHERE household_no = $1 FOR UPDATE",
                    1},
-    [P_HH_INSERT] = {"INSERT INTO household (household_no, kind, division, head_person)"
-                     " VALUES ($1, $2, $3, $4) RETURNING id",
-                     4},
+    [P_HH_INSERT] = {"INSERT INTO household (household_no, kind, division, head_person, owner,"
+                     " owner_code, owner_name, address, created_on)"
+                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                     9},
     [P_HH_SET_HEAD] = {"UPDATE household SET head_person = $1 WHERE id = $2", 2},
     [P_HUKOU_INSERT] = {"INSERT INTO hukou VALUES ($1, $2, $3, $4, $5, $6, $7)", 7},
     [P_RES_INSERT] = {"INSERT INTO residence VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9},
@@ -192,7 +193,9 @@ static const struct {
                         8},
     /* The same columns, in the same order, as the SQLite backend's history selects. */
     [P_HISTORY_FIRST + 0] = {"SELECT h.person_id, h.division, h.urban, hh.kind, hh.household_no,"
-                             " (hh.head_person = h.person_id)::int FROM hukou h JOIN household hh"
+                             " (hh.head_person = h.person_id)::int, hh.address, hh.owner,"
+                             " hh.owner_code, hh.owner_name, hh.created_on, h.valid_from"
+                             " FROM hukou h JOIN household hh"
                              " ON hh.id = h.household_id WHERE h.valid_to IS NULL AND"
                              " h.person_id = $1 ORDER BY h.seq",
                              1},
@@ -381,6 +384,15 @@ static hk_status add_household(pg_store *s, const hk_person *p, int64_t row, int
     p_int(&q, row);
   else
     p_null(&q);
+  /* The household's own facts, when the line carries them (store_household.h). */
+  p_int(&q, h->owner);
+  const uint32_t texts[3] = {h->owner_code, h->owner_name, h->address};
+  for (int i = 0; i < 3; i++)
+    if (texts[i])
+      p_text(&q, hk_person_text(p, texts[i]));
+    else
+      p_null(&q);
+  p_day(&q, h->created_on ? h->created_on : HK_DATE_NONE);
   if ((rc = run(s, P_HH_INSERT, &q, &r, err)))
     return rc;
   *household = get_int(r, 0, 0);
@@ -404,7 +416,7 @@ static hk_status add_rows(pg_store *s, const hk_person *p, int64_t row, hk_error
     p_int(&q, household);
     p_int(&q, p->hukou.division);
     p_tri(&q, p->hukou.urban);
-    p_null(&q);
+    p_day(&q, p->hukou.since ? p->hukou.since : HK_DATE_NONE);
     p_null(&q);
     rc = run(s, P_HUKOU_INSERT, &q, NULL, err);
   }
@@ -589,6 +601,16 @@ static hk_status load_row(int h, PGresult *r, int i, hk_person *p, hk_error *err
     if (!PQgetisnull(r, i, 4))
       snprintf(p->hukou.household_no, sizeof p->hukou.household_no, "%s", PQgetvalue(r, i, 4));
     p->hukou.head = !PQgetisnull(r, i, 5) && get_int(r, i, 5) != 0;
+    p->hukou.owner = (uint8_t)get_int(r, i, 7);
+    p->hukou.created_on = get_day(r, i, 10, 0);
+    p->hukou.since = get_day(r, i, 11, 0);
+    for (int k = 0; k < 3; k++) {
+      static const int columns[3] = {6, 8, 9};
+      uint32_t *handle[3] = {&p->hukou.address, &p->hukou.owner_code, &p->hukou.owner_name};
+      const char *text = PQgetisnull(r, i, columns[k]) ? "" : PQgetvalue(r, i, columns[k]);
+      if (text[0] && (*handle[k] = hk_person_text_add(p, text)) == 0)
+        return hk_error_set(err, HK_ENOMEM, NULL, "out of memory reading a household");
+    }
     return HK_OK;
   case 1: {
     hk_residence *e = slot = HK_LIST_PUSH(&p->residence);

@@ -37,8 +37,9 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_PERSON_GET] = "SELECT id, id_number, name, birth_date, sex, marital_status, education,"
                      " died_on FROM person WHERE id = ?1",
     [S_HH_FIND] = "SELECT id, kind, division, head_person FROM household WHERE household_no = ?1",
-    [S_HH_INSERT] = "INSERT INTO household (household_no, kind, division, head_person)"
-                    " VALUES (?1, ?2, ?3, ?4)",
+    [S_HH_INSERT] = "INSERT INTO household (household_no, kind, division, head_person, owner,"
+                    " owner_code, owner_name, address, created_on)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [S_HH_SET_HEAD] = "UPDATE household SET head_person = ?1 WHERE id = ?2",
     [S_HUKOU_GET] = "SELECT h.person_id, h.division, h.urban, hh.kind, hh.household_no,"
                     " hh.head_person = h.person_id FROM hukou h JOIN household hh"
@@ -71,7 +72,8 @@ enum history {
 static const char *const history_select[H_COUNT] = {
     [H_HUKOU] =
         "SELECT h.person_id, h.division, h.urban, hh.kind, hh.household_no,"
-        " hh.head_person = h.person_id FROM hukou h JOIN household hh"
+        " hh.head_person = h.person_id, hh.address, hh.owner, hh.owner_code, hh.owner_name,"
+        " hh.created_on, h.valid_from FROM hukou h JOIN household hh"
         " ON hh.id = h.household_id WHERE h.valid_to IS NULL %s ORDER BY h.person_id, h.seq",
     [H_RESIDENCE] = "SELECT r.person_id, r.division, r.urban, r.valid_from, r.valid_to,"
                     " r.declared_on, r.late, r.ended, a.address FROM residence r"
@@ -539,6 +541,14 @@ static hk_status add_household(sqlite_store *s, const hk_person *p, int64_t row,
   sqlite3_bind_int(st, 3, h->division);
   if (h->head)
     sqlite3_bind_int64(st, 4, row);
+  /* The household's own facts, when the line carries them (store_household.h). */
+  sqlite3_bind_int(st, 5, h->owner);
+  const uint32_t texts[3] = {h->owner_code, h->owner_name, h->address};
+  for (int i = 0; i < 3; i++)
+    if (texts[i])
+      sqlite3_bind_text(st, 6 + i, hk_person_text(p, texts[i]), -1, SQLITE_STATIC);
+  if (h->created_on)
+    sqlite3_bind_int(st, 9, h->created_on);
   hk_status status = step_done(s, st, "household insert", err);
   *household = sqlite3_last_insert_rowid(s->db);
   if (status == HK_OK && h->household_no[0] && s->bulk.active) {
@@ -591,10 +601,11 @@ static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row,
     status = add_household(s, p, r, &household, err);
     if (status != HK_OK)
       return status;
-    status = buffer_row(s, T_HUKOU,
-                        (const int64_t[]){r, 0, household, p->hukou.division,
-                                          tri_value(p->hukou.urban), NULL_VALUE, NULL_VALUE, 0},
-                        err);
+    status =
+        buffer_row(s, T_HUKOU,
+                   (const int64_t[]){r, 0, household, p->hukou.division, tri_value(p->hukou.urban),
+                                     p->hukou.since ? p->hukou.since : NULL_VALUE, NULL_VALUE, 0},
+                   err);
   }
   if (status == HK_OK)
     status = add_histories(s, p, r, err);
@@ -721,6 +732,16 @@ static hk_status load_row(enum history h, sqlite3_stmt *st, hk_person *p, hk_err
       snprintf(p->hukou.household_no, sizeof p->hukou.household_no, "%s",
                (const char *)sqlite3_column_text(st, 4));
     p->hukou.head = sqlite3_column_int(st, 5) != 0;
+    p->hukou.owner = (uint8_t)sqlite3_column_int(st, 7);
+    p->hukou.created_on = column_day(st, 10, 0);
+    p->hukou.since = column_day(st, 11, 0);
+    for (int i = 0; i < 3; i++) {
+      static const int columns[3] = {6, 8, 9};
+      uint32_t *handle[3] = {&p->hukou.address, &p->hukou.owner_code, &p->hukou.owner_name};
+      const char *text = (const char *)sqlite3_column_text(st, columns[i]);
+      if (text && text[0] && (*handle[i] = hk_person_text_add(p, text)) == 0)
+        return hk_error_set(err, HK_ENOMEM, NULL, "out of memory reading a household");
+    }
     return HK_OK;
   case H_RESIDENCE: {
     hk_residence *r = slot = HK_LIST_PUSH(&p->residence);

@@ -38,10 +38,10 @@ expect 2 "$hukou" household show --db "$db" --as nobody 330402-000101
 
 # create: a unit's collective household; the same unit again is refused; bad input exits 2.
 expect 0 "$hukou" household create --db "$db" --as $off --today 2024-06-30 --kind collective \
-  --division 330402 --owner unit --owner-code 91330402MA0000001X --owner-name 嘉兴某厂 --address "南湖区 工业路 9 号"
+  --division 330402 --owner unit --owner-code 91330402MA0000001U --owner-name 嘉兴某厂 --address "南湖区 工业路 9 号"
 [ "$(field 'd["household"]["number"], d["household"]["owner"]')" = "('330402-000002', 'unit')" ] || fail "create: $(cat "$tmp/out")"
 expect 1 "$hukou" household create --db "$db" --as $off --kind collective --division 330402 \
-  --owner unit --owner-code 91330402MA0000001X --owner-name 嘉兴某厂
+  --owner unit --owner-code 91330402MA0000001U --owner-name 嘉兴某厂
 grep -q "already has a collective household" "$tmp/err" || fail "duplicate named"
 expect 2 "$hukou" household create --db "$db" --as $off --kind family --division 330402
 grep -q "head" "$tmp/err" || fail "missing head named"
@@ -99,8 +99,19 @@ expect 2 "$hukou" application act --db "$db" --as $off --unit 913 "$app" approve
 expect 1 "$hukou" application act --db "$db" --as officer:330411 --today 2024-07-04 "$app" complete
 expect 0 "$hukou" application act --db "$db" --as $off --today 2024-07-04 "$app" complete
 [ "$(field 'd["state"], d["moved_to"]["destination"], d["moved_to"]["from_division"]')" = "('completed', 'talent_service_collective', '341222')" ] || fail "complete: $(cat "$tmp/out")"
+agency=$(field 'd["moved_to"]["household"]')
 expect 0 "$hukou" person show --db "$db" $talent
 [ "$(field 'd["hukou"]["division"], d["hukou"]["household"]')" = "('330402', 'collective')" ] || fail "moved: $(cat "$tmp/out")"
+
+# The household's own facts travel with its members' lines: export, import, export again.
+expect 0 "$hukou" export --db "$db" --out "$tmp/three.jsonl"
+grep -q '"household_owner":"talent_service"' "$tmp/three.jsonl" || fail "household owner exported"
+expect 0 "$hukou" init --db "$tmp/four.db"
+expect 0 "$hukou" import --db "$tmp/four.db" "$tmp/three.jsonl"
+expect 0 "$hukou" export --db "$tmp/four.db" --out "$tmp/four.jsonl"
+cmp -s "$tmp/three.jsonl" "$tmp/four.jsonl" || fail "household facts lost in a round trip"
+expect 0 "$hukou" household show --db "$tmp/four.db" --as $off "$agency"
+[ "$(field 'd["owner"], d["created_on"]')" = "('talent_service', '2024-07-04')" ] || fail "re-imported household: $(cat "$tmp/out")"
 
 expect 0 "$hukou" audit verify --db "$db"
 # create 1; head 1, remove 2 (create + remove), add 1; split 2; birth 1; death 1;

@@ -678,6 +678,7 @@ static void migrant_from_arrival_to_settlement(void **state)
   assert_false(p.hukou.head);
   assert_int_equal(p.hukou.urban, HK_TRI_TRUE);
   assert_string_equal(p.hukou.household_no, "330402-000001");
+  assert_int_equal(p.hukou.since, D("2028-04-11"));
   hk_person_clear(&p);
   hk_household_row h;
   assert_int_equal(hk_store_household_get(st, 0, "330402-000001", false, &h, &err), HK_OK);
@@ -803,7 +804,10 @@ static void settlement_moves_to_every_destination(void **state)
   json_decref(complete(st, a1, NULL, HK_EINVAL, &err));
   assert_string_equal(err.field, "unit");
   hk_move_hint unit = {0};
-  snprintf(unit.unit_code, sizeof unit.unit_code, "91330402MA0000001X");
+  snprintf(unit.unit_code, sizeof unit.unit_code, "91330402MA0000001X"); /* check char wrong */
+  json_decref(complete(st, a1, &unit, HK_EINVAL, &err));
+  assert_string_equal(err.field, "unit");
+  snprintf(unit.unit_code, sizeof unit.unit_code, "91330402MA0000001U");
   json_decref(complete(st, a1, &unit, HK_EINVAL, &err)); /* no name to create it with */
   assert_string_equal(err.field, "unit_name");
   snprintf(unit.unit_name, sizeof unit.unit_name, "嘉兴某厂");
@@ -816,7 +820,7 @@ static void settlement_moves_to_every_destination(void **state)
   json_decref(doc);
   int64_t a2 = approved(st, T2, HK_PW_TALENT, NULL);
   hk_move_hint code_only = {0};
-  snprintf(code_only.unit_code, sizeof code_only.unit_code, "91330402MA0000001X");
+  snprintf(code_only.unit_code, sizeof code_only.unit_code, "91330402MA0000001U");
   doc = complete(st, a2, &code_only, HK_OK, &err);
   m = json_object_get(doc, "moved_to");
   assert_string_equal(str(m, "household"), unit_no);

@@ -193,7 +193,7 @@ static void store_households_and_hukou_rows(void **state)
                         .created_on = D("2024-06-01"),
                         .dissolved_on = HK_DATE_NONE};
   snprintf(h.number, sizeof h.number, "330402-000900");
-  snprintf(h.owner_code, sizeof h.owner_code, "91330402MA0000001X");
+  snprintf(h.owner_code, sizeof h.owner_code, "91330402MA0000001U");
   snprintf(h.owner_name, sizeof h.owner_name, "嘉兴某厂");
   snprintf(h.address, sizeof h.address, "南湖区 工业路 9 号");
   ok(hk_store_household_insert(st, &h, &err), &err);
@@ -208,11 +208,11 @@ static void store_households_and_hukou_rows(void **state)
   assert_int_equal(got.created_on, D("2024-06-01"));
   assert_int_equal(got.dissolved_on, HK_DATE_NONE);
   assert_int_equal(got.head_person, 0);
-  ok(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330402, "91330402MA0000001X", true, &got,
+  ok(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330402, "91330402MA0000001U", true, &got,
                                    &err),
      &err);
   assert_int_equal(got.id, h.id);
-  assert_int_equal(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330411, "91330402MA0000001X",
+  assert_int_equal(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330411, "91330402MA0000001U",
                                                  false, &got, &err),
                    HK_ENOTFOUND);
   assert_int_equal(
@@ -269,7 +269,7 @@ static void store_households_and_hukou_rows(void **state)
   assert_int_equal(got.dissolved_on, TODAY);
   assert_string_equal(got.address, "新地址");
   /* Dissolved: no longer the unit's household. */
-  assert_int_equal(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330402, "91330402MA0000001X",
+  assert_int_equal(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330402, "91330402MA0000001U",
                                                  false, &got, &err),
                    HK_ENOTFOUND);
   assert_int_equal(hk_store_household_get(st, 0, "330402-999999", false, &got, &err), HK_ENOTFOUND);
@@ -309,7 +309,7 @@ static void create_family_and_collective(void **state)
                          .division = 330402,
                          .urban = HK_TRI_TRUE,
                          .owner = HK_HH_OWNER_UNIT};
-  snprintf(c.owner_code, sizeof c.owner_code, "91330402MA0000001X");
+  snprintf(c.owner_code, sizeof c.owner_code, "91330402MA0000001U");
   snprintf(c.owner_name, sizeof c.owner_name, "嘉兴某厂");
   ok(hk_household_create(st, &officer, &c, TODAY, &out, &err), &err);
   h = json_object_get(out, "household");
@@ -374,7 +374,14 @@ static void create_refusals(void **state)
   c.owner = HK_HH_OWNER_UNIT;
   assert_int_equal(hk_household_create(st, &officer, &c, TODAY, &out, &err), HK_EINVAL);
   assert_string_equal(err.field, "owner_code");
-  snprintf(c.owner_code, sizeof c.owner_code, "91330402MA0000001X");
+  snprintf(c.owner_code, sizeof c.owner_code, "91330402MA0000001X"); /* wrong check character */
+  assert_int_equal(hk_household_create(st, &officer, &c, TODAY, &out, &err), HK_EINVAL);
+  assert_string_equal(err.field, "owner_code");
+  assert_true(hk_uscc_valid("91350100M000100Y43")); /* the standard's example */
+  assert_false(hk_uscc_valid("91350100M000100Y44"));
+  assert_false(hk_uscc_valid("91350100M000100I43")); /* I is not in the alphabet */
+  assert_false(hk_uscc_valid("9135010"));
+  snprintf(c.owner_code, sizeof c.owner_code, "91330402MA0000001U");
   assert_int_equal(hk_household_create(st, &officer, &c, TODAY, &out, &err), HK_EINVAL);
   assert_string_equal(err.field, "owner_name");
   snprintf(c.owner_name, sizeof c.owner_name, "嘉兴某厂");
@@ -922,6 +929,80 @@ static void concurrent_changes_lose_nothing(void **state)
   hk_store_close(st);
 }
 
+/* ---- export and import keep the household's own facts ---- */
+
+static void household_facts_survive_export_and_import(void **state)
+{
+  (void)state;
+  hk_store *st = fresh();
+  hk_error err = {0};
+  json_t *out = NULL;
+  hk_household_spec c = {.kind = HK_HOUSEHOLD_COLLECTIVE,
+                         .division = 330402,
+                         .urban = HK_TRI_TRUE,
+                         .owner = HK_HH_OWNER_UNIT};
+  snprintf(c.owner_code, sizeof c.owner_code, "91330402MA0000001U");
+  snprintf(c.owner_name, sizeof c.owner_name, "嘉兴某厂");
+  snprintf(c.address, sizeof c.address, "南湖区 工业路 9 号");
+  ok(hk_household_create(st, &officer, &c, TODAY, &out, &err), &err);
+  json_decref(out);
+  ok(hk_household_add(st, &officer, "330402-000007", LONE, TODAY, &out, &err), &err);
+  json_decref(out);
+  hk_person p;
+  hk_person_init(&p);
+  ok(hk_store_person_get(st, LONE, &p, &err), &err);
+  json_t *line = hk_person_to_json(&p, HK_PJ_RECORD);
+  json_t *hk = json_object_get(line, "hukou");
+  assert_string_equal(str(hk, "household_owner"), "unit");
+  assert_string_equal(str(hk, "household_owner_code"), "91330402MA0000001U");
+  assert_string_equal(str(hk, "household_owner_name"), "嘉兴某厂");
+  assert_string_equal(str(hk, "household_address"), "南湖区 工业路 9 号");
+  assert_string_equal(str(hk, "household_created_on"), "2024-06-30");
+  assert_string_equal(str(hk, "since"), "2024-06-30");
+  char *text = json_dumps(line, JSON_COMPACT);
+  json_decref(line);
+  hk_store_close(st);
+
+  /* Into an empty registry: the household comes back with its owner, found by it again. */
+  st = NULL;
+  snprintf(db, sizeof db, "%s", test_fresh_db());
+  ok(hk_store_open(db, HK_STORE_CREATE, &st, &err), &err);
+  hk_person_reset(&p);
+  ok(hk_person_parse(text, strlen(text), HK_PJ_RECORD, TODAY, &p, &err), &err);
+  int64_t row;
+  ok(hk_store_begin(st, &err), &err);
+  ok(hk_store_person_add(st, &p, &row, &err), &err);
+  ok(hk_store_commit(st, &err), &err);
+  hk_household_row h;
+  ok(hk_store_household_find_owner(st, HK_HH_OWNER_UNIT, 330402, "91330402MA0000001U", false, &h,
+                                   &err),
+     &err);
+  assert_string_equal(h.number, "330402-000007");
+  assert_string_equal(h.owner_name, "嘉兴某厂");
+  assert_string_equal(h.address, "南湖区 工业路 9 号");
+  assert_int_equal(h.created_on, TODAY);
+  hk_hukou_row cur;
+  ok(hk_store_hukou_current(st, row, &cur, &err), &err);
+  assert_int_equal(cur.valid_from, TODAY);
+  free(text);
+  /* A situation's hukou has no household facts; a family household no owner. */
+  static const char situation_hukou[] =
+      "{\"id_number\":\"" LONE "\",\"hukou\":{\"division\":\"330402\","
+      "\"household_address\":\"x\"}}";
+  assert_int_equal(
+      hk_person_parse(situation_hukou, strlen(situation_hukou), HK_PJ_PERSON, TODAY, &p, &err),
+      HK_EINVAL);
+  static const char family_owner[] =
+      "{\"id_number\":\"" LONE "\",\"hukou\":{\"division\":\"330402\",\"household\":"
+      "\"family\",\"household_owner\":\"unit\"}}";
+  assert_int_equal(
+      hk_person_parse(family_owner, strlen(family_owner), HK_PJ_RECORD, TODAY, &p, &err),
+      HK_EINVAL);
+  assert_non_null(strstr(err.field, "household_owner"));
+  hk_person_clear(&p);
+  hk_store_close(st);
+}
+
 /* ---- migration 4 on a registry made by the previous version ---- */
 
 static void migration_4_upgrades_a_version_3_registry(void **state)
@@ -993,6 +1074,7 @@ int main(void)
       cmocka_unit_test(deaths),
       cmocka_unit_test(death_refusals),
       cmocka_unit_test(show_household),
+      cmocka_unit_test(household_facts_survive_export_and_import),
       cmocka_unit_test(concurrent_changes_lose_nothing),
   };
   const struct CMUnitTest migration[] = {
