@@ -175,8 +175,8 @@ void hk_http_tokens_forget(hk_http_server *srv)
 
 /* Check "Bearer <token>" and fill the request's actor. A token checked by this worker within
  * HK_HTTP_TOKEN_TTL seconds, with no sign-out or disabling through this server since, is
- * trusted without the store: a session lookup per request would cost a fifth of a person
- * read. A disabling done with the CLI takes effect within that bound. */
+ * trusted without the store, so a signed-in read does not pay a session query each time. A
+ * disabling or revocation done with the CLI takes effect within that bound. */
 static bool authenticate(hk_http_server *srv, reqctx *rc, const char *auth, hk_error *err)
 {
   if (strncasecmp(auth, "Bearer ", 7) != 0) {
