@@ -45,6 +45,15 @@ def with_check(first17):
     return first17 + "10X98765432"[sum(int(c) * k for c, k in zip(first17, w)) % 11]
 
 
+def uscc(first17):
+    """A unified social credit code (GB 32100-2015) with its check character."""
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    s = sum(alphabet.index(c) * k for c, k in zip(first17, w))
+    return first17 + alphabet[(31 - s % 31) % 31]
+
+
+UNIT = uscc("91330402MA2B0XXX1")  # an employer of 南湖区
 CHILD_2026 = with_check("33040220260601003")    # born 2026-06-01 in 南湖区
 CHILD_2026_B = with_check("33040220260601005")
 ARRIVING = {"id_number": ID, "hukou": {"division": "341222", "household": "family", "head": True},
@@ -389,12 +398,15 @@ def test_4b_households_births_deaths(world):
     assert r.json()["new_household"]["head"] == PB
     r = w.call("nanhu", "POST", HH, body={"kind": "collective", "division": "330402",
                                           "urban": True, "owner": "unit",
-                                          "owner_code": "91330402MA2BXXXX1X",
+                                          "owner_code": UNIT,
                                           "owner_name": "嘉兴某某有限公司"})
     status(r, 201)
     assert r.json()["household"]["kind"] == "collective"
     status(w.call("nanhu", "POST", HH, body={"kind": "family", "division": "330106",
                                              "head": PB}), 403)
+    status(w.call("nanhu", "POST", HH, body={"kind": "collective", "division": "330402",
+                                             "owner": "unit", "owner_code": UNIT[:-1] + "0",
+                                             "owner_name": "x"}), 400, "owner_code")
     status(w.call("me", "POST", "/api/v1/persons/{id}/death", PA, body={"died_on": "2026-06-01"}),
            403, "role")
     # He joined this household today: a death before that is bad input.
