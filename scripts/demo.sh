@@ -36,7 +36,7 @@ brief() {
 import json, sys
 doc = json.load(sys.stdin)
 items = doc if isinstance(doc, list) else doc.get("applications", [doc]) if isinstance(doc, dict) else [doc]
-keep = ("id", "kind", "pathway", "requested_pathway", "target", "state", "due_on", "decision", "permit_number", "id_masked")
+keep = ("id", "kind", "pathway", "requested_pathway", "target", "state", "due_on", "decision", "permit_number", "moved_to", "id_masked")
 for a in items:
     print(json.dumps({k: a[k] for k in keep if k in a}, ensure_ascii=False))'
 }
@@ -60,6 +60,17 @@ brief "南湖区民警的待办 / the workbench of an officer of 南湖区" \
 brief "受理 / accept" "$hukou" application act --db "$db" --as officer:330402 1 accept
 brief "批准（引擎当日复核）/ approve (the engine checks again on the day)" \
   "$hukou" application act --db "$db" --as officer:330402 1 approve
+brief "办结：户口迁入南湖区（租房无自有住房，落社区公共户；原户户主由年长成员接任）/ complete: the hukou moves to 南湖区 (renting, no home of his own: the community collective household; his old household's headship passes to the eldest member)" \
+  "$hukou" application act --db "$db" --as officer:330402 1 complete
+step "迁入的户 / the household he joined" "$hukou" household show --db "$db" --as officer:330402 330402-000001
+# Demo accounts for the HTTP API (demo data only: these passwords are printed below).
+demo_pw="demo password"
+for a in "admin --role admin" "officer.nanhu --role officer --jurisdiction 330402" \
+         "zhang.wei --role resident --id-number 341222199001010112"; do
+  # shellcheck disable=SC2086
+  echo "$demo_pw" | "$hukou" user add $a --password-stdin --db "$db" >/dev/null
+done
+step "接口账号 / accounts of the HTTP API" "$hukou" user list --db "$db"
 step "审计链 / verify the audit chain" "$hukou" audit verify --db "$db"
 rm -f "$db.request.json"
 
@@ -70,12 +81,18 @@ fi
 cat <<MSG
 
 == HTTP 接口 / the HTTP API on http://$listen   (Ctrl-C 停止 / to stop)
-   示例数据，开放登记簿读取（仅供演示）/ demo data, registry reads open (demo only: accounts and
-   roles come with the API's next part)
+   示例账号（密码均为 "$demo_pw"）/ demo accounts (password "$demo_pw" for each):
+     admin (admin), officer.nanhu (officer, 330402 南湖区), zhang.wei (resident 341222199001010112)
    curl http://$listen/healthz
    curl http://$listen/api/v1/divisions/330402
-   curl http://$listen/api/v1/persons/341222199001010112/eligibility?target=330402
+   curl -H 'Content-Type: application/json' -d '{"name":"zhang.wei","password":"$demo_pw"}' http://$listen/api/v1/sessions
+   curl -H "Authorization: Bearer TOKEN" "http://$listen/api/v1/persons/341222199001010112/eligibility?target=330402"
+     (TOKEN: the "token" the sign-in answered / 登录返回的 token)
+   curl -H "Authorization: Bearer TOKEN" http://$listen/api/v1/applications/1   (他的落户申请 / his settlement application)
+   officer.nanhu 登录后 / signed in as officer.nanhu:
+   curl -H "Authorization: Bearer TOKEN" "http://$listen/api/v1/applications?area=330402"
+   curl -H "Authorization: Bearer TOKEN" http://$listen/api/v1/households/330402-000001
    curl -X POST -H 'Content-Type: application/json' --data @demo/situation.json http://$listen/api/v1/eligibility
    API 文档 / the API's description: http://$listen/api/v1/openapi.json
 MSG
-exec "$hukou" serve --db "$db" --listen "$listen" --open-registry
+exec "$hukou" serve --db "$db" --listen "$listen"

@@ -20,11 +20,19 @@ static void usage(FILE *out)
       "  hukou application list --db PATH [--as ACTOR] [--area DIVISION] [--state STATE]\n"
       "                         [--overdue] [--today DATE] [--limit N]\n"
       "  hukou application act  --db PATH --as ACTOR [--reason TEXT] [--policies DIR]\n"
-      "                         [--today DATE] [--settlement-days N] ID ACTION\n"
+      "                         [--today DATE] [--settlement-days N]\n"
+      "                         [--unit CODE --unit-name NAME] [--community NAME]\n"
+      "                         [--address TEXT] ID ACTION\n"
       "  申请的查看、列表与审核 / show, list and review applications.\n"
       "  ACTION: accept 受理, request_material 补充材料 (--reason), supply_material 已补充,\n"
       "          approve 批准 (重新判定资格 / the engine is asked again), reject 驳回 (--reason),\n"
-      "          complete 办结 (居住证：签发 / a permit is issued)\n"
+      "          complete 办结 (居住证：签发 / a permit is issued; 落户：户口迁入 / the hukou\n"
+      "          moves to the household the engine chose at the decision)\n"
+      "  --unit CODE --unit-name NAME  落户单位集体户：单位统一社会信用代码与名称 / the\n"
+      "             employer whose collective household a talent joins (created if none)\n"
+      "  --community NAME  社区公共户所属社区 / the community collective household (二)(四)\n"
+      "             without a home of one's own (default: the county's public one)\n"
+      "  --address TEXT  新立户地址 / a new household's address (default: the residence)\n"
       "  ACTOR:  officer:DIVISION (户籍民警，辖区 / an officer and their jurisdiction),\n"
       "          supervisor:DIVISION, resident:ID_NUMBER, system (默认 / the default)\n"
       "  STATE:  submitted accepted material_requested approved rejected completed\n"
@@ -83,7 +91,22 @@ static int print_json(json_t *o)
 
 int hk_cmd_application(int argc, char **argv)
 {
-  enum { O_DB = 1, O_AS, O_AREA, O_STATE, O_OVERDUE, O_TODAY, O_REASON, O_POL, O_DAYS, O_LIMIT };
+  enum {
+    O_DB = 1,
+    O_AS,
+    O_AREA,
+    O_STATE,
+    O_OVERDUE,
+    O_TODAY,
+    O_REASON,
+    O_POL,
+    O_DAYS,
+    O_LIMIT,
+    O_UNIT,
+    O_UNIT_NAME,
+    O_COMMUNITY,
+    O_ADDRESS
+  };
   static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
                                        {"as", required_argument, NULL, O_AS},
                                        {"area", required_argument, NULL, O_AREA},
@@ -94,6 +117,10 @@ int hk_cmd_application(int argc, char **argv)
                                        {"policies", required_argument, NULL, O_POL},
                                        {"settlement-days", required_argument, NULL, O_DAYS},
                                        {"limit", required_argument, NULL, O_LIMIT},
+                                       {"unit", required_argument, NULL, O_UNIT},
+                                       {"unit-name", required_argument, NULL, O_UNIT_NAME},
+                                       {"community", required_argument, NULL, O_COMMUNITY},
+                                       {"address", required_argument, NULL, O_ADDRESS},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   if (argc < 2 || hk_cli_wants_help(argc, argv)) {
@@ -111,9 +138,28 @@ int hk_cmd_application(int argc, char **argv)
   hk_app_query q = {.state = -1, .today = hk_date_today()};
   int days = 0;
   hk_error err = {0};
+  hk_move_hint hint = {0};
+  bool hinted = false;
   int c;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch (c) {
+    case O_UNIT:
+    case O_UNIT_NAME:
+    case O_COMMUNITY:
+    case O_ADDRESS: {
+      static const char *const names[] = {"--unit", "--unit-name", "--community", "--address"};
+      char *slot[] = {hint.unit_code, hint.unit_name, hint.community, hint.address};
+      size_t size[] = {sizeof hint.unit_code, sizeof hint.unit_name, sizeof hint.community,
+                       sizeof hint.address};
+      int k = c - O_UNIT;
+      if (strlen(optarg) >= size[k] || optarg[0] == '\0') {
+        hk_error_set(&err, HK_EINVAL, names[k], "empty, or longer than %zu bytes", size[k] - 1);
+        return hk_cli_fail("application", &err);
+      }
+      snprintf(slot[k], size[k], "%s", optarg);
+      hinted = true;
+      break;
+    }
     case O_DB:
       db = optarg;
       break;
@@ -193,6 +239,12 @@ int hk_cmd_application(int argc, char **argv)
     hk_error_set(&err, HK_EINVAL, "ACTION", "unknown action %s", argv[optind + 1]);
     return hk_cli_fail("application", &err);
   }
+  if (hinted && action != HK_APP_COMPLETE) {
+    hk_error_set(&err, HK_EINVAL, "--unit",
+                 "--unit, --unit-name, --community and --address go "
+                 "with complete only");
+    return hk_cli_fail("application", &err);
+  }
   hk_policies *pol = NULL;
   if (action == HK_APP_APPROVE || action == HK_APP_REJECT) {
     if (hk_policies_load(poldir ? poldir : hk_policies_default_dir(), &pol, &err) != HK_OK)
@@ -213,7 +265,9 @@ int hk_cmd_application(int argc, char **argv)
     rc = hk_app_show(st, &who, id, &out, &err);
   } else {
     hk_app_config cfg = {.pol = pol, .settlement_days = days};
-    rc = hk_app_act(st, &cfg, &who, id, action, reason, q.today, &out, &err);
+    rc = action == HK_APP_COMPLETE
+             ? hk_app_complete(st, &cfg, &who, id, hinted ? &hint : NULL, q.today, &out, &err)
+             : hk_app_act(st, &cfg, &who, id, action, reason, q.today, &out, &err);
   }
   hk_store_close(st);
   hk_policies_free(pol);

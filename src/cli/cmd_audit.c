@@ -1,27 +1,36 @@
-/* hukou audit verify --db PATH : walk the event chain and name the first broken event. */
+/* hukou audit verify --db PATH : walk the event chain and the access log's chain and name the
+ * first broken entry.
+ * hukou audit access --person ID --db PATH : who read this person's data through the API. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli/cli.h"
+#include "core/idnum.h"
 #include "store/store.h"
+#include "store/store_auth.h"
 
 static void usage(FILE *out)
 {
   fputs("用法 / usage: hukou audit verify --db PATH\n"
-        "  逐条校验事件哈希链，指出第一条被篡改的事件。退出码 0 完好，1 被篡改。\n"
-        "  Verifies the hash chain of events and names the first broken one.\n"
-        "  Exit 0 intact, 1 broken.\n",
+        "              hukou audit access --person ID --db PATH\n"
+        "  verify: 逐条校验事件哈希链和访问日志哈希链，指出第一条被篡改的记录。\n"
+        "  退出码 0 完好，1 被篡改。\n"
+        "  Verifies the hash chains of the events and of the access log and names the first\n"
+        "  broken entry. Exit 0 intact, 1 broken.\n"
+        "  access: 列出通过接口查看过此人数据的记录（谁、角色、接口、时间、用途）。\n"
+        "  Lists who read this person's data through the API: who, role, endpoint, when,\n"
+        "  purpose (department keys), one JSON line each, oldest first.\n",
         out);
 }
 
-int hk_cmd_audit(int argc, char **argv)
+static int verify(int argc, char **argv)
 {
-  if (argc < 2 || strcmp(argv[1], "verify") != 0) {
-    usage(hk_cli_wants_help(argc, argv) ? stdout : stderr);
-    return hk_cli_wants_help(argc, argv) ? HK_EXIT_OK : HK_EXIT_USAGE;
-  }
   const char *db;
-  int first, status = hk_cli_db_args(argc - 1, argv + 1, 0, usage, &db, &first);
+  int first, status = hk_cli_db_args(argc, argv, 0, usage, &db, &first);
   if (status >= 0)
     return status;
   int exit = HK_EXIT_OK;
@@ -29,10 +38,10 @@ int hk_cmd_audit(int argc, char **argv)
   if (st == NULL)
     return exit;
   hk_error err = {0};
-  int64_t checked = 0, broken = 0;
+  int64_t checked = 0, broken = 0, access_checked = 0, access_broken = 0;
   hk_status rc = hk_store_audit_verify(st, &checked, &broken, &err);
-  hk_store_close(st);
   if (rc == HK_ETAMPERED) {
+    hk_store_close(st);
     printf("{\"valid\": false, \"events_checked\": %lld, \"first_broken\": %lld, \"reason\": "
            "\"%s\"}\n",
            (long long)checked, (long long)broken, err.detail);
@@ -42,8 +51,91 @@ int hk_cmd_audit(int argc, char **argv)
             (long long)broken, (long long)broken);
     return HK_EXIT_FAIL;
   }
+  if (rc == HK_OK)
+    rc = hk_store_access_verify(st, &access_checked, &access_broken, &err);
+  hk_store_close(st);
+  if (rc == HK_ETAMPERED) {
+    printf("{\"valid\": false, \"events_checked\": %lld, \"access_checked\": %lld,"
+           " \"access_first_broken\": %lld, \"reason\": \"%s\"}\n",
+           (long long)checked, (long long)access_checked, (long long)access_broken, err.detail);
+    fprintf(stderr,
+            "hukou audit verify: 访问日志链在第 %lld 条处断裂 (the access log's chain breaks at "
+            "entry %lld)\n",
+            (long long)access_broken, (long long)access_broken);
+    return HK_EXIT_FAIL;
+  }
   if (rc != HK_OK)
     return hk_cli_fail("audit verify", &err);
-  printf("{\"valid\": true, \"events_checked\": %lld}\n", (long long)checked);
+  printf("{\"valid\": true, \"events_checked\": %lld, \"access_checked\": %lld}\n",
+         (long long)checked, (long long)access_checked);
   return HK_EXIT_OK;
+}
+
+static hk_status print_access(const hk_access *a, void *cls, hk_error *err)
+{
+  (void)cls;
+  (void)err;
+  json_t *o =
+      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "seq", (json_int_t)a->seq, "at", a->at, "actor",
+                a->actor, "role", a->role, "endpoint", a->endpoint, "person", a->subject);
+  if (a->purpose && a->purpose[0])
+    json_object_set_new(o, "purpose", json_string(a->purpose));
+  char *text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+  printf("%s\n", text);
+  free(text);
+  json_decref(o);
+  return HK_OK;
+}
+
+static int audit_access(int argc, char **argv)
+{
+  enum { O_DB = 1, O_PERSON };
+  static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
+                                       {"person", required_argument, NULL, O_PERSON},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  const char *db = NULL, *person = NULL;
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    if (c == O_DB)
+      db = optarg;
+    else if (c == O_PERSON)
+      person = optarg;
+    else {
+      usage(c == 'h' ? stdout : stderr);
+      return c == 'h' ? HK_EXIT_OK : HK_EXIT_USAGE;
+    }
+  }
+  if (argc != optind || person == NULL) {
+    usage(stderr);
+    return HK_EXIT_USAGE;
+  }
+  hk_error err = {0};
+  hk_idnum id;
+  if (!hk_idnum_check(person, hk_date_today(), &id)) {
+    hk_error_set(&err, HK_EINVAL, "--person", "not a valid ID number (%s)",
+                 hk_idnum_fault_name(id.fault));
+    return hk_cli_fail("audit access", &err);
+  }
+  int exit = HK_EXIT_OK;
+  hk_store *st = hk_cli_open_store("audit access", db, HK_STORE_READONLY, &exit);
+  if (st == NULL)
+    return exit;
+  int64_t row = 0;
+  hk_status rc = hk_store_person_row(st, id.number, &row, &err);
+  if (rc == HK_OK)
+    rc = hk_store_access_each(st, row, print_access, NULL, &err);
+  hk_store_close(st);
+  return rc == HK_OK ? HK_EXIT_OK : hk_cli_fail("audit access", &err);
+}
+
+int hk_cmd_audit(int argc, char **argv)
+{
+  if (argc >= 2 && strcmp(argv[1], "verify") == 0)
+    return verify(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "access") == 0)
+    return audit_access(argc - 1, argv + 1);
+  usage(hk_cli_wants_help(argc, argv) ? stdout : stderr);
+  return hk_cli_wants_help(argc, argv) ? HK_EXIT_OK : HK_EXIT_USAGE;
 }

@@ -10,35 +10,42 @@
 #include <pthread.h>
 
 #include "cli/cli.h"
+#include "core/date.h"
 #include "core/error.h"
 #include "http/http.h"
 
 static void usage(FILE *out)
 {
-  fputs(
-      "用法 / usage: hukou serve --db PATH [--listen HOST:PORT] [--policies DIR] [--threads N]\n"
-      "                   [--open-registry] [--rate N] [--burst N] [--timeout S]\n"
-      "                   [--max-connections N] [--openapi FILE] [--no-access-log]\n"
-      "  以 HTTP 提供 JSON 接口（/api/v1/…，见 docs/http.md），收到 SIGTERM/SIGINT 后处理完\n"
-      "  进行中的请求再退出。\n"
-      "  Serves the JSON API over HTTP (/api/v1/..., see docs/http.md); on SIGTERM or SIGINT it\n"
-      "  finishes the requests in flight and exits 0.\n"
-      "  --listen HOST:PORT   监听地址 / address (default 127.0.0.1:8080; port 0 picks a free\n"
-      "                       port, printed on stdout)\n"
-      "  --threads N          工作线程数 / worker threads (default 2)\n"
-      "  --policies DIR       政策文件目录 / policy directory (default $HUKOU_POLICIES or the\n"
-      "                       source tree's policies/)\n"
-      "  --open-registry      仅供开发：无需账号即可读取人员数据 / development only: person reads\n"
-      "                       without an account (accounts are not implemented yet)\n"
-      "  --rate N --burst N   资格判定接口每个客户端地址的限流 / POST /api/v1/eligibility per\n"
-      "                       client address: N per second, bursts of N (default 20 and 40;\n"
-      "                       --rate 0 turns it off)\n"
-      "  --timeout S          空闲或过慢连接的超时 / idle or slow connections close after S\n"
-      "                       seconds (default 10)\n"
-      "  --max-connections N  最大连接数 / connections at once (default 1000; 200 per address)\n"
-      "  --openapi FILE       OpenAPI 文档 / the document served at /api/v1/openapi.json\n"
-      "  --no-access-log      不写访问日志 / no JSON access log on stderr (benchmarks)\n",
-      out);
+  fputs("用法 / usage: hukou serve --db PATH [--listen HOST:PORT] [--policies DIR] [--threads N]\n"
+        "                   [--rate N] [--burst N] [--timeout S]\n"
+        "                   [--max-connections N] [--openapi FILE] [--no-access-log]\n"
+        "                   [--access-flush S] [--settlement-days N] [--today YYYY-MM-DD]\n"
+        "  以 HTTP 提供 JSON 接口（/api/v1/…，见 docs/http.md），收到 SIGTERM/SIGINT 后处理完\n"
+        "  进行中的请求再退出。\n"
+        "  Serves the JSON API over HTTP (/api/v1/..., see docs/http.md); on SIGTERM or SIGINT it\n"
+        "  finishes the requests in flight, writes the access log queued so far and exits 0.\n"
+        "  Accounts: hukou user add; department keys: hukou key add.\n"
+        "  --listen HOST:PORT   监听地址 / address (default 127.0.0.1:8080; port 0 picks a free\n"
+        "                       port, printed on stdout)\n"
+        "  --threads N          工作线程数 / worker threads (default 2)\n"
+        "  --policies DIR       政策文件目录 / policy directory (default $HUKOU_POLICIES or the\n"
+        "                       source tree's policies/)\n"
+        "  --rate N --burst N   资格判定和登录接口每个客户端地址的限流 / POST /api/v1/eligibility\n"
+        "                       and /api/v1/sessions per client address: N per second, bursts\n"
+        "                       of N (default 20 and 40; --rate 0 turns it off)\n"
+        "  --timeout S          空闲或过慢连接的超时 / idle or slow connections close after S\n"
+        "                       seconds (default 10)\n"
+        "  --max-connections N  最大连接数 / connections at once (default 1000; 200 per address)\n"
+        "  --openapi FILE       OpenAPI 文档 / the document served at /api/v1/openapi.json\n"
+        "  --no-access-log      不写访问日志 / no JSON access log on stderr (benchmarks)\n"
+        "  --access-flush S     人员数据查阅记录至少每 S 秒写入一次 / the log of person reads is\n"
+        "                       written at least every S seconds (default 0.1; all of it on stop)\n"
+        "  --settlement-days N  落户申请办理期限（天）/ days for a settlement decision from\n"
+        "                       acceptance (default 30), as hukou application --settlement-days\n"
+        "  --today YYYY-MM-DD   仅供测试：业务办理日期固定为该日 / testing only: the services\n"
+        "                       (residence, applications, permits, households) take this day as\n"
+        "                       today\n",
+        out);
 }
 
 static int bad(const char *field, const char *detail)
@@ -72,10 +79,6 @@ int hk_cmd_serve(int argc, char **argv)
   }
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(a, "--open-registry") == 0) {
-      cfg.open_registry = true;
-      continue;
-    }
     if (strcmp(a, "--no-access-log") == 0) {
       cfg.access_log = false;
       continue;
@@ -100,6 +103,15 @@ int hk_cmd_serve(int argc, char **argv)
       host[colon - next] = '\0';
       cfg.host = host;
       cfg.port = (uint16_t)v;
+    } else if (strcmp(a, "--today") == 0) {
+      hk_date d;
+      if (!hk_date_parse(next, &d))
+        return bad("--today", "not a date (YYYY-MM-DD)");
+      cfg.today = d;
+    } else if (strcmp(a, "--settlement-days") == 0) {
+      if (!number(next, 1, 3650, &v))
+        return bad("--settlement-days", "expected a number of days from 1 to 3650");
+      cfg.settlement_days = (int)v;
     } else if (strcmp(a, "--threads") == 0) {
       if (!number(next, 1, 64, &v))
         return bad("--threads", "expected a number from 1 to 64");
@@ -116,6 +128,12 @@ int hk_cmd_serve(int argc, char **argv)
       if (!number(next, 1, 3600, &v))
         return bad("--timeout", "expected seconds from 1 to 3600");
       cfg.timeout_s = (unsigned)v;
+    } else if (strcmp(a, "--access-flush") == 0) {
+      char *end;
+      double s = strtod(next, &end);
+      if (*end || end == next || !(s >= 0.001 && s <= 3600))
+        return bad("--access-flush", "expected seconds from 0.001 to 3600");
+      cfg.access_flush = s;
     } else if (strcmp(a, "--max-connections") == 0) {
       if (!number(next, 1, 100000, &v))
         return bad("--max-connections", "expected a number from 1 to 100000");
@@ -143,10 +161,9 @@ int hk_cmd_serve(int argc, char **argv)
   hk_http_server *srv;
   if (hk_http_start(&cfg, &srv, &err) != HK_OK)
     return hk_cli_fail("serve", &err);
-  if (cfg.open_registry)
-    fprintf(stderr, "hukou serve: 警告：--open-registry 使人员数据无需账号即可读取，仅供开发使用 / "
-                    "warning: --open-registry serves person data without any account; for "
-                    "development only\n");
+  if (cfg.today != HK_DATE_NONE)
+    fprintf(stderr, "hukou serve: 警告：--today 固定了业务办理日期，仅供测试 / warning: --today "
+                    "fixes the services' date; for testing only\n");
   printf("hukou serve: 正在监听 / listening on http://%s:%u\n", cfg.host,
          (unsigned)hk_http_port(srv));
   fflush(stdout);

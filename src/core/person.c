@@ -111,6 +111,8 @@ static const char *const education_names[HK_EDU_COUNT] = {
     NULL,         "none",      "primary",  "junior", "senior",
     "vocational", "associate", "bachelor", "master", "doctor"};
 static const char *const household_names[HK_HOUSEHOLD_COUNT] = {NULL, "family", "collective"};
+static const char *const owner_names[HK_OWNER_COUNT] = {NULL, "unit", "community",
+                                                        "talent_service"};
 static const char *const housing_names[HK_HOUSING_COUNT] = {NULL, "owned", "rented", "employer",
                                                             "relative"};
 static const char *const talent_names[HK_TALENT_COUNT] = {
@@ -149,6 +151,7 @@ static int value_of(const char *const *names, int count, const char *s)
 ENUM_FUNCS(hk_marital, marital, marital_names, HK_MARITAL_COUNT)
 ENUM_FUNCS(hk_education, education, education_names, HK_EDU_COUNT)
 ENUM_FUNCS(hk_household_kind, household_kind, household_names, HK_HOUSEHOLD_COUNT)
+ENUM_FUNCS(hk_household_owner, household_owner, owner_names, HK_OWNER_COUNT)
 ENUM_FUNCS(hk_housing_kind, housing_kind, housing_names, HK_HOUSING_COUNT)
 ENUM_FUNCS(hk_talent_category, talent_category, talent_names, HK_TALENT_COUNT)
 ENUM_FUNCS(hk_relation, relation, relation_names, HK_REL_COUNT)

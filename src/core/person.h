@@ -56,6 +56,15 @@ typedef enum hk_household_kind {
   HK_HOUSEHOLD_COUNT
 } hk_household_kind;
 
+/* What a collective household belongs to (issue 4; service/household.h). */
+typedef enum hk_household_owner {
+  HK_OWNER_NONE,           /* a family household */
+  HK_OWNER_UNIT,           /* 单位集体户: an employer, school or other unit */
+  HK_OWNER_COMMUNITY,      /* 社区集体户 (社区公共户) */
+  HK_OWNER_TALENT_SERVICE, /* 人才集体户: the public employment and talent service agency */
+  HK_OWNER_COUNT
+} hk_household_owner;
+
 typedef enum hk_housing_kind {
   HK_HOUSING_UNSET,
   HK_HOUSING_OWNED,
@@ -101,6 +110,13 @@ typedef struct hk_hukou {
   bool head;
   hk_tri urban;
   char household_no[HK_HOUSEHOLD_NO_MAX + 1]; /* 户号: persons sharing it share a household */
+  hk_date since; /* registered in this household since (registry lines); 0 when not recorded */
+  /* The household's own facts (registry lines; absent for most imported households). */
+  uint8_t owner;       /* hk_household_owner */
+  hk_date created_on;  /* 0 when not recorded */
+  uint32_t address;    /* hk_person_text handles; 0 when none */
+  uint32_t owner_code; /* a unit's unified social credit code, a community's name */
+  uint32_t owner_name;
 } hk_hukou;
 
 /* How a residence registration ended (一). */
@@ -187,6 +203,7 @@ typedef struct hk_person {
   char sex;                   /* 'M' / 'F', derived from the ID number */
   hk_marital marital_status;
   hk_education education;
+  hk_date died_on; /* 死亡注销: the day of death; 0 while alive (zero-initialised) */
   bool has_hukou;
   hk_hukou hukou;
   HK_LIST(hk_residence) residence;
@@ -233,6 +250,7 @@ void *hk_list_push(void **items, uint32_t *n, uint32_t *cap, size_t size, uint32
 const char *hk_marital_name(hk_marital v);
 const char *hk_education_name(hk_education v);
 const char *hk_household_kind_name(hk_household_kind v);
+const char *hk_household_owner_name(hk_household_owner v); /* "unit", "community", ... */
 const char *hk_housing_kind_name(hk_housing_kind v);
 const char *hk_talent_category_name(hk_talent_category v);
 const char *hk_relation_name(hk_relation v);
@@ -241,6 +259,7 @@ const char *hk_relation_name(hk_relation v);
 hk_marital hk_marital_from(const char *s);
 hk_education hk_education_from(const char *s);
 hk_household_kind hk_household_kind_from(const char *s);
+hk_household_owner hk_household_owner_from(const char *s);
 hk_housing_kind hk_housing_kind_from(const char *s);
 hk_talent_category hk_talent_category_from(const char *s);
 hk_relation hk_relation_from(const char *s);

@@ -151,6 +151,7 @@ static hk_status rd_enum(const cJSON *v, const char *key, need nd, int (*from)(c
 ENUM_READER(marital)
 ENUM_READER(education)
 ENUM_READER(household_kind)
+ENUM_READER(household_owner)
 ENUM_READER(housing_kind)
 ENUM_READER(talent_category)
 ENUM_READER(relation)
@@ -385,16 +386,46 @@ static hk_status read_list(const cJSON *array, const char *key, void **items, ui
   read_list(value, key, (void **)&(list).items, &(list).n, &(list).cap, sizeof *(list).items,      \
             reader, err)
 
-static hk_status read_hukou(const cJSON *obj, hk_hukou *h, hk_error *err)
+/* A text of the household's into the person's text; *handle 0 when absent. */
+static hk_status rd_text(const cJSON *v, const char *key, size_t max, hk_person *p,
+                         uint32_t *handle, hk_error *err)
 {
-  static const char *const keys[] = {"division", "household",    "head",
-                                     "urban",    "household_no", NULL};
-  const cJSON *f[5];
-  int household = 0;
+  const char *s = NULL;
+  hk_status rc = rd_string(v, key, OPTIONAL, max, &s, err);
+  if (rc != HK_OK || s == NULL)
+    return rc;
+  if (s[0] == '\0' || !hk_utf8_valid(s, strlen(s)))
+    return hk_error_set(err, HK_EINVAL, key, "empty or not UTF-8");
+  if ((*handle = hk_person_text_add(p, s)) == 0)
+    return hk_error_set(err, HK_ENOMEM, key, "out of memory");
+  return HK_OK;
+}
+
+static hk_status read_hukou(const cJSON *obj, hk_person_json_mode mode, hk_person *p, hk_error *err)
+{
+  /* The household's own facts are registry-line keys: a situation's hukou has none. */
+  static const char *const keys[] = {"division",
+                                     "household",
+                                     "head",
+                                     "urban",
+                                     "household_no",
+                                     "household_address",
+                                     "household_owner",
+                                     "household_owner_code",
+                                     "household_owner_name",
+                                     "household_created_on",
+                                     "since",
+                                     NULL};
+  const cJSON *f[11];
+  hk_hukou *h = &p->hukou;
+  int household = 0, owner = 0;
   const char *no;
   if (!cJSON_IsObject(obj))
     return hk_error_set(err, HK_EINVAL, "", "not an object");
   hk_status rc = bind(obj, keys, f, err);
+  for (int i = 5; rc == HK_OK && i < 11 && mode != HK_PJ_RECORD; i++)
+    if (f[i])
+      rc = hk_error_set(err, HK_EINVAL, keys[i], "unknown field");
   if (rc == HK_OK)
     rc = rd_division(f[0], "division", &h->division, err);
   if (rc == HK_OK)
@@ -411,6 +442,25 @@ static hk_status read_hukou(const cJSON *obj, hk_hukou *h, hk_error *err)
       return hk_error_set(err, HK_EINVAL, "household_no", "empty or not UTF-8");
     memcpy(h->household_no, no, strlen(no) + 1);
   }
+  if (rc == HK_OK)
+    rc = rd_text(f[5], "household_address", HK_ADDRESS_MAX, p, &h->address, err);
+  if (rc == HK_OK)
+    rc = rd_enum(f[6], "household_owner", OPTIONAL, household_owner_from, &owner, err);
+  h->owner = (uint8_t)owner;
+  if (rc == HK_OK && owner && h->household != HK_HOUSEHOLD_COLLECTIVE)
+    rc = hk_error_set(err, HK_EINVAL, "household_owner", "only a collective household has one");
+  if (rc == HK_OK)
+    rc = rd_text(f[7], "household_owner_code", 63, p, &h->owner_code, err);
+  if (rc == HK_OK)
+    rc = rd_text(f[8], "household_owner_name", 127, p, &h->owner_name, err);
+  hk_date created = HK_DATE_NONE;
+  if (rc == HK_OK)
+    rc = rd_date(f[9], "household_created_on", OPTIONAL, &created, err);
+  h->created_on = created == HK_DATE_NONE ? 0 : created;
+  hk_date since = HK_DATE_NONE;
+  if (rc == HK_OK)
+    rc = rd_date(f[10], "since", OPTIONAL, &since, err);
+  h->since = since == HK_DATE_NONE ? 0 : since;
   return rc;
 }
 
@@ -454,13 +504,27 @@ enum {
   P_RELATIVES,
   P_RELATION,
   P_CONSENTS,
+  P_DIED,
   P_COUNT
 };
-static const char *const person_keys[P_COUNT + 1] = {
-    "id_number",         "name",    "marital_status", "education", "hukou",
-    "residence",         "housing", "employment",     "schooling", "social_insurance",
-    "residence_permits", "talent",  "points_facts",   "relatives", "relation",
-    "consents",          NULL};
+static const char *const person_keys[P_COUNT + 1] = {"id_number",
+                                                     "name",
+                                                     "marital_status",
+                                                     "education",
+                                                     "hukou",
+                                                     "residence",
+                                                     "housing",
+                                                     "employment",
+                                                     "schooling",
+                                                     "social_insurance",
+                                                     "residence_permits",
+                                                     "talent",
+                                                     "points_facts",
+                                                     "relatives",
+                                                     "relation",
+                                                     "consents",
+                                                     "died_on",
+                                                     NULL};
 
 static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date today,
                              hk_person *p, hk_error *err)
@@ -470,8 +534,8 @@ static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date
   if (rc != HK_OK)
     return rc;
   /* Keys that exist but not in this mode are unknown fields there. */
-  if (mode != HK_PJ_RECORD && f[P_RELATIVES])
-    return hk_error_set(err, HK_EINVAL, "relatives", "unknown field");
+  if (mode != HK_PJ_RECORD && (f[P_RELATIVES] || f[P_DIED]))
+    return hk_error_set(err, HK_EINVAL, f[P_DIED] ? "died_on" : "relatives", "unknown field");
   if (mode != HK_PJ_RELATIVE && (f[P_RELATION] || f[P_CONSENTS]))
     return hk_error_set(err, HK_EINVAL, f[P_RELATION] ? "relation" : "consents", "unknown field");
 
@@ -502,7 +566,7 @@ static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date
   p->education = (hk_education)v;
   if (f[P_HUKOU]) {
     p->has_hukou = true;
-    if ((rc = read_hukou(f[P_HUKOU], &p->hukou, err))) {
+    if ((rc = read_hukou(f[P_HUKOU], mode, p, err))) {
       hk_error_prefix(err, "hukou");
       return rc;
     }
@@ -522,6 +586,13 @@ static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date
     return rc;
   }
   if (mode == HK_PJ_RECORD) {
+    /* 死亡注销: a registry line of a person who died (their hukou is closed, so none is given). */
+    hk_date died = HK_DATE_NONE;
+    if ((rc = rd_date(f[P_DIED], "died_on", OPTIONAL, &died, err)))
+      return rc;
+    if (died != HK_DATE_NONE && (died < p->birth_date || died > today))
+      return hk_error_set(err, HK_EINVAL, "died_on", "before birth or in the future");
+    p->died_on = died == HK_DATE_NONE ? 0 : died;
     if ((rc = READ_LIST(f[P_RELATIVES], "relatives", p->relatives, read_link, err)))
       return rc;
     if (p->relatives.n > HK_RELATIVES_MAX)
@@ -624,6 +695,22 @@ json_t *hk_person_to_json(const hk_person *p, hk_person_json_mode mode)
     set_tri(e, "urban", p->hukou.urban);
     if (p->hukou.household_no[0])
       json_object_set_new(e, "household_no", json_string(p->hukou.household_no));
+    if (mode == HK_PJ_RECORD) {
+      const hk_hukou *h = &p->hukou;
+      if (h->address)
+        json_object_set_new(e, "household_address", json_string(hk_person_text(p, h->address)));
+      set_name(e, "household_owner", hk_household_owner_name((hk_household_owner)h->owner));
+      if (h->owner_code)
+        json_object_set_new(e, "household_owner_code",
+                            json_string(hk_person_text(p, h->owner_code)));
+      if (h->owner_name)
+        json_object_set_new(e, "household_owner_name",
+                            json_string(hk_person_text(p, h->owner_name)));
+      if (h->created_on)
+        hk_json_set_date(e, "household_created_on", h->created_on);
+      if (h->since)
+        hk_json_set_date(e, "since", h->since);
+    }
     json_object_set_new(o, "hukou", e);
   }
 
@@ -707,6 +794,8 @@ json_t *hk_person_to_json(const hk_person *p, hk_person_json_mode mode)
     set_name(e, "skill", hk_talent_category_name(f->skill));
     json_object_set_new(o, "points_facts", e);
   }
+  if (mode == HK_PJ_RECORD && p->died_on)
+    hk_json_set_date(o, "died_on", p->died_on);
   if (mode == HK_PJ_RECORD) {
     json_object_set_new(o, "relatives", a = json_array());
     for (uint32_t i = 0; i < p->relatives.n; i++) {

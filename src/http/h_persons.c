@@ -1,8 +1,8 @@
 /* h_persons.c — the registry, read-only: GET /api/v1/persons/{id} (the person with hukou,
  * histories and relative links, as `hukou person show` prints it) and
  * GET /api/v1/persons/{id}/eligibility?target=&as_of=&consent= (the situation assembled from
- * the registry, answered by the engine). Until accounts and roles exist these answer only on a
- * server started with --open-registry (server.c refuses them otherwise with 401). */
+ * the registry, answered by the engine). Signed-in residents read their own, officers and
+ * supervisors those inside their jurisdiction (access.c); every read is logged (九). */
 #include "http/http_int.h"
 
 #include <stdio.h>
@@ -26,16 +26,38 @@ static bool person_id(hk_http_req *req, hk_http_resp *resp, hk_idnum *id)
   return true;
 }
 
+#define READERS                                                                                    \
+  (HK_ROLE_BIT(HK_ROLE_RESIDENT) | HK_ROLE_BIT(HK_ROLE_OFFICER) |                                  \
+   HK_ROLE_BIT(HK_ROLE_SUPERVISOR) | HK_ROLE_BIT(HK_ROLE_SYSTEM))
+
+/* A resident asking for someone else is refused before anything is read. */
+static bool not_someone_else(hk_http_req *req, hk_http_resp *resp, const hk_idnum *id)
+{
+  if (req->actor.role == HK_ROLE_RESIDENT && strcmp(req->actor.id_number, id->number) != 0) {
+    hk_http_reply_fail(resp, HK_EFORBIDDEN, "id", "residents read their own records only");
+    return false;
+  }
+  return true;
+}
+
+static void outside(hk_http_resp *resp)
+{
+  hk_http_reply_fail(resp, HK_EFORBIDDEN, "id",
+                     "the person is registered outside your jurisdiction");
+}
+
 void hk_h_persons_get(hk_http_req *req, hk_http_resp *resp)
 {
   static const char *const none[] = {NULL};
   hk_error err = {0};
   hk_idnum id;
+  if (!hk_http_require_role(req, resp, READERS))
+    return;
   if (hk_http_query_known(req, none, &err) != HK_OK) {
     hk_http_reply_error(resp, &err);
     return;
   }
-  if (!person_id(req, resp, &id))
+  if (!person_id(req, resp, &id) || !not_someone_else(req, resp, &id))
     return;
   hk_http_worker *w = hk_http_worker_acquire(req->srv);
   hk_store *st = hk_http_worker_store(req->srv, w, &err);
@@ -45,6 +67,11 @@ void hk_h_persons_get(hk_http_req *req, hk_http_resp *resp)
     return;
   }
   hk_person *p = &w->person;
+  if (!hk_http_may_read_person(req, p)) {
+    hk_http_worker_release(w);
+    outside(resp);
+    return;
+  }
   json_t *o = hk_person_to_json(p, HK_PJ_RECORD);
   if (o != NULL) {
     /* Derived facts a reader wants next to the record, as `hukou person show` adds them. */
@@ -57,6 +84,7 @@ void hk_h_persons_get(hk_http_req *req, hk_http_resp *resp)
     }
   }
   hk_http_worker_release(w);
+  hk_http_access_record(req, id.number, "GET /api/v1/persons/{id}");
   hk_http_reply_json(resp, 200, o);
   resp->no_store = true;
 }
@@ -68,11 +96,13 @@ void hk_h_persons_eligibility(hk_http_req *req, hk_http_resp *resp)
   hk_idnum id;
   int32_t target;
   hk_date as_of = hk_date_today();
+  if (!hk_http_require_role(req, resp, READERS))
+    return;
   if (hk_http_query_known(req, allowed, &err) != HK_OK) {
     hk_http_reply_error(resp, &err);
     return;
   }
-  if (!person_id(req, resp, &id))
+  if (!person_id(req, resp, &id) || !not_someone_else(req, resp, &id))
     return;
   const char *t = hk_http_query(req, "target"), *a = hk_http_query(req, "as_of");
   const char *c = hk_http_query(req, "consent");
@@ -110,11 +140,27 @@ void hk_h_persons_eligibility(hk_http_req *req, hk_http_resp *resp)
   }
   hk_http_worker *w = hk_http_worker_acquire(req->srv);
   hk_store *st = hk_http_worker_store(req->srv, w, &err);
+  /* Officers and supervisors: the jurisdiction check needs the record first. */
+  bool staff = req->actor.role == HK_ROLE_OFFICER || req->actor.role == HK_ROLE_SUPERVISOR;
+  if (st != NULL && staff && hk_store_person_get(st, id.number, &w->person, &err) != HK_OK)
+    st = NULL;
+  if (st != NULL && staff && !hk_http_may_read_person(req, &w->person)) {
+    hk_http_worker_release(w);
+    outside(resp);
+    return;
+  }
   if (st == NULL || hk_situation_from_registry(st, id.number, target, as_of, consenting, n, &w->sit,
-                                               &err) != HK_OK)
+                                               &err) != HK_OK) {
     hk_http_reply_error(resp, &err);
-  else
+  } else {
+    hk_http_access_record(req, id.number, "GET /api/v1/persons/{id}/eligibility");
+    /* The relatives' records went into the answer too: their reads are logged as theirs. */
+    for (uint32_t i = 0; i < w->sit.n_relatives; i++)
+      if (w->sit.relatives[i].id_number[0] != '\0')
+        hk_http_access_record(req, w->sit.relatives[i].id_number,
+                              "GET /api/v1/persons/{id}/eligibility (as a relative)");
     hk_http_answer_situation(req->srv, w, resp);
+  }
   hk_http_worker_release(w);
   resp->no_store = true;
 }

@@ -12,19 +12,22 @@
 #include "core/error.h"
 
 typedef struct hk_http_config {
-  const char *db_path;    /* the registry (opened read-only, one connection per worker) */
+  const char *db_path;    /* the registry (read-only connections per worker, and one read-write
+                             connection for the services and sign-ins, one for the access log) */
   const char *host;       /* an IPv4 literal, "127.0.0.1" */
   uint16_t port;          /* 0: any free port (hk_http_port tells which) */
   unsigned threads;       /* worker threads of the pool */
   const char *policy_dir; /* NULL: hk_policies_default_dir() */
   const char *openapi;    /* NULL: $HUKOU_OPENAPI, else HK_DEFAULT_OPENAPI */
-  bool open_registry;     /* development only: person reads without an account */
+  double access_flush;    /* the access log is written at least this often (seconds) */
   double rate;            /* POST /api/v1/eligibility per client address per second; 0 off */
   double burst;           /* the bucket's size */
   unsigned timeout_s;     /* an idle or slow connection is closed after this long */
   unsigned max_connections;
   unsigned max_per_client; /* connections from one address */
   bool access_log;         /* one JSON line per request on stderr */
+  int32_t today; /* testing: the services' "today" (an hk_date); HK_DATE_NONE: the real date */
+  int settlement_days; /* days for a settlement decision; 0 the service's default */
 } hk_http_config;
 
 /* The defaults of `hukou serve`. */

@@ -16,6 +16,8 @@
 #include "core/person.h"
 #include "http/http.h"
 #include "policy/policy.h"
+#include "service/account.h"
+#include "service/actor.h"
 #include "store/store.h"
 
 #define HK_HTTP_BODY_MAX (1u << 20) /* request bodies: 1 MiB */
@@ -35,6 +37,15 @@ typedef struct hk_http_req {
   size_t body_len;
   const char *client; /* the peer's address, "127.0.0.1" */
   void *conn;         /* server.c's connection, for the query accessors */
+  /* Who is asking (server.c, from "Authorization: Bearer <token>"): a session of an account or
+   * a department key. actor is filled only when signed_in. */
+  hk_actor actor;
+  bool signed_in;
+  const char *purpose;   /* the X-Purpose header (required of department keys), or NULL */
+  bool is_key;           /* signed in with a department key */
+  const char *questions; /* a key's questions, comma-separated ("" otherwise) */
+  const char *token;     /* the bearer token as sent (for signing out) */
+  char questions_buf[HK_QUESTIONS_MAX + 1];
 } hk_http_req;
 
 /* A query argument (percent-decoded), or NULL. */
@@ -68,9 +79,10 @@ typedef void (*hk_http_handler)(hk_http_req *req, hk_http_resp *resp);
 /* ---- routes (router.c) ---- */
 
 enum {
-  HK_ROUTE_BODY = 1,     /* takes a JSON request body */
-  HK_ROUTE_LIMITED = 2,  /* rate-limited per client address */
-  HK_ROUTE_REGISTRY = 4, /* reads personal data from the registry */
+  HK_ROUTE_BODY = 1,    /* takes a JSON request body */
+  HK_ROUTE_LIMITED = 2, /* rate-limited per client address */
+  /* 4 was HK_ROUTE_REGISTRY (--open-registry), gone with accounts. */
+  HK_ROUTE_ACCOUNT = 8, /* needs a signed-in actor: 401 with WWW-Authenticate: Bearer otherwise */
 };
 
 typedef struct hk_http_route {
@@ -104,6 +116,64 @@ void hk_h_statistics_get(hk_http_req *req, hk_http_resp *resp);
 void hk_h_meta_healthz(hk_http_req *req, hk_http_resp *resp);
 void hk_h_meta_metrics(hk_http_req *req, hk_http_resp *resp);
 void hk_h_meta_openapi(hk_http_req *req, hk_http_resp *resp);
+void hk_h_residence_declare(hk_http_req *req, hk_http_resp *resp);
+void hk_h_residence_change(hk_http_req *req, hk_http_resp *resp);
+void hk_h_residence_cancel(hk_http_req *req, hk_http_resp *resp);
+void hk_h_applications_post(hk_http_req *req, hk_http_resp *resp);
+void hk_h_applications_list(hk_http_req *req, hk_http_resp *resp);
+void hk_h_applications_get(hk_http_req *req, hk_http_resp *resp);
+void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp);
+void hk_h_permit_get(hk_http_req *req, hk_http_resp *resp);
+void hk_h_permit_endorse(hk_http_req *req, hk_http_resp *resp);
+void hk_h_permit_recognise(hk_http_req *req, hk_http_resp *resp);
+void hk_h_households_post(hk_http_req *req, hk_http_resp *resp);
+void hk_h_households_get(hk_http_req *req, hk_http_resp *resp);
+void hk_h_households_add(hk_http_req *req, hk_http_resp *resp);
+void hk_h_households_remove(hk_http_req *req, hk_http_resp *resp);
+void hk_h_households_head(hk_http_req *req, hk_http_resp *resp);
+void hk_h_households_split(hk_http_req *req, hk_http_resp *resp);
+void hk_h_births_post(hk_http_req *req, hk_http_resp *resp);
+void hk_h_persons_death(hk_http_req *req, hk_http_resp *resp);
+
+/* ---- helpers of the service handlers (h_services.c) ---- */
+
+/* The request body as a JSON object (duplicate keys refused); NULL with the error replied,
+ * naming "body" for a missing body, one that is not JSON or not an object. Caller decrefs. */
+json_t *hk_http_body_object(hk_http_req *req, hk_http_resp *resp);
+/* The {id} path parameter number `i` as a checked, normalised ID number; false with the error
+ * replied (field "id"; the number is never echoed). */
+bool hk_http_param_idnum(hk_http_req *req, size_t i, hk_http_resp *resp, hk_idnum *out);
+/* Only residents (for their own number), officers and supervisors act on or read a person's
+ * records through the services: anyone else, or a resident asking about another person, is
+ * refused (403) before the store is asked, so nothing tells whether that person exists. False
+ * with the error replied. */
+bool hk_http_may_touch_person(hk_http_req *req, const char *id_number, hk_http_resp *resp);
+/* Refuse a request with no query arguments allowed, or other than `allowed`: false with the
+ * error replied. */
+bool hk_http_query_only(hk_http_req *req, const char *const *allowed, hk_http_resp *resp);
+void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp);
+void hk_h_sessions_delete(hk_http_req *req, hk_http_resp *resp);
+void hk_h_users_get(hk_http_req *req, hk_http_resp *resp);
+void hk_h_users_post(hk_http_req *req, hk_http_resp *resp);
+void hk_h_users_disable(hk_http_req *req, hk_http_resp *resp);
+void hk_h_questions_get(hk_http_req *req, hk_http_resp *resp);
+
+/* ---- who may see what (access.c) ---- */
+
+/* May the signed-in actor read this person's data? A resident only their own; an officer or
+ * supervisor when the person's hukou division or active residence-registration division is
+ * inside their jurisdiction; the system always; analysts, departments and admins never (九). */
+bool hk_http_may_read_person(const hk_http_req *req, const hk_person *p);
+/* Reply 403 unless the actor's role is one of the `roles` bit mask (1u << HK_ROLE_...);
+ * returns whether it is. Routes flagged HK_ROUTE_ACCOUNT have a signed-in actor already. */
+bool hk_http_require_role(hk_http_req *req, hk_http_resp *resp, unsigned roles);
+#define HK_ROLE_BIT(r) (1u << (r))
+
+/* Record a successful read of a person's data in the access log (who, role, which person,
+ * endpoint, when, the stated purpose of department keys). Handlers call it after the read and
+ * before replying. The entry is queued and appended by the server's log writer in batches
+ * (server.c, docs/http.md); the full ID number never leaves the store's masking. */
+void hk_http_access_record(hk_http_req *req, const char *id_number, const char *endpoint);
 
 /* ---- per-worker resources ---- */
 
@@ -115,12 +185,23 @@ void hk_http_answer_situation(hk_http_server *srv, hk_http_worker *w, hk_http_re
  * slot of its own (by a thread-local index), with a read-only connection opened on first use
  * and a situation, person and answer whose capacity is reused request after request. The slot's
  * mutex is uncontended unless threads outnumber slots. */
+#define HK_HTTP_TOKEN_CACHE 4
+typedef struct hk_http_token_cache {
+  uint8_t hash[HK_HASH_LEN];
+  hk_credential cred;
+  double checked; /* monotonic seconds; 0 empty */
+  unsigned epoch; /* srv->auth_epoch when checked */
+} hk_http_token_cache;
+
 struct hk_http_worker {
   pthread_mutex_t mu;
   hk_store *st;
   hk_person person;
   hk_situation sit;
   hk_answer *answer;
+  /* Tokens this worker checked lately: a hit within HK_HTTP_TOKEN_TTL skips the store. */
+  hk_http_token_cache tokens[HK_HTTP_TOKEN_CACHE];
+  unsigned next_token;
 };
 
 hk_http_worker *hk_http_worker_acquire(hk_http_server *srv);
@@ -128,9 +209,12 @@ void hk_http_worker_release(hk_http_worker *w);
 /* The worker's store connection, opened on first use; NULL with err set when it cannot be. */
 hk_store *hk_http_worker_store(hk_http_server *srv, hk_http_worker *w, hk_error *err);
 
+/* The services' "today": the server's date, or --today's (testing). */
+hk_date hk_http_today(const hk_http_server *srv);
+
 /* ---- metrics (metrics.c) ---- */
 
-#define HK_HTTP_ROUTES_MAX 16 /* routes + 1 for requests that matched none */
+#define HK_HTTP_ROUTES_MAX 48 /* routes + 1 for requests that matched none */
 #define HK_HTTP_STATUS_SLOTS 16
 #define HK_HTTP_BUCKETS 12
 
@@ -158,6 +242,29 @@ void hk_http_ratelimit_free(hk_http_ratelimit *rl);
 bool hk_http_ratelimit_take(hk_http_ratelimit *rl, const char *client, double now,
                             unsigned *retry_after);
 
+/* ---- writes: the server's one read-write connection (server.c) ---- */
+
+/* Sign-ins, sign-outs, account changes and the services (residence, applications, permits,
+ * households) go through one read-write connection, taken in turn: writers are serialised by
+ * SQLite anyway and the services retry on HK_ERETRY, so one connection costs no throughput and
+ * keeps the read path's per-worker connections read-only. NULL with err set when it cannot be
+ * opened. Release it with hk_http_writer_release either way. */
+hk_store *hk_http_writer_acquire(hk_http_server *srv, hk_error *err);
+void hk_http_writer_release(hk_http_server *srv);
+/* Forget every cached token check (after a sign-out or a disabled account). */
+void hk_http_tokens_forget(hk_http_server *srv);
+
+/* ---- the access log queue (accesslog.c) ---- */
+
+typedef struct hk_http_accesslog hk_http_accesslog;
+/* Start the writer thread, with its own read-write connection to db_path. */
+hk_status hk_http_accesslog_start(const char *db_path, double flush_seconds,
+                                  hk_http_accesslog **out, hk_error *err);
+/* Queue one entry (blocks while the queue is full, which a stalled store would cause). */
+void hk_http_accesslog_push(hk_http_accesslog *log, const hk_access_in *entry);
+/* Write everything queued, stop the thread, close (NULL is fine). */
+void hk_http_accesslog_stop(hk_http_accesslog *log);
+
 /* ---- the server ---- */
 
 struct hk_http_server {
@@ -178,7 +285,13 @@ struct hk_http_server {
   atomic_bool draining;
   atomic_uint_fast64_t served;
   double started; /* monotonic seconds */
+  pthread_mutex_t writer_mu;
+  hk_store *writer; /* opened on first use */
+  atomic_uint auth_epoch;
+  hk_http_accesslog *accesslog;
 };
+
+#define HK_HTTP_TOKEN_TTL 2.0 /* seconds a checked token is trusted without the store */
 
 double hk_http_now(void); /* monotonic seconds */
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <sodium.h>
 
 #include "http/http_int.h"
 
@@ -50,6 +51,8 @@ void hk_http_config_defaults(hk_http_config *cfg)
   cfg->max_connections = 1000;
   cfg->max_per_client = 200;
   cfg->access_log = true;
+  cfg->today = HK_DATE_NONE;
+  cfg->access_flush = 0.1;
 }
 
 uint16_t hk_http_port(const hk_http_server *srv)
@@ -163,6 +166,142 @@ hk_store *hk_http_worker_store(hk_http_server *srv, hk_http_worker *w, hk_error 
   return w->st;
 }
 
+/* ---- who is asking ---- */
+
+void hk_http_tokens_forget(hk_http_server *srv)
+{
+  atomic_fetch_add(&srv->auth_epoch, 1);
+}
+
+/* Check "Bearer <token>" and fill the request's actor. A token checked by this worker within
+ * HK_HTTP_TOKEN_TTL seconds, with no sign-out or disabling through this server since, is
+ * trusted without the store, so a signed-in read does not pay a session query each time. A
+ * disabling or revocation done with the CLI takes effect within that bound. */
+static bool authenticate(hk_http_server *srv, reqctx *rc, const char *auth, hk_error *err)
+{
+  if (strncasecmp(auth, "Bearer ", 7) != 0) {
+    hk_error_set(err, HK_EUNAUTH, "Authorization", "expected Bearer <token>");
+    return false;
+  }
+  const char *token = auth + 7;
+  while (*token == ' ')
+    token++;
+  if (strlen(token) >= HK_TOKEN_MAX) {
+    hk_error_set(err, HK_EUNAUTH, "Authorization", "not a token of this server");
+    return false;
+  }
+  uint8_t h[HK_HASH_LEN];
+  hk_token_hash(token, h);
+  double now = hk_http_now();
+  unsigned epoch = atomic_load(&srv->auth_epoch);
+  hk_credential cred;
+  bool found = false;
+  hk_http_worker *w = hk_http_worker_acquire(srv);
+  for (unsigned i = 0; i < HK_HTTP_TOKEN_CACHE && !found; i++) {
+    hk_http_token_cache *t = &w->tokens[i];
+    if (t->checked > 0 && t->epoch == epoch && now - t->checked < HK_HTTP_TOKEN_TTL &&
+        (t->cred.expires == 0 || t->cred.expires > (int64_t)time(NULL)) &&
+        sodium_memcmp(t->hash, h, HK_HASH_LEN) == 0) {
+      cred = t->cred;
+      found = true;
+    }
+  }
+  if (!found) {
+    hk_store *st = hk_http_worker_store(srv, w, err);
+    if (st == NULL || hk_account_authenticate(st, token, &cred, err) != HK_OK) {
+      hk_http_worker_release(w);
+      return false;
+    }
+    hk_http_token_cache *t = &w->tokens[w->next_token++ % HK_HTTP_TOKEN_CACHE];
+    memcpy(t->hash, h, HK_HASH_LEN);
+    t->cred = cred;
+    t->checked = now;
+    t->epoch = epoch;
+  }
+  hk_http_worker_release(w);
+  hk_http_req *req = &rc->req;
+  req->actor = cred.actor;
+  req->signed_in = true;
+  req->is_key = cred.is_key;
+  memcpy(req->questions_buf, cred.questions, sizeof req->questions_buf);
+  req->questions = req->questions_buf;
+  req->token = token;
+  return true;
+}
+
+/* ---- writes ---- */
+
+hk_store *hk_http_writer_acquire(hk_http_server *srv, hk_error *err)
+{
+  pthread_mutex_lock(&srv->writer_mu);
+  if (srv->writer == NULL &&
+      hk_store_open(srv->cfg.db_path, HK_STORE_EXISTING, &srv->writer, err) != HK_OK)
+    srv->writer = NULL; /* still taken: the caller releases it either way */
+  return srv->writer;
+}
+
+void hk_http_writer_release(hk_http_server *srv)
+{
+  pthread_mutex_unlock(&srv->writer_mu);
+}
+
+hk_date hk_http_today(const hk_http_server *srv)
+{
+  return srv->cfg.today != HK_DATE_NONE ? srv->cfg.today : hk_date_today();
+}
+
+/* ---- the access log ---- */
+
+/* A stated purpose is the caller's text: printable, and any run of 15 or more digits (an ID
+ * number, say) masked, so that the log holds no full number even when a caller writes one. */
+static void clean_purpose(const char *in, char *out, size_t size)
+{
+  size_t n = 0;
+  const char *s = in;
+  for (; *s && n + 1 < size; s++)
+    out[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
+  if (*s) {
+    /* Cut short: drop a UTF-8 sequence the limit split. */
+    size_t k = n;
+    while (k > 0 && ((unsigned char)out[k - 1] & 0xc0) == 0x80)
+      k--;
+    if (k > 0 && (unsigned char)out[k - 1] >= 0xc0) {
+      unsigned char lead = (unsigned char)out[k - 1];
+      size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+      if (n - (k - 1) < need)
+        n = k - 1;
+    }
+  }
+  out[n] = '\0';
+  for (size_t i = 0; out[i];) {
+    size_t j = i;
+    while ((out[j] >= '0' && out[j] <= '9') || out[j] == 'X' || out[j] == 'x')
+      j++;
+    if (j - i >= 15)
+      for (size_t k = i + 6; k < j - 4; k++)
+        out[k] = '*';
+    i = j > i ? j : i + 1;
+  }
+}
+
+void hk_http_access_record(hk_http_req *req, const char *id_number, const char *endpoint)
+{
+  hk_http_server *srv = req->srv;
+  if (srv == NULL || srv->accesslog == NULL)
+    return;
+  hk_access_in e;
+  memset(&e, 0, sizeof e);
+  hk_store_utc_now(e.at);
+  snprintf(e.actor, sizeof e.actor, "%s", req->signed_in ? req->actor.account : "anonymous");
+  snprintf(e.role, sizeof e.role, "%s",
+           req->signed_in ? hk_role_name(req->actor.role) : "anonymous");
+  snprintf(e.id_number, sizeof e.id_number, "%s", id_number);
+  snprintf(e.endpoint, sizeof e.endpoint, "%s", endpoint);
+  clean_purpose(req->purpose ? req->purpose : "", e.purpose, sizeof e.purpose);
+  hk_http_accesslog_push(srv->accesslog, &e);
+  sodium_memzero(e.id_number, sizeof e.id_number);
+}
+
 /* ---- a request's life ---- */
 
 static void client_address(struct MHD_Connection *c, char *out, size_t size)
@@ -207,6 +346,9 @@ static enum MHD_Result queue(hk_http_server *srv, struct MHD_Connection *c, reqc
   }
   if (resp->allow[0])
     MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
+  /* RFC 6750: every 401 names the scheme it wants. */
+  if (resp->status == 401)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"hukou\"");
   /* While draining, keep-alive would hold connections the stop is about to cut. */
   if (atomic_load(&srv->draining))
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
@@ -257,12 +399,19 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
                        HK_HTTP_BODY_MAX);
     return true;
   }
-  if (route->flags & HK_ROUTE_REGISTRY && !srv->cfg.open_registry) {
-    hk_http_reply_fail(resp, HK_EUNAUTH, NULL,
-                       "reading the registry needs an account, and accounts are not available "
-                       "yet; a development server can be started with --open-registry");
+  /* A token that is sent must be good, whatever the route; a route that needs an account
+   * needs one. */
+  const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  if (auth != NULL && !authenticate(srv, rc, auth, &err)) {
+    hk_http_reply_error(resp, &err);
     return true;
   }
+  if (route->flags & HK_ROUTE_ACCOUNT && !rc->req.signed_in) {
+    hk_http_reply_fail(resp, HK_EUNAUTH, "Authorization",
+                       "sign in (POST /api/v1/sessions) and send Authorization: Bearer <token>");
+    return true;
+  }
+  rc->req.purpose = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Purpose");
   if (route->flags & HK_ROUTE_BODY) {
     /* A chunked body has no declared length, so an oversized one could only be refused after
      * reading a megabyte of it: ask for the length instead. */
@@ -378,11 +527,15 @@ static void log_request(const reqctx *rc, int status, double ms, bool aborted)
     if (*s < 'A' || *s > 'Z')
       method = "OTHER";
   const char *route = rc->route >= 0 ? hk_http_routes[rc->route].pattern : "unmatched";
-  char line[512];
+  /* Account names are [A-Za-z0-9._-] (service/account.c): safe in JSON as they are. */
+  char actor[96] = "";
+  if (rc->req.signed_in)
+    snprintf(actor, sizeof actor, ",\"actor\":\"%s\"", rc->req.actor.account);
+  char line[640];
   int n = snprintf(line, sizeof line,
                    "{\"ts\":\"%s.%03ldZ\",\"client\":\"%s\",\"method\":\"%s\",\"route\":\"%s\","
-                   "\"status\":%d,\"ms\":%.3f%s%s%s%s}\n",
-                   when, ts.tv_nsec / 1000000, rc->client, method, route, status, ms,
+                   "\"status\":%d,\"ms\":%.3f%s%s%s%s%s}\n",
+                   when, ts.tv_nsec / 1000000, rc->client, method, route, status, ms, actor,
                    status >= 400 ? ",\"error\":\"" : "",
                    status >= 400 ? hk_status_code(rc->resp.error) : "", status >= 400 ? "\"" : "",
                    aborted ? ",\"aborted\":true" : "");
@@ -443,6 +596,9 @@ static void server_free(hk_http_server *srv)
   free(srv->workers);
   hk_store_close(srv->stats_st);
   pthread_mutex_destroy(&srv->stats_mu);
+  hk_http_accesslog_stop(srv->accesslog);
+  hk_store_close(srv->writer);
+  pthread_mutex_destroy(&srv->writer_mu);
   hk_policies_free(srv->pol);
   hk_http_ratelimit_free(srv->rl);
   free(srv->openapi);
@@ -458,12 +614,18 @@ hk_status hk_http_start(const hk_http_config *cfg, hk_http_server **out, hk_erro
   srv->cfg = *cfg;
   srv->started = hk_http_now();
   pthread_mutex_init(&srv->stats_mu, NULL);
+  pthread_mutex_init(&srv->writer_mu, NULL);
   hk_status rc;
   /* The database must open now, so a wrong --db fails at start rather than on every request. */
   hk_store *probe = NULL;
   if ((rc = hk_store_open(cfg->db_path, HK_STORE_READONLY, &probe, err)) != HK_OK)
     goto fail;
   hk_store_close(probe);
+  /* Every read of a person is logged: a server that cannot write its access log does not
+   * serve. */
+  if ((rc = hk_http_accesslog_start(cfg->db_path, cfg->access_flush, &srv->accesslog, err)) !=
+      HK_OK)
+    goto fail;
   const char *dir = cfg->policy_dir ? cfg->policy_dir : hk_policies_default_dir();
   if ((rc = hk_policies_load(dir, &srv->pol, err)) != HK_OK) {
     err->code = HK_EPOLICY;

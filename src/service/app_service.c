@@ -8,6 +8,7 @@
 #include "core/division.h"
 #include "core/json.h"
 #include "service/app_eval.h"
+#include "service/move.h"
 #include "service/permit.h"
 #include "store/store_app.h"
 
@@ -352,8 +353,9 @@ hk_status hk_app_submit(hk_store *st, const hk_app_config *cfg, const hk_actor *
 /* ---- steps ---- */
 
 static hk_status act_attempt(hk_store *st, const hk_app_config *cfg, const hk_actor *who,
-                             int64_t id, hk_app_action action, const char *reason, hk_date today,
-                             json_t **doc_out, hk_error *err)
+                             int64_t id, hk_app_action action, const char *reason,
+                             const hk_move_hint *hint, hk_date today, json_t **doc_out,
+                             hk_error *err)
 {
   hk_app_row row = {0};
   json_t *doc = NULL;
@@ -433,11 +435,11 @@ static hk_status act_attempt(hk_store *st, const hk_app_config *cfg, const hk_ac
   }
   if (rc == HK_OK && action == HK_APP_COMPLETE) {
     if (facts.kind == HK_APP_SETTLEMENT) {
-      /* Not pretended: the hukou move (the old registration closed, the new household joined)
-       * is the next slice of issue 4. */
-      rc = hk_error_set(err, HK_ECONFLICT, "state",
-                        "complete: the application is approved; the hukou move itself is done by "
-                        "`hukou move` (户口迁移), which is not built yet");
+      /* The hukou move (move.h): leave the old household, join the destination the engine
+       * chose at the decision, both counties' events, all in this transaction. */
+      rc = hk_move_settle_locked(st, who, id, doc, row.target, facts.applicant, hint, today, err);
+      if (rc == HK_OK)
+        json_object_set(extra, "moved_to", json_object_get(doc, "moved_to"));
     } else {
       int64_t prow;
       hk_permit_result issued;
@@ -494,7 +496,17 @@ hk_status hk_app_act(hk_store *st, const hk_app_config *cfg, const hk_actor *who
     return hk_error_set(err, HK_ETOOBIG, "reason", "at most %d bytes", HK_APP_REASON_MAX);
   hk_status rc = HK_ERETRY;
   for (int i = 0; i < RETRIES && rc == HK_ERETRY; i++)
-    rc = act_attempt(st, cfg, who, id, action, reason, today, doc, err);
+    rc = act_attempt(st, cfg, who, id, action, reason, NULL, today, doc, err);
+  return rc;
+}
+
+hk_status hk_app_complete(hk_store *st, const hk_app_config *cfg, const hk_actor *who, int64_t id,
+                          const hk_move_hint *hint, hk_date today, json_t **doc, hk_error *err)
+{
+  *doc = NULL;
+  hk_status rc = HK_ERETRY;
+  for (int i = 0; i < RETRIES && rc == HK_ERETRY; i++)
+    rc = act_attempt(st, cfg, who, id, HK_APP_COMPLETE, NULL, hint, today, doc, err);
   return rc;
 }
 

@@ -23,6 +23,7 @@
 #include "policy/policy.h"
 #include "service/actor.h"
 #include "service/application.h"
+#include "service/move.h"
 #include "store/store.h"
 
 /* Days from acceptance to a decision on a settlement application when nothing else is set.
@@ -61,12 +62,19 @@ hk_status hk_app_submit(hk_store *st, const hk_app_config *cfg, const hk_actor *
 
 /* Take a step on application id. Approve and reject ask the engine again (approval needs it to
  * say eligible) and keep its answer. Completing a permit application issues the permit
- * (permit.h); completing a settlement application is refused until hukou moves exist. Refusals:
+ * (permit.h); completing a settlement application moves the applicant's hukou (move.h) and
+ * records where they went in the application ("moved_to"). Refusals:
  * HK_ECONFLICT (the state, or ineligible), HK_EFORBIDDEN (not this actor), HK_EINVAL (a reason
  * is missing), HK_ENOTFOUND. On HK_OK *doc is the application after the step. */
 hk_status hk_app_act(hk_store *st, const hk_app_config *cfg, const hk_actor *who, int64_t id,
                      hk_app_action action, const char *reason, hk_date today, json_t **doc,
                      hk_error *err);
+
+/* Complete with what the officer adds for the move (hint may be NULL): the employer's credit
+ * code and name for an employer collective household, a community, a new household's address.
+ * hk_app_act(..., HK_APP_COMPLETE, ...) is this with no hint. */
+hk_status hk_app_complete(hk_store *st, const hk_app_config *cfg, const hk_actor *who, int64_t id,
+                          const hk_move_hint *hint, hk_date today, json_t **doc, hk_error *err);
 
 /* One application, for its applicant or an officer whose jurisdiction holds the deciding or
  * the filing county. */

@@ -11,8 +11,10 @@
 
 /* 1: persons, households, hukou registrations, histories, kinship, events.
  * 2: residence registration (declaration date, lateness, end, address).
- * 3: applications and residence permits. */
-#define SCHEMA_VERSION 3
+ * 3: applications and residence permits.
+ * 4: households: address, owner, dates; hukou end reasons; deaths (store_household.h).
+ * 5: accounts, sessions, department keys, the access log (store_auth.h). */
+#define SCHEMA_VERSION 5
 
 int hk_store_schema_version(void)
 {
@@ -123,7 +125,7 @@ hk_status hk_store_counts_get(hk_store *st, hk_store_counts *out, hk_error *err)
 
 /* ---- the event chain ---- */
 
-static void hash_field(crypto_hash_sha256_state *h, const char *s)
+void store__hash_field(crypto_hash_sha256_state *h, const char *s)
 {
   /* Length-prefixed, so ("ab","c") and ("a","bc") hash differently. */
   uint64_t len = s ? strlen(s) : 0;
@@ -141,12 +143,12 @@ void hk_event_hash(const hk_event *ev, uint8_t out[HK_HASH_LEN])
   crypto_hash_sha256_init(&h);
   char seq[24];
   snprintf(seq, sizeof seq, "%lld", (long long)ev->seq);
-  hash_field(&h, seq);
-  hash_field(&h, ev->at);
-  hash_field(&h, ev->actor);
-  hash_field(&h, ev->action);
-  hash_field(&h, ev->subject);
-  hash_field(&h, ev->payload);
+  store__hash_field(&h, seq);
+  store__hash_field(&h, ev->at);
+  store__hash_field(&h, ev->actor);
+  store__hash_field(&h, ev->action);
+  store__hash_field(&h, ev->subject);
+  store__hash_field(&h, ev->payload);
   crypto_hash_sha256_update(&h, ev->prev_hash, HK_HASH_LEN);
   crypto_hash_sha256_final(&h, out);
 }

@@ -5,12 +5,20 @@
  * functions of store.h dispatch here; what is common to all backends (the event hash chain,
  * argument checks) lives in store.c, so a backend only moves rows. */
 
+#include <sodium.h>
+
 #include "store/store.h"
 
 struct hk_stats_summary; /* stats.h */
 struct hk_app_row;       /* store_app.h */
 struct hk_app_filter;
 struct hk_permit_row;
+struct hk_household_row; /* store_household.h */
+struct hk_member_row;
+struct hk_hukou_row;
+struct hk_account_row; /* store_auth.h */
+struct hk_apikey_row;
+struct hk_access;
 
 struct hk_store_ops {
   int version; /* bump when appending members */
@@ -56,12 +64,61 @@ struct hk_store_ops {
    * on SQLite). NULL: person_row then person_get. */
   hk_status (*person_get_by_number)(hk_store *st, const char *id_number, hk_person *out,
                                     hk_error *err);
+  /* Households and hukou moves (store_household.h, schema version 4). */
+  hk_status (*household_insert)(hk_store *st, struct hk_household_row *row, hk_error *err);
+  hk_status (*household_get)(hk_store *st, int64_t id, const char *number, bool lock,
+                             struct hk_household_row *out, hk_error *err);
+  hk_status (*household_find_owner)(hk_store *st, int owner, int32_t division,
+                                    const char *owner_code, bool lock, struct hk_household_row *out,
+                                    hk_error *err);
+  hk_status (*household_update)(hk_store *st, const struct hk_household_row *row, hk_error *err);
+  hk_status (*household_count_prefix)(hk_store *st, const char *prefix, int64_t *count,
+                                      hk_error *err);
+  hk_status (*household_members)(hk_store *st, int64_t household_id,
+                                 hk_status (*cb)(const struct hk_member_row *, void *, hk_error *),
+                                 void *cls, hk_error *err);
+  hk_status (*hukou_current)(hk_store *st, int64_t person_id, struct hk_hukou_row *out,
+                             hk_error *err);
+  hk_status (*hukou_close)(hk_store *st, int64_t person_id, hk_date on, int ended, hk_error *err);
+  hk_status (*hukou_open)(hk_store *st, int64_t person_id, int64_t household_id, int32_t division,
+                          hk_tri urban, hk_date on, hk_error *err);
+  hk_status (*person_set_died)(hk_store *st, int64_t person_id, hk_date died_on, hk_error *err);
+  /* Accounts, sessions, department keys and the access log (store_auth.h, schema version 5). */
+  hk_status (*account_add)(hk_store *st, struct hk_account_row *row, hk_error *err);
+  hk_status (*account_get)(hk_store *st, const char *name, struct hk_account_row *out,
+                           hk_error *err);
+  hk_status (*account_each)(hk_store *st,
+                            hk_status (*cb)(const struct hk_account_row *, void *, hk_error *),
+                            void *cls, hk_error *err);
+  hk_status (*account_set_disabled)(hk_store *st, const char *name, bool disabled, hk_error *err);
+  hk_status (*session_add)(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t account_id,
+                           int64_t expires, hk_error *err);
+  hk_status (*session_find)(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t now,
+                            struct hk_account_row *out, int64_t *expires, hk_error *err);
+  hk_status (*session_delete)(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t now,
+                              hk_error *err);
+  hk_status (*apikey_add)(hk_store *st, struct hk_apikey_row *row, hk_error *err);
+  hk_status (*apikey_find)(hk_store *st, const uint8_t hash[HK_HASH_LEN], struct hk_apikey_row *out,
+                           hk_error *err);
+  hk_status (*apikey_each)(hk_store *st,
+                           hk_status (*cb)(const struct hk_apikey_row *, void *, hk_error *),
+                           void *cls, hk_error *err);
+  hk_status (*apikey_revoke)(hk_store *st, int64_t id, hk_error *err);
+  /* The access log's last seq and hash (0 and zeros when empty), insert, walk (person 0: all). */
+  hk_status (*access_last)(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH_LEN], hk_error *err);
+  hk_status (*access_insert)(hk_store *st, const struct hk_access *a, hk_error *err);
+  hk_status (*access_each)(hk_store *st, int64_t person_id,
+                           hk_status (*cb)(const struct hk_access *, void *, hk_error *), void *cls,
+                           hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */
 struct hk_store {
   const struct hk_store_ops *ops;
 };
+
+/* store.c: one length-prefixed field of a chain hash (events, the access log). */
+void store__hash_field(crypto_hash_sha256_state *h, const char *s);
 
 hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **out, hk_error *err);
 

@@ -11,10 +11,12 @@
 #include <libpq-fe.h>
 
 #include "store/store_app.h"
+#include "store/store_auth.h"
+#include "store/store_household.h"
 #include "store/store_int.h"
 
 /* Text parameters for one statement: integers are formatted into fixed slots. */
-#define MAX_PARAMS 9
+#define MAX_PARAMS 12
 typedef struct params {
   const char *values[MAX_PARAMS];
   char text[MAX_PARAMS][24];
@@ -94,5 +96,47 @@ hk_status store__pg_permit_count_prefix(hk_store *st, const char *prefix, int64_
 /* store_pg_stats.c: population statistics (stats.h). */
 hk_status store__pg_stats_summary(hk_store *st, bool refresh, struct hk_stats_summary *out,
                                   hk_error *err);
+/* store_pg_household.c: households and hukou moves (store_household.h). */
+hk_status store__pg_household_insert(hk_store *st, hk_household_row *row, hk_error *err);
+hk_status store__pg_household_get(hk_store *st, int64_t id, const char *number, bool lock,
+                                  hk_household_row *out, hk_error *err);
+hk_status store__pg_household_find_owner(hk_store *st, int owner, int32_t division,
+                                         const char *owner_code, bool lock, hk_household_row *out,
+                                         hk_error *err);
+hk_status store__pg_household_update(hk_store *st, const hk_household_row *row, hk_error *err);
+hk_status store__pg_household_count_prefix(hk_store *st, const char *prefix, int64_t *count,
+                                           hk_error *err);
+hk_status store__pg_household_members(hk_store *st, int64_t household_id, hk_member_cb cb,
+                                      void *cls, hk_error *err);
+hk_status store__pg_hukou_current(hk_store *st, int64_t person_id, hk_hukou_row *out,
+                                  hk_error *err);
+hk_status store__pg_hukou_close(hk_store *st, int64_t person_id, hk_date on, int ended,
+                                hk_error *err);
+hk_status store__pg_hukou_open(hk_store *st, int64_t person_id, int64_t household_id,
+                               int32_t division, hk_tri urban, hk_date on, hk_error *err);
+hk_status store__pg_person_set_died(hk_store *st, int64_t person_id, hk_date died_on,
+                                    hk_error *err);
+/* store_pg_auth.c: accounts, sessions, keys, the access log (store_auth.h). */
+hk_status store__pg_account_add(hk_store *st, hk_account_row *row, hk_error *err);
+hk_status store__pg_account_get(hk_store *st, const char *name, hk_account_row *out, hk_error *err);
+hk_status store__pg_account_each(hk_store *st, hk_account_cb cb, void *cls, hk_error *err);
+hk_status store__pg_account_set_disabled(hk_store *st, const char *name, bool disabled,
+                                         hk_error *err);
+hk_status store__pg_session_add(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t account_id,
+                                int64_t expires, hk_error *err);
+hk_status store__pg_session_find(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t now,
+                                 hk_account_row *out, int64_t *expires, hk_error *err);
+hk_status store__pg_session_delete(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t now,
+                                   hk_error *err);
+hk_status store__pg_apikey_add(hk_store *st, hk_apikey_row *row, hk_error *err);
+hk_status store__pg_apikey_find(hk_store *st, const uint8_t hash[HK_HASH_LEN], hk_apikey_row *out,
+                                hk_error *err);
+hk_status store__pg_apikey_each(hk_store *st, hk_apikey_cb cb, void *cls, hk_error *err);
+hk_status store__pg_apikey_revoke(hk_store *st, int64_t id, hk_error *err);
+hk_status store__pg_access_last(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH_LEN],
+                                hk_error *err);
+hk_status store__pg_access_insert(hk_store *st, const hk_access *a, hk_error *err);
+hk_status store__pg_access_each(hk_store *st, int64_t person_id, hk_access_cb cb, void *cls,
+                                hk_error *err);
 
 #endif

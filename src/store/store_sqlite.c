@@ -32,13 +32,14 @@ enum stmt_id {
 
 static const char *const stmt_sql[S_COUNT] = {
     [S_PERSON_INSERT] = "INSERT INTO person (id_number, name, birth_date, sex, marital_status,"
-                        " education) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        " education, died_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [S_PERSON_ROW] = "SELECT id FROM person WHERE id_number = ?1",
-    [S_PERSON_GET] = "SELECT id, id_number, name, birth_date, sex, marital_status, education"
-                     " FROM person WHERE id = ?1",
+    [S_PERSON_GET] = "SELECT id, id_number, name, birth_date, sex, marital_status, education,"
+                     " died_on FROM person WHERE id = ?1",
     [S_HH_FIND] = "SELECT id, kind, division, head_person FROM household WHERE household_no = ?1",
-    [S_HH_INSERT] = "INSERT INTO household (household_no, kind, division, head_person)"
-                    " VALUES (?1, ?2, ?3, ?4)",
+    [S_HH_INSERT] = "INSERT INTO household (household_no, kind, division, head_person, owner,"
+                    " owner_code, owner_name, address, created_on)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [S_HH_SET_HEAD] = "UPDATE household SET head_person = ?1 WHERE id = ?2",
     [S_HUKOU_GET] = "SELECT h.person_id, h.division, h.urban, hh.kind, hh.household_no,"
                     " hh.head_person = h.person_id FROM hukou h JOIN household hh"
@@ -71,7 +72,8 @@ enum history {
 static const char *const history_select[H_COUNT] = {
     [H_HUKOU] =
         "SELECT h.person_id, h.division, h.urban, hh.kind, hh.household_no,"
-        " hh.head_person = h.person_id FROM hukou h JOIN household hh"
+        " hh.head_person = h.person_id, hh.address, hh.owner, hh.owner_code, hh.owner_name,"
+        " hh.created_on, h.valid_from FROM hukou h JOIN household hh"
         " ON hh.id = h.household_id WHERE h.valid_to IS NULL %s ORDER BY h.person_id, h.seq",
     [H_RESIDENCE] = "SELECT r.person_id, r.division, r.urban, r.valid_from, r.valid_to,"
                     " r.declared_on, r.late, r.ended, a.address FROM residence r"
@@ -96,36 +98,39 @@ static const char *const history_select[H_COUNT] = {
 };
 
 /* A person and every history in one statement: one arm per table, tagged with its `enum
- * history` (-1 the person row), the columns each loader expects from column 1 on, and the row's
- * seq last for the order. One statement instead of eleven is what a registry read costs most
- * (bench/bench_http.sh). "%s" stands for the person's row id: ?1, or a lookup by ID number. */
+ * history` (-1 the person row), the columns each loader expects from column 1 on (padded with
+ * NULL to the widest, the hukou's eleven), and the row's seq last for the order. One statement
+ * instead of eleven per read (bench/bench_http.sh). "%1$s" stands for the person's row id: ?1,
+ * or a lookup by ID number. */
 static const char person_whole_sql[] =
-    "SELECT -1, id_number, name, birth_date, sex, marital_status, education, NULL, NULL, 0"
-    " FROM person WHERE id = %1$s"
-    " UNION ALL SELECT 0, h.division, h.urban, hh.kind, hh.household_no, hh.head_person = "
-    "h.person_id,"
-    " NULL, NULL, NULL, h.seq FROM hukou h JOIN household hh ON hh.id = h.household_id"
-    " WHERE h.person_id = %1$s AND h.valid_to IS NULL"
-    " UNION ALL SELECT 1, r.division, r.urban, r.valid_from, r.valid_to, r.declared_on, r.late,"
-    " r.ended, a.address, r.seq FROM residence r LEFT JOIN residence_address a"
-    " ON a.person_id = r.person_id AND a.seq = r.seq WHERE r.person_id = %1$s"
-    " UNION ALL SELECT 2, division, urban, valid_from, valid_to, kind, legal, NULL, NULL, seq"
-    " FROM housing WHERE person_id = %1$s"
-    " UNION ALL SELECT 3, division, collective_household, valid_from, valid_to, NULL, NULL, NULL,"
-    " NULL, seq FROM employment WHERE person_id = %1$s"
-    " UNION ALL SELECT 4, division, valid_from, valid_to, NULL, NULL, NULL, NULL, NULL, seq"
-    " FROM schooling WHERE person_id = %1$s"
-    " UNION ALL SELECT 5, city, from_month, to_month, pension_transferred, NULL, NULL, NULL, NULL,"
-    " seq FROM insurance WHERE person_id = %1$s"
-    " UNION ALL SELECT 6, division, valid_from, valid_to, NULL, NULL, NULL, NULL, NULL, seq"
-    " FROM permit WHERE person_id = %1$s"
-    " UNION ALL SELECT 7, category, division, recognised, NULL, NULL, NULL, NULL, NULL, seq"
-    " FROM talent WHERE person_id = %1$s"
-    " UNION ALL SELECT 8, volunteer_hours, blood_ml, donation_yuan, skill, NULL, NULL, NULL, NULL,"
-    " 0 FROM points_facts WHERE person_id = %1$s"
-    " UNION ALL SELECT 9, k.relation, p.id_number, NULL, NULL, NULL, NULL, NULL, NULL, k.seq"
-    " FROM kinship k JOIN person p ON p.id = k.relative_id WHERE k.person_id = %1$s"
-    " ORDER BY 1, 10";
+    "SELECT -1, id_number, name, birth_date, sex, marital_status, education, died_on,"
+    " NULL, NULL, NULL, NULL, 0 FROM person WHERE id = %1$s"
+    " UNION ALL SELECT 0, h.division, h.urban, hh.kind, hh.household_no, hh.head_person"
+    " = h.person_id, hh.address, hh.owner, hh.owner_code, hh.owner_name, hh.created_on,"
+    " h.valid_from, h.seq FROM hukou h JOIN household hh ON hh.id = h.household_id WHERE"
+    " h.person_id = %1$s AND h.valid_to IS NULL"
+    " UNION ALL SELECT 1, r.division, r.urban, r.valid_from, r.valid_to, r.declared_on,"
+    " r.late, r.ended, a.address, NULL, NULL, NULL, r.seq FROM residence r LEFT JOIN"
+    " residence_address a ON a.person_id = r.person_id AND a.seq = r.seq WHERE"
+    " r.person_id = %1$s"
+    " UNION ALL SELECT 2, division, urban, valid_from, valid_to, kind, legal, NULL,"
+    " NULL, NULL, NULL, NULL, seq FROM housing WHERE person_id = %1$s"
+    " UNION ALL SELECT 3, division, collective_household, valid_from, valid_to, NULL,"
+    " NULL, NULL, NULL, NULL, NULL, NULL, seq FROM employment WHERE person_id = %1$s"
+    " UNION ALL SELECT 4, division, valid_from, valid_to, NULL, NULL, NULL, NULL, NULL,"
+    " NULL, NULL, NULL, seq FROM schooling WHERE person_id = %1$s"
+    " UNION ALL SELECT 5, city, from_month, to_month, pension_transferred, NULL, NULL,"
+    " NULL, NULL, NULL, NULL, NULL, seq FROM insurance WHERE person_id = %1$s"
+    " UNION ALL SELECT 6, division, valid_from, valid_to, NULL, NULL, NULL, NULL, NULL,"
+    " NULL, NULL, NULL, seq FROM permit WHERE person_id = %1$s"
+    " UNION ALL SELECT 7, category, division, recognised, NULL, NULL, NULL, NULL, NULL,"
+    " NULL, NULL, NULL, seq FROM talent WHERE person_id = %1$s"
+    " UNION ALL SELECT 8, volunteer_hours, blood_ml, donation_yuan, skill, NULL, NULL,"
+    " NULL, NULL, NULL, NULL, NULL, 0 FROM points_facts WHERE person_id = %1$s"
+    " UNION ALL SELECT 9, k.relation, p.id_number, NULL, NULL, NULL, NULL, NULL, NULL,"
+    " NULL, NULL, NULL, k.seq FROM kinship k JOIN person p ON p.id = k.relative_id WHERE"
+    " k.person_id = %1$s"
+    " ORDER BY 1, 13";
 
 _Static_assert(H_HUKOU == 0 && H_RESIDENCE == 1 && H_HOUSING == 2 && H_EMPLOYMENT == 3 &&
                    H_SCHOOLING == 4 && H_INSURANCE == 5 && H_PERMIT == 6 && H_TALENT == 7 &&
@@ -373,7 +378,7 @@ static const struct {
   const char *table;
   int columns;
 } buffered[T_COUNT] = {
-    [T_HUKOU] = {"hukou", 7},         [T_RESIDENCE] = {"residence", 9},
+    [T_HUKOU] = {"hukou", 8},         [T_RESIDENCE] = {"residence", 9},
     [T_HOUSING] = {"housing", 8},     [T_EMPLOYMENT] = {"employment", 6},
     [T_SCHOOLING] = {"schooling", 5}, [T_INSURANCE] = {"insurance", 6},
     [T_PERMIT] = {"permit", 5},       [T_TALENT] = {"talent", 5},
@@ -568,6 +573,14 @@ static hk_status add_household(sqlite_store *s, const hk_person *p, int64_t row,
   sqlite3_bind_int(st, 3, h->division);
   if (h->head)
     sqlite3_bind_int64(st, 4, row);
+  /* The household's own facts, when the line carries them (store_household.h). */
+  sqlite3_bind_int(st, 5, h->owner);
+  const uint32_t texts[3] = {h->owner_code, h->owner_name, h->address};
+  for (int i = 0; i < 3; i++)
+    if (texts[i])
+      sqlite3_bind_text(st, 6 + i, hk_person_text(p, texts[i]), -1, SQLITE_STATIC);
+  if (h->created_on)
+    sqlite3_bind_int(st, 9, h->created_on);
   hk_status status = step_done(s, st, "household insert", err);
   *household = sqlite3_last_insert_rowid(s->db);
   if (status == HK_OK && h->household_no[0] && s->bulk.active) {
@@ -601,6 +614,8 @@ static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row,
   sqlite3_bind_text(st, 4, p->sex == 'F' ? "F" : "M", 1, SQLITE_STATIC);
   sqlite3_bind_int(st, 5, (int)p->marital_status);
   sqlite3_bind_int(st, 6, (int)p->education);
+  if (p->died_on)
+    sqlite3_bind_int(st, 7, p->died_on);
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT)
@@ -618,10 +633,11 @@ static hk_status sq_person_add(hk_store *base, const hk_person *p, int64_t *row,
     status = add_household(s, p, r, &household, err);
     if (status != HK_OK)
       return status;
-    status = buffer_row(s, T_HUKOU,
-                        (const int64_t[]){r, 0, household, p->hukou.division,
-                                          tri_value(p->hukou.urban), NULL_VALUE, NULL_VALUE},
-                        err);
+    status =
+        buffer_row(s, T_HUKOU,
+                   (const int64_t[]){r, 0, household, p->hukou.division, tri_value(p->hukou.urban),
+                                     p->hukou.since ? p->hukou.since : NULL_VALUE, NULL_VALUE, 0},
+                   err);
   }
   if (status == HK_OK)
     status = add_histories(s, p, r, err);
@@ -731,6 +747,7 @@ static void load_person_row(sqlite3_stmt *st, hk_person *p)
   p->sex = sex && sex[0] == 'F' ? 'F' : 'M';
   p->marital_status = (hk_marital)sqlite3_column_int(st, 5);
   p->education = (hk_education)sqlite3_column_int(st, 6);
+  p->died_on = column_day(st, 7, 0);
 }
 
 /* Append the history row under st (a history_select row; column 0 is person_id) to p. */
@@ -747,6 +764,16 @@ static hk_status load_row(enum history h, sqlite3_stmt *st, hk_person *p, hk_err
       snprintf(p->hukou.household_no, sizeof p->hukou.household_no, "%s",
                (const char *)sqlite3_column_text(st, 4));
     p->hukou.head = sqlite3_column_int(st, 5) != 0;
+    p->hukou.owner = (uint8_t)sqlite3_column_int(st, 7);
+    p->hukou.created_on = column_day(st, 10, 0);
+    p->hukou.since = column_day(st, 11, 0);
+    for (int i = 0; i < 3; i++) {
+      static const int columns[3] = {6, 8, 9};
+      uint32_t *handle[3] = {&p->hukou.address, &p->hukou.owner_code, &p->hukou.owner_name};
+      const char *text = (const char *)sqlite3_column_text(st, columns[i]);
+      if (text && text[0] && (*handle[i] = hk_person_text_add(p, text)) == 0)
+        return hk_error_set(err, HK_ENOMEM, NULL, "out of memory reading a household");
+    }
     return HK_OK;
   case H_RESIDENCE: {
     hk_residence *r = slot = HK_LIST_PUSH(&p->residence);
@@ -1090,7 +1117,7 @@ static hk_status sq_person_each(hk_store *base, hk_person_cb cb, void *cls, hk_e
     return status;
   int rc = sqlite3_prepare_v2(s->db,
                               "SELECT id, id_number, name, birth_date, sex, marital_status,"
-                              " education FROM person ORDER BY id",
+                              " education, died_on FROM person ORDER BY id",
                               -1, &persons, NULL);
   for (int h = 0; h < H_COUNT && rc == SQLITE_OK; h++) {
     char sql[512];
@@ -1258,6 +1285,12 @@ sqlite3 *store__sqlite_db(hk_store *st)
   return ((sqlite_store *)st)->db;
 }
 
+/* Write the buffered history rows, for the backend's files that read or change those tables. */
+hk_status store__sqlite_flush(hk_store *st, hk_error *err)
+{
+  return flush_all((sqlite_store *)st, err);
+}
+
 static const struct hk_store_ops sqlite_ops = {
     .version = 1,
     .name = "sqlite",
@@ -1290,6 +1323,30 @@ static const struct hk_store_ops sqlite_ops = {
     .permit_set_division = store__sqlite_permit_set_division,
     .permit_count_prefix = store__sqlite_permit_count_prefix,
     .person_get_by_number = sq_person_get_by_number,
+    .household_insert = store__sqlite_household_insert,
+    .household_get = store__sqlite_household_get,
+    .household_find_owner = store__sqlite_household_find_owner,
+    .household_update = store__sqlite_household_update,
+    .household_count_prefix = store__sqlite_household_count_prefix,
+    .household_members = store__sqlite_household_members,
+    .hukou_current = store__sqlite_hukou_current,
+    .hukou_close = store__sqlite_hukou_close,
+    .hukou_open = store__sqlite_hukou_open,
+    .person_set_died = store__sqlite_person_set_died,
+    .account_add = store__sqlite_account_add,
+    .account_get = store__sqlite_account_get,
+    .account_each = store__sqlite_account_each,
+    .account_set_disabled = store__sqlite_account_set_disabled,
+    .session_add = store__sqlite_session_add,
+    .session_find = store__sqlite_session_find,
+    .session_delete = store__sqlite_session_delete,
+    .apikey_add = store__sqlite_apikey_add,
+    .apikey_find = store__sqlite_apikey_find,
+    .apikey_each = store__sqlite_apikey_each,
+    .apikey_revoke = store__sqlite_apikey_revoke,
+    .access_last = store__sqlite_access_last,
+    .access_insert = store__sqlite_access_insert,
+    .access_each = store__sqlite_access_each,
 };
 
 static hk_status read_version(sqlite_store *s, hk_error *err)

@@ -99,10 +99,49 @@ static const char migration_3[] =
     "  issued_on INTEGER NOT NULL, application_id INTEGER) WITHOUT ROWID;"
     "CREATE INDEX residence_permit_person ON residence_permit (person_id);";
 
+/* Households and moves (issue 4): a household's address, what a collective household belongs
+ * to (owner: 1 a unit, 2 a community, 3 the talent service agency; owner_code identifies it
+ * within the county, owner_name names it), its urban flag, and when it was created and
+ * dissolved; why a hukou row ended (store_household.h); and a person's death (死亡注销), so the
+ * dead are not counted as living registrants. */
+static const char migration_4[] =
+    "ALTER TABLE household ADD COLUMN address TEXT;"
+    "ALTER TABLE household ADD COLUMN owner INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE household ADD COLUMN owner_code TEXT;"
+    "ALTER TABLE household ADD COLUMN owner_name TEXT;"
+    "ALTER TABLE household ADD COLUMN urban INTEGER;"
+    "ALTER TABLE household ADD COLUMN created_on INTEGER;"
+    "ALTER TABLE household ADD COLUMN dissolved_on INTEGER;"
+    "CREATE INDEX household_owner ON household (owner, division, owner_code) WHERE owner <> 0;"
+    "ALTER TABLE hukou ADD COLUMN ended INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE person ADD COLUMN died_on INTEGER;";
+/* Accounts, sessions, department keys and the access log (九); see store_auth.h. Secrets are
+ * kept only as hashes. The access log is a hash chain of its own, indexed by person so that
+ * "who looked at this person" is one range scan. */
+static const char migration_5[] =
+    "CREATE TABLE account ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, role INTEGER NOT NULL,"
+    "  jurisdiction INTEGER NOT NULL DEFAULT 0, id_number TEXT NOT NULL DEFAULT '',"
+    "  pwhash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);"
+    "CREATE TABLE session ("
+    "  token_hash BLOB PRIMARY KEY, account_id INTEGER NOT NULL, expires INTEGER NOT NULL)"
+    "  WITHOUT ROWID;"
+    "CREATE INDEX session_account ON session (account_id);"
+    "CREATE TABLE api_key ("
+    "  id INTEGER PRIMARY KEY, key_hash BLOB NOT NULL UNIQUE, department TEXT NOT NULL,"
+    "  questions TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);"
+    "CREATE TABLE access_log ("
+    "  seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL,"
+    "  person_id INTEGER NOT NULL, subject TEXT NOT NULL, endpoint TEXT NOT NULL,"
+    "  purpose TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
+    "CREATE INDEX access_log_person ON access_log (person_id, seq);";
+
 const store_sqlite_migration store__sqlite_migrations[] = {
     {1, "persons, households, hukou, histories, kinship, events", migration_1},
     {2, "residence registration: declaration date, lateness, end, address", migration_2},
     {3, "applications and residence permits", migration_3},
+    {4, "households: address, owner, dates; hukou end reason; deaths", migration_4},
+    {5, "accounts, sessions, department keys, access log", migration_5},
 };
 const int store__sqlite_migration_count =
     (int)(sizeof store__sqlite_migrations / sizeof store__sqlite_migrations[0]);

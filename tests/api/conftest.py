@@ -1,6 +1,7 @@
-"""Fixtures for the API tests: the server tests/cli/api.sh started (HK_API_URL), and helpers to
-start more servers with other options (rate limits, no --open-registry, shutdown). Standard
-library only (urllib, http.client, socket)."""
+"""Fixtures for the API tests: the server tests/cli/api.sh started (HK_API_URL), the accounts
+and department keys the tests sign in with (made with `hukou user add` and `hukou key add` on
+the same database), and helpers to start more servers with other options (rate limits,
+shutdown). Standard library only (urllib, http.client, socket)."""
 import json
 import os
 import re
@@ -37,10 +38,16 @@ class Response:
 
 
 class Client:
-    def __init__(self, url):
+    def __init__(self, url, token=None, purpose=None):
         u = urllib.parse.urlsplit(url)
         self.host, self.port = u.hostname, u.port
         self.url = url
+        self.token = token
+        self.purpose = purpose
+
+    def signed(self, token, purpose=None):
+        """The same server, every request with Authorization: Bearer token (and X-Purpose)."""
+        return Client(self.url, token, purpose)
 
     def request(self, method, path, body=None, headers=None, timeout=30):
         """A method of "RAW" sends body as raw bytes (see raw).
@@ -53,6 +60,10 @@ class Client:
             headers = {"Content-Type": "application/json", **(headers or {})}
         elif isinstance(body, str):
             body = body.encode()
+        if self.token and not any(k.lower() == "authorization" for k in (headers or {})):
+            headers = {"Authorization": "Bearer " + self.token, **(headers or {})}
+        if self.purpose and not any(k.lower() == "x-purpose" for k in (headers or {})):
+            headers = {"X-Purpose": self.purpose, **(headers or {})}
         conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         try:
             conn.request(method, path, body=body, headers=headers or {})
@@ -81,6 +92,15 @@ class Client:
 
     def post(self, path, body, **kw):
         return self.request("POST", path, body=body, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def login(self, name, password):
+        """Sign in; a client that sends the session's token."""
+        r = self.post("/api/v1/sessions", {"name": name, "password": password})
+        assert r.status == 201, r.body
+        return self.signed(r.json()["token"])
 
 
 @pytest.fixture(scope="session")
@@ -156,3 +176,92 @@ def sample_ids():
     path = os.path.join(os.environ.get("HK_TEST_DATA", os.path.join(SOURCE, "tests", "data")),
                         "registry_sample.jsonl")
     return [json.loads(line)["id_number"] for line in open(path) if line.strip()]
+
+
+def sample_people():
+    """The sample registry's records, as loaded."""
+    path = os.path.join(os.environ.get("HK_TEST_DATA", os.path.join(SOURCE, "tests", "data")),
+                        "registry_sample.jsonl")
+    return [json.loads(line) for line in open(path) if line.strip()]
+
+
+def divisions_of(person):
+    """The divisions that put a person in an officer's jurisdiction: the hukou's, and the active
+    residence registration's (open-ended)."""
+    out = []
+    if person.get("hukou") and person["hukou"].get("division"):
+        out.append(person["hukou"]["division"])
+    out += [r["division"] for r in person.get("residence", []) if r.get("to") is None]
+    return out
+
+
+def visible_to(jurisdiction):
+    """The sample's ID numbers an officer or supervisor of this division prefix may read."""
+    prefix = jurisdiction.rstrip("0")
+    if len(prefix) % 2:
+        prefix += "0"
+    return [p["id_number"] for p in sample_people()
+            if any(d.startswith(prefix) for d in divisions_of(p))]
+
+
+def hukou(*args, stdin=None):
+    """Run the hukou binary; (exit status, stdout, stderr)."""
+    r = subprocess.run([BIN, *args], input=stdin, capture_output=True, text=True, timeout=120)
+    return r.returncode, r.stdout, r.stderr
+
+
+PASSWORD = "test password 1"
+
+# The accounts the tests sign in with: name -> (role, jurisdiction, whose ID number).
+# The sample: ids[0] lives (active residence registration) in 330411 with an Anhui hukou;
+# ids[3] and ids[4] have their hukou in 330106.
+ACCOUNTS = {
+    "root": ("admin", None, None),
+    "resident": ("resident", None, 0),
+    "officer_in": ("officer", "330411", None),    # ids[0]'s residence county
+    "officer_out": ("officer", "330106", None),   # ids[3]'s hukou, not ids[0]
+    "supervisor": ("supervisor", "330000", None),  # the province
+    "analyst": ("analyst", None, None),
+    "dept_account": ("department", None, None),   # a department's person, not its key
+}
+
+
+class Accounts:
+    """Signed-in clients of the main server, keyed by account name, plus department keys."""
+
+    def __init__(self, api):
+        ids = sample_ids()
+        for name, (role, jur, who) in ACCOUNTS.items():
+            args = ["user", "add", name, "--role", role, "--db", DB, "--password-stdin"]
+            if jur:
+                args += ["--jurisdiction", jur]
+            if who is not None:
+                args += ["--id-number", ids[who]]
+            code, out, err = hukou(*args, stdin=PASSWORD + "\n")
+            assert code == 0, err
+        self.clients = {name: api.login(name, PASSWORD) for name in ACCOUNTS}
+        self.keys = {}
+        for name, questions in (("permit_key", "permit-valid"),
+                                ("both_keys", "permit-valid,hukou-registered")):
+            code, out, err = hukou("key", "add", "--department", name, "--questions", questions,
+                                   "--db", DB)
+            assert code == 0, err
+            d = json.loads(out)
+            self.keys[name] = (d["id"], d["key"])
+        self.permit_key = api.signed(self.keys["permit_key"][1], purpose="case 2024-17")
+        self.both_keys = api.signed(self.keys["both_keys"][1], purpose="case 2024-18")
+        self.resident_id = ids[0]
+
+    def __getitem__(self, name):
+        return self.clients[name]
+
+
+@pytest.fixture(scope="session")
+def accounts(api):
+    return Accounts(api)
+
+
+@pytest.fixture(scope="session")
+def staff(accounts):
+    """A province-wide supervisor: reads everyone with a hukou or residence in Zhejiang."""
+    return accounts["supervisor"]

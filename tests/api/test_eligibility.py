@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import BIN, DB, SOURCE, sample_ids
+from conftest import BIN, DB, SOURCE, sample_ids, visible_to
 
 
 def case_files():
@@ -61,11 +61,15 @@ def test_post_matches_cli(api, tmp_path, path):
 
 @pytest.mark.parametrize("target,as_of", [("330411", "2024-06-01"), ("330402", "2023-01-01"),
                                           ("330106", "2025-03-01")])
-def test_registry_eligibility_matches_cli(api, target, as_of):
+def test_registry_eligibility_matches_cli(staff, target, as_of):
+    # A province-wide supervisor reads everyone registered or residing in Zhejiang.
     for pid in sample_ids():
+        r = staff.get(f"/api/v1/persons/{pid}/eligibility?target={target}&as_of={as_of}")
+        if pid not in visible_to("330000"):
+            assert r.status == 403 and r.error()["code"] == "forbidden", r.body
+            continue
         code, out, err = cli_eval(["--db", DB, "--person", pid, "--target", target,
                                    "--as-of", as_of])
-        r = api.get(f"/api/v1/persons/{pid}/eligibility?target={target}&as_of={as_of}")
         if code == 0:
             assert r.status == 200, r.body
             assert r.json() == json.loads(out)
@@ -76,22 +80,23 @@ def test_registry_eligibility_matches_cli(api, target, as_of):
             assert r.status == 500 and r.error()["code"] == "policy_error", r.body
 
 
-def test_registry_eligibility_with_consent(api):
+def test_registry_eligibility_with_consent(staff):
     ids = sample_ids()
     pid, relative = ids[0], ids[1]
     code, out, err = cli_eval(["--db", DB, "--person", pid, "--target", "330411", "--as-of",
                                "2024-06-01", "--consent", relative])
-    r = api.get(f"/api/v1/persons/{pid}/eligibility?target=330411&as_of=2024-06-01"
-                f"&consent={relative}")
+    r = staff.get(f"/api/v1/persons/{pid}/eligibility?target=330411&as_of=2024-06-01"
+                  f"&consent={relative}")
     assert code == 0 and r.status == 200
     assert r.json() == json.loads(out)
 
 
-def test_person_matches_cli(api):
-    for pid in sample_ids():
+def test_person_matches_cli(staff):
+    assert len(visible_to("330000")) >= 4
+    for pid in visible_to("330000"):
         r = subprocess.run([BIN, "person", "show", "--db", DB, pid], capture_output=True,
                            text=True, timeout=60)
-        got = api.get(f"/api/v1/persons/{pid}")
+        got = staff.get(f"/api/v1/persons/{pid}")
         assert got.status == 200
         assert got.json() == json.loads(r.stdout)
         assert got.headers.get("cache-control") == "no-store"

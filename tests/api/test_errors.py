@@ -155,9 +155,9 @@ def test_traversal_and_bad_escapes_are_400_or_404(api, path):
     alive(api)
 
 
-def test_query_escapes_are_refused(api):
+def test_query_escapes_are_refused(api, staff):
     pid = sample_ids()[0]
-    r = api.get(f"/api/v1/persons/{pid}/eligibility?target=330411%00&as_of=2024-06-01")
+    r = staff.get(f"/api/v1/persons/{pid}/eligibility?target=330411%00&as_of=2024-06-01")
     expect(r, 400, "invalid_argument", "target")
     r = api.get("/api/v1/policies/330100?as_of=2024-06-01%zz")
     expect(r, 400, "invalid_argument", "as_of")
@@ -167,16 +167,16 @@ def test_query_escapes_are_refused(api):
 
 @pytest.mark.parametrize("id_", ["12345", "34122219900101011X", "341222199001010113",
                                  "3412221990010101121", "341222209901010112", "abcdefghijklmnopqr"])
-def test_bad_id_numbers_are_400_and_not_echoed(api, id_):
+def test_bad_id_numbers_are_400_and_not_echoed(staff, id_):
     for path in (f"/api/v1/persons/{id_}", f"/api/v1/persons/{id_}/eligibility?target=330411"):
-        r = api.get(path)
+        r = staff.get(path)
         e = expect(r, 400, "invalid_argument", "id")
         assert id_ not in e["message"] and id_ not in e["message_en"]
 
 
-def test_fifteen_digit_number_is_upgraded(api):
+def test_fifteen_digit_number_is_upgraded(staff):
     # 341222900101011 is the first-generation form of the sample's first person.
-    r = api.get("/api/v1/persons/341222900101011")
+    r = staff.get("/api/v1/persons/341222900101011")
     assert r.status == 200 and r.json()["id_number"] == sample_ids()[0]
 
 
@@ -185,9 +185,9 @@ def test_fifteen_digit_number_is_upgraded(api):
     ("?target=330411&consent=1", "consent"), ("?target=330411&consent=341222199202020228", "consent"),
     ("?target=320500", "target"), ("?target=330411&as_of=2024-06-01&foo=1", "query.foo"),
 ])
-def test_registry_eligibility_bad_query(api, query, field):
+def test_registry_eligibility_bad_query(staff, query, field):
     pid = sample_ids()[0]
-    e = expect(api.get(f"/api/v1/persons/{pid}/eligibility{query}"), 400, "invalid_argument")
+    e = expect(staff.get(f"/api/v1/persons/{pid}/eligibility{query}"), 400, "invalid_argument")
     assert e["field"] == field, e
 
 

@@ -9,12 +9,14 @@ import shutil
 import pytest
 
 import schema
-from conftest import DB, SOURCE, sample_ids
+import test_services
+from conftest import DB, PASSWORD, SOURCE, sample_ids
 
 DOC = json.load(open(os.path.join(SOURCE, "docs", "openapi.json")))
 EXAMPLE = json.load(open(os.path.join(SOURCE, "tests", "policy", "cases",
                                       "000-residence-anniversary-day-met.json")))["situation"]
 PID = sample_ids()[0]
+OTHER = sample_ids()[1]  # not the resident account's own
 
 
 def with_check(first17):
@@ -30,8 +32,10 @@ BIG = (b"POST /api/v1/eligibility HTTP/1.1\r\nHost: t\r\nContent-Type: applicati
        b"Content-Length: 2000000\r\n\r\n")
 
 # A request that produces each described response: (method, path template, status) ->
-# (which server, method, path, body, headers, times). "main" is the server api.sh started
-# (--open-registry, no rate limit); the others are started here.
+# (which server or caller, method, path, body, headers, times). "main" is the server api.sh
+# started (no rate limit), asked anonymously; "staff", "admin", "resident", "analyst", "key"
+# (a department key for permit-valid) and "fresh" (a session of its own, to end) ask it signed
+# in; the others are servers started here.
 RECIPES = {
     ("get", "/healthz", "200"): ("main", "GET", "/healthz", None, None, 1),
     ("get", "/healthz", "503"): ("broken", "GET", "/healthz", None, None, 1),
@@ -43,26 +47,64 @@ RECIPES = {
     ("post", "/api/v1/eligibility", "405"): ("main", "GET", "/api/v1/eligibility", None, None, 1),
     ("post", "/api/v1/eligibility", "413"): ("main", "RAW", "", BIG, None, 1),
     ("post", "/api/v1/eligibility", "429"): ("limited", "POST", "/api/v1/eligibility", EXAMPLE, None, 3),
-    ("get", "/api/v1/persons/{id}", "200"): ("main", "GET", f"/api/v1/persons/{PID}", None, None, 1),
-    ("get", "/api/v1/persons/{id}", "400"): ("main", "GET", "/api/v1/persons/12345", None, None, 1),
+    ("get", "/api/v1/persons/{id}", "200"): ("staff", "GET", f"/api/v1/persons/{PID}", None, None, 1),
+    ("get", "/api/v1/persons/{id}", "400"): ("staff", "GET", "/api/v1/persons/12345", None, None, 1),
+    ("get", "/api/v1/persons/{id}", "403"): ("resident", "GET", f"/api/v1/persons/{OTHER}", None, None, 1),
     ("get", "/api/v1/persons/{id}", "401"): ("closed", "GET", f"/api/v1/persons/{PID}", None, None, 1),
-    ("get", "/api/v1/persons/{id}", "404"): ("main", "GET", f"/api/v1/persons/{UNKNOWN}", None, None, 1),
-    ("get", "/api/v1/persons/{id}/eligibility", "200"): ("main", "GET", f"/api/v1/persons/{PID}/eligibility?target=330411&as_of=2024-06-01", None, None, 1),
-    ("get", "/api/v1/persons/{id}/eligibility", "400"): ("main", "GET", f"/api/v1/persons/{PID}/eligibility?target=33041", None, None, 1),
+    ("get", "/api/v1/persons/{id}", "404"): ("staff", "GET", f"/api/v1/persons/{UNKNOWN}", None, None, 1),
+    ("get", "/api/v1/persons/{id}/eligibility", "200"): ("staff", "GET", f"/api/v1/persons/{PID}/eligibility?target=330411&as_of=2024-06-01", None, None, 1),
+    ("get", "/api/v1/persons/{id}/eligibility", "400"): ("staff", "GET", f"/api/v1/persons/{PID}/eligibility?target=33041", None, None, 1),
+    ("get", "/api/v1/persons/{id}/eligibility", "403"): ("analyst", "GET", f"/api/v1/persons/{PID}/eligibility?target=330411", None, None, 1),
     ("get", "/api/v1/persons/{id}/eligibility", "401"): ("closed", "GET", f"/api/v1/persons/{PID}/eligibility?target=330411", None, None, 1),
-    ("get", "/api/v1/persons/{id}/eligibility", "404"): ("main", "GET", f"/api/v1/persons/{UNKNOWN}/eligibility?target=330411", None, None, 1),
+    ("get", "/api/v1/persons/{id}/eligibility", "404"): ("staff", "GET", f"/api/v1/persons/{UNKNOWN}/eligibility?target=330411", None, None, 1),
     ("get", "/api/v1/divisions/{code}", "200"): ("main", "GET", "/api/v1/divisions/330106", None, None, 1),
     ("get", "/api/v1/divisions/{code}", "400"): ("main", "GET", "/api/v1/divisions/33010", None, None, 1),
     ("get", "/api/v1/divisions/{code}", "404"): ("main", "GET", "/api/v1/divisions/339999", None, None, 1),
     ("get", "/api/v1/policies/{division}", "200"): ("main", "GET", "/api/v1/policies/330100?as_of=2024-06-01", None, None, 1),
     ("get", "/api/v1/policies/{division}", "400"): ("main", "GET", "/api/v1/policies/330100?as_of=2024-02-30", None, None, 1),
     ("get", "/api/v1/policies/{division}", "404"): ("main", "GET", "/api/v1/policies/320500", None, None, 1),
-    ("get", "/api/v1/statistics", "200"): ("main", "GET", "/api/v1/statistics?area=330100", None, None, 1),
-    ("get", "/api/v1/statistics", "400"): ("main", "GET", "/api/v1/statistics?area=110000", None, None, 1),
+    ("get", "/api/v1/statistics", "200"): ("analyst", "GET", "/api/v1/statistics?area=330100", None, None, 1),
+    ("get", "/api/v1/statistics", "400"): ("analyst", "GET", "/api/v1/statistics?area=110000", None, None, 1),
+    ("get", "/api/v1/statistics", "401"): ("main", "GET", "/api/v1/statistics", None, None, 1),
+    ("get", "/api/v1/statistics", "403"): ("resident", "GET", "/api/v1/statistics", None, None, 1),
+    ("post", "/api/v1/sessions", "201"): ("main", "POST", "/api/v1/sessions", {"name": "analyst", "password": PASSWORD}, None, 1),
+    ("post", "/api/v1/sessions", "400"): ("main", "POST", "/api/v1/sessions", {"name": "analyst"}, None, 1),
+    ("post", "/api/v1/sessions", "401"): ("main", "POST", "/api/v1/sessions", {"name": "analyst", "password": "wrong password"}, None, 1),
+    ("post", "/api/v1/sessions", "429"): ("limited", "POST", "/api/v1/sessions", {"name": "analyst", "password": "x"}, None, 3),
+    ("delete", "/api/v1/sessions/current", "204"): ("fresh", "DELETE", "/api/v1/sessions/current", None, None, 1),
+    ("delete", "/api/v1/sessions/current", "401"): ("main", "DELETE", "/api/v1/sessions/current", None, None, 1),
+    ("delete", "/api/v1/sessions/current", "403"): ("key", "DELETE", "/api/v1/sessions/current", None, None, 1),
+    ("get", "/api/v1/users", "200"): ("admin", "GET", "/api/v1/users", None, None, 1),
+    ("get", "/api/v1/users", "401"): ("main", "GET", "/api/v1/users", None, None, 1),
+    ("get", "/api/v1/users", "403"): ("staff", "GET", "/api/v1/users", None, None, 1),
+    ("post", "/api/v1/users", "201"): ("admin", "POST", "/api/v1/users", {"name": "made_by_openapi", "role": "analyst", "password": PASSWORD}, None, 1),
+    ("post", "/api/v1/users", "400"): ("admin", "POST", "/api/v1/users", {"name": "x", "role": "officer", "password": PASSWORD}, None, 1),
+    ("post", "/api/v1/users", "401"): ("main", "POST", "/api/v1/users", {"name": "x", "role": "analyst", "password": PASSWORD}, None, 1),
+    ("post", "/api/v1/users", "403"): ("staff", "POST", "/api/v1/users", {"name": "x", "role": "analyst", "password": PASSWORD}, None, 1),
+    ("post", "/api/v1/users", "409"): ("admin", "POST", "/api/v1/users", {"name": "root", "role": "analyst", "password": PASSWORD}, None, 1),
+    ("post", "/api/v1/users/{name}/disable", "200"): ("disposable", "POST", "/api/v1/users/disposable_openapi/disable", None, None, 1),
+    ("post", "/api/v1/users/{name}/disable", "401"): ("main", "POST", "/api/v1/users/root/disable", None, None, 1),
+    ("post", "/api/v1/users/{name}/disable", "403"): ("staff", "POST", "/api/v1/users/root/disable", None, None, 1),
+    ("post", "/api/v1/users/{name}/disable", "404"): ("admin", "POST", "/api/v1/users/nobody_here/disable", None, None, 1),
+    ("get", "/api/v1/questions/{question}", "200"): ("key", "GET", f"/api/v1/questions/permit-valid?id_number={PID}&city=330400&date=2024-06-01", None, None, 1),
+    ("get", "/api/v1/questions/{question}", "400"): ("key", "GET", f"/api/v1/questions/permit-valid?id_number={PID}&city=330400", None, None, 1),
+    ("get", "/api/v1/questions/{question}", "401"): ("main", "GET", f"/api/v1/questions/permit-valid?id_number={PID}&city=330400&date=2024-06-01", None, None, 1),
+    ("get", "/api/v1/questions/{question}", "403"): ("key", "GET", f"/api/v1/questions/hukou-registered?id_number={PID}&division=341222", None, None, 1),
+    ("get", "/api/v1/questions/{question}", "404"): ("key", "GET", f"/api/v1/questions/salary?id_number={PID}", None, None, 1),
 }
 
+# The services' routes need accounts: without a session they are 401 here; every other response
+# they describe is produced and checked by test_services.py.
+for _path in test_services.PATHS:
+    for _m in DOC["paths"].get(_path, {}):
+        _url = _path.replace("{id}", "1" if "applications" in _path else PID)
+        _url = _url.replace("{number}", "330402-000001")
+        RECIPES[(_m, _path, "401")] = ("main", _m.upper(), _url, None, None, 1)
+SERVICES = {(m, p, s) for p in test_services.PATHS for m, op in DOC["paths"].get(p, {}).items()
+            for s in op["responses"] if s != "401"}
+
 DESCRIBED = [(m, p, s) for p, ops in DOC["paths"].items() for m, op in ops.items()
-             for s in op["responses"]]
+             for s in op["responses"] if (m, p, s) not in SERVICES]
 
 
 def router_routes():
@@ -107,14 +149,32 @@ def servers(api, tmp_path_factory):
 
 
 @pytest.mark.parametrize("key", DESCRIBED, ids=["%s %s %s" % k for k in DESCRIBED])
-def test_response_matches_schema(api, servers, key):
+def test_response_matches_schema(api, accounts, servers, key):
     method, path, status = key
     where, m, url, body, headers, times = RECIPES[key]
-    client = api if where == "main" else servers[where].client
+    callers = {"main": api, "staff": accounts["supervisor"], "admin": accounts["root"],
+               "resident": accounts["resident"], "analyst": accounts["analyst"],
+               "key": accounts.permit_key}
+    if where == "fresh":
+        client = api.login("analyst", PASSWORD)
+    elif where == "disposable":
+        client = accounts["root"]
+        made = client.post("/api/v1/users", {"name": "disposable_openapi", "role": "analyst",
+                                             "password": PASSWORD})
+        assert made.status == 201, made.body
+    else:
+        client = callers[where] if where in callers else servers[where].client
     for _ in range(times):
         r = client.request(m, url, body=body, headers=headers)
     assert str(r.status) == status, r.body[:300]
     described = DOC["paths"][path][method]["responses"][status]
+    for h in described.get("headers", {}):
+        assert h.lower() in r.headers, f"header {h} missing"
+    if r.status == 401:
+        assert r.headers["www-authenticate"].startswith("Bearer")
+    if "content" not in described:
+        assert r.body == b""
+        return
     (ctype, media), = described["content"].items()
     assert r.headers["content-type"].split(";")[0] == ctype
     value = r.json() if ctype == "application/json" else r.body.decode()

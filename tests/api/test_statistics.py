@@ -1,7 +1,6 @@
 """GET /api/v1/statistics: an area's registered, resident and floating population by part,
 the same report as `hukou stats summary --json` on the same registry."""
 import json
-import os
 import subprocess
 
 from conftest import BIN, DB
@@ -16,8 +15,8 @@ def cli_report(area):
     return doc
 
 
-def test_province_by_city_matches_the_cli(api):
-    r = api.get("/api/v1/statistics")
+def test_province_by_city_matches_the_cli(accounts):
+    r = accounts["analyst"].get("/api/v1/statistics")
     assert r.status == 200, r.body
     doc = r.json()
     assert doc["area"] == {"code": "330000", "name": "浙江省", "type": "province"}
@@ -29,23 +28,31 @@ def test_province_by_city_matches_the_cli(api):
     assert doc == cli_report("330000")
 
 
-def test_city_by_county(api):
-    doc = api.get("/api/v1/statistics?area=330100").json()
+def test_city_by_county(accounts):
+    doc = accounts["analyst"].get("/api/v1/statistics?area=330100").json()
     assert doc["area"]["code"] == "330100" and doc["area"]["type"] == "city"
     assert all(p["code"].startswith("3301") for p in doc["parts"])
     assert "resident_outside_province" not in doc
     assert sum(p["registered"] for p in doc["parts"]) == doc["totals"]["registered"]
 
 
-def test_no_personal_data_in_the_answer(api):
-    body = api.get("/api/v1/statistics").body.decode()
+def test_no_personal_data_in_the_answer(accounts):
+    body = accounts["analyst"].get("/api/v1/statistics").body.decode()
     assert "id_number" not in body and "id_masked" not in body
 
 
-def test_bad_areas_are_refused_naming_the_field(api):
+def test_officers_default_to_their_jurisdiction(accounts):
+    doc = accounts["officer_in"].get("/api/v1/statistics").json()
+    assert doc["area"]["code"] == "330411" and doc["parts"] == []
+    r = accounts["officer_in"].get("/api/v1/statistics?area=330000")
+    assert r.status == 403 and r.error()["field"] == "area"
+
+
+def test_bad_areas_are_refused_naming_the_field(accounts):
+    analyst = accounts["analyst"]
     for q in ("area=110000", "area=33", "area=abcdef", "area=999999"):
-        r = api.get("/api/v1/statistics?" + q)
+        r = analyst.get("/api/v1/statistics?" + q)
         assert r.status == 400, (q, r.body)
         assert r.error()["field"] == "area"
-    r = api.get("/api/v1/statistics?city=330100")
+    r = analyst.get("/api/v1/statistics?city=330100")
     assert r.status == 400 and r.error()["field"] == "query.city"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The HTTP API through the real server: a fresh registry (init + import of the sample), then
 # `hukou serve --listen 127.0.0.1:0`, the pytest suite of tests/api against it (Debian's
-# python3-pytest, standard library only), and a SIGTERM that must end it cleanly. The access
-# log must never hold a full ID number.
+# python3-pytest, standard library only; its fixtures add accounts with `hukou user add`), and a
+# SIGTERM that must end it cleanly. Neither the request log on stderr nor the access log of
+# person reads may hold a full ID number; the access log's chain must verify.
 # Usage: api.sh PATH/TO/hukou   (env HK_SOURCE_DIR, HK_TEST_DATA; ctest sets both)
 set -euo pipefail
 hukou=${1:?usage: api.sh PATH/TO/hukou}
@@ -26,7 +27,7 @@ trap cleanup EXIT
 
 # --rate 0: the suite sends many answers from one address; the limiter is tested on a server
 # of its own. --timeout 2: the slow-client test waits for it.
-"$hukou" serve --db "$tmp/r.db" --listen 127.0.0.1:0 --open-registry --rate 0 --timeout 2 \
+"$hukou" serve --db "$tmp/r.db" --listen 127.0.0.1:0 --rate 0 --timeout 2 \
   >"$tmp/out" 2>"$tmp/log" &
 pid=$!
 for _ in $(seq 300); do # at most 30 s: the sanitizer build starts slowly
@@ -72,6 +73,19 @@ for line in open(sys.argv[2]):
     pid = json.loads(line)["id_number"]
     assert pid not in log, "a full ID number is in the log"
 PY
+
+# The access log of person reads: written out by the stop, its chain intact, and no full ID
+# number in it either.
+"$hukou" audit verify --db "$tmp/r.db" >"$tmp/verify" || fail "audit verify: $(cat "$tmp/verify")"
+"$py" - "$tmp/verify" <<'PY' || fail "access log chain: $(cat "$tmp/verify")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["valid"] and d["access_checked"] > 20, d
+PY
+first=$(head -1 "$data/registry_sample.jsonl" | "$py" -c 'import json,sys; print(json.load(sys.stdin)["id_number"])')
+"$hukou" audit access --person "$first" --db "$tmp/r.db" >"$tmp/access" || fail "audit access"
+[ -s "$tmp/access" ] || fail "no access entries for $first"
+! grep -q "$first" "$tmp/access" || fail "a full ID number in audit access"
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.
 [ "$rc" -ne 5 ] || fail "pytest ran no test"

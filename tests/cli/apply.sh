@@ -75,7 +75,7 @@ expect 0 "$hukou" residence declare --db "$db" "$tmp/move.json"
 expect 0 "$hukou" permit recognise --db "$db" --as officer:330106 --today 2026-05-03 "$id"
 [ "$(field 'd["outcome"], d["previous_division"], d["valid_until"]')" = "('recognised', '330402', '2027-04-09')" ] || fail "recognise: $(cat "$tmp/out")"
 
-# Settlement: not eligible yet; complete would be refused (no hukou move yet).
+# Settlement: not eligible yet (the move on completion is in household.sh).
 echo "{\"id_number\":\"$id\",\"kind\":\"settlement\",\"pathway\":\"best\",\"target\":\"330106\"}" >"$tmp/settle.json"
 expect 1 "$hukou" apply --db "$db" --today 2026-05-03 "$tmp/settle.json"
 # Bad input names the field and exits 2.

@@ -18,6 +18,8 @@
 #include "service/residence.h"
 #include "service/situation_db.h"
 #include "store/store.h"
+#include "store/store_household.h"
+#include "service/household.h"
 
 #define ID "341222199001010112"
 #define OTHER "341222199202020229"
@@ -653,12 +655,15 @@ static void migrant_from_arrival_to_settlement(void **state)
   json_decref(doc);
   act_ok(st, &officer, id, HK_APP_ACCEPT, NULL, "2028-04-06");
   act_ok(st, &officer, id, HK_APP_APPROVE, NULL, "2028-04-10");
-  /* The hukou move is not built: completing is refused, not pretended. */
-  assert_int_equal(act(st, &officer, id, HK_APP_COMPLETE, NULL, "2028-04-11", NULL, &err),
+  /* Completion moves the hukou (move.h): renting, with no home of their own, the migrant joins
+   * the community collective household of 南湖区, created now; an officer elsewhere may not. */
+  assert_int_equal(act(st, &elsewhere, id, HK_APP_COMPLETE, NULL, "2028-04-11", NULL, &err),
+                   HK_EFORBIDDEN);
+  act_ok(st, &officer, id, HK_APP_COMPLETE, NULL, "2028-04-11");
+  assert_int_equal(act(st, &officer, id, HK_APP_COMPLETE, NULL, "2028-04-12", NULL, &err),
                    HK_ECONFLICT);
-  assert_non_null(strstr(err.detail, "hukou move"));
 
-  /* The registry: the permit history with the gap, the application approved. */
+  /* The registry: the permit history with the gap, the hukou now in 南湖区. */
   hk_person p;
   hk_person_init(&p);
   assert_int_equal(hk_store_person_get(st, ID, &p, &err), HK_OK);
@@ -667,14 +672,242 @@ static void migrant_from_arrival_to_settlement(void **state)
   assert_int_equal(p.residence_permits.items[1].period.to, D("2026-03-10"));
   assert_int_equal(p.residence_permits.items[2].period.from, D("2026-04-01"));
   assert_int_equal(p.residence_permits.items[4].period.to, D("2029-04-01"));
-  assert_int_equal(p.hukou.division, 341222); /* not moved */
+  assert_true(p.has_hukou);
+  assert_int_equal(p.hukou.division, 330402);
+  assert_int_equal(p.hukou.household, HK_HOUSEHOLD_COLLECTIVE);
+  assert_false(p.hukou.head);
+  assert_int_equal(p.hukou.urban, HK_TRI_TRUE);
+  assert_string_equal(p.hukou.household_no, "330402-000001");
+  assert_int_equal(p.hukou.since, D("2028-04-11"));
   hk_person_clear(&p);
+  hk_household_row h;
+  assert_int_equal(hk_store_household_get(st, 0, "330402-000001", false, &h, &err), HK_OK);
+  assert_int_equal(h.owner, HK_HH_OWNER_COMMUNITY);
+  assert_int_equal(h.created_on, D("2028-04-11"));
+  /* The old household (Anhui, the migrant alone in it) is dissolved; the row history closed. */
+  int64_t row;
+  hk_hukou_row cur;
+  assert_int_equal(hk_store_person_row(st, ID, &row, &err), HK_OK);
+  assert_int_equal(hk_store_hukou_current(st, row, &cur, &err), HK_OK);
+  assert_int_equal(cur.seq, 1);
+  assert_int_equal(cur.valid_from, D("2028-04-11"));
+  assert_int_equal(hk_store_household_get(st, 1, NULL, false, &h, &err), HK_OK);
+  assert_int_equal(h.division, 341222);
+  assert_int_equal(h.dissolved_on, D("2028-04-11"));
+  assert_int_equal(h.head_person, 0);
   assert_int_equal(hk_app_show(st, &self, id, &doc, &err), HK_OK);
-  assert_string_equal(str(doc, "state"), "approved");
+  assert_string_equal(str(doc, "state"), "completed");
+  json_t *moved = json_object_get(doc, "moved_to");
+  assert_string_equal(str(moved, "household"), "330402-000001");
+  assert_string_equal(str(moved, "destination"), "community_collective");
+  assert_string_equal(str(moved, "from_division"), "341222");
+  assert_string_equal(str(moved, "migration_certificate"), "inter_province");
+  assert_true(json_is_true(json_object_get(moved, "old_dissolved")));
   json_decref(doc);
-  /* residence 1 + permit application 4 + issue 1 + endorsements 4 + settlement 3 */
-  assert_int_equal(count_events(st), 13);
+  /* residence 1 + permit application 4 + issue 1 + endorsements 4 + settlement 3 + household
+   * created, moved out, moved in, completed 4 */
+  assert_int_equal(count_events(st), 17);
   assert_int_equal(hk_store_event_each(st, 1, no_full_id, NULL, &err), HK_OK);
+  int64_t checked, broken;
+  assert_int_equal(hk_store_audit_verify(st, &checked, &broken, &err), HK_OK);
+  assert_int_equal(checked, 17);
+  hk_store_close(st);
+}
+
+/* ---- settlement moves: every destination ---- */
+
+#define T1 "341222199303030012"
+#define T2 "341222199404040033"
+#define T3 "341222199505050054"
+#define T4 "341222199606060075"
+#define T5 "341222199707070096"
+#define HOSTF "330402196501010011"
+#define CHILD "341222199808080015"
+#define SIB "34122220000101002X"
+#define PARENT "330402196606060015"
+
+/* A talent (五) from Anhui working and living in 南湖区 since 2024; `extra` adds histories. */
+static void add_talent(hk_store *st, const char *id, const char *extra)
+{
+  char json[1024];
+  snprintf(json, sizeof json,
+           "{\"id_number\":\"%s\",\"hukou\":{\"division\":\"341222\",\"household\":"
+           "\"family\",\"head\":true},\"talent\":[{\"category\":\"bachelor\",\"division\":"
+           "\"330400\"}],\"residence\":[{\"division\":\"330402\",\"urban\":true,\"from\":"
+           "\"2024-01-01\",\"address\":\"南湖区 %s 号\"}]%s}",
+           id, id + 14, extra);
+  add_person(st, json);
+}
+
+static void link(hk_store *st, const char *a, hk_relation rel, const char *b, uint32_t seq)
+{
+  hk_error err = {0};
+  int64_t ra, rb;
+  assert_int_equal(hk_store_begin(st, &err), HK_OK);
+  assert_int_equal(hk_store_person_row(st, a, &ra, &err), HK_OK);
+  assert_int_equal(hk_store_person_row(st, b, &rb, &err), HK_OK);
+  assert_int_equal(hk_store_kinship_add(st, ra, seq, rel, rb, &err), HK_OK);
+  assert_int_equal(hk_store_commit(st, &err), HK_OK);
+}
+
+/* Submit, accept and approve a settlement application by `pathway`; its id. */
+static int64_t approved(hk_store *st, const char *id, hk_pathway pathway, const char *consenting)
+{
+  hk_app_request r = permit_request(id);
+  r.kind = HK_APP_SETTLEMENT;
+  r.pathway = pathway;
+  if (consenting) {
+    snprintf(r.consenting[0], sizeof r.consenting[0], "%s", consenting);
+    r.n_consenting = 1;
+  }
+  hk_actor self = resident(id);
+  int64_t app = submit_ok(st, &self, &r, "2024-06-01");
+  act_ok(st, &officer, app, HK_APP_ACCEPT, NULL, "2024-06-02");
+  act_ok(st, &officer, app, HK_APP_APPROVE, NULL, "2024-06-03");
+  return app;
+}
+
+/* Complete with a hint; the application's "moved_to" (caller frees the document). */
+static json_t *complete(hk_store *st, int64_t app, const hk_move_hint *hint, hk_status want,
+                        hk_error *err)
+{
+  hk_app_config cfg = cfg_default();
+  json_t *doc = NULL;
+  hk_status rc = hk_app_complete(st, &cfg, &officer, app, hint, D("2024-06-05"), &doc, err);
+  if (rc != want)
+    fail_msg("complete: %s %s: %s", hk_status_code(rc), err->field, err->detail);
+  return doc;
+}
+
+static void settlement_moves_to_every_destination(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(NULL);
+  hk_error err = {0};
+  const char *collective = ",\"employment\":[{\"division\":\"330402\",\"from\":\"2024-01-01\","
+                           "\"collective_household\":true}]";
+  add_talent(st, T1, collective);
+  add_talent(st, T2, collective);
+  add_talent(st, T3, "");
+  add_talent(st, T4,
+             ",\"housing\":[{\"division\":\"330402\",\"urban\":true,\"kind\":"
+             "\"owned\",\"from\":\"2020-01-01\"}]");
+  add_talent(st, T5, "");
+  add_person(st, "{\"id_number\":\"" HOSTF "\",\"hukou\":{\"division\":\"330402\","
+                 "\"household\":\"family\",\"head\":true,\"urban\":true,\"household_no\":"
+                 "\"330402-000501\"}}");
+  link(st, T5, HK_REL_FRIEND, HOSTF, 0);
+
+  /* (五) employer collective: the unit must be named; its household is created once, then
+   * found for the next employee. */
+  int64_t a1 = approved(st, T1, HK_PW_TALENT, NULL);
+  json_decref(complete(st, a1, NULL, HK_EINVAL, &err));
+  assert_string_equal(err.field, "unit");
+  hk_move_hint unit = {0};
+  snprintf(unit.unit_code, sizeof unit.unit_code, "91330402MA0000001X"); /* check char wrong */
+  json_decref(complete(st, a1, &unit, HK_EINVAL, &err));
+  assert_string_equal(err.field, "unit");
+  snprintf(unit.unit_code, sizeof unit.unit_code, "91330402MA0000001U");
+  json_decref(complete(st, a1, &unit, HK_EINVAL, &err)); /* no name to create it with */
+  assert_string_equal(err.field, "unit_name");
+  snprintf(unit.unit_name, sizeof unit.unit_name, "嘉兴某厂");
+  json_t *doc = complete(st, a1, &unit, HK_OK, &err);
+  json_t *m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "employer_collective");
+  assert_true(json_is_true(json_object_get(m, "household_created")));
+  char unit_no[HK_HOUSEHOLD_NO_MAX + 1];
+  snprintf(unit_no, sizeof unit_no, "%s", str(m, "household"));
+  json_decref(doc);
+  int64_t a2 = approved(st, T2, HK_PW_TALENT, NULL);
+  hk_move_hint code_only = {0};
+  snprintf(code_only.unit_code, sizeof code_only.unit_code, "91330402MA0000001U");
+  doc = complete(st, a2, &code_only, HK_OK, &err);
+  m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "household"), unit_no);
+  assert_false(json_is_true(json_object_get(m, "household_created")));
+  json_decref(doc);
+
+  /* (五) the talent service agency's collective household. */
+  int64_t a3 = approved(st, T3, HK_PW_TALENT, NULL);
+  doc = complete(st, a3, NULL, HK_OK, &err);
+  m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "talent_service_collective");
+  hk_household_row h;
+  assert_int_equal(hk_store_household_get(st, 0, str(m, "household"), false, &h, &err), HK_OK);
+  assert_int_equal(h.owner, HK_HH_OWNER_TALENT_SERVICE);
+  json_decref(doc);
+
+  /* (五) own housing: a new family household, the person its head, at the residence's
+   * address. */
+  int64_t a4 = approved(st, T4, HK_PW_TALENT, NULL);
+  doc = complete(st, a4, NULL, HK_OK, &err);
+  m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "own_housing");
+  assert_true(json_is_true(json_object_get(m, "head")));
+  assert_int_equal(hk_store_household_get(st, 0, str(m, "household"), false, &h, &err), HK_OK);
+  assert_int_equal(h.kind, HK_HOUSEHOLD_FAMILY);
+  assert_string_equal(h.address, "南湖区 0075 号");
+  json_decref(doc);
+
+  /* (五) a consenting friend's household. */
+  int64_t a5 = approved(st, T5, HK_PW_TALENT, HOSTF);
+  doc = complete(st, a5, NULL, HK_OK, &err);
+  m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "host_household");
+  assert_string_equal(str(m, "household"), "330402-000501");
+  assert_false(json_is_true(json_object_get(m, "head")));
+  json_decref(doc);
+
+  hk_person p;
+  hk_person_init(&p);
+  const char *ids[] = {T1, T2, T3, T4, T5};
+  for (int i = 0; i < 5; i++) {
+    assert_int_equal(hk_store_person_get(st, ids[i], &p, &err), HK_OK);
+    assert_int_equal(p.hukou.division, 330402);
+  }
+  hk_person_clear(&p);
+  int64_t checked, broken;
+  assert_int_equal(hk_store_audit_verify(st, &checked, &broken, &err), HK_OK);
+  assert_int_equal(hk_store_event_each(st, 1, no_full_id, NULL, &err), HK_OK);
+  hk_store_close(st);
+}
+
+static void family_move_passes_the_headship_on(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(NULL);
+  hk_error err = {0};
+  /* (六) child_joins_parent: the unmarried son heads the Anhui household he shares with his
+   * sister; his father is registered in 南湖区 and owns a home there. */
+  add_person(st, "{\"id_number\":\"" CHILD "\",\"marital_status\":\"unmarried\",\"hukou\":"
+                 "{\"division\":\"341222\",\"household\":\"family\",\"head\":true,"
+                 "\"household_no\":\"341222-000601\"}}");
+  add_person(st, "{\"id_number\":\"" SIB "\",\"hukou\":{\"division\":\"341222\","
+                 "\"household\":\"family\",\"household_no\":\"341222-000601\"}}");
+  add_person(st, "{\"id_number\":\"" PARENT "\",\"hukou\":{\"division\":\"330402\","
+                 "\"household\":\"family\",\"head\":true,\"urban\":true,\"household_no\":"
+                 "\"330402-000701\"},\"housing\":[{\"division\":\"330402\",\"urban\":true,"
+                 "\"kind\":\"owned\",\"from\":\"2010-01-01\"}]}");
+  link(st, CHILD, HK_REL_PARENT, PARENT, 0);
+  link(st, PARENT, HK_REL_CHILD, CHILD, 0);
+  int64_t app = approved(st, CHILD, HK_PW_FAMILY, NULL);
+  json_t *doc = complete(st, app, NULL, HK_OK, &err);
+  json_t *m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "child_joins_parent");
+  assert_string_equal(str(m, "household"), "330402-000701");
+  assert_string_equal(str(m, "from_household"), "341222-000601");
+  char masked[HK_IDNUM_LEN + 1];
+  assert_string_equal(str(m, "new_head_of_old"), hk_idnum_mask(SIB, masked));
+  assert_null(json_object_get(m, "old_dissolved"));
+  json_decref(doc);
+  hk_person p;
+  hk_person_init(&p);
+  assert_int_equal(hk_store_person_get(st, SIB, &p, &err), HK_OK);
+  assert_true(p.hukou.head);
+  assert_int_equal(hk_store_person_get(st, CHILD, &p, &err), HK_OK);
+  assert_string_equal(p.hukou.household_no, "330402-000701");
+  assert_false(p.hukou.head);
+  hk_person_clear(&p);
   hk_store_close(st);
 }
 
@@ -702,6 +935,8 @@ int main(void)
       cmocka_unit_test(recognition_in_another_city),
       cmocka_unit_test(concurrent_accepts_one_wins),
       cmocka_unit_test(migrant_from_arrival_to_settlement),
+      cmocka_unit_test(settlement_moves_to_every_destination),
+      cmocka_unit_test(family_move_passes_the_headship_on),
   };
   int failed = cmocka_run_group_tests_name("app_sqlite", tests, NULL, cleanup);
   if (test_backend_select("pg"))

@@ -1,0 +1,132 @@
+/* hukou key add|list|revoke : department API keys (service/account.h), clause (九): another
+ * department asks named yes/no questions and learns nothing else. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "core/error.h"
+#include "service/account.h"
+#include "store/store.h"
+#include "store/store_auth.h"
+
+static void usage(FILE *out)
+{
+  fputs("用法 / usage:\n"
+        "  hukou key add --department NAME --questions Q1,Q2 --db PATH\n"
+        "  hukou key list --db PATH\n"
+        "  hukou key revoke ID --db PATH\n"
+        "  为其他部门签发只能询问指定是/否问题的接口密钥（只显示这一次）、列出、吊销。\n"
+        "  问题 / questions: permit-valid, hukou-registered。\n"
+        "  Issues a department key limited to the named yes/no questions (printed once), lists\n"
+        "  keys (never the keys themselves), revokes one.\n",
+        out);
+}
+
+static int key_add(int argc, char **argv)
+{
+  enum { O_DB = 1, O_DEPT, O_QUESTIONS };
+  static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
+                                       {"department", required_argument, NULL, O_DEPT},
+                                       {"questions", required_argument, NULL, O_QUESTIONS},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  const char *db = NULL, *dept = NULL, *questions = NULL;
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    if (c == O_DB)
+      db = optarg;
+    else if (c == O_DEPT)
+      dept = optarg;
+    else if (c == O_QUESTIONS)
+      questions = optarg;
+    else {
+      usage(c == 'h' ? stdout : stderr);
+      return c == 'h' ? HK_EXIT_OK : HK_EXIT_USAGE;
+    }
+  }
+  if (argc != optind || dept == NULL || questions == NULL) {
+    usage(stderr);
+    return HK_EXIT_USAGE;
+  }
+  int exit = HK_EXIT_OK;
+  hk_store *st = hk_cli_open_store("key add", db, HK_STORE_EXISTING, &exit);
+  if (st == NULL)
+    return exit;
+  hk_actor who = {.role = HK_ROLE_SYSTEM};
+  snprintf(who.account, sizeof who.account, "%s", hk_cli_actor());
+  hk_error err = {0};
+  char key[HK_TOKEN_MAX];
+  int64_t id = 0;
+  hk_status rc = hk_apikey_add(st, &who, dept, questions, key, &id, &err);
+  hk_store_close(st);
+  if (rc != HK_OK)
+    return hk_cli_fail("key add", &err);
+  printf("{\"id\":%lld,\"department\":\"%s\",\"questions\":\"%s\",\"key\":\"%s\"}\n", (long long)id,
+         dept, questions, key);
+  sodium_memzero(key, sizeof key);
+  fprintf(stderr, "hukou key add: 密钥只显示这一次 / the key is shown only this once\n");
+  return HK_EXIT_OK;
+}
+
+static hk_status print_key(const hk_apikey_row *row, void *cls, hk_error *err)
+{
+  (void)cls;
+  (void)err;
+  json_t *o = json_pack("{s:I, s:s, s:s, s:b, s:s}", "id", (json_int_t)row->id, "department",
+                        row->department, "questions", row->questions, "revoked", row->disabled,
+                        "created", row->created);
+  char *text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+  printf("%s\n", text);
+  free(text);
+  json_decref(o);
+  return HK_OK;
+}
+
+int hk_cmd_key(int argc, char **argv)
+{
+  const char *sub = argc > 1 ? argv[1] : "";
+  if (strcmp(sub, "add") == 0)
+    return key_add(argc - 1, argv + 1);
+  bool list = strcmp(sub, "list") == 0;
+  if (!list && strcmp(sub, "revoke") != 0) {
+    usage(hk_cli_wants_help(argc, argv) ? stdout : stderr);
+    return hk_cli_wants_help(argc, argv) ? HK_EXIT_OK : HK_EXIT_USAGE;
+  }
+  const char *db;
+  int first, status = hk_cli_db_args(argc - 1, argv + 1, list ? 0 : 1, usage, &db, &first);
+  if (status >= 0)
+    return status;
+  hk_error err = {0};
+  int64_t id = 0;
+  if (!list) {
+    char *end;
+    id = strtoll(argv[1 + first], &end, 10);
+    if (*end || id <= 0) {
+      hk_error_set(&err, HK_EINVAL, "ID", "not a key number (see hukou key list)");
+      return hk_cli_fail("key revoke", &err);
+    }
+  }
+  int exit = HK_EXIT_OK;
+  hk_store *st = hk_cli_open_store(list ? "key list" : "key revoke", db,
+                                   list ? HK_STORE_READONLY : HK_STORE_EXISTING, &exit);
+  if (st == NULL)
+    return exit;
+  hk_status rc;
+  if (list) {
+    rc = hk_store_apikey_each(st, print_key, NULL, &err);
+  } else {
+    hk_actor who = {.role = HK_ROLE_SYSTEM};
+    snprintf(who.account, sizeof who.account, "%s", hk_cli_actor());
+    rc = hk_apikey_revoke(st, &who, id, &err);
+    if (rc == HK_OK)
+      printf("{\"id\":%lld,\"revoked\":true}\n", (long long)id);
+  }
+  hk_store_close(st);
+  return rc == HK_OK ? HK_EXIT_OK : hk_cli_fail(list ? "key list" : "key revoke", &err);
+}

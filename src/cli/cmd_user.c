@@ -1,0 +1,190 @@
+/* hukou user add|list|disable : accounts of the HTTP API (service/account.h), clause (九). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "core/division.h"
+#include "core/error.h"
+#include "service/account.h"
+#include "store/store.h"
+#include "store/store_auth.h"
+
+static void usage(FILE *out)
+{
+  fputs("用法 / usage:\n"
+        "  hukou user add NAME --role ROLE --db PATH [--jurisdiction DIVISION]\n"
+        "                 [--id-number ID] [--password-stdin]\n"
+        "  hukou user list --db PATH\n"
+        "  hukou user disable NAME --db PATH\n"
+        "  新建、列出、停用接口账号。角色 / roles: resident, officer, supervisor, analyst,\n"
+        "  department, admin。民警和督导需 --jurisdiction（行政区划代码前缀），居民需\n"
+        "  --id-number（本人身份证号）。不加 --password-stdin 时生成密码并只显示这一次。\n"
+        "  Adds, lists and disables accounts of the HTTP API. Officers and supervisors need\n"
+        "  --jurisdiction (a division code: county, city or province), residents --id-number\n"
+        "  (their own). Without --password-stdin a password is generated and printed once.\n",
+        out);
+}
+
+static hk_role role_from(const char *s)
+{
+  for (int r = 0; r < HK_ROLE_COUNT; r++)
+    if (strcmp(s, hk_role_name((hk_role)r)) == 0)
+      return (hk_role)r;
+  return HK_ROLE_COUNT;
+}
+
+/* The password from stdin: one line, its newline dropped. */
+static bool read_password(char *out, size_t size)
+{
+  if (fgets(out, (int)size, stdin) == NULL)
+    return false;
+  out[strcspn(out, "\r\n")] = '\0';
+  return true;
+}
+
+static int user_add(int argc, char **argv)
+{
+  enum { O_DB = 1, O_ROLE, O_JUR, O_ID, O_STDIN };
+  static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
+                                       {"role", required_argument, NULL, O_ROLE},
+                                       {"jurisdiction", required_argument, NULL, O_JUR},
+                                       {"id-number", required_argument, NULL, O_ID},
+                                       {"password-stdin", no_argument, NULL, O_STDIN},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  const char *db = NULL, *role = NULL;
+  hk_account_new in = {0};
+  bool from_stdin = false;
+  hk_error err = {0};
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (c) {
+    case O_DB:
+      db = optarg;
+      break;
+    case O_ROLE:
+      role = optarg;
+      break;
+    case O_JUR:
+      if (!hk_division_parse(optarg, &in.jurisdiction)) {
+        hk_error_set(&err, HK_EINVAL, "--jurisdiction", "not a six-digit division code");
+        return hk_cli_fail("user add", &err);
+      }
+      break;
+    case O_ID:
+      in.id_number = optarg;
+      break;
+    case O_STDIN:
+      from_stdin = true;
+      break;
+    default:
+      usage(c == 'h' ? stdout : stderr);
+      return c == 'h' ? HK_EXIT_OK : HK_EXIT_USAGE;
+    }
+  }
+  if (argc - optind != 1 || role == NULL) {
+    usage(stderr);
+    return HK_EXIT_USAGE;
+  }
+  in.name = argv[optind];
+  if ((in.role = role_from(role)) == HK_ROLE_COUNT || in.role == HK_ROLE_SYSTEM) {
+    hk_error_set(&err, HK_EINVAL, "--role",
+                 "one of resident, officer, supervisor, analyst, department, admin");
+    return hk_cli_fail("user add", &err);
+  }
+  char password[HK_PASSWORD_MAX + 2];
+  if (from_stdin) {
+    if (!read_password(password, sizeof password)) {
+      hk_error_set(&err, HK_EINVAL, "password", "nothing on standard input");
+      return hk_cli_fail("user add", &err);
+    }
+  } else {
+    hk_account_password_generate(password);
+  }
+  in.password = password;
+  int exit = HK_EXIT_OK;
+  hk_store *st = hk_cli_open_store("user add", db, HK_STORE_EXISTING, &exit);
+  if (st == NULL)
+    return exit;
+  hk_actor who = {.role = HK_ROLE_SYSTEM};
+  snprintf(who.account, sizeof who.account, "%s", hk_cli_actor());
+  hk_status rc = hk_account_add(st, &who, &in, &err);
+  hk_store_close(st);
+  if (rc != HK_OK) {
+    sodium_memzero(password, sizeof password);
+    return hk_cli_fail("user add", &err);
+  }
+  json_t *o = json_pack("{s:s, s:s}", "name", in.name, "role", hk_role_name(in.role));
+  if (!from_stdin)
+    json_object_set_new(o, "password", json_string(password));
+  sodium_memzero(password, sizeof password);
+  char *text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+  printf("%s\n", text);
+  free(text);
+  json_decref(o);
+  if (!from_stdin)
+    fprintf(stderr, "hukou user add: 密码只显示这一次 / the password is shown only this once\n");
+  return HK_EXIT_OK;
+}
+
+static hk_status print_account(const hk_account_row *row, void *cls, hk_error *err)
+{
+  (void)cls;
+  (void)err;
+  char masked[HK_IDNUM_LEN + 1] = "";
+  if (row->id_number[0])
+    hk_idnum_mask(row->id_number, masked);
+  json_t *o =
+      json_pack("{s:s, s:s, s:b, s:s}", "name", row->name, "role", hk_role_name((hk_role)row->role),
+                "disabled", row->disabled, "created", row->created);
+  if (row->jurisdiction)
+    json_object_set_new(o, "jurisdiction", json_sprintf("%06d", (int)row->jurisdiction));
+  if (masked[0])
+    json_object_set_new(o, "id_number", json_string(masked));
+  char *text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+  printf("%s\n", text);
+  free(text);
+  json_decref(o);
+  return HK_OK;
+}
+
+int hk_cmd_user(int argc, char **argv)
+{
+  const char *sub = argc > 1 ? argv[1] : "";
+  if (strcmp(sub, "add") == 0)
+    return user_add(argc - 1, argv + 1);
+  bool list = strcmp(sub, "list") == 0;
+  if (!list && strcmp(sub, "disable") != 0) {
+    usage(hk_cli_wants_help(argc, argv) ? stdout : stderr);
+    return hk_cli_wants_help(argc, argv) ? HK_EXIT_OK : HK_EXIT_USAGE;
+  }
+  const char *db;
+  int first, status = hk_cli_db_args(argc - 1, argv + 1, list ? 0 : 1, usage, &db, &first);
+  if (status >= 0)
+    return status;
+  int exit = HK_EXIT_OK;
+  hk_store *st = hk_cli_open_store(list ? "user list" : "user disable", db,
+                                   list ? HK_STORE_READONLY : HK_STORE_EXISTING, &exit);
+  if (st == NULL)
+    return exit;
+  hk_error err = {0};
+  hk_status rc;
+  if (list) {
+    rc = hk_store_account_each(st, print_account, NULL, &err);
+  } else {
+    hk_actor who = {.role = HK_ROLE_SYSTEM};
+    snprintf(who.account, sizeof who.account, "%s", hk_cli_actor());
+    const char *name = argv[1 + first];
+    rc = hk_account_disable(st, &who, name, &err);
+    if (rc == HK_OK)
+      printf("{\"name\":\"%s\",\"disabled\":true}\n", name);
+  }
+  hk_store_close(st);
+  return rc == HK_OK ? HK_EXIT_OK : hk_cli_fail(list ? "user list" : "user disable", &err);
+}

@@ -1,0 +1,50 @@
+/* access.c — who may see what (九): the role and jurisdiction checks the handlers share. */
+#include "http/http_int.h"
+
+#include <string.h>
+
+#include "core/division.h"
+
+static bool within(int32_t division, int32_t jurisdiction)
+{
+  return division != 0 && jurisdiction != 0 && hk_division_within(division, jurisdiction);
+}
+
+bool hk_http_may_read_person(const hk_http_req *req, const hk_person *p)
+{
+  if (!req->signed_in)
+    return false;
+  const hk_actor *a = &req->actor;
+  switch (a->role) {
+  case HK_ROLE_SYSTEM:
+    return true;
+  case HK_ROLE_RESIDENT:
+    return a->id_number[0] != '\0' && strcmp(a->id_number, p->id_number) == 0;
+  case HK_ROLE_OFFICER:
+  case HK_ROLE_SUPERVISOR:
+    if (p->has_hukou && within(p->hukou.division, a->jurisdiction))
+      return true;
+    /* The active residence registration: open-ended and not ended (一). */
+    for (uint32_t i = 0; i < p->residence.n; i++) {
+      const hk_residence *r = &p->residence.items[i];
+      if (r->period.to == HK_DATE_OPEN && r->ended == HK_RES_END_NONE &&
+          within(r->division, a->jurisdiction))
+        return true;
+    }
+    return false;
+  default: /* analysts see aggregates only; departments ask questions; admins run accounts */
+    return false;
+  }
+}
+
+bool hk_http_require_role(hk_http_req *req, hk_http_resp *resp, unsigned roles)
+{
+  if (req->signed_in && (roles & HK_ROLE_BIT(req->actor.role)))
+    return true;
+  if (!req->signed_in)
+    hk_http_reply_fail(resp, HK_EUNAUTH, "Authorization", "sign in first");
+  else
+    hk_http_reply_fail(resp, HK_EFORBIDDEN, NULL, "not for the role %s",
+                       hk_role_name(req->actor.role));
+  return false;
+}

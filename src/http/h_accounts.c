@@ -1,0 +1,274 @@
+/* h_accounts.c — signing in and out, and accounts for admins (九):
+ *   POST   /api/v1/sessions                {name, password} -> {token, expires_at, role, ...}
+ *   DELETE /api/v1/sessions/current        ends the caller's session
+ *   GET    /api/v1/users                   admin: every account
+ *   POST   /api/v1/users                   admin: a new account
+ *   POST   /api/v1/users/{name}/disable    admin: disable one
+ * Sign-ins are rate-limited per address (server.c) and their argon2id check runs on the worker's
+ * read-only connection; only the session insert takes the server's read-write connection. */
+#include "http/http_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "core/division.h"
+
+/* The body as a JSON object whose members are all among `allowed`; NULL with the reply made. */
+static json_t *body_object(hk_http_req *req, hk_http_resp *resp, const char *const *allowed)
+{
+  if (req->body == NULL || req->body_len == 0) {
+    hk_http_reply_fail(resp, HK_EINVAL, "body", "missing: send a JSON object");
+    return NULL;
+  }
+  json_error_t jerr;
+  json_t *doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+  if (doc == NULL || !json_is_object(doc)) {
+    json_decref(doc);
+    hk_http_reply_fail(resp, HK_EINVAL, "body", "not a JSON object");
+    return NULL;
+  }
+  const char *key;
+  json_t *v;
+  json_object_foreach(doc, key, v)
+  {
+    bool known = false;
+    for (const char *const *a = allowed; *a && !known; a++)
+      known = strcmp(*a, key) == 0;
+    if (!known) {
+      bool printable = strlen(key) <= 32;
+      for (const char *s = key; printable && *s; s++)
+        printable = *s > 0x20 && *s < 0x7f;
+      hk_http_reply_fail(resp, HK_EINVAL, printable ? key : "body", "unknown field");
+      json_decref(doc);
+      return NULL;
+    }
+  }
+  return doc;
+}
+
+/* A string member, or NULL (with the reply made when it is present but not a string, or
+ * missing and required). *bad says a reply was made. */
+static const char *member(json_t *doc, const char *name, bool required, hk_http_resp *resp,
+                          bool *bad)
+{
+  json_t *v = json_object_get(doc, name);
+  if (v == NULL || json_is_null(v)) {
+    if (required && !*bad) {
+      hk_http_reply_fail(resp, HK_EINVAL, name, "missing");
+      *bad = true;
+    }
+    return NULL;
+  }
+  if (!json_is_string(v)) {
+    if (!*bad)
+      hk_http_reply_fail(resp, HK_EINVAL, name, "must be a string");
+    *bad = true;
+    return NULL;
+  }
+  return json_string_value(v);
+}
+
+static void iso_time(int64_t unix_seconds, char out[32])
+{
+  time_t t = (time_t)unix_seconds;
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static json_t *jurisdiction_json(int32_t j)
+{
+  return j ? json_sprintf("%06d", (int)j) : json_null();
+}
+
+void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const fields[] = {"name", "password", NULL};
+  static const char *const none[] = {NULL};
+  hk_error err = {0};
+  if (hk_http_query_known(req, none, &err) != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  json_t *doc = body_object(req, resp, fields);
+  if (doc == NULL)
+    return;
+  bool bad = false;
+  const char *name = member(doc, "name", true, resp, &bad);
+  const char *password = member(doc, "password", true, resp, &bad);
+  if (bad) {
+    json_decref(doc);
+    return;
+  }
+  hk_account_row row;
+  hk_http_worker *w = hk_http_worker_acquire(req->srv);
+  hk_store *st = hk_http_worker_store(req->srv, w, &err);
+  hk_status rc = st ? hk_account_check_password(st, name, password, &row, &err) : err.code;
+  hk_http_worker_release(w);
+  json_decref(doc);
+  char token[HK_TOKEN_MAX];
+  int64_t expires = 0;
+  if (rc == HK_OK) {
+    hk_store *wr = hk_http_writer_acquire(req->srv, &err);
+    rc = wr ? hk_account_session_new(wr, &row, token, &expires, &err) : err.code;
+    hk_http_writer_release(req->srv);
+  }
+  sodium_memzero(row.pwhash, sizeof row.pwhash);
+  if (rc != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  char when[32];
+  iso_time(expires, when);
+  hk_actor a;
+  hk_account_actor(&row, &a);
+  json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o}", "token", token, "token_type", "Bearer",
+                        "expires_at", when, "role", hk_role_name(a.role), "jurisdiction",
+                        jurisdiction_json(a.jurisdiction));
+  sodium_memzero(token, sizeof token);
+  hk_http_reply_json(resp, 201, o);
+  resp->no_store = true;
+}
+
+void hk_h_sessions_delete(hk_http_req *req, hk_http_resp *resp)
+{
+  hk_error err = {0};
+  if (req->is_key) {
+    hk_http_reply_fail(resp, HK_EFORBIDDEN, "Authorization",
+                       "a department key is not a session: it is revoked with hukou key revoke");
+    return;
+  }
+  hk_store *wr = hk_http_writer_acquire(req->srv, &err);
+  hk_status rc = wr ? hk_account_logout(wr, req->token, &err) : err.code;
+  hk_http_writer_release(req->srv);
+  if (rc != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  hk_http_tokens_forget(req->srv);
+  resp->status = 204;
+}
+
+#define ADMIN HK_ROLE_BIT(HK_ROLE_ADMIN)
+
+static hk_status add_user(const hk_account_row *row, void *cls, hk_error *err)
+{
+  (void)err;
+  json_t *o = json_pack("{s:s, s:s, s:o, s:b, s:s}", "name", row->name, "role",
+                        hk_role_name((hk_role)row->role), "jurisdiction",
+                        jurisdiction_json(row->jurisdiction), "disabled", row->disabled, "created",
+                        row->created);
+  if (row->id_number[0]) {
+    char masked[HK_IDNUM_LEN + 1];
+    json_object_set_new(o, "id_number", json_string(hk_idnum_mask(row->id_number, masked)));
+  }
+  json_array_append_new(cls, o);
+  return HK_OK;
+}
+
+void hk_h_users_get(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const none[] = {NULL};
+  hk_error err = {0};
+  if (!hk_http_require_role(req, resp, ADMIN))
+    return;
+  if (hk_http_query_known(req, none, &err) != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  json_t *list = json_array();
+  hk_http_worker *w = hk_http_worker_acquire(req->srv);
+  hk_store *st = hk_http_worker_store(req->srv, w, &err);
+  hk_status rc = st ? hk_store_account_each(st, add_user, list, &err) : err.code;
+  hk_http_worker_release(w);
+  if (rc != HK_OK) {
+    json_decref(list);
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  hk_http_reply_json(resp, 200, json_pack("{s:o}", "users", list));
+  resp->no_store = true;
+}
+
+static hk_role role_from(const char *s)
+{
+  for (int r = 0; r < HK_ROLE_COUNT; r++)
+    if (strcmp(s, hk_role_name((hk_role)r)) == 0)
+      return (hk_role)r;
+  return HK_ROLE_COUNT;
+}
+
+void hk_h_users_post(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const fields[] = {"name",      "role",     "jurisdiction",
+                                       "id_number", "password", NULL};
+  static const char *const none[] = {NULL};
+  hk_error err = {0};
+  if (!hk_http_require_role(req, resp, ADMIN))
+    return;
+  if (hk_http_query_known(req, none, &err) != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  json_t *doc = body_object(req, resp, fields);
+  if (doc == NULL)
+    return;
+  bool bad = false;
+  hk_account_new in = {0};
+  in.name = member(doc, "name", true, resp, &bad);
+  const char *role = member(doc, "role", true, resp, &bad);
+  const char *jur = member(doc, "jurisdiction", false, resp, &bad);
+  in.id_number = member(doc, "id_number", false, resp, &bad);
+  in.password = member(doc, "password", true, resp, &bad);
+  if (!bad && ((in.role = role_from(role)) == HK_ROLE_COUNT || in.role == HK_ROLE_SYSTEM)) {
+    hk_http_reply_fail(resp, HK_EINVAL, "role",
+                       "one of resident, officer, supervisor, analyst, department, admin");
+    bad = true;
+  }
+  if (!bad && jur && !hk_division_parse(jur, &in.jurisdiction)) {
+    hk_http_reply_fail(resp, HK_EINVAL, "jurisdiction", "not a six-digit division code");
+    bad = true;
+  }
+  if (bad) {
+    json_decref(doc);
+    return;
+  }
+  hk_store *wr = hk_http_writer_acquire(req->srv, &err);
+  hk_status rc = wr ? hk_account_add(wr, &req->actor, &in, &err) : err.code;
+  hk_http_writer_release(req->srv);
+  if (rc != HK_OK) {
+    json_decref(doc);
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  json_t *o = json_pack("{s:s, s:s, s:o, s:b}", "name", in.name, "role", hk_role_name(in.role),
+                        "jurisdiction", jurisdiction_json(in.jurisdiction), "disabled", 0);
+  json_decref(doc);
+  hk_http_reply_json(resp, 201, o);
+}
+
+void hk_h_users_disable(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const none[] = {NULL};
+  hk_error err = {0};
+  if (!hk_http_require_role(req, resp, ADMIN))
+    return;
+  if (hk_http_query_known(req, none, &err) != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  const char *name = req->param[0];
+  hk_store *wr = hk_http_writer_acquire(req->srv, &err);
+  hk_status rc = wr ? hk_account_disable(wr, &req->actor, name, &err) : err.code;
+  hk_http_writer_release(req->srv);
+  if (rc != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  /* Its sessions are gone from the store; no worker may keep trusting a cached check. */
+  hk_http_tokens_forget(req->srv);
+  hk_http_reply_json(resp, 200, json_pack("{s:s, s:b}", "name", name, "disabled", 1));
+}

@@ -1,0 +1,343 @@
+/* h_applications.c — applications and their review (issue 4) over HTTP:
+ *   POST /api/v1/applications                  submit (hk_app_submit): 201 and the application
+ *   GET  /api/v1/applications?state=&area=&overdue=&limit=   summaries (hk_app_list)
+ *   GET  /api/v1/applications/{id}             one application (hk_app_show)
+ *   POST /api/v1/applications/{id}/actions     {action, reason}: a step (hk_app_act); complete
+ *        takes what the officer adds for a settlement's hukou move (unit_code, unit_name,
+ *        community, address; hk_app_complete)
+ * The channel follows from who submits (八): a resident applies online, for themself only; an
+ * officer or supervisor files at a service point in their jurisdiction (their county, or the
+ * county named by filed_in). The services check every step's actor, state and jurisdiction. */
+#include "http/http_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/division.h"
+#include "core/json.h"
+#include "service/app_service.h"
+
+#define LIST_LIMIT_DEFAULT 100
+#define LIST_LIMIT_MAX 1000
+
+static hk_status read_submit(const json_t *doc, const hk_actor *who, hk_date today,
+                             hk_app_request *r, hk_error *err)
+{
+  static const char *const keys[] = {"id_number", "kind",       "target", "pathway",
+                                     "filed_in",  "consenting", NULL};
+  memset(r, 0, sizeof *r);
+  r->pathway = -1;
+  hk_status rc = hk_json_known_keys(doc, keys, err);
+  const char *id = NULL, *kind = NULL, *pathway = NULL;
+  hk_idnum idn;
+  if (rc == HK_OK)
+    rc = hk_json_string(doc, "id_number", HK_JSON_REQUIRED, HK_IDNUM_INPUT_MAX, &id, err);
+  if (rc == HK_OK && !hk_idnum_check(id, today, &idn))
+    rc = hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
+                      hk_idnum_fault_name(idn.fault));
+  if (rc == HK_OK)
+    memcpy(r->id_number, idn.number, sizeof r->id_number);
+  if (rc == HK_OK)
+    rc = hk_json_string(doc, "kind", HK_JSON_REQUIRED, 16, &kind, err);
+  if (rc == HK_OK) {
+    if (strcmp(kind, "permit") == 0)
+      r->kind = HK_APP_PERMIT;
+    else if (strcmp(kind, "settlement") == 0)
+      r->kind = HK_APP_SETTLEMENT;
+    else
+      rc = hk_error_set(err, HK_EINVAL, "kind", "permit or settlement");
+  }
+  if (rc == HK_OK)
+    rc = hk_json_division(doc, "target", HK_JSON_REQUIRED, true, &r->target, err);
+  if (rc == HK_OK)
+    rc = hk_json_string(doc, "pathway", HK_JSON_OPTIONAL, 32, &pathway, err);
+  if (rc == HK_OK && r->kind == HK_APP_SETTLEMENT) {
+    if (pathway == NULL) {
+      rc = hk_error_set(err, HK_EINVAL, "pathway", "missing: a pathway or \"best\"");
+    } else if (strcmp(pathway, "best") != 0) {
+      for (int i = 0; i < HK_PW_COUNT; i++)
+        if (strcmp(hk_pathway_name((hk_pathway)i), pathway) == 0)
+          r->pathway = i;
+      if (r->pathway < 0)
+        rc = hk_error_set(err, HK_EINVAL, "pathway", "unknown pathway");
+    }
+  } else if (rc == HK_OK && pathway != NULL) {
+    rc = hk_error_set(err, HK_EINVAL, "pathway", "only for settlement");
+  }
+  /* The channel is the actor's: online for a resident, a service point for an officer. */
+  bool officer = who->role == HK_ROLE_OFFICER || who->role == HK_ROLE_SUPERVISOR;
+  snprintf(r->channel, sizeof r->channel, "%s", officer ? "service_point" : "online");
+  if (rc == HK_OK)
+    rc = hk_json_division(doc, "filed_in", HK_JSON_OPTIONAL, true, &r->filed_in, err);
+  if (rc == HK_OK && r->filed_in && !officer)
+    rc = hk_error_set(err, HK_EINVAL, "filed_in", "only for a service point: an officer files");
+  if (rc == HK_OK && officer) {
+    if (r->filed_in == 0 && who->jurisdiction % 100 != 0)
+      r->filed_in = who->jurisdiction;
+    if (r->filed_in == 0)
+      rc = hk_error_set(err, HK_EINVAL, "filed_in",
+                        "missing: the county of the service point (the jurisdiction is wider)");
+    else if (r->filed_in % 100 == 0)
+      rc = hk_error_set(err, HK_EINVAL, "filed_in", "a county-level division");
+    else if (!hk_actor_may_decide(who, r->filed_in))
+      rc = hk_error_set(err, HK_EFORBIDDEN, "filed_in", "%06d is outside jurisdiction %06d",
+                        (int)r->filed_in, (int)who->jurisdiction);
+  }
+  json_t *consenting = NULL;
+  if (rc == HK_OK)
+    rc = hk_json_array(doc, "consenting", HK_JSON_OPTIONAL, &consenting, err);
+  size_t i;
+  json_t *v;
+  json_array_foreach(consenting, i, v)
+  {
+    if (rc != HK_OK)
+      break;
+    if (i >= HK_APP_CONSENTING_MAX)
+      rc = hk_error_set(err, HK_ETOOBIG, "consenting", "at most %d", HK_APP_CONSENTING_MAX);
+    else if (!json_is_string(v) || !hk_idnum_check(json_string_value(v), today, &idn))
+      rc = hk_error_set(err, HK_EINVAL, "consenting", "[%zu]: not an ID number", i);
+    else
+      memcpy(r->consenting[r->n_consenting++], idn.number, HK_IDNUM_LEN + 1);
+  }
+  return rc;
+}
+
+/* An application holds its applicant's number and the engine's answers about them: whoever
+ * is shown one has read that person's data (九). */
+static void record_applicant(hk_http_req *req, const json_t *doc, const char *endpoint)
+{
+  const char *id = json_string_value(json_object_get(doc, "id_number"));
+  if (id)
+    hk_http_access_record(req, id, endpoint);
+}
+
+static bool actor_may_apply(hk_http_req *req, hk_http_resp *resp)
+{
+  hk_role role = req->actor.role;
+  if (role == HK_ROLE_RESIDENT || role == HK_ROLE_OFFICER || role == HK_ROLE_SUPERVISOR)
+    return true;
+  hk_http_reply_fail(resp, HK_EFORBIDDEN, "role", "%s accounts have no access to applications",
+                     hk_role_name(role));
+  return false;
+}
+
+void hk_h_applications_post(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const none[] = {NULL};
+  resp->no_store = true;
+  if (!hk_http_query_only(req, none, resp) || !actor_may_apply(req, resp))
+    return;
+  json_t *doc = hk_http_body_object(req, resp);
+  if (doc == NULL)
+    return;
+  hk_error err = {0};
+  hk_date today = hk_http_today(req->srv);
+  hk_app_request r;
+  hk_status rc = read_submit(doc, &req->actor, today, &r, &err);
+  json_decref(doc);
+  if (rc != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  /* A resident for their own number only: refused before the store is asked. */
+  if (!hk_http_may_touch_person(req, r.id_number, resp))
+    return;
+  hk_app_config cfg = {.pol = req->srv->pol, .settlement_days = req->srv->cfg.settlement_days};
+  json_t *out = NULL;
+  hk_store *st = hk_http_writer_acquire(req->srv, &err);
+  if (st == NULL) {
+    hk_http_writer_release(req->srv);
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  rc = hk_app_submit(st, &cfg, &req->actor, &r, today, &out, &err);
+  hk_http_writer_release(req->srv);
+  if (rc != HK_OK) {
+    /* An ineligible application: the error names the unmet conditions; the whole answer is
+     * GET /api/v1/persons/{id}/eligibility's. */
+    json_decref(out);
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  record_applicant(req, out, "POST /api/v1/applications");
+  hk_http_reply_json(resp, 201, out);
+  resp->no_store = true;
+}
+
+/* The {id} of an application: a positive decimal number. */
+static bool app_id(hk_http_req *req, hk_http_resp *resp, int64_t *id)
+{
+  const char *s = req->param[0];
+  char *end;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (s[0] < '1' || s[0] > '9' || *end || errno || v <= 0) {
+    hk_http_reply_fail(resp, HK_EINVAL, "id", "not an application number");
+    return false;
+  }
+  *id = v;
+  return true;
+}
+
+void hk_h_applications_get(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const none[] = {NULL};
+  resp->no_store = true;
+  int64_t id;
+  if (!hk_http_query_only(req, none, resp) || !actor_may_apply(req, resp) ||
+      !app_id(req, resp, &id))
+    return;
+  hk_error err = {0};
+  json_t *out = NULL;
+  hk_http_worker *w = hk_http_worker_acquire(req->srv);
+  hk_store *st = hk_http_worker_store(req->srv, w, &err);
+  hk_status rc = st ? hk_app_show(st, &req->actor, id, &out, &err) : err.code;
+  hk_http_worker_release(w);
+  if (rc != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  record_applicant(req, out, "GET /api/v1/applications/{id}");
+  hk_http_reply_json(resp, 200, out);
+  resp->no_store = true;
+}
+
+void hk_h_applications_list(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const allowed[] = {"state", "area", "overdue", "limit", NULL};
+  resp->no_store = true;
+  if (!hk_http_query_only(req, allowed, resp) || !actor_may_apply(req, resp))
+    return;
+  hk_app_query q = {.state = -1, .today = hk_http_today(req->srv), .limit = LIST_LIMIT_DEFAULT};
+  const char *state = hk_http_query(req, "state"), *area = hk_http_query(req, "area");
+  const char *overdue = hk_http_query(req, "overdue"), *limit = hk_http_query(req, "limit");
+  if (state && (q.state = (int)hk_app_state_from(state)) == HK_APP_STATE_COUNT) {
+    hk_http_reply_fail(resp, HK_EINVAL, "state",
+                       "one of submitted, accepted, material_requested, approved, rejected, "
+                       "completed");
+    return;
+  }
+  if (area && (!hk_division_parse(area, &q.area) || hk_division_find(q.area) == NULL)) {
+    hk_http_reply_fail(resp, HK_EINVAL, "area", "not a division code");
+    return;
+  }
+  if (overdue) {
+    if (strcmp(overdue, "true") != 0 && strcmp(overdue, "false") != 0) {
+      hk_http_reply_fail(resp, HK_EINVAL, "overdue", "true or false");
+      return;
+    }
+    q.overdue = overdue[0] == 't';
+  }
+  if (limit) {
+    char *end;
+    errno = 0;
+    long v = strtol(limit, &end, 10);
+    if (limit[0] < '0' || limit[0] > '9' || *end || errno || v < 1 || v > LIST_LIMIT_MAX) {
+      hk_http_reply_fail(resp, HK_EINVAL, "limit", "a number from 1 to %d", LIST_LIMIT_MAX);
+      return;
+    }
+    q.limit = (uint32_t)v;
+  }
+  hk_error err = {0};
+  json_t *out = NULL;
+  hk_http_worker *w = hk_http_worker_acquire(req->srv);
+  hk_store *st = hk_http_worker_store(req->srv, w, &err);
+  hk_status rc = st ? hk_app_list(st, &req->actor, &q, &out, &err) : err.code;
+  hk_http_worker_release(w);
+  if (rc != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  hk_http_reply_json(resp, 200, out);
+  resp->no_store = true;
+}
+
+void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const none[] = {NULL};
+  static const char *const keys[] = {"action",    "reason",  "unit_code", "unit_name",
+                                     "community", "address", NULL};
+  resp->no_store = true;
+  int64_t id;
+  if (!hk_http_query_only(req, none, resp) || !actor_may_apply(req, resp) ||
+      !app_id(req, resp, &id))
+    return;
+  json_t *doc = hk_http_body_object(req, resp);
+  if (doc == NULL)
+    return;
+  hk_error err = {0};
+  const char *action = NULL, *reason = NULL;
+  hk_app_action act = HK_APP_ACTION_COUNT;
+  hk_status rc = hk_json_known_keys(doc, keys, &err);
+  if (rc == HK_OK)
+    rc = hk_json_string(doc, "action", HK_JSON_REQUIRED, 32, &action, &err);
+  if (rc == HK_OK && (act = hk_app_action_from(action)) == HK_APP_ACTION_COUNT)
+    rc = hk_error_set(&err, HK_EINVAL, "action",
+                      "one of accept, request_material, supply_material, approve, reject, "
+                      "complete");
+  if (rc == HK_OK)
+    rc = hk_json_string(doc, "reason", HK_JSON_OPTIONAL, HK_APP_REASON_MAX, &reason, &err);
+  /* The reason outlives the document: copied. */
+  char why[HK_APP_REASON_MAX + 1] = "";
+  bool has_reason = rc == HK_OK && reason != NULL;
+  if (has_reason)
+    snprintf(why, sizeof why, "%s", reason);
+  /* Completing a settlement moves the hukou (move.h): what the officer adds for the move. */
+  hk_move_hint hint;
+  memset(&hint, 0, sizeof hint);
+  bool hinted = false;
+  static const char *const hint_keys[] = {"unit_code", "unit_name", "community", "address"};
+  char *slot[] = {hint.unit_code, hint.unit_name, hint.community, hint.address};
+  size_t size[] = {sizeof hint.unit_code, sizeof hint.unit_name, sizeof hint.community,
+                   sizeof hint.address};
+  for (size_t i = 0; rc == HK_OK && i < 4; i++) {
+    const char *v = NULL;
+    rc = hk_json_string(doc, hint_keys[i], HK_JSON_OPTIONAL, size[i] - 1, &v, &err);
+    if (rc == HK_OK && v && act != HK_APP_COMPLETE)
+      rc = hk_error_set(&err, HK_EINVAL, hint_keys[i], "only with the action complete");
+    if (rc == HK_OK && v) {
+      snprintf(slot[i], size[i], "%s", v);
+      hinted = true;
+    }
+  }
+  json_decref(doc);
+  if (rc != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  hk_app_config cfg = {.pol = req->srv->pol, .settlement_days = req->srv->cfg.settlement_days};
+  json_t *out = NULL;
+  hk_store *st = hk_http_writer_acquire(req->srv, &err);
+  if (st == NULL) {
+    hk_http_writer_release(req->srv);
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  /* An application this actor may not see does not exist for them (as GET answers): its state
+   * is not told to anyone outside the applicant and the deciding or filing county. */
+  json_t *seen = NULL;
+  rc = hk_app_show(st, &req->actor, id, &seen, &err);
+  json_decref(seen);
+  if (rc != HK_OK) {
+    hk_http_writer_release(req->srv);
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  if (act == HK_APP_COMPLETE)
+    rc = hk_app_complete(st, &cfg, &req->actor, id, hinted ? &hint : NULL, hk_http_today(req->srv),
+                         &out, &err);
+  else
+    rc = hk_app_act(st, &cfg, &req->actor, id, act, has_reason ? why : NULL,
+                    hk_http_today(req->srv), &out, &err);
+  hk_http_writer_release(req->srv);
+  if (rc != HK_OK) {
+    json_decref(out);
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  record_applicant(req, out, "POST /api/v1/applications/{id}/actions");
+  hk_http_reply_json(resp, 200, out);
+  resp->no_store = true;
+}

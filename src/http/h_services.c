@@ -1,0 +1,69 @@
+/* h_services.c — what the handlers of the services (h_residence.c, h_applications.c,
+ * h_permits.c) share: the JSON body, the person's number in the path, and the first gate on
+ * whose records an actor may touch at all. */
+#include "http/http_int.h"
+
+#include <string.h>
+
+json_t *hk_http_body_object(hk_http_req *req, hk_http_resp *resp)
+{
+  if (req->body == NULL || req->body_len == 0) {
+    hk_http_reply_fail(resp, HK_EINVAL, "body", "missing: send a JSON object");
+    return NULL;
+  }
+  json_error_t jerr;
+  json_t *doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+  if (doc == NULL) {
+    hk_http_reply_fail(resp, HK_EINVAL, "body", "not JSON: %s (line %d)", jerr.text, jerr.line);
+    return NULL;
+  }
+  if (!json_is_object(doc)) {
+    json_decref(doc);
+    hk_http_reply_fail(resp, HK_EINVAL, "body", "not a JSON object");
+    return NULL;
+  }
+  return doc;
+}
+
+bool hk_http_param_idnum(hk_http_req *req, size_t i, hk_http_resp *resp, hk_idnum *out)
+{
+  memset(out, 0, sizeof *out);
+  if (i >= req->n_param || !hk_idnum_check(req->param[i], hk_http_today(req->srv), out)) {
+    hk_http_reply_fail(resp, HK_EINVAL, "id", "not a valid ID number (%s)",
+                       hk_idnum_fault_name(out->fault));
+    return false;
+  }
+  return true;
+}
+
+bool hk_http_may_touch_person(hk_http_req *req, const char *id_number, hk_http_resp *resp)
+{
+  const hk_actor *a = &req->actor;
+  switch (a->role) {
+  case HK_ROLE_RESIDENT:
+    /* (九): a resident sees and acts on their own records only. */
+    if (a->id_number[0] && strcmp(a->id_number, id_number) == 0)
+      return true;
+    hk_http_reply_fail(resp, HK_EFORBIDDEN, "id", "residents reach their own records only");
+    return false;
+  case HK_ROLE_OFFICER:
+  case HK_ROLE_SUPERVISOR:
+    return true; /* the services check the jurisdiction */
+  default:
+    hk_http_reply_fail(resp, HK_EFORBIDDEN, "role",
+                       "%s accounts have no access to a person's "
+                       "records",
+                       hk_role_name(a->role));
+    return false;
+  }
+}
+
+bool hk_http_query_only(hk_http_req *req, const char *const *allowed, hk_http_resp *resp)
+{
+  hk_error err = {0};
+  if (hk_http_query_known(req, allowed, &err) != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return false;
+  }
+  return true;
+}

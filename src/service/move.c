@@ -1,0 +1,274 @@
+#include "service/move.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/division.h"
+#include "core/json.h"
+
+/* The engine's entry for the pathway in the answer kept at the decision. */
+static const json_t *pathway_entry(const json_t *doc, const char *pathway)
+{
+  const json_t *list = json_object_get(
+      json_object_get(json_object_get(doc, "answer_at_decision"), "settlement"), "pathways");
+  size_t i;
+  const json_t *e;
+  json_array_foreach(list, i, e)
+  {
+    const char *name = json_string_value(json_object_get(e, "pathway"));
+    if (name && pathway && strcmp(name, pathway) == 0)
+      return e;
+  }
+  return NULL;
+}
+
+typedef enum want {
+  WANT_HOST,   /* (五) host_household: a consenting relative's family household */
+  WANT_CHILD,  /* (六) parent_joins_child */
+  WANT_PARENT, /* (六) child_joins_parent */
+  WANT_HEADED, /* (六) head_household */
+} want;
+
+static bool consents(const json_t *doc, const char *id)
+{
+  size_t i;
+  const json_t *v;
+  json_array_foreach(json_object_get(doc, "consenting"), i, v)
+  {
+    if (json_is_string(v) && strcmp(json_string_value(v), id) == 0)
+      return true;
+  }
+  return false;
+}
+
+/* The household of the first relative that fits, locked; HK_ECONFLICT when none does now. */
+static hk_status relative_household(hk_store *st, const hk_person *p, const json_t *doc, want w,
+                                    int32_t division, hk_household_row *out, hk_error *err)
+{
+  for (uint32_t i = 0; i < p->relatives.n; i++) {
+    const hk_relative_link *link = &p->relatives.items[i];
+    hk_relation r = link->relation;
+    bool fits = w == WANT_HOST    ? consents(doc, link->id_number)
+                : w == WANT_CHILD ? r == HK_REL_CHILD
+                : w == WANT_PARENT
+                    ? r == HK_REL_PARENT
+                    : hk_relation_is_direct(r) || r == HK_REL_SPOUSE || r == HK_REL_CHILD_IN_LAW;
+    if (!fits)
+      continue;
+    int64_t row = 0;
+    hk_hukou_row cur = {0};
+    hk_status rc = hk_store_person_row(st, link->id_number, &row, err);
+    if (rc == HK_OK)
+      rc = hk_store_hukou_current(st, row, &cur, err);
+    if (rc == HK_ENOTFOUND)
+      continue;
+    if (rc == HK_OK)
+      rc = hk_store_household_get(st, cur.household_id, NULL, true, out, err);
+    if (rc != HK_OK)
+      return rc;
+    if (out->division != division || out->dissolved_on != HK_DATE_NONE)
+      continue;
+    if (w == WANT_HOST && out->kind != HK_HOUSEHOLD_FAMILY)
+      continue;
+    if (w == WANT_HEADED && (out->kind != HK_HOUSEHOLD_FAMILY || out->head_person != row))
+      continue;
+    return HK_OK;
+  }
+  static const char *const what[] = {"a consenting host's family household", "a child's household",
+                                     "a parent's household", "a household headed by the relative"};
+  return hk_error_set(err, HK_ECONFLICT, "destination",
+                      "%s in %06d is no longer there: the situation changed since the decision",
+                      what[w], (int)division);
+}
+
+/* Does the person own legal housing in the county on the day? */
+static bool owns_housing(const hk_person *p, int32_t division, hk_date today)
+{
+  for (uint32_t i = 0; i < p->housing.n; i++) {
+    const hk_housing *h = &p->housing.items[i];
+    if (h->kind == HK_HOUSING_OWNED && h->legal && h->division == division &&
+        hk_period_contains(h->period, today))
+      return true;
+  }
+  return false;
+}
+
+/* The address of the active residence registration when it is in the county. */
+static const char *residence_address(const hk_person *p, int32_t division)
+{
+  for (uint32_t i = p->residence.n; i-- > 0;) {
+    const hk_residence *r = &p->residence.items[i];
+    if (r->period.to == HK_DATE_OPEN && r->division == division && r->address)
+      return hk_person_text(p, r->address);
+  }
+  return "";
+}
+
+static hk_status event(hk_store *st, const hk_actor *who, const char *action, const char *id,
+                       json_t *payload, hk_error *err)
+{
+  char masked[HK_IDNUM_LEN + 1];
+  char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(payload);
+  if (text == NULL)
+    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  hk_status rc =
+      hk_store_event_append(st, who->account, action, hk_idnum_mask(id, masked), text, err);
+  free(text);
+  return rc;
+}
+
+hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_id, json_t *doc,
+                                int32_t target, const char *applicant, const hk_move_hint *hint,
+                                hk_date today, hk_error *err)
+{
+  static const hk_move_hint none;
+  if (hint == NULL)
+    hint = &none;
+  const char *pathway = json_string_value(json_object_get(doc, "pathway"));
+  const json_t *entry = pathway_entry(doc, pathway);
+  if (pathway == NULL || entry == NULL)
+    return hk_error_set(err, HK_ECONFLICT, "answer_at_decision",
+                        "the application keeps no engine answer for its pathway");
+  int64_t row = 0;
+  hk_person p;
+  hk_person_init(&p);
+  hk_status rc = hk_store_person_row(st, applicant, &row, err);
+  if (rc == HK_OK)
+    rc = hk_store_person_lock(st, row, err);
+  if (rc == HK_OK)
+    rc = hk_store_person_get(st, applicant, &p, err);
+  if (rc == HK_OK && p.died_on)
+    rc = hk_error_set(err, HK_ECONFLICT, "applicant", "the applicant is registered dead");
+
+  /* Where to: an existing household (dest.id != 0) or a new family household in `division`. */
+  const char *destination = NULL;
+  int32_t division = target;
+  hk_household_row dest = {0};
+  bool created = false;
+  if (rc == HK_OK && strcmp(pathway, "talent") == 0) {
+    const json_t *addr = json_object_get(entry, "address");
+    const char *kind = json_string_value(json_object_get(addr, "kind"));
+    const char *code = json_string_value(json_object_get(addr, "division"));
+    if (kind == NULL || code == NULL || !hk_division_parse(code, &division))
+      rc = hk_error_set(err, HK_ECONFLICT, "answer_at_decision", "no settlement address");
+    destination = kind;
+    if (rc != HK_OK || kind == NULL || strcmp(kind, "own_housing") == 0) {
+      /* own housing: a new family household below */
+    } else if (strcmp(kind, "host_household") == 0) {
+      rc = relative_household(st, &p, doc, WANT_HOST, division, &dest, err);
+    } else if (strcmp(kind, "employer_collective") == 0) {
+      if (hint->unit_code[0] == '\0')
+        rc = hk_error_set(err, HK_EINVAL, "unit",
+                          "name the employer (its unified social credit code) whose collective "
+                          "household the person joins");
+      else if (!hk_uscc_valid(hint->unit_code))
+        rc = hk_error_set(err, HK_EINVAL, "unit",
+                          "not a unified social credit code (18 characters, GB 32100-2015)");
+      else
+        rc = hk_household_collective_locked(st, who, HK_HH_OWNER_UNIT, division, hint->unit_code,
+                                            hint->unit_name, today, &dest, &created, err);
+    } else if (strcmp(kind, "talent_service_collective") == 0) {
+      rc = hk_household_collective_locked(st, who, HK_HH_OWNER_TALENT_SERVICE, division, "", NULL,
+                                          today, &dest, &created, err);
+    } else {
+      rc = hk_error_set(err, HK_ECONFLICT, "answer_at_decision", "unknown address kind %s", kind);
+    }
+  } else if (rc == HK_OK && strcmp(pathway, "family") == 0) {
+    const char *rule = json_string_value(json_object_get(entry, "rule"));
+    destination = rule;
+    want w = WANT_HEADED;
+    if (rule && strcmp(rule, "parent_joins_child") == 0)
+      w = WANT_CHILD;
+    else if (rule && strcmp(rule, "child_joins_parent") == 0)
+      w = WANT_PARENT;
+    else if (rule == NULL || strcmp(rule, "head_household") != 0)
+      rc = hk_error_set(err, HK_ECONFLICT, "answer_at_decision", "no family rule");
+    if (rc == HK_OK)
+      rc = relative_household(st, &p, doc, w, target, &dest, err);
+  } else if (rc == HK_OK) {
+    /* (二)(四): the engine names no address. */
+    if (owns_housing(&p, target, today)) {
+      destination = "own_housing";
+    } else {
+      destination = "community_collective";
+      rc = hk_household_collective_locked(st, who, HK_HH_OWNER_COMMUNITY, target, hint->community,
+                                          hint->community, today, &dest, &created, err);
+    }
+  }
+  hk_hukou_row cur = {0};
+  hk_status has = rc == HK_OK ? hk_store_hukou_current(st, row, &cur, err) : rc;
+  if (rc == HK_OK && has == HK_OK && dest.id && cur.household_id == dest.id)
+    rc = hk_error_set(err, HK_ECONFLICT, "destination", "already a member of household %s",
+                      dest.number);
+  if (rc == HK_OK && has != HK_OK && has != HK_ENOTFOUND)
+    rc = has;
+
+  hk_leave_result lv = {0};
+  if (rc == HK_OK)
+    rc = hk_household_leave_locked(st, row, today, HK_HUKOU_END_MOVED, true, &lv, err);
+  hk_tri urban = HK_TRI_TRUE; /* every settlement pathway settles at an urban address */
+  if (rc == HK_OK && dest.id == 0) {
+    hk_household_spec spec = {.kind = HK_HOUSEHOLD_FAMILY, .division = division, .urban = urban};
+    snprintf(spec.address, sizeof spec.address, "%s",
+             hint->address[0] ? hint->address : residence_address(&p, division));
+    rc = hk_household_insert_locked(st, who, &spec, row, today, &dest, err);
+    created = rc == HK_OK;
+  } else if (rc == HK_OK && dest.urban != HK_TRI_UNSET) {
+    urban = dest.urban;
+  }
+  if (rc == HK_OK)
+    rc = hk_store_hukou_open(st, row, dest.id, dest.division, urban, today, err);
+
+  char masked[HK_IDNUM_LEN + 1];
+  bool within = lv.had_hukou && hk_division_province_of(lv.from.division) == 330000;
+  if (rc == HK_OK && lv.had_hukou) {
+    json_t *o = json_object();
+    json_object_set_new(o, "application", json_integer(app_id));
+    json_object_set_new(o, "from_household", json_string(lv.from.number));
+    hk_json_set_division(o, "from_division", lv.from.division);
+    hk_json_set_division(o, "to_division", dest.division);
+    /* Within Zhejiang the move needs no migration certificate (准迁证); from another province
+     * the old registration closes here and the other province's office is told. */
+    json_object_set_new(o, "certificate", json_string(within ? "not_required" : "inter_province"));
+    if (lv.new_head)
+      json_object_set_new(o, "new_head_of_old", json_string(hk_idnum_mask(lv.new_head_id, masked)));
+    if (lv.dissolved)
+      json_object_set_new(o, "old_dissolved", json_true());
+    rc = event(st, who, "hukou.move_out", applicant, o, err);
+  }
+  if (rc == HK_OK) {
+    json_t *o = json_object();
+    json_object_set_new(o, "application", json_integer(app_id));
+    json_object_set_new(o, "household", json_string(dest.number));
+    hk_json_set_division(o, "division", dest.division);
+    json_object_set_new(o, "destination", json_string(destination));
+    json_object_set_new(o, "created", json_boolean(created));
+    hk_json_set_division(o, "from_division", lv.had_hukou ? lv.from.division : 0);
+    rc = event(st, who, "hukou.move_in", applicant, o, err);
+  }
+  if (rc == HK_OK) {
+    json_t *m = json_object();
+    json_object_set_new(m, "household", json_string(dest.number));
+    hk_json_set_division(m, "division", dest.division);
+    json_object_set_new(m, "destination", json_string(destination));
+    json_object_set_new(m, "household_created", json_boolean(created));
+    json_object_set_new(m, "head", json_boolean(dest.head_person == row));
+    hk_json_set_date(m, "on", today);
+    if (lv.had_hukou) {
+      json_object_set_new(m, "from_household", json_string(lv.from.number));
+      hk_json_set_division(m, "from_division", lv.from.division);
+      json_object_set_new(m, "migration_certificate",
+                          json_string(within ? "not_required" : "inter_province"));
+      if (lv.new_head)
+        json_object_set_new(m, "new_head_of_old",
+                            json_string(hk_idnum_mask(lv.new_head_id, masked)));
+      if (lv.dissolved)
+        json_object_set_new(m, "old_dissolved", json_true());
+    }
+    json_object_set_new(doc, "moved_to", m);
+  }
+  hk_person_clear(&p);
+  return rc;
+}

@@ -1,0 +1,124 @@
+#ifndef HK_STORE_STORE_AUTH_H
+#define HK_STORE_STORE_AUTH_H
+
+/* Accounts, sessions, department API keys and the access log (schema version 5), clause (九):
+ * identity, access control and an audit trail of who read whose personal data.
+ *
+ * The store keeps rows; what a role means is the service's business (service/actor.h), so the
+ * role travels as a small integer. Secrets are never stored: an account keeps an argon2id hash
+ * string (crypto_pwhash_str), a session and a key the SHA-256 of their token. The access log is
+ * hash-chained like the events (store.h) but a chain of its own, so the read path never
+ * contends with registry writes for the event chain's tail. Its entries name the person by
+ * their row (queryable) and a masked ID number (readable), never the full number. Every call
+ * runs inside the caller's transaction or, outside one, as a statement of its own. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/idnum.h"
+#include "store/store.h"
+
+#define HK_ACCOUNT_NAME_MAX 63
+#define HK_PWHASH_MAX 127 /* crypto_pwhash_STRBYTES - 1 */
+#define HK_DEPARTMENT_MAX 63
+#define HK_QUESTIONS_MAX 255
+#define HK_STAMP_LEN 32 /* "2024-06-01T08:00:00.123Z" and its NUL, with room */
+
+typedef struct hk_account_row {
+  int64_t id; /* assigned by account_add */
+  char name[HK_ACCOUNT_NAME_MAX + 1];
+  int role;                         /* hk_role */
+  int32_t jurisdiction;             /* a division prefix; 0 none */
+  char id_number[HK_IDNUM_LEN + 1]; /* a resident's own number; "" none */
+  char pwhash[HK_PWHASH_MAX + 1];   /* crypto_pwhash_str's string */
+  bool disabled;
+  char created[HK_STAMP_LEN];
+} hk_account_row;
+
+/* HK_EDUPLICATE when the name is taken; row->id receives the new id, and created is set. */
+hk_status hk_store_account_add(hk_store *st, hk_account_row *row, hk_error *err);
+/* HK_ENOTFOUND when there is no such name. */
+hk_status hk_store_account_get(hk_store *st, const char *name, hk_account_row *out, hk_error *err);
+typedef hk_status (*hk_account_cb)(const hk_account_row *row, void *cls, hk_error *err);
+/* Every account in name order. */
+hk_status hk_store_account_each(hk_store *st, hk_account_cb cb, void *cls, hk_error *err);
+/* Disable (or re-enable) an account; disabling also ends its sessions. HK_ENOTFOUND. */
+hk_status hk_store_account_set_disabled(hk_store *st, const char *name, bool disabled,
+                                        hk_error *err);
+
+/* Sessions: the SHA-256 of the bearer token, the account, and when it ends (Unix seconds). */
+hk_status hk_store_session_add(hk_store *st, const uint8_t token_hash[HK_HASH_LEN],
+                               int64_t account_id, int64_t expires, hk_error *err);
+/* The account of a session that has not expired at `now` and whose account is not disabled;
+ * HK_ENOTFOUND otherwise. *expires receives the session's end. */
+hk_status hk_store_session_find(hk_store *st, const uint8_t token_hash[HK_HASH_LEN], int64_t now,
+                                hk_account_row *out, int64_t *expires, hk_error *err);
+/* End a session (no error when there is none). Expired sessions are purged along the way. */
+hk_status hk_store_session_delete(hk_store *st, const uint8_t token_hash[HK_HASH_LEN], int64_t now,
+                                  hk_error *err);
+
+/* Department API keys: a department asks the named yes/no questions and nothing else. */
+typedef struct hk_apikey_row {
+  int64_t id; /* assigned by apikey_add */
+  uint8_t key_hash[HK_HASH_LEN];
+  char department[HK_DEPARTMENT_MAX + 1];
+  char questions[HK_QUESTIONS_MAX + 1]; /* "permit-valid,hukou-registered" */
+  bool disabled;
+  char created[HK_STAMP_LEN];
+} hk_apikey_row;
+
+hk_status hk_store_apikey_add(hk_store *st, hk_apikey_row *row, hk_error *err);
+/* The key with this hash, disabled or not; HK_ENOTFOUND when there is none. */
+hk_status hk_store_apikey_find(hk_store *st, const uint8_t key_hash[HK_HASH_LEN],
+                               hk_apikey_row *out, hk_error *err);
+typedef hk_status (*hk_apikey_cb)(const hk_apikey_row *row, void *cls, hk_error *err);
+hk_status hk_store_apikey_each(hk_store *st, hk_apikey_cb cb, void *cls, hk_error *err);
+/* Revoke key `id` (disabled for good). HK_ENOTFOUND. */
+hk_status hk_store_apikey_revoke(hk_store *st, int64_t id, hk_error *err);
+
+/* ---- the access log ---- */
+
+typedef struct hk_access {
+  int64_t seq;
+  const char *at;       /* UTC, "2024-06-01T08:00:00.123Z" */
+  const char *actor;    /* the account: "officer:wang", "department:gongan" */
+  const char *role;     /* "officer", ... */
+  int64_t person_id;    /* the person's row; 0 when it has none */
+  const char *subject;  /* the masked ID number, "330402********0012" */
+  const char *endpoint; /* the route: "GET /api/v1/persons/{id}" */
+  const char *purpose;  /* stated by department keys; "" otherwise */
+  uint8_t prev_hash[HK_HASH_LEN];
+  uint8_t hash[HK_HASH_LEN];
+} hk_access;
+
+/* What a caller hands in: the full ID number is resolved to the row and masked here, inside
+ * the store, and goes no further. */
+typedef struct hk_access_in {
+  char at[HK_STAMP_LEN];
+  char actor[64];
+  char role[16];
+  char id_number[HK_IDNUM_LEN + 1];
+  char endpoint[96];
+  char purpose[128];
+} hk_access_in;
+
+/* Append n entries inside the current transaction, chained in order. */
+hk_status hk_store_access_append(hk_store *st, const hk_access_in *in, size_t n, hk_error *err);
+
+/* Entries in seq order, lent to cb; person_id 0 walks all of them. */
+typedef hk_status (*hk_access_cb)(const hk_access *a, void *cls, hk_error *err);
+hk_status hk_store_access_each(hk_store *st, int64_t person_id, hk_access_cb cb, void *cls,
+                               hk_error *err);
+
+/* Verify the access log's chain, as hk_store_audit_verify does the events'. */
+hk_status hk_store_access_verify(hk_store *st, int64_t *checked, int64_t *first_broken,
+                                 hk_error *err);
+
+/* An entry's hash from its fields and prev_hash (SHA-256, length-prefixed fields). */
+void hk_access_hash(const hk_access *a, uint8_t out[HK_HASH_LEN]);
+
+/* The current UTC time as "2024-06-01T08:00:00.123Z". */
+void hk_store_utc_now(char out[HK_STAMP_LEN]);
+
+#endif

@@ -1,0 +1,390 @@
+/* Accounts, sessions, department keys and the access log on SQLite (store_auth.h). Statements
+ * are prepared per call: a few rows each. The session lookup of every authenticated request is
+ * kept off this path by the HTTP server's short-lived cache of checked tokens (server.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store/store_auth.h"
+#include "store/store_sqlite.h"
+
+static hk_status fail(sqlite3 *db, int rc, const char *what, hk_error *err)
+{
+  int primary = rc & 0xff;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    return hk_error_set(err, HK_ERETRY, NULL, "%s: database busy", what);
+  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
+    return hk_error_set(err, HK_EDUPLICATE, NULL, "%s: already exists", what);
+  if (primary == SQLITE_FULL)
+    return hk_error_set(err, HK_EIO, NULL, "%s: disk full", what);
+  return hk_error_set(err, HK_ESTORE, NULL, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+static hk_status prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, hk_error *err)
+{
+  int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
+  return rc == SQLITE_OK ? HK_OK : fail(db, rc, "prepare", err);
+}
+
+static hk_status step_done(sqlite3 *db, sqlite3_stmt *st, const char *what, int *changes,
+                           hk_error *err)
+{
+  int rc = sqlite3_step(st);
+  hk_status status = rc == SQLITE_DONE ? HK_OK : fail(db, rc, what, err);
+  if (changes)
+    *changes = sqlite3_changes(db);
+  sqlite3_finalize(st);
+  return status;
+}
+
+static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
+{
+  const char *t = (const char *)sqlite3_column_text(st, col);
+  snprintf(dst, size, "%s", t ? t : "");
+}
+
+static void copy_hash(uint8_t dst[HK_HASH_LEN], sqlite3_stmt *st, int col)
+{
+  memset(dst, 0, HK_HASH_LEN);
+  if (sqlite3_column_bytes(st, col) == HK_HASH_LEN)
+    memcpy(dst, sqlite3_column_blob(st, col), HK_HASH_LEN);
+}
+
+/* ---- accounts ---- */
+
+#define ACCOUNT_COLUMNS "id, name, role, jurisdiction, id_number, pwhash, disabled, created"
+
+static void read_account(sqlite3_stmt *st, int c, hk_account_row *out)
+{
+  out->id = sqlite3_column_int64(st, c);
+  copy_text(out->name, sizeof out->name, st, c + 1);
+  out->role = sqlite3_column_int(st, c + 2);
+  out->jurisdiction = sqlite3_column_int(st, c + 3);
+  copy_text(out->id_number, sizeof out->id_number, st, c + 4);
+  copy_text(out->pwhash, sizeof out->pwhash, st, c + 5);
+  out->disabled = sqlite3_column_int(st, c + 6) != 0;
+  copy_text(out->created, sizeof out->created, st, c + 7);
+}
+
+hk_status store__sqlite_account_add(hk_store *base, hk_account_row *row, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = prepare(db,
+                         "INSERT INTO account (name, role, jurisdiction, id_number, pwhash,"
+                         " disabled, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                         &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, row->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, row->role);
+  sqlite3_bind_int(st, 3, row->jurisdiction);
+  sqlite3_bind_text(st, 4, row->id_number, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, row->pwhash, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 6, row->disabled);
+  sqlite3_bind_text(st, 7, row->created, -1, SQLITE_STATIC);
+  rc = step_done(db, st, "account insert", NULL, err);
+  if (rc == HK_EDUPLICATE)
+    return hk_error_set(err, HK_EDUPLICATE, "name", "an account named %s exists", row->name);
+  if (rc == HK_OK)
+    row->id = sqlite3_last_insert_rowid(db);
+  return rc;
+}
+
+hk_status store__sqlite_account_get(hk_store *base, const char *name, hk_account_row *out,
+                                    hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = prepare(db, "SELECT " ACCOUNT_COLUMNS " FROM account WHERE name = ?1", &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st);
+  if (r == SQLITE_ROW)
+    read_account(st, 0, out);
+  else if (r == SQLITE_DONE)
+    rc = hk_error_set(err, HK_ENOTFOUND, "name", "no such account");
+  else
+    rc = fail(db, r, "account read", err);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+hk_status store__sqlite_account_each(hk_store *base, hk_account_cb cb, void *cls, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = prepare(db, "SELECT " ACCOUNT_COLUMNS " FROM account ORDER BY name", &st, err);
+  if (rc != HK_OK)
+    return rc;
+  int r;
+  while (rc == HK_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    hk_account_row row;
+    read_account(st, 0, &row);
+    rc = cb(&row, cls, err);
+  }
+  if (rc == HK_OK && r != SQLITE_DONE)
+    rc = fail(db, r, "account read", err);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+hk_status store__sqlite_account_set_disabled(hk_store *base, const char *name, bool disabled,
+                                             hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = prepare(db, "UPDATE account SET disabled = ?2 WHERE name = ?1", &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, disabled);
+  int changes = 0;
+  if ((rc = step_done(db, st, "account update", &changes, err)) != HK_OK)
+    return rc;
+  if (changes == 0)
+    return hk_error_set(err, HK_ENOTFOUND, "name", "no such account");
+  if (!disabled)
+    return HK_OK;
+  if ((rc = prepare(
+           db, "DELETE FROM session WHERE account_id = (SELECT id FROM account WHERE name = ?1)",
+           &st, err)) != HK_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  return step_done(db, st, "session delete", NULL, err);
+}
+
+/* ---- sessions ---- */
+
+hk_status store__sqlite_session_add(hk_store *base, const uint8_t hash[HK_HASH_LEN],
+                                    int64_t account_id, int64_t expires, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = prepare(
+      db, "INSERT INTO session (token_hash, account_id, expires) VALUES (?1, ?2, ?3)", &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_blob(st, 1, hash, HK_HASH_LEN, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, account_id);
+  sqlite3_bind_int64(st, 3, expires);
+  return step_done(db, st, "session insert", NULL, err);
+}
+
+hk_status store__sqlite_session_find(hk_store *base, const uint8_t hash[HK_HASH_LEN], int64_t now,
+                                     hk_account_row *out, int64_t *expires, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  int r = sqlite3_prepare_v2(db,
+                             "SELECT s.expires, a.id, a.name, a.role, a.jurisdiction,"
+                             " a.id_number, a.pwhash, a.disabled, a.created"
+                             " FROM session s JOIN account a ON a.id = s.account_id"
+                             " WHERE s.token_hash = ?1 AND s.expires > ?2 AND a.disabled = 0",
+                             -1, &st, NULL);
+  if (r != SQLITE_OK)
+    return fail(db, r, "prepare", err);
+  sqlite3_bind_blob(st, 1, hash, HK_HASH_LEN, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, now);
+  hk_status rc = HK_OK;
+  r = sqlite3_step(st);
+  if (r == SQLITE_ROW) {
+    *expires = sqlite3_column_int64(st, 0);
+    read_account(st, 1, out);
+  } else if (r == SQLITE_DONE) {
+    rc = hk_error_set(err, HK_ENOTFOUND, "token", "no such session");
+  } else {
+    rc = fail(db, r, "session read", err);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+hk_status store__sqlite_session_delete(hk_store *base, const uint8_t hash[HK_HASH_LEN], int64_t now,
+                                       hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc =
+      prepare(db, "DELETE FROM session WHERE token_hash = ?1 OR expires <= ?2", &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_blob(st, 1, hash, HK_HASH_LEN, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, now);
+  return step_done(db, st, "session delete", NULL, err);
+}
+
+/* ---- department keys ---- */
+
+#define KEY_COLUMNS "id, key_hash, department, questions, disabled, created"
+
+static void read_key(sqlite3_stmt *st, hk_apikey_row *out)
+{
+  out->id = sqlite3_column_int64(st, 0);
+  copy_hash(out->key_hash, st, 1);
+  copy_text(out->department, sizeof out->department, st, 2);
+  copy_text(out->questions, sizeof out->questions, st, 3);
+  out->disabled = sqlite3_column_int(st, 4) != 0;
+  copy_text(out->created, sizeof out->created, st, 5);
+}
+
+hk_status store__sqlite_apikey_add(hk_store *base, hk_apikey_row *row, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = prepare(db,
+                         "INSERT INTO api_key (key_hash, department, questions, disabled, created)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5)",
+                         &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_blob(st, 1, row->key_hash, HK_HASH_LEN, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, row->department, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, row->questions, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 4, row->disabled);
+  sqlite3_bind_text(st, 5, row->created, -1, SQLITE_STATIC);
+  rc = step_done(db, st, "key insert", NULL, err);
+  if (rc == HK_OK)
+    row->id = sqlite3_last_insert_rowid(db);
+  return rc;
+}
+
+hk_status store__sqlite_apikey_find(hk_store *base, const uint8_t hash[HK_HASH_LEN],
+                                    hk_apikey_row *out, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = prepare(db, "SELECT " KEY_COLUMNS " FROM api_key WHERE key_hash = ?1", &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_blob(st, 1, hash, HK_HASH_LEN, SQLITE_STATIC);
+  int r = sqlite3_step(st);
+  if (r == SQLITE_ROW)
+    read_key(st, out);
+  else if (r == SQLITE_DONE)
+    rc = hk_error_set(err, HK_ENOTFOUND, "key", "no such key");
+  else
+    rc = fail(db, r, "key read", err);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+hk_status store__sqlite_apikey_each(hk_store *base, hk_apikey_cb cb, void *cls, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = prepare(db, "SELECT " KEY_COLUMNS " FROM api_key ORDER BY id", &st, err);
+  if (rc != HK_OK)
+    return rc;
+  int r;
+  while (rc == HK_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    hk_apikey_row row;
+    read_key(st, &row);
+    rc = cb(&row, cls, err);
+  }
+  if (rc == HK_OK && r != SQLITE_DONE)
+    rc = fail(db, r, "key read", err);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+hk_status store__sqlite_apikey_revoke(hk_store *base, int64_t id, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = prepare(db, "UPDATE api_key SET disabled = 1 WHERE id = ?1", &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, id);
+  int changes = 0;
+  if ((rc = step_done(db, st, "key update", &changes, err)) != HK_OK)
+    return rc;
+  return changes ? HK_OK : hk_error_set(err, HK_ENOTFOUND, "key", "no key %lld", (long long)id);
+}
+
+/* ---- the access log ---- */
+
+hk_status store__sqlite_access_last(hk_store *base, int64_t *seq, uint8_t hash[HK_HASH_LEN],
+                                    hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc =
+      prepare(db, "SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1", &st, err);
+  if (rc != HK_OK)
+    return rc;
+  *seq = 0;
+  memset(hash, 0, HK_HASH_LEN);
+  int r = sqlite3_step(st);
+  if (r == SQLITE_ROW) {
+    *seq = sqlite3_column_int64(st, 0);
+    copy_hash(hash, st, 1);
+  } else if (r != SQLITE_DONE) {
+    rc = fail(db, r, "access log read", err);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+hk_status store__sqlite_access_insert(hk_store *base, const hk_access *a, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  int r = sqlite3_prepare_v2(db,
+                             "INSERT INTO access_log (seq, at, actor, role, person_id, subject,"
+                             " endpoint, purpose, prev_hash, hash)"
+                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                             -1, &st, NULL);
+  if (r != SQLITE_OK)
+    return fail(db, r, "prepare", err);
+  sqlite3_bind_int64(st, 1, a->seq);
+  sqlite3_bind_text(st, 2, a->at, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, a->actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, a->role, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 5, a->person_id);
+  sqlite3_bind_text(st, 6, a->subject, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, a->endpoint, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 8, a->purpose, -1, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 9, a->prev_hash, HK_HASH_LEN, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 10, a->hash, HK_HASH_LEN, SQLITE_STATIC);
+  return step_done(db, st, "access log insert", NULL, err);
+}
+
+hk_status store__sqlite_access_each(hk_store *base, int64_t person_id, hk_access_cb cb, void *cls,
+                                    hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc =
+      prepare(db,
+              person_id ? "SELECT seq, at, actor, role, person_id, subject, endpoint, purpose,"
+                          " prev_hash, hash FROM access_log WHERE person_id = ?1 ORDER BY seq"
+                        : "SELECT seq, at, actor, role, person_id, subject, endpoint, purpose,"
+                          " prev_hash, hash FROM access_log ORDER BY seq",
+              &st, err);
+  if (rc != HK_OK)
+    return rc;
+  if (person_id)
+    sqlite3_bind_int64(st, 1, person_id);
+  int r;
+  while (rc == HK_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    hk_access a = {.seq = sqlite3_column_int64(st, 0),
+                   .at = (const char *)sqlite3_column_text(st, 1),
+                   .actor = (const char *)sqlite3_column_text(st, 2),
+                   .role = (const char *)sqlite3_column_text(st, 3),
+                   .person_id = sqlite3_column_int64(st, 4),
+                   .subject = (const char *)sqlite3_column_text(st, 5),
+                   .endpoint = (const char *)sqlite3_column_text(st, 6),
+                   .purpose = (const char *)sqlite3_column_text(st, 7)};
+    copy_hash(a.prev_hash, st, 8);
+    copy_hash(a.hash, st, 9);
+    rc = cb(&a, cls, err);
+  }
+  if (rc == HK_OK && r != SQLITE_DONE)
+    rc = fail(db, r, "access log read", err);
+  sqlite3_finalize(st);
+  return rc;
+}

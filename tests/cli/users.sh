@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Accounts and department keys through the real binary (九): user add (generated and stdin
+# passwords), list, disable; key add, list, revoke; the refusals and their exit statuses; the
+# events they leave; audit access and audit verify over both chains.
+set -euo pipefail
+hukou=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect() {
+  local want=$1; shift
+  set +e; "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?; set -e
+  [ "$got" = "$want" ] || { cat "$tmp/err" >&2; fail "$* exited $got, expected $want"; }
+}
+field() { python3 -c "import json,sys; d=json.loads(open(sys.argv[1]).readline()); print(eval(sys.argv[2]))" "$tmp/out" "$1"; }
+
+db=$tmp/r.db
+id=330402199001010019
+expect 0 "$hukou" init --db "$db"
+echo "{\"id_number\":\"$id\",\"hukou\":{\"division\":\"330402\",\"household\":\"family\",\"head\":true}}" >"$tmp/p.jsonl"
+expect 0 "$hukou" import --db "$db" "$tmp/p.jsonl"
+
+# A generated password is printed once, 20 characters.
+expect 0 "$hukou" user add wang --role officer --jurisdiction 330402 --db "$db"
+[ "$(field 'len(d["password"]), d["role"]')" = "(20, 'officer')" ] || fail "add: $(cat "$tmp/out")"
+grep -q "only this once" "$tmp/err" || fail "the password's one showing is said"
+# From stdin: nothing printed back.
+echo "resident password" | expect 0 "$hukou" user add li --role resident --id-number "$id" --password-stdin --db "$db"
+[ "$(field '"password" in d')" = "False" ] || fail "stdin password echoed"
+echo "admin password!" | expect 0 "$hukou" user add root --role admin --password-stdin --db "$db"
+
+# Refusals: usage 2 for bad input, 1 for a conflict.
+expect 2 "$hukou" user add x --role king --db "$db"
+expect 2 "$hukou" user add x --role officer --db "$db"                       # no jurisdiction
+expect 2 "$hukou" user add x --role resident --db "$db"                      # no ID number
+expect 2 "$hukou" user add "$id" --role admin --db "$db"                     # a name that is an ID
+echo short | expect 2 "$hukou" user add x --role admin --password-stdin --db "$db"
+grep -q "password" "$tmp/err" || fail "short password names the field"
+expect 1 "$hukou" user add wang --role analyst --db "$db"                    # taken
+expect 2 "$hukou" user add --db "$db"
+
+expect 0 "$hukou" user list --db "$db"
+[ "$(wc -l <"$tmp/out")" = 3 ] || fail "list: $(cat "$tmp/out")"
+grep -q "$id" "$tmp/out" && fail "user list shows a full ID number"
+grep -q '"name":"li","role":"resident"' "$tmp/out" || fail "list: $(cat "$tmp/out")"
+grep -q '"jurisdiction":"330402"' "$tmp/out" || fail "list jurisdiction: $(cat "$tmp/out")"
+grep -q 'argon2' "$tmp/out" && fail "user list shows hashes"
+
+expect 0 "$hukou" user disable wang --db "$db"
+expect 0 "$hukou" user list --db "$db"
+grep -q '"name":"wang","role":"officer","disabled":true' "$tmp/out" || fail "disabled: $(cat "$tmp/out")"
+expect 1 "$hukou" user disable nobody --db "$db"
+
+# Department keys: printed once, listed without the key, revoked.
+expect 0 "$hukou" key add --department gongan --questions permit-valid,hukou-registered --db "$db"
+key=$(field 'd["key"]')
+[ "${key:0:4}" = hkk_ ] || fail "key: $key"
+expect 2 "$hukou" key add --department gongan --questions everything --db "$db"
+expect 2 "$hukou" key add --department gongan --db "$db"
+expect 0 "$hukou" key list --db "$db"
+grep -q "$key" "$tmp/out" && fail "key list shows the key"
+grep -q '"department":"gongan","questions":"permit-valid,hukou-registered","revoked":false' "$tmp/out" || fail "key list: $(cat "$tmp/out")"
+expect 0 "$hukou" key revoke 1 --db "$db"
+expect 0 "$hukou" key list --db "$db"
+grep -q '"revoked":true' "$tmp/out" || fail "revoked: $(cat "$tmp/out")"
+expect 1 "$hukou" key revoke 99 --db "$db"
+expect 2 "$hukou" key revoke one --db "$db"
+
+# Every change is an event; nobody has read anyone yet; both chains verify.
+expect 0 "$hukou" audit verify --db "$db"
+[ "$(field 'd["valid"], d["events_checked"], d["access_checked"]')" = "(True, 7, 0)" ] || fail "verify: $(cat "$tmp/out")"
+expect 0 "$hukou" audit access --person "$id" --db "$db"
+[ -s "$tmp/out" ] && fail "no reads yet: $(cat "$tmp/out")"
+expect 2 "$hukou" audit access --person 123 --db "$db"
+expect 1 "$hukou" audit access --person 330402199001010027 --db "$db"      # not registered
+expect 2 "$hukou" audit access --db "$db"
+echo "users ok"

@@ -1,0 +1,188 @@
+/* Accounts, sessions and department keys (service/account.h) on both backends. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "test_util.h"
+
+#include "service/account.h"
+#include "store/store.h"
+#include "store/store_auth.h"
+
+static hk_store *fresh(void)
+{
+  hk_store *st = NULL;
+  hk_error err = {0};
+  if (hk_store_open(test_fresh_db(), HK_STORE_CREATE, &st, &err) != HK_OK)
+    fail_msg("open: %s", err.detail);
+  return st;
+}
+
+static const hk_actor root = {.role = HK_ROLE_SYSTEM, .account = "cli:test"};
+
+static double now_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void add_checks_its_input(void **state)
+{
+  (void)state;
+  hk_store *st = fresh();
+  hk_error err = {0};
+  char id[19];
+  test_idnum(id, "330402", "19900101", 11);
+  struct {
+    hk_account_new in;
+    const char *field;
+  } bad[] = {
+      {{"", HK_ROLE_ADMIN, 0, NULL, "long enough pw"}, "name"},
+      {{"a b", HK_ROLE_ADMIN, 0, NULL, "long enough pw"}, "name"},
+      {{id, HK_ROLE_ADMIN, 0, NULL, "long enough pw"}, "name"},
+      {{"sys", HK_ROLE_SYSTEM, 0, NULL, "long enough pw"}, "role"},
+      {{"o", HK_ROLE_OFFICER, 0, NULL, "long enough pw"}, "jurisdiction"},
+      {{"o", HK_ROLE_OFFICER, 999999, NULL, "long enough pw"}, "jurisdiction"},
+      {{"s", HK_ROLE_SUPERVISOR, 330402, NULL, "long enough pw"}, "jurisdiction"},
+      {{"a", HK_ROLE_ANALYST, 330402, NULL, "long enough pw"}, "jurisdiction"},
+      {{"r", HK_ROLE_RESIDENT, 0, NULL, "long enough pw"}, "id_number"},
+      {{"r", HK_ROLE_RESIDENT, 0, "330402199001010010", "long enough pw"}, "id_number"},
+      {{"a", HK_ROLE_ADMIN, 0, id, "long enough pw"}, "id_number"},
+      {{"a", HK_ROLE_ADMIN, 0, NULL, "short"}, "password"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_int_equal(hk_account_add(st, &root, &bad[i].in, &err), HK_EINVAL);
+    assert_string_equal(err.field, bad[i].field);
+  }
+  hk_account_new ok = {"li.si", HK_ROLE_RESIDENT, 0, id, "correct horse"};
+  assert_int_equal(hk_account_add(st, &root, &ok, &err), HK_OK);
+  assert_int_equal(hk_account_add(st, &root, &ok, &err), HK_EDUPLICATE);
+  hk_account_row row;
+  assert_int_equal(hk_store_account_get(st, "li.si", &row, &err), HK_OK);
+  assert_true(strncmp(row.pwhash, "$argon2id$", 10) == 0);
+  assert_null(strstr(row.pwhash, "correct horse"));
+  hk_store_close(st);
+}
+
+static void login_authenticate_logout(void **state)
+{
+  (void)state;
+  hk_store *st = fresh();
+  hk_error err = {0};
+  hk_account_new o = {"wang", HK_ROLE_OFFICER, 330402, NULL, "officer password"};
+  assert_int_equal(hk_account_add(st, &root, &o, &err), HK_OK);
+  char token[HK_TOKEN_MAX];
+  int64_t expires = 0;
+  hk_account_row row;
+  double t0 = now_s();
+  assert_int_equal(hk_account_login(st, "wang", "officer password", token, &expires, &row, &err),
+                   HK_OK);
+  double took = now_s() - t0;
+  /* Well under a second, even under the sanitizers. */
+  assert_true(took < 1.0);
+  assert_true(strncmp(token, "hks_", 4) == 0 && strlen(token) == 4 + 43);
+  assert_true(expires > (int64_t)time(NULL) + HK_SESSION_SECONDS - 10);
+
+  /* Wrong password, unknown name, disabled: one answer. */
+  char t2[HK_TOKEN_MAX];
+  assert_int_equal(hk_account_login(st, "wang", "officer passwore", t2, &expires, &row, &err),
+                   HK_EUNAUTH);
+  char wrong_pw[sizeof err.detail];
+  snprintf(wrong_pw, sizeof wrong_pw, "%s", err.detail);
+  assert_int_equal(hk_account_login(st, "zhang", "officer password", t2, &expires, &row, &err),
+                   HK_EUNAUTH);
+  assert_string_equal(err.detail, wrong_pw);
+  assert_string_equal(t2, "");
+
+  hk_credential c;
+  assert_int_equal(hk_account_authenticate(st, token, &c, &err), HK_OK);
+  assert_int_equal(c.actor.role, HK_ROLE_OFFICER);
+  assert_int_equal(c.actor.jurisdiction, 330402);
+  assert_string_equal(c.actor.account, "officer:wang");
+  assert_false(c.is_key);
+  /* A token of another shape, or altered, is refused. */
+  assert_int_equal(hk_account_authenticate(st, "Bearer", &c, &err), HK_EUNAUTH);
+  char altered[HK_TOKEN_MAX];
+  snprintf(altered, sizeof altered, "%s", token);
+  altered[10] = altered[10] == 'A' ? 'B' : 'A';
+  assert_int_equal(hk_account_authenticate(st, altered, &c, &err), HK_EUNAUTH);
+
+  assert_int_equal(hk_account_logout(st, token, &err), HK_OK);
+  assert_int_equal(hk_account_authenticate(st, token, &c, &err), HK_EUNAUTH);
+
+  /* Disabling ends live sessions and refuses the next sign-in with the same answer. */
+  assert_int_equal(hk_account_login(st, "wang", "officer password", token, &expires, &row, &err),
+                   HK_OK);
+  assert_int_equal(hk_account_disable(st, &root, "wang", &err), HK_OK);
+  assert_int_equal(hk_account_authenticate(st, token, &c, &err), HK_EUNAUTH);
+  assert_int_equal(hk_account_login(st, "wang", "officer password", t2, &expires, &row, &err),
+                   HK_EUNAUTH);
+  assert_string_equal(err.detail, wrong_pw);
+  assert_int_equal(hk_account_disable(st, &root, "nobody", &err), HK_ENOTFOUND);
+  hk_store_close(st);
+}
+
+static void department_keys(void **state)
+{
+  (void)state;
+  hk_store *st = fresh();
+  hk_error err = {0};
+  char key[HK_TOKEN_MAX];
+  int64_t id = 0;
+  assert_int_equal(hk_apikey_add(st, &root, "gongan", "permit-valid,what", key, &id, &err),
+                   HK_EINVAL);
+  assert_string_equal(err.field, "questions");
+  assert_int_equal(hk_apikey_add(st, &root, "gongan", "permit-valid", key, &id, &err), HK_OK);
+  assert_true(strncmp(key, "hkk_", 4) == 0);
+  hk_credential c;
+  assert_int_equal(hk_account_authenticate(st, key, &c, &err), HK_OK);
+  assert_true(c.is_key);
+  assert_int_equal(c.actor.role, HK_ROLE_DEPARTMENT);
+  assert_string_equal(c.actor.account, "department:gongan");
+  assert_true(hk_apikey_allows(c.questions, "permit-valid"));
+  assert_false(hk_apikey_allows(c.questions, "hukou-registered"));
+  assert_false(hk_apikey_allows(c.questions, "permit"));
+  assert_int_equal(hk_apikey_revoke(st, &root, id, &err), HK_OK);
+  assert_int_equal(hk_account_authenticate(st, key, &c, &err), HK_EUNAUTH);
+  assert_int_equal(hk_apikey_revoke(st, &root, id + 7, &err), HK_ENOTFOUND);
+  /* Every change left an event, and the chain holds. */
+  int64_t checked = 0, broken = 0;
+  assert_int_equal(hk_store_audit_verify(st, &checked, &broken, &err), HK_OK);
+  assert_int_equal(checked, 2);
+  hk_store_close(st);
+}
+
+static void generated_passwords(void **state)
+{
+  (void)state;
+  char a[21], b[21];
+  hk_account_password_generate(a);
+  hk_account_password_generate(b);
+  assert_int_equal(strlen(a), 20);
+  assert_string_not_equal(a, b);
+}
+
+static int cleanup(void **state)
+{
+  (void)state;
+  test_tmpdir_remove();
+  return 0;
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(add_checks_its_input),
+      cmocka_unit_test(login_authenticate_logout),
+      cmocka_unit_test(department_keys),
+      cmocka_unit_test(generated_passwords),
+  };
+  int failed = cmocka_run_group_tests_name("account_sqlite", tests, NULL, cleanup);
+  if (test_backend_select("pg"))
+    failed += cmocka_run_group_tests_name("account_postgresql", tests, NULL, cleanup);
+  else if (getenv("HK_REQUIRE_PG"))
+    failed += 1;
+  return failed;
+}
