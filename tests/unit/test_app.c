@@ -934,6 +934,42 @@ static void family_move_passes_the_headship_on(void **state)
   hk_store_close(st);
 }
 
+static void a_destination_gone_is_refused(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(NULL);
+  hk_error err = {0};
+  add_person(st, "{\"id_number\":\"" CHILD "\",\"marital_status\":\"unmarried\",\"hukou\":"
+                 "{\"division\":\"341222\",\"household\":\"family\",\"head\":true}}");
+  add_person(st, "{\"id_number\":\"" PARENT "\",\"hukou\":{\"division\":\"330402\","
+                 "\"household\":\"family\",\"head\":true,\"urban\":true,\"household_no\":"
+                 "\"330402-000701\"},\"housing\":[{\"division\":\"330402\",\"urban\":true,"
+                 "\"kind\":\"owned\",\"from\":\"2010-01-01\"}]}");
+  link(st, CHILD, HK_REL_PARENT, PARENT, 0);
+  int64_t app = approved(st, CHILD, HK_PW_FAMILY, NULL);
+  /* The father dies before the move is done: his household is no more. */
+  json_t *out = NULL;
+  assert_int_equal(
+      hk_death_register(st, &sys, PARENT, D("2024-06-04"), D("2024-06-04"), &out, &err), HK_OK);
+  json_decref(out);
+  int64_t before = count_events(st);
+  json_decref(complete(st, app, NULL, HK_ECONFLICT, &err));
+  assert_string_equal(err.field, "destination");
+  assert_non_null(strstr(err.detail, "no longer there"));
+  assert_int_equal(count_events(st), before); /* nothing written */
+  json_t *doc = NULL;
+  assert_int_equal(hk_app_show(st, &sys, app, &doc, &err), HK_OK);
+  assert_string_equal(str(doc, "state"), "approved");
+  assert_null(json_object_get(doc, "moved_to"));
+  json_decref(doc);
+  hk_person p;
+  hk_person_init(&p);
+  assert_int_equal(hk_store_person_get(st, CHILD, &p, &err), HK_OK);
+  assert_int_equal(p.hukou.division, 341222);
+  hk_person_clear(&p);
+  hk_store_close(st);
+}
+
 static int cleanup(void **state)
 {
   (void)state;
@@ -960,6 +996,7 @@ int main(void)
       cmocka_unit_test(migrant_from_arrival_to_settlement),
       cmocka_unit_test(settlement_moves_to_every_destination),
       cmocka_unit_test(family_move_passes_the_headship_on),
+      cmocka_unit_test(a_destination_gone_is_refused),
   };
   int failed = cmocka_run_group_tests_name("app_sqlite", tests, NULL, cleanup);
   if (test_backend_select("pg"))
