@@ -71,11 +71,27 @@ static hk_status idnum(const json_t *doc, const char *key, hk_json_need need, hk
   return HK_OK;
 }
 
-/* Run one service call on the writer and reply with its document (status on success). */
+/* A household shown is each member's number, name and birth date read (九): one access-log
+ * entry per member. */
+static void record_members(hk_http_req *req, const json_t *household, const char *endpoint)
+{
+  size_t i;
+  json_t *m;
+  json_array_foreach(json_object_get(household, "members"), i, m)
+  {
+    const char *id = json_string_value(json_object_get(m, "id_number"));
+    if (id)
+      hk_http_access_record(req, id, endpoint);
+  }
+}
+
+/* Run one service call on the writer and reply with its document (status on success); the
+ * households it shows are logged as read through `endpoint`. */
 typedef hk_status (*service_fn)(hk_store *st, hk_http_req *req, const void *arg, hk_date today,
                                 json_t **out, hk_error *err);
 
-static void run(hk_http_req *req, hk_http_resp *resp, service_fn fn, const void *arg, int status)
+static void run(hk_http_req *req, hk_http_resp *resp, service_fn fn, const void *arg, int status,
+                const char *endpoint)
 {
   hk_error err = {0};
   json_t *out = NULL;
@@ -92,6 +108,8 @@ static void run(hk_http_req *req, hk_http_resp *resp, service_fn fn, const void 
     hk_http_reply_error(resp, &err);
     return;
   }
+  record_members(req, json_object_get(out, "household"), endpoint);
+  record_members(req, json_object_get(out, "new_household"), endpoint);
   hk_http_reply_json(resp, status, out);
   resp->no_store = true;
 }
@@ -144,7 +162,7 @@ void hk_h_households_post(hk_http_req *req, hk_http_resp *resp)
     hk_http_reply_error(resp, &err);
     return;
   }
-  run(req, resp, do_create, &spec, 201);
+  run(req, resp, do_create, &spec, 201, "POST /api/v1/households");
 }
 
 /* ---- show ---- */
@@ -163,15 +181,7 @@ void hk_h_households_get(hk_http_req *req, hk_http_resp *resp)
     hk_http_reply_error(resp, &err);
     return;
   }
-  /* Each member's number and birth date were read (九). */
-  size_t i;
-  json_t *m;
-  json_array_foreach(json_object_get(out, "members"), i, m)
-  {
-    const char *id = json_string_value(json_object_get(m, "id_number"));
-    if (id)
-      hk_http_access_record(req, id, "GET /api/v1/households/{number}");
-  }
+  record_members(req, out, "GET /api/v1/households/{number}");
   hk_http_reply_json(resp, 200, out);
   resp->no_store = true;
 }
@@ -218,7 +228,10 @@ static void member(hk_http_req *req, hk_http_resp *resp, int op)
     hk_http_reply_error(resp, &err);
     return;
   }
-  run(req, resp, do_member, &m, 200);
+  static const char *const endpoints[] = {"POST /api/v1/households/{number}/add",
+                                          "POST /api/v1/households/{number}/remove",
+                                          "POST /api/v1/households/{number}/head"};
+  run(req, resp, do_member, &m, 200, endpoints[op]);
 }
 
 void hk_h_households_add(hk_http_req *req, hk_http_resp *resp)
@@ -298,7 +311,7 @@ void hk_h_households_split(hk_http_req *req, hk_http_resp *resp)
     hk_http_reply_error(resp, &err);
     return;
   }
-  run(req, resp, do_split, &s, 201);
+  run(req, resp, do_split, &s, 201, "POST /api/v1/households/{number}/split");
 }
 
 /* ---- births and deaths ---- */
@@ -339,7 +352,7 @@ void hk_h_births_post(hk_http_req *req, hk_http_resp *resp)
     hk_http_reply_error(resp, &err);
     return;
   }
-  run(req, resp, do_birth, &b, 201);
+  run(req, resp, do_birth, &b, 201, "POST /api/v1/births");
 }
 
 typedef struct death_arg {
@@ -375,5 +388,5 @@ void hk_h_persons_death(hk_http_req *req, hk_http_resp *resp)
     hk_http_reply_error(resp, &err);
     return;
   }
-  run(req, resp, do_death, &d, 200);
+  run(req, resp, do_death, &d, 200, "POST /api/v1/persons/{id}/death");
 }

@@ -8,7 +8,9 @@
 #include "core/json.h"
 
 #define RETRIES 5
-#define MEMBERS_MAX 4096 /* a collective household may be large; a bound keeps memory sane */
+/* A talent or community collective household may hold tens of thousands; a bound keeps a
+ * runaway read from taking the memory. */
+#define MEMBERS_MAX 500000
 
 const char *hk_hh_owner_name(hk_hh_owner o)
 {
@@ -51,9 +53,11 @@ static hk_status collect(const hk_member_row *m, void *cls, hk_error *err)
 {
   member_list *l = cls;
   if (l->n == l->cap) {
+    if (l->cap >= MEMBERS_MAX)
+      return hk_error_set(err, HK_ETOOBIG, "household", "more than %d members", MEMBERS_MAX);
     size_t cap = l->cap ? l->cap * 2 : 8;
     if (cap > MEMBERS_MAX)
-      return hk_error_set(err, HK_ETOOBIG, "household", "more than %d members", MEMBERS_MAX);
+      cap = MEMBERS_MAX;
     hk_member_row *bigger = realloc(l->items, cap * sizeof *bigger);
     if (bigger == NULL)
       return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
@@ -295,9 +299,12 @@ hk_status hk_household_leave_locked(hk_store *st, int64_t person_id, hk_date on,
   out->from = h;
   if (cur.valid_from != HK_DATE_NONE && on < cur.valid_from)
     return hk_error_set(err, HK_EINVAL, "on", "before the hukou registration in force began");
+  /* The others matter when the person heads the household (who heads it next) or it is a
+   * family's (is it left empty?); a collective household, which may be large, is not read. */
   member_list l = {0};
-  rc = members_of(st, h.id, &l, err);
-  const hk_member_row *next = rc == HK_OK ? eldest(&l, person_id) : NULL;
+  bool read = h.head_person == person_id || h.kind == HK_HOUSEHOLD_FAMILY;
+  rc = read ? members_of(st, h.id, &l, err) : HK_OK;
+  const hk_member_row *next = rc == HK_OK && read ? eldest(&l, person_id) : NULL;
   if (rc == HK_OK && h.head_person == person_id && next && !auto_head)
     rc = hk_error_set(err, HK_ECONFLICT, "head",
                       "the person heads household %s, which has other members: change the head "
@@ -311,7 +318,7 @@ hk_status hk_household_leave_locked(hk_store *st, int64_t person_id, hk_date on,
     if (next)
       snprintf(out->new_head_id, sizeof out->new_head_id, "%s", next->id_number);
   }
-  if (rc == HK_OK && next == NULL && h.kind == HK_HOUSEHOLD_FAMILY) {
+  if (rc == HK_OK && read && next == NULL && h.kind == HK_HOUSEHOLD_FAMILY) {
     h.dissolved_on = on;
     out->dissolved = true;
   }

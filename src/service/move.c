@@ -187,6 +187,10 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
       rc = hk_error_set(err, HK_ECONFLICT, "answer_at_decision", "no family rule");
     if (rc == HK_OK)
       rc = relative_household(st, &p, doc, w, target, &dest, err);
+    /* A parent or child registered in a unit's (or another) collective household: joining
+     * the family means a family household of one's own at the family's home, not the unit's. */
+    if (rc == HK_OK && w != WANT_HEADED && dest.kind == HK_HOUSEHOLD_COLLECTIVE)
+      memset(&dest, 0, sizeof dest);
   } else if (rc == HK_OK) {
     /* (二)(四): the engine names no address. */
     if (owns_housing(&p, target, today)) {

@@ -585,6 +585,8 @@ def test_8_reads_of_a_person_are_in_the_access_log(world):
             ("officer:nanhu", "POST /api/v1/applications/{id}/actions")} <= seen, seen
     assert ID not in out
     out = run([BIN, "audit", "access", "--person", PB, "--db", world.db])
-    assert ("supervisor:jiaxing", "GET /api/v1/households/{number}") in \
-        {(e["actor"], e["endpoint"]) for e in map(json.loads, out.splitlines())}
+    seen = {(e["actor"], e["endpoint"]) for e in map(json.loads, out.splitlines())}
+    assert {("supervisor:jiaxing", "GET /api/v1/households/{number}"),
+            ("officer:nanhu", "POST /api/v1/births"),
+            ("officer:nanhu", "POST /api/v1/households/{number}/split")} <= seen, seen
     run([BIN, "audit", "verify", "--db", world.db])

@@ -907,6 +907,65 @@ static void family_move_passes_the_headship_on(void **state)
   assert_int_equal(hk_store_person_get(st, CHILD, &p, &err), HK_OK);
   assert_string_equal(p.hukou.household_no, "330402-000701");
   assert_false(p.hukou.head);
+
+  /* A daughter whose father is registered in his unit's collective household: not the unit's
+   * household, a family household of her own in 南湖区. */
+  add_person(st, "{\"id_number\":\"34122219990909001X\",\"marital_status\":\"unmarried\","
+                 "\"hukou\":{\"division\":\"341222\",\"household\":\"family\",\"head\":true}}");
+  add_person(st, "{\"id_number\":\"33040219670707001X\",\"hukou\":{\"division\":\"330402\","
+                 "\"household\":\"collective\",\"urban\":true,\"household_no\":"
+                 "\"330402-000801\"},\"housing\":[{\"division\":\"330402\",\"urban\":true,"
+                 "\"kind\":\"owned\",\"from\":\"2010-01-01\"}]}");
+  link(st, "34122219990909001X", HK_REL_PARENT, "33040219670707001X", 0);
+  app = approved(st, "34122219990909001X", HK_PW_FAMILY, NULL);
+  hk_move_hint home = {0};
+  snprintf(home.address, sizeof home.address, "南湖区 家园路 7 号");
+  doc = complete(st, app, &home, HK_OK, &err);
+  m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "child_joins_parent");
+  assert_true(json_is_true(json_object_get(m, "household_created")));
+  assert_true(json_is_true(json_object_get(m, "head")));
+  hk_household_row h;
+  assert_int_equal(hk_store_household_get(st, 0, str(m, "household"), false, &h, &err), HK_OK);
+  assert_int_equal(h.kind, HK_HOUSEHOLD_FAMILY);
+  assert_string_equal(h.address, "南湖区 家园路 7 号");
+  json_decref(doc);
+  hk_person_clear(&p);
+  hk_store_close(st);
+}
+
+static void a_destination_gone_is_refused(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(NULL);
+  hk_error err = {0};
+  add_person(st, "{\"id_number\":\"" CHILD "\",\"marital_status\":\"unmarried\",\"hukou\":"
+                 "{\"division\":\"341222\",\"household\":\"family\",\"head\":true}}");
+  add_person(st, "{\"id_number\":\"" PARENT "\",\"hukou\":{\"division\":\"330402\","
+                 "\"household\":\"family\",\"head\":true,\"urban\":true,\"household_no\":"
+                 "\"330402-000701\"},\"housing\":[{\"division\":\"330402\",\"urban\":true,"
+                 "\"kind\":\"owned\",\"from\":\"2010-01-01\"}]}");
+  link(st, CHILD, HK_REL_PARENT, PARENT, 0);
+  int64_t app = approved(st, CHILD, HK_PW_FAMILY, NULL);
+  /* The father dies before the move is done: his household is no more. */
+  json_t *out = NULL;
+  assert_int_equal(
+      hk_death_register(st, &sys, PARENT, D("2024-06-04"), D("2024-06-04"), &out, &err), HK_OK);
+  json_decref(out);
+  int64_t before = count_events(st);
+  json_decref(complete(st, app, NULL, HK_ECONFLICT, &err));
+  assert_string_equal(err.field, "destination");
+  assert_non_null(strstr(err.detail, "no longer there"));
+  assert_int_equal(count_events(st), before); /* nothing written */
+  json_t *doc = NULL;
+  assert_int_equal(hk_app_show(st, &sys, app, &doc, &err), HK_OK);
+  assert_string_equal(str(doc, "state"), "approved");
+  assert_null(json_object_get(doc, "moved_to"));
+  json_decref(doc);
+  hk_person p;
+  hk_person_init(&p);
+  assert_int_equal(hk_store_person_get(st, CHILD, &p, &err), HK_OK);
+  assert_int_equal(p.hukou.division, 341222);
   hk_person_clear(&p);
   hk_store_close(st);
 }
@@ -937,6 +996,7 @@ int main(void)
       cmocka_unit_test(migrant_from_arrival_to_settlement),
       cmocka_unit_test(settlement_moves_to_every_destination),
       cmocka_unit_test(family_move_passes_the_headship_on),
+      cmocka_unit_test(a_destination_gone_is_refused),
   };
   int failed = cmocka_run_group_tests_name("app_sqlite", tests, NULL, cleanup);
   if (test_backend_select("pg"))

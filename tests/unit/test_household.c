@@ -531,6 +531,14 @@ static void head_changes(void **state)
                    HK_ECONFLICT);
   assert_non_null(strstr(err.detail, "collective"));
   assert_null(out);
+  /* Leaving a collective household: it stays, empty, for the next. */
+  ok(hk_household_remove(st, &officer, number, SON, NULL, TODAY, &out, &err), &err);
+  assert_string_equal(str(json_object_get(out, "new_household"), "head"), SON);
+  json_decref(out);
+  hk_household_row h;
+  ok(hk_store_household_get(st, 0, number, false, &h, &err), &err);
+  assert_int_equal(h.dissolved_on, HK_DATE_NONE);
+  assert_string_equal(members(st, number), "");
   hk_store_close(st);
 }
 
