@@ -205,7 +205,9 @@ static hk_status next_number(hk_store *st, int32_t division, char *out, size_t s
   int64_t n = 0;
   hk_status rc = hk_store_household_count_prefix(st, prefix, &n, err);
   for (int64_t k = n + 1; rc == HK_OK && k < n + 10000; k++) {
-    snprintf(out, size, "%s%06lld", prefix, (long long)k);
+    int len = snprintf(out, size, "%s%06lld", prefix, (long long)k);
+    if (len < 0 || (size_t)len >= size)
+      return hk_error_set(err, HK_ESTORE, "household", "household number too long");
     hk_household_row probe;
     rc = hk_store_household_get(st, 0, out, false, &probe, err);
     if (rc == HK_ENOTFOUND)
