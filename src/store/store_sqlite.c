@@ -232,6 +232,10 @@ typedef struct sqlite_store {
   hk_store base;
   sqlite3 *db;
   sqlite3_stmt *stmt[S_COUNT];
+  struct {
+    const char *sql; /* a static string: the key is its address */
+    sqlite3_stmt *stmt;
+  } cached[16]; /* store__sqlite_cached */
   sqlite3_stmt *whole_by_row;    /* person_whole_sql by row id */
   sqlite3_stmt *whole_by_number; /* person_whole_sql by ID number */
   int version;
@@ -1270,6 +1274,8 @@ static void sq_close(hk_store *base)
     sqlite3_finalize(s->stmt[i]);
   sqlite3_finalize(s->whole_by_row);
   sqlite3_finalize(s->whole_by_number);
+  for (size_t i = 0; i < sizeof s->cached / sizeof s->cached[0]; i++)
+    sqlite3_finalize(s->cached[i].stmt);
   for (int t = 0; t < T_COUNT; t++) {
     sqlite3_finalize(s->buffers[t].single);
     sqlite3_finalize(s->buffers[t].multi);
@@ -1283,6 +1289,29 @@ static void sq_close(hk_store *base)
 sqlite3 *store__sqlite_db(hk_store *st)
 {
   return ((sqlite_store *)st)->db;
+}
+
+sqlite3_stmt *store__sqlite_cached(hk_store *st, const char *sql, int *rc)
+{
+  sqlite_store *s = (sqlite_store *)st;
+  size_t n = sizeof s->cached / sizeof s->cached[0], i = 0;
+  while (i < n && s->cached[i].sql != NULL && s->cached[i].sql != sql)
+    i++;
+  *rc = SQLITE_OK;
+  if (i < n && s->cached[i].sql == sql)
+    return s->cached[i].stmt;
+  sqlite3_stmt *stmt = NULL;
+  *rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (*rc != SQLITE_OK)
+    return NULL;
+  if (i == n) { /* full: a bug in the caller's list of statements, not a runtime condition */
+    sqlite3_finalize(stmt);
+    *rc = SQLITE_MISUSE;
+    return NULL;
+  }
+  s->cached[i].sql = sql;
+  s->cached[i].stmt = stmt;
+  return stmt;
 }
 
 /* Write the buffered history rows, for the backend's files that read or change those tables. */

@@ -24,6 +24,12 @@ extern const int store__sqlite_migration_count;
 /* store_sqlite.c lends its connection to the other files of the backend. */
 sqlite3 *store__sqlite_db(hk_store *st);
 
+/* The connection's prepared statement for sql, a static string (its address is the key),
+ * prepared on first use and kept until the store closes: for statements on a hot path, where
+ * parsing would cost more than running. The caller resets it after use and never finalizes it.
+ * NULL with *rc the SQLite error when it cannot be prepared. At most 16 per connection. */
+sqlite3_stmt *store__sqlite_cached(hk_store *st, const char *sql, int *rc);
+
 /* store_sqlite_stats.c (stats.h). */
 struct hk_stats_summary;
 hk_status store__sqlite_stats_summary(hk_store *st, bool refresh, struct hk_stats_summary *out,

@@ -1,5 +1,6 @@
 /* Accounts, sessions, department keys and the access log on SQLite (store_auth.h). Statements
- * are prepared per call: a few rows each. The session lookup of every authenticated request is
+ * are prepared per call (a few rows each), except the access log's, which is written in batches
+ * on the HTTP server's hot path. The session lookup of every authenticated request is
  * kept off this path by the HTTP server's short-lived cache of checked tokens (server.c). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,38 +308,41 @@ hk_status store__sqlite_apikey_revoke(hk_store *base, int64_t id, hk_error *err)
 
 /* ---- the access log ---- */
 
+/* The access log is written in batches on the HTTP server's hot path: these two statements are
+ * kept prepared (parsing them cost more than the insert). */
+static const char access_last_sql[] = "SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1";
+static const char access_insert_sql[] =
+    "INSERT INTO access_log (seq, at, actor, role, person_id, subject, endpoint, purpose,"
+    " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
 hk_status store__sqlite_access_last(hk_store *base, int64_t *seq, uint8_t hash[HK_HASH_LEN],
                                     hk_error *err)
 {
   sqlite3 *db = store__sqlite_db(base);
-  sqlite3_stmt *st;
-  hk_status rc =
-      prepare(db, "SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1", &st, err);
-  if (rc != HK_OK)
-    return rc;
+  int r;
+  sqlite3_stmt *st = store__sqlite_cached(base, access_last_sql, &r);
+  if (st == NULL)
+    return fail(db, r, "prepare", err);
+  hk_status rc = HK_OK;
   *seq = 0;
   memset(hash, 0, HK_HASH_LEN);
-  int r = sqlite3_step(st);
+  r = sqlite3_step(st);
   if (r == SQLITE_ROW) {
     *seq = sqlite3_column_int64(st, 0);
     copy_hash(hash, st, 1);
   } else if (r != SQLITE_DONE) {
     rc = fail(db, r, "access log read", err);
   }
-  sqlite3_finalize(st);
+  sqlite3_reset(st);
   return rc;
 }
 
 hk_status store__sqlite_access_insert(hk_store *base, const hk_access *a, hk_error *err)
 {
   sqlite3 *db = store__sqlite_db(base);
-  sqlite3_stmt *st;
-  int r = sqlite3_prepare_v2(db,
-                             "INSERT INTO access_log (seq, at, actor, role, person_id, subject,"
-                             " endpoint, purpose, prev_hash, hash)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                             -1, &st, NULL);
-  if (r != SQLITE_OK)
+  int r;
+  sqlite3_stmt *st = store__sqlite_cached(base, access_insert_sql, &r);
+  if (st == NULL)
     return fail(db, r, "prepare", err);
   sqlite3_bind_int64(st, 1, a->seq);
   sqlite3_bind_text(st, 2, a->at, -1, SQLITE_STATIC);
@@ -350,7 +354,10 @@ hk_status store__sqlite_access_insert(hk_store *base, const hk_access *a, hk_err
   sqlite3_bind_text(st, 8, a->purpose, -1, SQLITE_STATIC);
   sqlite3_bind_blob(st, 9, a->prev_hash, HK_HASH_LEN, SQLITE_STATIC);
   sqlite3_bind_blob(st, 10, a->hash, HK_HASH_LEN, SQLITE_STATIC);
-  return step_done(db, st, "access log insert", NULL, err);
+  r = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return r == SQLITE_DONE ? HK_OK : fail(db, r, "access log insert", err);
 }
 
 hk_status store__sqlite_access_each(hk_store *base, int64_t person_id, hk_access_cb cb, void *cls,
