@@ -235,7 +235,7 @@ typedef struct sqlite_store {
   struct {
     const char *sql; /* a static string: the key is its address */
     sqlite3_stmt *stmt;
-  } cached[16]; /* store__sqlite_cached */
+  } cached[16];                  /* store__sqlite_cached */
   sqlite3_stmt *whole_by_row;    /* person_whole_sql by row id */
   sqlite3_stmt *whole_by_number; /* person_whole_sql by ID number */
   int version;
