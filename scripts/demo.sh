@@ -66,11 +66,12 @@ step "迁入的户 / the household he joined" "$hukou" household show --db "$db"
 # Demo accounts for the HTTP API (demo data only: these passwords are printed below).
 demo_pw="demo password"
 for a in "admin --role admin" "officer.nanhu --role officer --jurisdiction 330402" \
-         "zhang.wei --role resident --id-number 341222199001010112"; do
+         "zhang.wei --role resident --id-number 341222199001010112" "analyst.zj --role analyst"; do
   # shellcheck disable=SC2086
   echo "$demo_pw" | "$hukou" user add $a --password-stdin --db "$db" >/dev/null
 done
 step "接口账号 / accounts of the HTTP API" "$hukou" user list --db "$db"
+step "嘉兴市人口统计（分县区）/ population of 嘉兴市 by county" "$hukou" stats summary --db "$db" --area 330400
 step "审计链 / verify the audit chain" "$hukou" audit verify --db "$db"
 rm -f "$db.request.json"
 
@@ -82,7 +83,8 @@ cat <<MSG
 
 == HTTP 接口 / the HTTP API on http://$listen   (Ctrl-C 停止 / to stop)
    示例账号（密码均为 "$demo_pw"）/ demo accounts (password "$demo_pw" for each):
-     admin (admin), officer.nanhu (officer, 330402 南湖区), zhang.wei (resident 341222199001010112)
+     admin (admin), officer.nanhu (officer, 330402 南湖区), zhang.wei (resident 341222199001010112),
+     analyst.zj (analyst: statistics only / 仅统计)
    curl http://$listen/healthz
    curl http://$listen/api/v1/divisions/330402
    curl -H 'Content-Type: application/json' -d '{"name":"zhang.wei","password":"$demo_pw"}' http://$listen/api/v1/sessions
@@ -92,6 +94,8 @@ cat <<MSG
    officer.nanhu 登录后 / signed in as officer.nanhu:
    curl -H "Authorization: Bearer TOKEN" "http://$listen/api/v1/applications?area=330402"
    curl -H "Authorization: Bearer TOKEN" http://$listen/api/v1/households/330402-000001
+   analyst.zj 登录后 / signed in as analyst.zj:
+   curl -H "Authorization: Bearer TOKEN" "http://$listen/api/v1/statistics?area=330400"
    curl -X POST -H 'Content-Type: application/json' --data @demo/situation.json http://$listen/api/v1/eligibility
    API 文档 / the API's description: http://$listen/api/v1/openapi.json
 MSG

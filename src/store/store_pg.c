@@ -1002,6 +1002,24 @@ hk_status store__pg_error(hk_store *st, PGresult *r, const char *what, hk_error 
   return result_error((pg_store *)st, r, what, err);
 }
 
+hk_status store__pg_run(hk_store *st, const char *sql, const params *p, const char *what,
+                        PGresult **out, hk_error *err)
+{
+  PGresult *r = PQexecParams(store__pg_conn(st), sql, p ? p->n : 0, NULL, p ? p->values : NULL,
+                             NULL, NULL, 0);
+  ExecStatusType s = PQresultStatus(r);
+  if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+    hk_status rc = store__pg_error(st, r, what, err);
+    PQclear(r);
+    return rc;
+  }
+  if (out)
+    *out = r;
+  else
+    PQclear(r);
+  return HK_OK;
+}
+
 static const struct hk_store_ops pg_ops = {
     .version = 1,
     .name = "postgresql",

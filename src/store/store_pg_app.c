@@ -10,25 +10,6 @@
 
 #include "store/store_pg_int.h"
 
-/* Run sql; *out receives the result when it returned rows (caller clears). */
-static hk_status run(hk_store *st, const char *sql, const params *p, const char *what,
-                     PGresult **out, hk_error *err)
-{
-  PGresult *r = PQexecParams(store__pg_conn(st), sql, p ? p->n : 0, NULL, p ? p->values : NULL,
-                             NULL, NULL, 0);
-  ExecStatusType s = PQresultStatus(r);
-  if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-    hk_status rc = store__pg_error(st, r, what, err);
-    PQclear(r);
-    return rc;
-  }
-  if (out)
-    *out = r;
-  else
-    PQclear(r);
-  return HK_OK;
-}
-
 hk_status store__pg_app_insert(hk_store *st, hk_app_row *row, hk_error *err)
 {
   params q = {0};
@@ -40,10 +21,11 @@ hk_status store__pg_app_insert(hk_store *st, hk_app_row *row, hk_error *err)
   p_day(&q, row->due_on);
   p_text(&q, row->doc ? row->doc : "{}");
   PGresult *r = NULL;
-  hk_status rc = run(st,
-                     "INSERT INTO application (person_id, kind, target, state, submitted_on,"
-                     " due_on, doc) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                     &q, "application insert", &r, err);
+  hk_status rc =
+      store__pg_run(st,
+                    "INSERT INTO application (person_id, kind, target, state, submitted_on,"
+                    " due_on, doc) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    &q, "application insert", &r, err);
   if (rc == HK_OK) {
     row->id = get_int(r, 0, 0);
     PQclear(r);
@@ -70,10 +52,11 @@ hk_status store__pg_app_get(hk_store *st, int64_t id, bool lock, hk_app_row *out
   params q = {0};
   p_int(&q, id);
   PGresult *r = NULL;
-  hk_status rc = run(st,
-                     lock ? "SELECT " APP_COLUMNS " FROM application WHERE id = $1 FOR UPDATE"
-                          : "SELECT " APP_COLUMNS " FROM application WHERE id = $1",
-                     &q, "application read", &r, err);
+  hk_status rc =
+      store__pg_run(st,
+                    lock ? "SELECT " APP_COLUMNS " FROM application WHERE id = $1 FOR UPDATE"
+                         : "SELECT " APP_COLUMNS " FROM application WHERE id = $1",
+                    &q, "application read", &r, err);
   if (rc != HK_OK)
     return rc;
   if (PQntuples(r) == 1) {
@@ -97,8 +80,9 @@ hk_status store__pg_app_update(hk_store *st, const hk_app_row *row, hk_error *er
   p_day(&q, row->due_on);
   p_text(&q, row->doc ? row->doc : "{}");
   PGresult *r = NULL;
-  hk_status rc = run(st, "UPDATE application SET state = $2, due_on = $3, doc = $4 WHERE id = $1",
-                     &q, "application update", &r, err);
+  hk_status rc =
+      store__pg_run(st, "UPDATE application SET state = $2, due_on = $3, doc = $4 WHERE id = $1",
+                    &q, "application update", &r, err);
   if (rc != HK_OK)
     return rc;
   bool found = strcmp(PQcmdTuples(r), "1") == 0;
@@ -124,14 +108,14 @@ hk_status store__pg_app_each(hk_store *st, const hk_app_filter *f, hk_app_cb cb,
     p_day(&q, f->due_before == 0 ? HK_DATE_NONE : f->due_before);
     p_int(&q, after);
     PGresult *r = NULL;
-    rc = run(st,
-             "SELECT " APP_COLUMNS " FROM application"
-             " WHERE ($1::int = 0 OR target BETWEEN $1::int AND $2::int)"
-             " AND ($3::bigint = 0 OR person_id = $3::bigint)"
-             " AND ($4::bigint = 0 OR (($4::bigint >> state) & 1) = 1)"
-             " AND ($5::int IS NULL OR (due_on IS NOT NULL AND due_on < $5::int))"
-             " AND id > $6::bigint ORDER BY id LIMIT 500",
-             &q, "application list", &r, err);
+    rc = store__pg_run(st,
+                       "SELECT " APP_COLUMNS " FROM application"
+                       " WHERE ($1::int = 0 OR target BETWEEN $1::int AND $2::int)"
+                       " AND ($3::bigint = 0 OR person_id = $3::bigint)"
+                       " AND ($4::bigint = 0 OR (($4::bigint >> state) & 1) = 1)"
+                       " AND ($5::int IS NULL OR (due_on IS NOT NULL AND due_on < $5::int))"
+                       " AND id > $6::bigint ORDER BY id LIMIT 500",
+                       &q, "application list", &r, err);
     if (rc != HK_OK)
       return rc;
     int n = PQntuples(r);
@@ -158,10 +142,10 @@ hk_status store__pg_permit_insert(hk_store *st, const hk_permit_row *row, hk_err
     p_int(&q, row->application_id);
   else
     p_text(&q, NULL);
-  return run(st,
-             "INSERT INTO residence_permit (number, person_id, division, issued_on,"
-             " application_id) VALUES ($1, $2, $3, $4, $5)",
-             &q, "permit insert", NULL, err);
+  return store__pg_run(st,
+                       "INSERT INTO residence_permit (number, person_id, division, issued_on,"
+                       " application_id) VALUES ($1, $2, $3, $4, $5)",
+                       &q, "permit insert", NULL, err);
 }
 
 hk_status store__pg_permit_latest(hk_store *st, int64_t person_id, hk_permit_row *out,
@@ -170,11 +154,11 @@ hk_status store__pg_permit_latest(hk_store *st, int64_t person_id, hk_permit_row
   params q = {0};
   p_int(&q, person_id);
   PGresult *r = NULL;
-  hk_status rc = run(st,
-                     "SELECT number, person_id, division, issued_on, application_id"
-                     " FROM residence_permit WHERE person_id = $1"
-                     " ORDER BY issued_on DESC, number DESC LIMIT 1",
-                     &q, "permit read", &r, err);
+  hk_status rc = store__pg_run(st,
+                               "SELECT number, person_id, division, issued_on, application_id"
+                               " FROM residence_permit WHERE person_id = $1"
+                               " ORDER BY issued_on DESC, number DESC LIMIT 1",
+                               &q, "permit read", &r, err);
   if (rc != HK_OK)
     return rc;
   memset(out, 0, sizeof *out);
@@ -198,8 +182,8 @@ hk_status store__pg_permit_set_division(hk_store *st, const char *number, int32_
   p_text(&q, number);
   p_int(&q, division);
   PGresult *r = NULL;
-  hk_status rc = run(st, "UPDATE residence_permit SET division = $2 WHERE number = $1", &q,
-                     "permit update", &r, err);
+  hk_status rc = store__pg_run(st, "UPDATE residence_permit SET division = $2 WHERE number = $1",
+                               &q, "permit update", &r, err);
   if (rc != HK_OK)
     return rc;
   bool found = strcmp(PQcmdTuples(r), "1") == 0;
@@ -213,11 +197,12 @@ hk_status store__pg_permit_count_prefix(hk_store *st, const char *prefix, int64_
   params q = {0};
   p_text(&q, prefix);
   PGresult *r = NULL;
-  hk_status rc = run(st,
-                     /* starts_with, not a range: the database's collation may ignore
-                        the dashes when it orders text. */
-                     "SELECT count(*) FROM residence_permit WHERE starts_with(number, $1)", &q,
-                     "permit count", &r, err);
+  hk_status rc =
+      store__pg_run(st,
+                    /* starts_with, not a range: the database's collation may ignore
+                       the dashes when it orders text. */
+                    "SELECT count(*) FROM residence_permit WHERE starts_with(number, $1)", &q,
+                    "permit count", &r, err);
   if (rc != HK_OK)
     return rc;
   *count = get_int(r, 0, 0);

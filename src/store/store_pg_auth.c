@@ -11,24 +11,6 @@
 
 #include "store/store_pg_int.h"
 
-static hk_status run(hk_store *st, const char *sql, const params *p, const char *what,
-                     PGresult **out, hk_error *err)
-{
-  PGresult *r = PQexecParams(store__pg_conn(st), sql, p ? p->n : 0, NULL, p ? p->values : NULL,
-                             NULL, NULL, 0);
-  ExecStatusType s = PQresultStatus(r);
-  if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-    hk_status rc = store__pg_error(st, r, what, err);
-    PQclear(r);
-    return rc;
-  }
-  if (out)
-    *out = r;
-  else
-    PQclear(r);
-  return HK_OK;
-}
-
 #define HEX_LEN (2 * (size_t)HK_HASH_LEN + 1)
 
 static void hex(const uint8_t h[HK_HASH_LEN], char out[HEX_LEN])
@@ -81,10 +63,11 @@ hk_status store__pg_account_add(hk_store *st, hk_account_row *row, hk_error *err
   p_text(&q, row->disabled ? "true" : "false");
   p_text(&q, row->created);
   PGresult *r = NULL;
-  hk_status rc = run(st,
-                     "INSERT INTO account (name, role, jurisdiction, id_number, pwhash, disabled,"
-                     " created) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                     &q, "account insert", &r, err);
+  hk_status rc =
+      store__pg_run(st,
+                    "INSERT INTO account (name, role, jurisdiction, id_number, pwhash, disabled,"
+                    " created) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    &q, "account insert", &r, err);
   if (rc == HK_EDUPLICATE)
     return hk_error_set(err, HK_EDUPLICATE, "name", "an account named %s exists", row->name);
   if (rc == HK_OK) {
@@ -99,8 +82,8 @@ hk_status store__pg_account_get(hk_store *st, const char *name, hk_account_row *
   params q = {0};
   p_text(&q, name);
   PGresult *r = NULL;
-  hk_status rc = run(st, "SELECT " ACCOUNT_COLUMNS " FROM account WHERE name = $1", &q,
-                     "account read", &r, err);
+  hk_status rc = store__pg_run(st, "SELECT " ACCOUNT_COLUMNS " FROM account WHERE name = $1", &q,
+                               "account read", &r, err);
   if (rc != HK_OK)
     return rc;
   if (PQntuples(r) == 1)
@@ -114,8 +97,8 @@ hk_status store__pg_account_get(hk_store *st, const char *name, hk_account_row *
 hk_status store__pg_account_each(hk_store *st, hk_account_cb cb, void *cls, hk_error *err)
 {
   PGresult *r = NULL;
-  hk_status rc = run(st, "SELECT " ACCOUNT_COLUMNS " FROM account ORDER BY name", NULL,
-                     "account read", &r, err);
+  hk_status rc = store__pg_run(st, "SELECT " ACCOUNT_COLUMNS " FROM account ORDER BY name", NULL,
+                               "account read", &r, err);
   if (rc != HK_OK)
     return rc;
   for (int i = 0; i < PQntuples(r) && rc == HK_OK; i++) {
@@ -134,8 +117,8 @@ hk_status store__pg_account_set_disabled(hk_store *st, const char *name, bool di
   p_text(&q, name);
   p_text(&q, disabled ? "true" : "false");
   PGresult *r = NULL;
-  hk_status rc =
-      run(st, "UPDATE account SET disabled = $2 WHERE name = $1", &q, "account update", &r, err);
+  hk_status rc = store__pg_run(st, "UPDATE account SET disabled = $2 WHERE name = $1", &q,
+                               "account update", &r, err);
   if (rc != HK_OK)
     return rc;
   bool found = strcmp(PQcmdTuples(r), "0") != 0;
@@ -146,8 +129,9 @@ hk_status store__pg_account_set_disabled(hk_store *st, const char *name, bool di
     return HK_OK;
   params d = {0};
   p_text(&d, name);
-  return run(st, "DELETE FROM session WHERE account_id = (SELECT id FROM account WHERE name = $1)",
-             &d, "session delete", NULL, err);
+  return store__pg_run(
+      st, "DELETE FROM session WHERE account_id = (SELECT id FROM account WHERE name = $1)", &d,
+      "session delete", NULL, err);
 }
 
 /* ---- sessions ---- */
@@ -161,10 +145,11 @@ hk_status store__pg_session_add(hk_store *st, const uint8_t hash[HK_HASH_LEN], i
   p_text(&q, h);
   p_int(&q, account_id);
   p_int(&q, expires);
-  return run(st,
-             "INSERT INTO session (token_hash, account_id, expires) VALUES (decode($1, 'hex'),"
-             " $2, $3)",
-             &q, "session insert", NULL, err);
+  return store__pg_run(
+      st,
+      "INSERT INTO session (token_hash, account_id, expires) VALUES (decode($1, 'hex'),"
+      " $2, $3)",
+      &q, "session insert", NULL, err);
 }
 
 hk_status store__pg_session_find(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t now,
@@ -176,13 +161,14 @@ hk_status store__pg_session_find(hk_store *st, const uint8_t hash[HK_HASH_LEN], 
   p_text(&q, h);
   p_int(&q, now);
   PGresult *r = NULL;
-  hk_status rc = run(st,
-                     "SELECT s.expires, a.id, a.name, a.role, a.jurisdiction, a.id_number,"
-                     " a.pwhash, a.disabled, a.created FROM session s"
-                     " JOIN account a ON a.id = s.account_id"
-                     " WHERE s.token_hash = decode($1, 'hex') AND s.expires > $2"
-                     " AND NOT a.disabled",
-                     &q, "session read", &r, err);
+  hk_status rc =
+      store__pg_run(st,
+                    "SELECT s.expires, a.id, a.name, a.role, a.jurisdiction, a.id_number,"
+                    " a.pwhash, a.disabled, a.created FROM session s"
+                    " JOIN account a ON a.id = s.account_id"
+                    " WHERE s.token_hash = decode($1, 'hex') AND s.expires > $2"
+                    " AND NOT a.disabled",
+                    &q, "session read", &r, err);
   if (rc != HK_OK)
     return rc;
   if (PQntuples(r) == 1) {
@@ -203,8 +189,9 @@ hk_status store__pg_session_delete(hk_store *st, const uint8_t hash[HK_HASH_LEN]
   params q = {0};
   p_text(&q, h);
   p_int(&q, now);
-  return run(st, "DELETE FROM session WHERE token_hash = decode($1, 'hex') OR expires <= $2", &q,
-             "session delete", NULL, err);
+  return store__pg_run(st,
+                       "DELETE FROM session WHERE token_hash = decode($1, 'hex') OR expires <= $2",
+                       &q, "session delete", NULL, err);
 }
 
 /* ---- department keys ---- */
@@ -232,10 +219,11 @@ hk_status store__pg_apikey_add(hk_store *st, hk_apikey_row *row, hk_error *err)
   p_text(&q, row->disabled ? "true" : "false");
   p_text(&q, row->created);
   PGresult *r = NULL;
-  hk_status rc = run(st,
-                     "INSERT INTO api_key (key_hash, department, questions, disabled, created)"
-                     " VALUES (decode($1, 'hex'), $2, $3, $4, $5) RETURNING id",
-                     &q, "key insert", &r, err);
+  hk_status rc =
+      store__pg_run(st,
+                    "INSERT INTO api_key (key_hash, department, questions, disabled, created)"
+                    " VALUES (decode($1, 'hex'), $2, $3, $4, $5) RETURNING id",
+                    &q, "key insert", &r, err);
   if (rc == HK_OK) {
     row->id = get_int(r, 0, 0);
     PQclear(r);
@@ -251,8 +239,9 @@ hk_status store__pg_apikey_find(hk_store *st, const uint8_t hash[HK_HASH_LEN], h
   params q = {0};
   p_text(&q, h);
   PGresult *r = NULL;
-  hk_status rc = run(st, "SELECT " KEY_COLUMNS " FROM api_key WHERE key_hash = decode($1, 'hex')",
-                     &q, "key read", &r, err);
+  hk_status rc =
+      store__pg_run(st, "SELECT " KEY_COLUMNS " FROM api_key WHERE key_hash = decode($1, 'hex')",
+                    &q, "key read", &r, err);
   if (rc != HK_OK)
     return rc;
   if (PQntuples(r) == 1)
@@ -266,8 +255,8 @@ hk_status store__pg_apikey_find(hk_store *st, const uint8_t hash[HK_HASH_LEN], h
 hk_status store__pg_apikey_each(hk_store *st, hk_apikey_cb cb, void *cls, hk_error *err)
 {
   PGresult *r = NULL;
-  hk_status rc =
-      run(st, "SELECT " KEY_COLUMNS " FROM api_key ORDER BY id", NULL, "key read", &r, err);
+  hk_status rc = store__pg_run(st, "SELECT " KEY_COLUMNS " FROM api_key ORDER BY id", NULL,
+                               "key read", &r, err);
   if (rc != HK_OK)
     return rc;
   for (int i = 0; i < PQntuples(r) && rc == HK_OK; i++) {
@@ -284,8 +273,8 @@ hk_status store__pg_apikey_revoke(hk_store *st, int64_t id, hk_error *err)
   params q = {0};
   p_int(&q, id);
   PGresult *r = NULL;
-  hk_status rc =
-      run(st, "UPDATE api_key SET disabled = true WHERE id = $1", &q, "key update", &r, err);
+  hk_status rc = store__pg_run(st, "UPDATE api_key SET disabled = true WHERE id = $1", &q,
+                               "key update", &r, err);
   if (rc != HK_OK)
     return rc;
   bool found = strcmp(PQcmdTuples(r), "1") == 0;
@@ -301,12 +290,13 @@ hk_status store__pg_access_last(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH
   *seq = 0;
   memset(hash, 0, HK_HASH_LEN);
   /* Held to the end of the transaction: the next appender reads the tail this one leaves. */
-  hk_status rc =
-      run(st, "LOCK TABLE access_log IN EXCLUSIVE MODE", NULL, "access log lock", NULL, err);
+  hk_status rc = store__pg_run(st, "LOCK TABLE access_log IN EXCLUSIVE MODE", NULL,
+                               "access log lock", NULL, err);
   PGresult *r = NULL;
   if (rc == HK_OK)
-    rc = run(st, "SELECT seq, encode(hash, 'hex') FROM access_log ORDER BY seq DESC LIMIT 1", NULL,
-             "access log read", &r, err);
+    rc = store__pg_run(st,
+                       "SELECT seq, encode(hash, 'hex') FROM access_log ORDER BY seq DESC LIMIT 1",
+                       NULL, "access log read", &r, err);
   if (rc != HK_OK)
     return rc;
   if (PQntuples(r) == 1) {
@@ -333,11 +323,12 @@ hk_status store__pg_access_insert(hk_store *st, const hk_access *a, hk_error *er
   p_text(&q, a->purpose);
   p_text(&q, prev);
   p_text(&q, h);
-  return run(st,
-             "INSERT INTO access_log (seq, at, actor, role, person_id, subject, endpoint, purpose,"
-             " prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, decode($9, 'hex'),"
-             " decode($10, 'hex'))",
-             &q, "access log insert", NULL, err);
+  return store__pg_run(
+      st,
+      "INSERT INTO access_log (seq, at, actor, role, person_id, subject, endpoint, purpose,"
+      " prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, decode($9, 'hex'),"
+      " decode($10, 'hex'))",
+      &q, "access log insert", NULL, err);
 }
 
 hk_status store__pg_access_each(hk_store *st, int64_t person_id, hk_access_cb cb, void *cls,
@@ -351,7 +342,7 @@ hk_status store__pg_access_each(hk_store *st, int64_t person_id, hk_access_cb cb
     p_int(&q, after);
     p_int(&q, person_id);
     PGresult *r = NULL;
-    rc = run(
+    rc = store__pg_run(
         st,
         "SELECT seq, at, actor, role, person_id, subject, endpoint, purpose,"
         " encode(prev_hash, 'hex'), encode(hash, 'hex') FROM access_log"

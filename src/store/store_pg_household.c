@@ -10,25 +10,6 @@
 
 #include "store/store_pg_int.h"
 
-/* Run sql; *out receives the result when it returned rows (caller clears). */
-static hk_status run(hk_store *st, const char *sql, const params *p, const char *what,
-                     PGresult **out, hk_error *err)
-{
-  PGresult *r = PQexecParams(store__pg_conn(st), sql, p ? p->n : 0, NULL, p ? p->values : NULL,
-                             NULL, NULL, 0);
-  ExecStatusType s = PQresultStatus(r);
-  if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-    hk_status rc = store__pg_error(st, r, what, err);
-    PQclear(r);
-    return rc;
-  }
-  if (out)
-    *out = r;
-  else
-    PQclear(r);
-  return HK_OK;
-}
-
 /* Rows a command changed. */
 static int changed(PGresult *r)
 {
@@ -71,11 +52,12 @@ hk_status store__pg_household_insert(hk_store *st, hk_household_row *row, hk_err
   p_opt_day(&q, row->created_on);
   p_opt_day(&q, row->dissolved_on);
   PGresult *r = NULL;
-  hk_status rc = run(st,
-                     "INSERT INTO household (household_no, kind, division, head_person, owner,"
-                     " owner_code, owner_name, address, urban, created_on, dissolved_on)"
-                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                     &q, "household insert", &r, err);
+  hk_status rc =
+      store__pg_run(st,
+                    "INSERT INTO household (household_no, kind, division, head_person, owner,"
+                    " owner_code, owner_name, address, urban, created_on, dissolved_on)"
+                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                    &q, "household insert", &r, err);
   if (rc == HK_OK) {
     row->id = get_int(r, 0, 0);
     PQclear(r);
@@ -125,7 +107,7 @@ hk_status store__pg_household_get(hk_store *st, int64_t id, const char *number, 
                : "SELECT " HH_COLUMNS " FROM household WHERE household_no = $1";
   }
   PGresult *r = NULL;
-  hk_status rc = run(st, sql, &q, "household read", &r, err);
+  hk_status rc = store__pg_run(st, sql, &q, "household read", &r, err);
   return rc == HK_OK ? one_household(r, out, err) : rc;
 }
 
@@ -139,14 +121,14 @@ hk_status store__pg_household_find_owner(hk_store *st, int owner, int32_t divisi
   p_text(&q, owner_code);
   PGresult *r = NULL;
   hk_status rc =
-      run(st,
-          lock ? "SELECT " HH_COLUMNS " FROM household WHERE owner = $1 AND division = $2"
-                 " AND coalesce(owner_code, '') = $3 AND dissolved_on IS NULL"
-                 " ORDER BY id LIMIT 1 FOR UPDATE"
-               : "SELECT " HH_COLUMNS " FROM household WHERE owner = $1 AND division = $2"
-                 " AND coalesce(owner_code, '') = $3 AND dissolved_on IS NULL"
-                 " ORDER BY id LIMIT 1",
-          &q, "household read", &r, err);
+      store__pg_run(st,
+                    lock ? "SELECT " HH_COLUMNS " FROM household WHERE owner = $1 AND division = $2"
+                           " AND coalesce(owner_code, '') = $3 AND dissolved_on IS NULL"
+                           " ORDER BY id LIMIT 1 FOR UPDATE"
+                         : "SELECT " HH_COLUMNS " FROM household WHERE owner = $1 AND division = $2"
+                           " AND coalesce(owner_code, '') = $3 AND dissolved_on IS NULL"
+                           " ORDER BY id LIMIT 1",
+                    &q, "household read", &r, err);
   return rc == HK_OK ? one_household(r, out, err) : rc;
 }
 
@@ -163,10 +145,11 @@ hk_status store__pg_household_update(hk_store *st, const hk_household_row *row, 
   p_tri(&q, row->urban);
   p_opt_day(&q, row->dissolved_on);
   PGresult *r = NULL;
-  hk_status rc = run(st,
-                     "UPDATE household SET head_person = $2, address = $3, owner_name = $4,"
-                     " urban = $5, dissolved_on = $6 WHERE id = $1",
-                     &q, "household update", &r, err);
+  hk_status rc =
+      store__pg_run(st,
+                    "UPDATE household SET head_person = $2, address = $3, owner_name = $4,"
+                    " urban = $5, dissolved_on = $6 WHERE id = $1",
+                    &q, "household update", &r, err);
   if (rc != HK_OK)
     return rc;
   int n = changed(r);
@@ -180,8 +163,9 @@ hk_status store__pg_household_count_prefix(hk_store *st, const char *prefix, int
   params q = {0};
   p_text(&q, prefix);
   PGresult *r = NULL;
-  hk_status rc = run(st, "SELECT count(*) FROM household WHERE starts_with(household_no, $1)", &q,
-                     "household count", &r, err);
+  hk_status rc =
+      store__pg_run(st, "SELECT count(*) FROM household WHERE starts_with(household_no, $1)", &q,
+                    "household count", &r, err);
   if (rc != HK_OK)
     return rc;
   *count = get_int(r, 0, 0);
@@ -195,11 +179,12 @@ hk_status store__pg_household_members(hk_store *st, int64_t household_id, hk_mem
   params q = {0};
   p_int(&q, household_id);
   PGresult *r = NULL;
-  hk_status rc = run(st,
-                     "SELECT p.id, p.id_number, p.name, p.birth_date, h.urban, h.valid_from"
-                     " FROM hukou h JOIN person p ON p.id = h.person_id"
-                     " WHERE h.household_id = $1 AND h.valid_to IS NULL ORDER BY p.id",
-                     &q, "household members", &r, err);
+  hk_status rc =
+      store__pg_run(st,
+                    "SELECT p.id, p.id_number, p.name, p.birth_date, h.urban, h.valid_from"
+                    " FROM hukou h JOIN person p ON p.id = h.person_id"
+                    " WHERE h.household_id = $1 AND h.valid_to IS NULL ORDER BY p.id",
+                    &q, "household members", &r, err);
   if (rc != HK_OK)
     return rc;
   for (int i = 0; i < PQntuples(r) && rc == HK_OK; i++) {
@@ -220,10 +205,11 @@ hk_status store__pg_hukou_current(hk_store *st, int64_t person_id, hk_hukou_row 
   params q = {0};
   p_int(&q, person_id);
   PGresult *r = NULL;
-  hk_status rc = run(st,
-                     "SELECT seq, household_id, division, urban, valid_from FROM hukou"
-                     " WHERE person_id = $1 AND valid_to IS NULL ORDER BY seq DESC LIMIT 1",
-                     &q, "hukou read", &r, err);
+  hk_status rc =
+      store__pg_run(st,
+                    "SELECT seq, household_id, division, urban, valid_from FROM hukou"
+                    " WHERE person_id = $1 AND valid_to IS NULL ORDER BY seq DESC LIMIT 1",
+                    &q, "hukou read", &r, err);
   if (rc != HK_OK)
     return rc;
   if (PQntuples(r) == 1) {
@@ -248,10 +234,10 @@ hk_status store__pg_hukou_close(hk_store *st, int64_t person_id, hk_date on, int
   p_int(&q, on);
   p_int(&q, ended);
   PGresult *r = NULL;
-  hk_status rc = run(st,
-                     "UPDATE hukou SET valid_to = $2, ended = $3"
-                     " WHERE person_id = $1 AND valid_to IS NULL",
-                     &q, "hukou close", &r, err);
+  hk_status rc = store__pg_run(st,
+                               "UPDATE hukou SET valid_to = $2, ended = $3"
+                               " WHERE person_id = $1 AND valid_to IS NULL",
+                               &q, "hukou close", &r, err);
   if (rc != HK_OK)
     return rc;
   int n = changed(r);
@@ -274,11 +260,12 @@ hk_status store__pg_hukou_open(hk_store *st, int64_t person_id, int64_t househol
   p_int(&q, division);
   p_tri(&q, urban);
   p_opt_day(&q, on);
-  return run(st,
-             "INSERT INTO hukou (person_id, seq, household_id, division, urban, valid_from,"
-             " valid_to, ended) SELECT $1, coalesce(max(seq) + 1, 0), $2, $3, $4, $5, NULL, 0"
-             " FROM hukou WHERE person_id = $1",
-             &q, "hukou insert", NULL, err);
+  return store__pg_run(
+      st,
+      "INSERT INTO hukou (person_id, seq, household_id, division, urban, valid_from,"
+      " valid_to, ended) SELECT $1, coalesce(max(seq) + 1, 0), $2, $3, $4, $5, NULL, 0"
+      " FROM hukou WHERE person_id = $1",
+      &q, "hukou insert", NULL, err);
 }
 
 hk_status store__pg_person_set_died(hk_store *st, int64_t person_id, hk_date died_on, hk_error *err)
@@ -287,8 +274,8 @@ hk_status store__pg_person_set_died(hk_store *st, int64_t person_id, hk_date die
   p_int(&q, person_id);
   p_opt_day(&q, died_on);
   PGresult *r = NULL;
-  hk_status rc =
-      run(st, "UPDATE person SET died_on = $2 WHERE id = $1", &q, "person update", &r, err);
+  hk_status rc = store__pg_run(st, "UPDATE person SET died_on = $2 WHERE id = $1", &q,
+                               "person update", &r, err);
   if (rc != HK_OK)
     return rc;
   int n = changed(r);

@@ -75,7 +75,12 @@ static inline int32_t get_day(PGresult *r, int row, int col, int32_t if_null)
   return PQgetisnull(r, row, col) ? if_null : (int32_t)get_int(r, row, col);
 }
 
-/* store_pg.c lends these to store_pg_app.c. */
+/* Run sql with parameters p (NULL: none); *out (when not NULL) receives the result, which the
+ * caller clears. A failed statement is the store's error, its result already cleared. */
+hk_status store__pg_run(hk_store *st, const char *sql, const params *p, const char *what,
+                        PGresult **out, hk_error *err);
+
+/* store_pg.c lends these to the backend's other files. */
 PGconn *store__pg_conn(hk_store *st);
 hk_status store__pg_error(hk_store *st, PGresult *r, const char *what, hk_error *err);
 

@@ -18,17 +18,6 @@ static const char pairs_sql[] =
     " SELECT coalesce(h.division, 0), coalesce(r.division, 0), count(*)"
     " FROM h FULL JOIN r ON r.person_id = h.person_id GROUP BY 1, 2";
 
-static hk_status query(hk_store *st, const char *sql, PGresult **out, hk_error *err)
-{
-  *out = PQexec(store__pg_conn(st), sql);
-  if (PQresultStatus(*out) == PGRES_TUPLES_OK)
-    return HK_OK;
-  hk_status rc = store__pg_error(st, *out, "stats", err);
-  PQclear(*out);
-  *out = NULL;
-  return rc;
-}
-
 hk_status store__pg_stats_summary(hk_store *st, bool refresh, hk_stats_summary *out, hk_error *err)
 {
   (void)refresh; /* always counted afresh */
@@ -42,7 +31,7 @@ hk_status store__pg_stats_summary(hk_store *st, bool refresh, hk_stats_summary *
   bool own = PQtransactionStatus(store__pg_conn(st)) == PQTRANS_IDLE;
   if (own)
     PQclear(PQexec(store__pg_conn(st), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-  if ((rc = query(st, pairs_sql, &r, err)) == HK_OK) {
+  if ((rc = store__pg_run(st, pairs_sql, NULL, "stats", &r, err)) == HK_OK) {
     for (int i = 0; i < PQntuples(r); i++)
       store__tally_add(&tally, (int32_t)get_int(r, i, 0), (int32_t)get_int(r, i, 1),
                        get_int(r, i, 2));
@@ -50,15 +39,15 @@ hk_status store__pg_stats_summary(hk_store *st, bool refresh, hk_stats_summary *
     rc = store__tally_finish(&tally, out, err);
   }
   if (rc == HK_OK &&
-      (rc = query(st,
-                  "SELECT (SELECT count(*) FROM person), (SELECT coalesce(max(seq), 0) FROM event)",
-                  &r, err)) == HK_OK) {
+      (rc = store__pg_run(
+           st, "SELECT (SELECT count(*) FROM person), (SELECT coalesce(max(seq), 0) FROM event)",
+           NULL, "stats", &r, err)) == HK_OK) {
     out->persons = get_int(r, 0, 0);
     out->as_of_event = get_int(r, 0, 1);
     PQclear(r);
   }
-  if (rc == HK_OK &&
-      (rc = query(st, "SELECT kind, count(*) FROM household GROUP BY kind", &r, err)) == HK_OK) {
+  if (rc == HK_OK && (rc = store__pg_run(st, "SELECT kind, count(*) FROM household GROUP BY kind",
+                                         NULL, "stats", &r, err)) == HK_OK) {
     for (int i = 0; i < PQntuples(r); i++) {
       int64_t kind = get_int(r, i, 0), n = get_int(r, i, 1);
       out->households += n;

@@ -21,6 +21,15 @@ typedef struct store_sqlite_migration {
 extern const store_sqlite_migration store__sqlite_migrations[];
 extern const int store__sqlite_migration_count;
 
+/* store_sqlite_sql.c: SQLite's result codes as the store's (busy: HK_ERETRY, a unique key:
+ * HK_EDUPLICATE, a full disk: HK_EIO), prepare, run a statement that returns no rows and finalize
+ * it (*changes, when not NULL, the rows it changed), and a day column (NULL: HK_DATE_NONE). */
+hk_status store__sqlite_fail(sqlite3 *db, int rc, const char *what, hk_error *err);
+hk_status store__sqlite_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, hk_error *err);
+hk_status store__sqlite_step_done(sqlite3 *db, sqlite3_stmt *st, const char *what, int *changes,
+                                  hk_error *err);
+hk_date store__sqlite_column_day(sqlite3_stmt *st, int i);
+
 /* store_sqlite.c lends its connection to the other files of the backend. */
 sqlite3 *store__sqlite_db(hk_store *st);
 

@@ -9,24 +9,6 @@
 
 #include "store/store_sqlite.h"
 
-static hk_status fail(sqlite3 *db, int rc, const char *what, hk_error *err)
-{
-  int primary = rc & 0xff;
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
-    return hk_error_set(err, HK_ERETRY, NULL, "%s: database busy", what);
-  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
-    return hk_error_set(err, HK_EDUPLICATE, NULL, "%s: already exists", what);
-  if (primary == SQLITE_FULL)
-    return hk_error_set(err, HK_EIO, NULL, "%s: disk full", what);
-  return hk_error_set(err, HK_ESTORE, NULL, "%s: %s", what, sqlite3_errmsg(db));
-}
-
-static hk_status prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, hk_error *err)
-{
-  int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
-  return rc == SQLITE_OK ? HK_OK : fail(db, rc, "prepare", err);
-}
-
 static void bind_day(sqlite3_stmt *st, int i, hk_date d)
 {
   if (d == HK_DATE_NONE || d == HK_DATE_OPEN)
@@ -35,31 +17,15 @@ static void bind_day(sqlite3_stmt *st, int i, hk_date d)
     sqlite3_bind_int(st, i, d);
 }
 
-static hk_date column_day(sqlite3_stmt *st, int i)
-{
-  return sqlite3_column_type(st, i) == SQLITE_NULL ? HK_DATE_NONE : sqlite3_column_int(st, i);
-}
-
-/* Run a statement that returns no rows; *changes receives the rows it changed. */
-static hk_status step_done(sqlite3 *db, sqlite3_stmt *st, const char *what, int *changes,
-                           hk_error *err)
-{
-  int rc = sqlite3_step(st);
-  hk_status status = rc == SQLITE_DONE ? HK_OK : fail(db, rc, what, err);
-  if (changes)
-    *changes = sqlite3_changes(db);
-  sqlite3_finalize(st);
-  return status;
-}
-
 hk_status store__sqlite_app_insert(hk_store *base, hk_app_row *row, hk_error *err)
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc = prepare(db,
-                         "INSERT INTO application (person_id, kind, target, state, submitted_on,"
-                         " due_on, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                         &st, err);
+  hk_status rc =
+      store__sqlite_prepare(db,
+                            "INSERT INTO application (person_id, kind, target, state, submitted_on,"
+                            " due_on, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            &st, err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_int64(st, 1, row->person_id);
@@ -69,7 +35,7 @@ hk_status store__sqlite_app_insert(hk_store *base, hk_app_row *row, hk_error *er
   bind_day(st, 5, row->submitted_on);
   bind_day(st, 6, row->due_on);
   sqlite3_bind_text(st, 7, row->doc ? row->doc : "{}", -1, SQLITE_STATIC);
-  rc = step_done(db, st, "application insert", NULL, err);
+  rc = store__sqlite_step_done(db, st, "application insert", NULL, err);
   if (rc == HK_OK)
     row->id = sqlite3_last_insert_rowid(db);
   return rc;
@@ -84,8 +50,8 @@ static void read_row(sqlite3_stmt *st, hk_app_row *out, bool copy_doc)
   out->kind = sqlite3_column_int(st, 2);
   out->target = sqlite3_column_int(st, 3);
   out->state = sqlite3_column_int(st, 4);
-  out->submitted_on = column_day(st, 5);
-  out->due_on = column_day(st, 6);
+  out->submitted_on = store__sqlite_column_day(st, 5);
+  out->due_on = store__sqlite_column_day(st, 6);
   const char *doc = (const char *)sqlite3_column_text(st, 7);
   out->doc = copy_doc ? strdup(doc ? doc : "{}") : (char *)(doc ? doc : "{}");
 }
@@ -96,7 +62,8 @@ hk_status store__sqlite_app_get(hk_store *base, int64_t id, bool lock, hk_app_ro
   (void)lock;
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc = prepare(db, "SELECT " APP_COLUMNS " FROM application WHERE id = ?1", &st, err);
+  hk_status rc =
+      store__sqlite_prepare(db, "SELECT " APP_COLUMNS " FROM application WHERE id = ?1", &st, err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_int64(st, 1, id);
@@ -108,7 +75,7 @@ hk_status store__sqlite_app_get(hk_store *base, int64_t id, bool lock, hk_app_ro
   } else if (r == SQLITE_DONE) {
     rc = hk_error_set(err, HK_ENOTFOUND, "application", "no application %lld", (long long)id);
   } else {
-    rc = fail(db, r, "application read", err);
+    rc = store__sqlite_fail(db, r, "application read", err);
   }
   sqlite3_finalize(st);
   return rc;
@@ -118,7 +85,7 @@ hk_status store__sqlite_app_update(hk_store *base, const hk_app_row *row, hk_err
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc = prepare(
+  hk_status rc = store__sqlite_prepare(
       db, "UPDATE application SET state = ?2, due_on = ?3, doc = ?4 WHERE id = ?1", &st, err);
   if (rc != HK_OK)
     return rc;
@@ -127,7 +94,7 @@ hk_status store__sqlite_app_update(hk_store *base, const hk_app_row *row, hk_err
   bind_day(st, 3, row->due_on);
   sqlite3_bind_text(st, 4, row->doc ? row->doc : "{}", -1, SQLITE_STATIC);
   int changes = 0;
-  rc = step_done(db, st, "application update", &changes, err);
+  rc = store__sqlite_step_done(db, st, "application update", &changes, err);
   if (rc == HK_OK && changes != 1)
     rc = hk_error_set(err, HK_ENOTFOUND, "application", "no application %lld", (long long)row->id);
   return rc;
@@ -140,14 +107,14 @@ hk_status store__sqlite_app_each(hk_store *base, const hk_app_filter *f, hk_app_
   sqlite3_stmt *st;
   /* Unused conditions are switched off by their parameters, so one statement serves every
    * filter; the (target, state) and (person_id) indexes carry the two common lists. */
-  hk_status rc = prepare(db,
-                         "SELECT " APP_COLUMNS " FROM application"
-                         " WHERE (?1 = 0 OR target BETWEEN ?1 AND ?2)"
-                         " AND (?3 = 0 OR person_id = ?3)"
-                         " AND (?4 = 0 OR ((?4 >> state) & 1) = 1)"
-                         " AND (?5 IS NULL OR (due_on IS NOT NULL AND due_on < ?5))"
-                         " ORDER BY id LIMIT ?6",
-                         &st, err);
+  hk_status rc = store__sqlite_prepare(db,
+                                       "SELECT " APP_COLUMNS " FROM application"
+                                       " WHERE (?1 = 0 OR target BETWEEN ?1 AND ?2)"
+                                       " AND (?3 = 0 OR person_id = ?3)"
+                                       " AND (?4 = 0 OR ((?4 >> state) & 1) = 1)"
+                                       " AND (?5 IS NULL OR (due_on IS NOT NULL AND due_on < ?5))"
+                                       " ORDER BY id LIMIT ?6",
+                                       &st, err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_int(st, 1, f->target_lo);
@@ -163,7 +130,7 @@ hk_status store__sqlite_app_each(hk_store *base, const hk_app_filter *f, hk_app_
     rc = cb(&row, cls, err);
   }
   if (rc == HK_OK && r != SQLITE_DONE)
-    rc = fail(db, r, "application list", err);
+    rc = store__sqlite_fail(db, r, "application list", err);
   sqlite3_finalize(st);
   return rc;
 }
@@ -172,10 +139,11 @@ hk_status store__sqlite_permit_insert(hk_store *base, const hk_permit_row *row, 
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc = prepare(db,
-                         "INSERT INTO residence_permit (number, person_id, division, issued_on,"
-                         " application_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-                         &st, err);
+  hk_status rc =
+      store__sqlite_prepare(db,
+                            "INSERT INTO residence_permit (number, person_id, division, issued_on,"
+                            " application_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                            &st, err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_text(st, 1, row->number, -1, SQLITE_STATIC);
@@ -184,7 +152,7 @@ hk_status store__sqlite_permit_insert(hk_store *base, const hk_permit_row *row, 
   bind_day(st, 4, row->issued_on);
   if (row->application_id)
     sqlite3_bind_int64(st, 5, row->application_id);
-  return step_done(db, st, "permit insert", NULL, err);
+  return store__sqlite_step_done(db, st, "permit insert", NULL, err);
 }
 
 hk_status store__sqlite_permit_latest(hk_store *base, int64_t person_id, hk_permit_row *out,
@@ -192,11 +160,12 @@ hk_status store__sqlite_permit_latest(hk_store *base, int64_t person_id, hk_perm
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc = prepare(db,
-                         "SELECT number, person_id, division, issued_on, application_id"
-                         " FROM residence_permit WHERE person_id = ?1"
-                         " ORDER BY issued_on DESC, number DESC LIMIT 1",
-                         &st, err);
+  hk_status rc =
+      store__sqlite_prepare(db,
+                            "SELECT number, person_id, division, issued_on, application_id"
+                            " FROM residence_permit WHERE person_id = ?1"
+                            " ORDER BY issued_on DESC, number DESC LIMIT 1",
+                            &st, err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_int64(st, 1, person_id);
@@ -206,12 +175,12 @@ hk_status store__sqlite_permit_latest(hk_store *base, int64_t person_id, hk_perm
     snprintf(out->number, sizeof out->number, "%s", (const char *)sqlite3_column_text(st, 0));
     out->person_id = sqlite3_column_int64(st, 1);
     out->division = sqlite3_column_int(st, 2);
-    out->issued_on = column_day(st, 3);
+    out->issued_on = store__sqlite_column_day(st, 3);
     out->application_id = sqlite3_column_int64(st, 4);
   } else if (r == SQLITE_DONE) {
     rc = hk_error_set(err, HK_ENOTFOUND, "permit", "no residence permit on record");
   } else {
-    rc = fail(db, r, "permit read", err);
+    rc = store__sqlite_fail(db, r, "permit read", err);
   }
   sqlite3_finalize(st);
   return rc;
@@ -222,14 +191,14 @@ hk_status store__sqlite_permit_set_division(hk_store *base, const char *number, 
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc =
-      prepare(db, "UPDATE residence_permit SET division = ?2 WHERE number = ?1", &st, err);
+  hk_status rc = store__sqlite_prepare(
+      db, "UPDATE residence_permit SET division = ?2 WHERE number = ?1", &st, err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 2, division);
   int changes = 0;
-  rc = step_done(db, st, "permit update", &changes, err);
+  rc = store__sqlite_step_done(db, st, "permit update", &changes, err);
   if (rc == HK_OK && changes != 1)
     rc = hk_error_set(err, HK_ENOTFOUND, "permit", "no such permit number");
   return rc;
@@ -242,9 +211,9 @@ hk_status store__sqlite_permit_count_prefix(hk_store *base, const char *prefix, 
   sqlite3_stmt *st;
   /* A range over the primary key rather than LIKE, which SQLite's default collation would not
    * answer from the index. Numbers are ASCII digits and dashes, so prefix + '~' bounds them. */
-  hk_status rc =
-      prepare(db, "SELECT count(*) FROM residence_permit WHERE number >= ?1 AND number < ?1 || '~'",
-              &st, err);
+  hk_status rc = store__sqlite_prepare(
+      db, "SELECT count(*) FROM residence_permit WHERE number >= ?1 AND number < ?1 || '~'", &st,
+      err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
@@ -252,7 +221,7 @@ hk_status store__sqlite_permit_count_prefix(hk_store *base, const char *prefix, 
   if (r == SQLITE_ROW)
     *count = sqlite3_column_int64(st, 0);
   else
-    rc = fail(db, r, "permit count", err);
+    rc = store__sqlite_fail(db, r, "permit count", err);
   sqlite3_finalize(st);
   return rc;
 }

@@ -11,35 +11,6 @@
 #include "store/store_auth.h"
 #include "store/store_sqlite.h"
 
-static hk_status fail(sqlite3 *db, int rc, const char *what, hk_error *err)
-{
-  int primary = rc & 0xff;
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
-    return hk_error_set(err, HK_ERETRY, NULL, "%s: database busy", what);
-  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
-    return hk_error_set(err, HK_EDUPLICATE, NULL, "%s: already exists", what);
-  if (primary == SQLITE_FULL)
-    return hk_error_set(err, HK_EIO, NULL, "%s: disk full", what);
-  return hk_error_set(err, HK_ESTORE, NULL, "%s: %s", what, sqlite3_errmsg(db));
-}
-
-static hk_status prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, hk_error *err)
-{
-  int rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
-  return rc == SQLITE_OK ? HK_OK : fail(db, rc, "prepare", err);
-}
-
-static hk_status step_done(sqlite3 *db, sqlite3_stmt *st, const char *what, int *changes,
-                           hk_error *err)
-{
-  int rc = sqlite3_step(st);
-  hk_status status = rc == SQLITE_DONE ? HK_OK : fail(db, rc, what, err);
-  if (changes)
-    *changes = sqlite3_changes(db);
-  sqlite3_finalize(st);
-  return status;
-}
-
 static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col)
 {
   const char *t = (const char *)sqlite3_column_text(st, col);
@@ -73,10 +44,11 @@ hk_status store__sqlite_account_add(hk_store *base, hk_account_row *row, hk_erro
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc = prepare(db,
-                         "INSERT INTO account (name, role, jurisdiction, id_number, pwhash,"
-                         " disabled, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                         &st, err);
+  hk_status rc =
+      store__sqlite_prepare(db,
+                            "INSERT INTO account (name, role, jurisdiction, id_number, pwhash,"
+                            " disabled, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            &st, err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_text(st, 1, row->name, -1, SQLITE_STATIC);
@@ -86,7 +58,7 @@ hk_status store__sqlite_account_add(hk_store *base, hk_account_row *row, hk_erro
   sqlite3_bind_text(st, 5, row->pwhash, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 6, row->disabled);
   sqlite3_bind_text(st, 7, row->created, -1, SQLITE_STATIC);
-  rc = step_done(db, st, "account insert", NULL, err);
+  rc = store__sqlite_step_done(db, st, "account insert", NULL, err);
   if (rc == HK_EDUPLICATE)
     return hk_error_set(err, HK_EDUPLICATE, "name", "an account named %s exists", row->name);
   if (rc == HK_OK)
@@ -99,7 +71,8 @@ hk_status store__sqlite_account_get(hk_store *base, const char *name, hk_account
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc = prepare(db, "SELECT " ACCOUNT_COLUMNS " FROM account WHERE name = ?1", &st, err);
+  hk_status rc = store__sqlite_prepare(
+      db, "SELECT " ACCOUNT_COLUMNS " FROM account WHERE name = ?1", &st, err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -109,7 +82,7 @@ hk_status store__sqlite_account_get(hk_store *base, const char *name, hk_account
   else if (r == SQLITE_DONE)
     rc = hk_error_set(err, HK_ENOTFOUND, "name", "no such account");
   else
-    rc = fail(db, r, "account read", err);
+    rc = store__sqlite_fail(db, r, "account read", err);
   sqlite3_finalize(st);
   return rc;
 }
@@ -118,7 +91,8 @@ hk_status store__sqlite_account_each(hk_store *base, hk_account_cb cb, void *cls
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc = prepare(db, "SELECT " ACCOUNT_COLUMNS " FROM account ORDER BY name", &st, err);
+  hk_status rc =
+      store__sqlite_prepare(db, "SELECT " ACCOUNT_COLUMNS " FROM account ORDER BY name", &st, err);
   if (rc != HK_OK)
     return rc;
   int r;
@@ -128,7 +102,7 @@ hk_status store__sqlite_account_each(hk_store *base, hk_account_cb cb, void *cls
     rc = cb(&row, cls, err);
   }
   if (rc == HK_OK && r != SQLITE_DONE)
-    rc = fail(db, r, "account read", err);
+    rc = store__sqlite_fail(db, r, "account read", err);
   sqlite3_finalize(st);
   return rc;
 }
@@ -138,24 +112,25 @@ hk_status store__sqlite_account_set_disabled(hk_store *base, const char *name, b
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc = prepare(db, "UPDATE account SET disabled = ?2 WHERE name = ?1", &st, err);
+  hk_status rc =
+      store__sqlite_prepare(db, "UPDATE account SET disabled = ?2 WHERE name = ?1", &st, err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 2, disabled);
   int changes = 0;
-  if ((rc = step_done(db, st, "account update", &changes, err)) != HK_OK)
+  if ((rc = store__sqlite_step_done(db, st, "account update", &changes, err)) != HK_OK)
     return rc;
   if (changes == 0)
     return hk_error_set(err, HK_ENOTFOUND, "name", "no such account");
   if (!disabled)
     return HK_OK;
-  if ((rc = prepare(
+  if ((rc = store__sqlite_prepare(
            db, "DELETE FROM session WHERE account_id = (SELECT id FROM account WHERE name = ?1)",
            &st, err)) != HK_OK)
     return rc;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-  return step_done(db, st, "session delete", NULL, err);
+  return store__sqlite_step_done(db, st, "session delete", NULL, err);
 }
 
 /* ---- sessions ---- */
@@ -165,14 +140,14 @@ hk_status store__sqlite_session_add(hk_store *base, const uint8_t hash[HK_HASH_L
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc = prepare(
+  hk_status rc = store__sqlite_prepare(
       db, "INSERT INTO session (token_hash, account_id, expires) VALUES (?1, ?2, ?3)", &st, err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_blob(st, 1, hash, HK_HASH_LEN, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, account_id);
   sqlite3_bind_int64(st, 3, expires);
-  return step_done(db, st, "session insert", NULL, err);
+  return store__sqlite_step_done(db, st, "session insert", NULL, err);
 }
 
 hk_status store__sqlite_session_find(hk_store *base, const uint8_t hash[HK_HASH_LEN], int64_t now,
@@ -187,7 +162,7 @@ hk_status store__sqlite_session_find(hk_store *base, const uint8_t hash[HK_HASH_
                              " WHERE s.token_hash = ?1 AND s.expires > ?2 AND a.disabled = 0",
                              -1, &st, NULL);
   if (r != SQLITE_OK)
-    return fail(db, r, "prepare", err);
+    return store__sqlite_fail(db, r, "prepare", err);
   sqlite3_bind_blob(st, 1, hash, HK_HASH_LEN, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, now);
   hk_status rc = HK_OK;
@@ -198,7 +173,7 @@ hk_status store__sqlite_session_find(hk_store *base, const uint8_t hash[HK_HASH_
   } else if (r == SQLITE_DONE) {
     rc = hk_error_set(err, HK_ENOTFOUND, "token", "no such session");
   } else {
-    rc = fail(db, r, "session read", err);
+    rc = store__sqlite_fail(db, r, "session read", err);
   }
   sqlite3_finalize(st);
   return rc;
@@ -209,13 +184,13 @@ hk_status store__sqlite_session_delete(hk_store *base, const uint8_t hash[HK_HAS
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc =
-      prepare(db, "DELETE FROM session WHERE token_hash = ?1 OR expires <= ?2", &st, err);
+  hk_status rc = store__sqlite_prepare(
+      db, "DELETE FROM session WHERE token_hash = ?1 OR expires <= ?2", &st, err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_blob(st, 1, hash, HK_HASH_LEN, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, now);
-  return step_done(db, st, "session delete", NULL, err);
+  return store__sqlite_step_done(db, st, "session delete", NULL, err);
 }
 
 /* ---- department keys ---- */
@@ -236,10 +211,11 @@ hk_status store__sqlite_apikey_add(hk_store *base, hk_apikey_row *row, hk_error 
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc = prepare(db,
-                         "INSERT INTO api_key (key_hash, department, questions, disabled, created)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5)",
-                         &st, err);
+  hk_status rc = store__sqlite_prepare(
+      db,
+      "INSERT INTO api_key (key_hash, department, questions, disabled, created)"
+      " VALUES (?1, ?2, ?3, ?4, ?5)",
+      &st, err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_blob(st, 1, row->key_hash, HK_HASH_LEN, SQLITE_STATIC);
@@ -247,7 +223,7 @@ hk_status store__sqlite_apikey_add(hk_store *base, hk_apikey_row *row, hk_error 
   sqlite3_bind_text(st, 3, row->questions, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 4, row->disabled);
   sqlite3_bind_text(st, 5, row->created, -1, SQLITE_STATIC);
-  rc = step_done(db, st, "key insert", NULL, err);
+  rc = store__sqlite_step_done(db, st, "key insert", NULL, err);
   if (rc == HK_OK)
     row->id = sqlite3_last_insert_rowid(db);
   return rc;
@@ -258,7 +234,8 @@ hk_status store__sqlite_apikey_find(hk_store *base, const uint8_t hash[HK_HASH_L
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc = prepare(db, "SELECT " KEY_COLUMNS " FROM api_key WHERE key_hash = ?1", &st, err);
+  hk_status rc = store__sqlite_prepare(
+      db, "SELECT " KEY_COLUMNS " FROM api_key WHERE key_hash = ?1", &st, err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_blob(st, 1, hash, HK_HASH_LEN, SQLITE_STATIC);
@@ -268,7 +245,7 @@ hk_status store__sqlite_apikey_find(hk_store *base, const uint8_t hash[HK_HASH_L
   else if (r == SQLITE_DONE)
     rc = hk_error_set(err, HK_ENOTFOUND, "key", "no such key");
   else
-    rc = fail(db, r, "key read", err);
+    rc = store__sqlite_fail(db, r, "key read", err);
   sqlite3_finalize(st);
   return rc;
 }
@@ -277,7 +254,8 @@ hk_status store__sqlite_apikey_each(hk_store *base, hk_apikey_cb cb, void *cls, 
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc = prepare(db, "SELECT " KEY_COLUMNS " FROM api_key ORDER BY id", &st, err);
+  hk_status rc =
+      store__sqlite_prepare(db, "SELECT " KEY_COLUMNS " FROM api_key ORDER BY id", &st, err);
   if (rc != HK_OK)
     return rc;
   int r;
@@ -287,7 +265,7 @@ hk_status store__sqlite_apikey_each(hk_store *base, hk_apikey_cb cb, void *cls, 
     rc = cb(&row, cls, err);
   }
   if (rc == HK_OK && r != SQLITE_DONE)
-    rc = fail(db, r, "key read", err);
+    rc = store__sqlite_fail(db, r, "key read", err);
   sqlite3_finalize(st);
   return rc;
 }
@@ -296,12 +274,13 @@ hk_status store__sqlite_apikey_revoke(hk_store *base, int64_t id, hk_error *err)
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc = prepare(db, "UPDATE api_key SET disabled = 1 WHERE id = ?1", &st, err);
+  hk_status rc =
+      store__sqlite_prepare(db, "UPDATE api_key SET disabled = 1 WHERE id = ?1", &st, err);
   if (rc != HK_OK)
     return rc;
   sqlite3_bind_int64(st, 1, id);
   int changes = 0;
-  if ((rc = step_done(db, st, "key update", &changes, err)) != HK_OK)
+  if ((rc = store__sqlite_step_done(db, st, "key update", &changes, err)) != HK_OK)
     return rc;
   return changes ? HK_OK : hk_error_set(err, HK_ENOTFOUND, "key", "no key %lld", (long long)id);
 }
@@ -322,7 +301,7 @@ hk_status store__sqlite_access_last(hk_store *base, int64_t *seq, uint8_t hash[H
   int r;
   sqlite3_stmt *st = store__sqlite_cached(base, access_last_sql, &r);
   if (st == NULL)
-    return fail(db, r, "prepare", err);
+    return store__sqlite_fail(db, r, "prepare", err);
   hk_status rc = HK_OK;
   *seq = 0;
   memset(hash, 0, HK_HASH_LEN);
@@ -331,7 +310,7 @@ hk_status store__sqlite_access_last(hk_store *base, int64_t *seq, uint8_t hash[H
     *seq = sqlite3_column_int64(st, 0);
     copy_hash(hash, st, 1);
   } else if (r != SQLITE_DONE) {
-    rc = fail(db, r, "access log read", err);
+    rc = store__sqlite_fail(db, r, "access log read", err);
   }
   sqlite3_reset(st);
   return rc;
@@ -343,7 +322,7 @@ hk_status store__sqlite_access_insert(hk_store *base, const hk_access *a, hk_err
   int r;
   sqlite3_stmt *st = store__sqlite_cached(base, access_insert_sql, &r);
   if (st == NULL)
-    return fail(db, r, "prepare", err);
+    return store__sqlite_fail(db, r, "prepare", err);
   sqlite3_bind_int64(st, 1, a->seq);
   sqlite3_bind_text(st, 2, a->at, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, a->actor, -1, SQLITE_STATIC);
@@ -357,7 +336,7 @@ hk_status store__sqlite_access_insert(hk_store *base, const hk_access *a, hk_err
   r = sqlite3_step(st);
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
-  return r == SQLITE_DONE ? HK_OK : fail(db, r, "access log insert", err);
+  return r == SQLITE_DONE ? HK_OK : store__sqlite_fail(db, r, "access log insert", err);
 }
 
 hk_status store__sqlite_access_each(hk_store *base, int64_t person_id, hk_access_cb cb, void *cls,
@@ -365,13 +344,13 @@ hk_status store__sqlite_access_each(hk_store *base, int64_t person_id, hk_access
 {
   sqlite3 *db = store__sqlite_db(base);
   sqlite3_stmt *st;
-  hk_status rc =
-      prepare(db,
-              person_id ? "SELECT seq, at, actor, role, person_id, subject, endpoint, purpose,"
-                          " prev_hash, hash FROM access_log WHERE person_id = ?1 ORDER BY seq"
-                        : "SELECT seq, at, actor, role, person_id, subject, endpoint, purpose,"
-                          " prev_hash, hash FROM access_log ORDER BY seq",
-              &st, err);
+  hk_status rc = store__sqlite_prepare(
+      db,
+      person_id ? "SELECT seq, at, actor, role, person_id, subject, endpoint, purpose,"
+                  " prev_hash, hash FROM access_log WHERE person_id = ?1 ORDER BY seq"
+                : "SELECT seq, at, actor, role, person_id, subject, endpoint, purpose,"
+                  " prev_hash, hash FROM access_log ORDER BY seq",
+      &st, err);
   if (rc != HK_OK)
     return rc;
   if (person_id)
@@ -391,7 +370,7 @@ hk_status store__sqlite_access_each(hk_store *base, int64_t person_id, hk_access
     rc = cb(&a, cls, err);
   }
   if (rc == HK_OK && r != SQLITE_DONE)
-    rc = fail(db, r, "access log read", err);
+    rc = store__sqlite_fail(db, r, "access log read", err);
   sqlite3_finalize(st);
   return rc;
 }

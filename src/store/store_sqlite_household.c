@@ -9,18 +9,6 @@
 
 #include "store/store_sqlite.h"
 
-static hk_status fail(sqlite3 *db, int rc, const char *what, hk_error *err)
-{
-  int primary = rc & 0xff;
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
-    return hk_error_set(err, HK_ERETRY, NULL, "%s: database busy", what);
-  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
-    return hk_error_set(err, HK_EDUPLICATE, NULL, "%s: already exists", what);
-  if (primary == SQLITE_FULL)
-    return hk_error_set(err, HK_EIO, NULL, "%s: disk full", what);
-  return hk_error_set(err, HK_ESTORE, NULL, "%s: %s", what, sqlite3_errmsg(db));
-}
-
 static hk_status prepare(hk_store *base, const char *sql, sqlite3_stmt **st, hk_error *err)
 {
   hk_status rc = store__sqlite_flush(base, err);
@@ -28,7 +16,7 @@ static hk_status prepare(hk_store *base, const char *sql, sqlite3_stmt **st, hk_
     return rc;
   sqlite3 *db = store__sqlite_db(base);
   int r = sqlite3_prepare_v2(db, sql, -1, st, NULL);
-  return r == SQLITE_OK ? HK_OK : fail(db, r, "prepare", err);
+  return r == SQLITE_OK ? HK_OK : store__sqlite_fail(db, r, "prepare", err);
 }
 
 static void bind_day(sqlite3_stmt *st, int i, hk_date d)
@@ -55,11 +43,6 @@ static void bind_tri(sqlite3_stmt *st, int i, hk_tri t)
     sqlite3_bind_int(st, i, t == HK_TRI_TRUE);
 }
 
-static hk_date column_day(sqlite3_stmt *st, int i)
-{
-  return sqlite3_column_type(st, i) == SQLITE_NULL ? HK_DATE_NONE : sqlite3_column_int(st, i);
-}
-
 static hk_tri column_tri(sqlite3_stmt *st, int i)
 {
   if (sqlite3_column_type(st, i) == SQLITE_NULL)
@@ -71,18 +54,6 @@ static void column_text(sqlite3_stmt *st, int i, char *out, size_t size)
 {
   const char *s = (const char *)sqlite3_column_text(st, i);
   snprintf(out, size, "%s", s ? s : "");
-}
-
-/* Run a statement that returns no rows; *changes receives the rows it changed. */
-static hk_status step_done(sqlite3 *db, sqlite3_stmt *st, const char *what, int *changes,
-                           hk_error *err)
-{
-  int rc = sqlite3_step(st);
-  hk_status status = rc == SQLITE_DONE ? HK_OK : fail(db, rc, what, err);
-  if (changes)
-    *changes = sqlite3_changes(db);
-  sqlite3_finalize(st);
-  return status;
 }
 
 hk_status store__sqlite_household_insert(hk_store *base, hk_household_row *row, hk_error *err)
@@ -108,7 +79,7 @@ hk_status store__sqlite_household_insert(hk_store *base, hk_household_row *row, 
   bind_tri(st, 9, row->urban);
   bind_day(st, 10, row->created_on);
   bind_day(st, 11, row->dissolved_on);
-  rc = step_done(db, st, "household insert", NULL, err);
+  rc = store__sqlite_step_done(db, st, "household insert", NULL, err);
   if (rc == HK_OK)
     row->id = sqlite3_last_insert_rowid(db);
   return rc;
@@ -130,8 +101,8 @@ static void read_household(sqlite3_stmt *st, hk_household_row *out)
   column_text(st, 7, out->owner_name, sizeof out->owner_name);
   column_text(st, 8, out->address, sizeof out->address);
   out->urban = column_tri(st, 9);
-  out->created_on = column_day(st, 10);
-  out->dissolved_on = column_day(st, 11);
+  out->created_on = store__sqlite_column_day(st, 10);
+  out->dissolved_on = store__sqlite_column_day(st, 11);
 }
 
 /* Step a statement that selects one household. */
@@ -145,7 +116,7 @@ static hk_status one_household(hk_store *base, sqlite3_stmt *st, hk_household_ro
   else if (r == SQLITE_DONE)
     rc = hk_error_set(err, HK_ENOTFOUND, "household", "no such household");
   else
-    rc = fail(store__sqlite_db(base), r, "household read", err);
+    rc = store__sqlite_fail(store__sqlite_db(base), r, "household read", err);
   sqlite3_finalize(st);
   return rc;
 }
@@ -204,7 +175,7 @@ hk_status store__sqlite_household_update(hk_store *base, const hk_household_row 
   bind_tri(st, 5, row->urban);
   bind_day(st, 6, row->dissolved_on);
   int changes = 0;
-  rc = step_done(store__sqlite_db(base), st, "household update", &changes, err);
+  rc = store__sqlite_step_done(store__sqlite_db(base), st, "household update", &changes, err);
   if (rc == HK_OK && changes != 1)
     rc = hk_error_set(err, HK_ENOTFOUND, "household", "no such household");
   return rc;
@@ -225,7 +196,7 @@ hk_status store__sqlite_household_count_prefix(hk_store *base, const char *prefi
   if (r == SQLITE_ROW)
     *count = sqlite3_column_int64(st, 0);
   else
-    rc = fail(store__sqlite_db(base), r, "household count", err);
+    rc = store__sqlite_fail(store__sqlite_db(base), r, "household count", err);
   sqlite3_finalize(st);
   return rc;
 }
@@ -249,11 +220,11 @@ hk_status store__sqlite_household_members(hk_store *base, int64_t household_id, 
     column_text(st, 2, m.name, sizeof m.name);
     m.birth_date = sqlite3_column_int(st, 3);
     m.urban = column_tri(st, 4);
-    m.since = column_day(st, 5);
+    m.since = store__sqlite_column_day(st, 5);
     rc = cb(&m, cls, err);
   }
   if (rc == HK_OK && r != SQLITE_DONE)
-    rc = fail(store__sqlite_db(base), r, "household members", err);
+    rc = store__sqlite_fail(store__sqlite_db(base), r, "household members", err);
   sqlite3_finalize(st);
   return rc;
 }
@@ -276,11 +247,11 @@ hk_status store__sqlite_hukou_current(hk_store *base, int64_t person_id, hk_huko
     out->household_id = sqlite3_column_int64(st, 1);
     out->division = sqlite3_column_int(st, 2);
     out->urban = column_tri(st, 3);
-    out->valid_from = column_day(st, 4);
+    out->valid_from = store__sqlite_column_day(st, 4);
   } else if (r == SQLITE_DONE) {
     rc = hk_error_set(err, HK_ENOTFOUND, "hukou", "no hukou registration in force");
   } else {
-    rc = fail(store__sqlite_db(base), r, "hukou read", err);
+    rc = store__sqlite_fail(store__sqlite_db(base), r, "hukou read", err);
   }
   sqlite3_finalize(st);
   return rc;
@@ -300,7 +271,7 @@ hk_status store__sqlite_hukou_close(hk_store *base, int64_t person_id, hk_date o
   sqlite3_bind_int(st, 2, on);
   sqlite3_bind_int(st, 3, ended);
   int changes = 0;
-  rc = step_done(store__sqlite_db(base), st, "hukou close", &changes, err);
+  rc = store__sqlite_step_done(store__sqlite_db(base), st, "hukou close", &changes, err);
   if (rc == HK_OK && changes == 0)
     rc = hk_error_set(err, HK_ENOTFOUND, "hukou", "no hukou registration in force");
   return rc;
@@ -328,7 +299,7 @@ hk_status store__sqlite_hukou_open(hk_store *base, int64_t person_id, int64_t ho
   sqlite3_bind_int(st, 3, division);
   bind_tri(st, 4, urban);
   bind_day(st, 5, on);
-  return step_done(store__sqlite_db(base), st, "hukou insert", NULL, err);
+  return store__sqlite_step_done(store__sqlite_db(base), st, "hukou insert", NULL, err);
 }
 
 hk_status store__sqlite_person_set_died(hk_store *base, int64_t person_id, hk_date died_on,
@@ -341,7 +312,7 @@ hk_status store__sqlite_person_set_died(hk_store *base, int64_t person_id, hk_da
   sqlite3_bind_int64(st, 1, person_id);
   bind_day(st, 2, died_on);
   int changes = 0;
-  rc = step_done(store__sqlite_db(base), st, "person update", &changes, err);
+  rc = store__sqlite_step_done(store__sqlite_db(base), st, "person update", &changes, err);
   if (rc == HK_OK && changes != 1)
     rc = hk_error_set(err, HK_ENOTFOUND, "person", "no person with row %lld", (long long)person_id);
   return rc;

@@ -11,24 +11,16 @@
 
 #include "store/store_sqlite.h"
 
-static hk_status sql_error(sqlite3 *db, int rc, const char *what, hk_error *err)
-{
-  int primary = rc & 0xff;
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
-    return hk_error_set(err, HK_ERETRY, NULL, "%s: database busy", what);
-  return hk_error_set(err, HK_ESTORE, NULL, "%s: %s", what, sqlite3_errmsg(db));
-}
-
 static hk_status one_int(sqlite3 *db, const char *sql, int64_t *out, hk_error *err)
 {
   sqlite3_stmt *st;
   int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
   if (rc != SQLITE_OK)
-    return sql_error(db, rc, "stats", err);
+    return store__sqlite_fail(db, rc, "stats", err);
   rc = sqlite3_step(st);
   *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
   sqlite3_finalize(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? HK_OK : sql_error(db, rc, "stats", err);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? HK_OK : store__sqlite_fail(db, rc, "stats", err);
 }
 
 /* The kept summary, when it reflects event `last`. false when there is none (or a stale one). */
@@ -131,7 +123,7 @@ static hk_status count(sqlite3 *db, int64_t last, hk_stats_summary *out, hk_erro
                              " ORDER BY person_id, seq",
                              -1, &res.st, NULL);
   if (src != SQLITE_OK) {
-    rc = sql_error(db, src, "stats", err);
+    rc = store__sqlite_fail(db, src, "stats", err);
     goto done;
   }
   cursor_step(&hk);
@@ -150,7 +142,7 @@ static hk_status count(sqlite3 *db, int64_t last, hk_stats_summary *out, hk_erro
   }
   if ((hk.rc != SQLITE_DONE && hk.rc != SQLITE_ROW) ||
       (res.rc != SQLITE_DONE && res.rc != SQLITE_ROW)) {
-    rc = sql_error(db, hk.rc != SQLITE_DONE ? hk.rc : res.rc, "stats", err);
+    rc = store__sqlite_fail(db, hk.rc != SQLITE_DONE ? hk.rc : res.rc, "stats", err);
     goto done;
   }
   if ((rc = store__tally_finish(&tally, out, err)) != HK_OK)
@@ -161,7 +153,7 @@ static hk_status count(sqlite3 *db, int64_t last, hk_stats_summary *out, hk_erro
   sqlite3_stmt *kinds;
   if ((src = sqlite3_prepare_v2(db, "SELECT kind, count(*) FROM household GROUP BY kind", -1,
                                 &kinds, NULL)) != SQLITE_OK) {
-    rc = sql_error(db, src, "stats", err);
+    rc = store__sqlite_fail(db, src, "stats", err);
     goto done;
   }
   while ((src = sqlite3_step(kinds)) == SQLITE_ROW) {
@@ -174,7 +166,7 @@ static hk_status count(sqlite3 *db, int64_t last, hk_stats_summary *out, hk_erro
   }
   sqlite3_finalize(kinds);
   if (src != SQLITE_DONE) {
-    rc = sql_error(db, src, "stats", err);
+    rc = store__sqlite_fail(db, src, "stats", err);
     goto done;
   }
   out->as_of_event = last;
