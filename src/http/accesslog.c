@@ -112,6 +112,8 @@ hk_status hk_http_accesslog_start(const char *db_path, double flush_seconds,
   }
   log->flush_seconds = flush_seconds > 0 ? flush_seconds : 0.1;
   hk_status rc = hk_store_open(db_path, HK_STORE_EXISTING, &log->st, err);
+  if (rc == HK_OK)
+    hk_store_expect_stream(log->st);
   if (rc != HK_OK) {
     free(log->batch);
     free(log->queue);

@@ -33,6 +33,12 @@ hk_status hk_store_open(const char *path, hk_store_mode mode, hk_store **out, hk
   return store__sqlite_open(path, mode, out, err);
 }
 
+void hk_store_expect_stream(hk_store *st)
+{
+  if (st->ops->expect_stream)
+    st->ops->expect_stream(st);
+}
+
 void hk_store_close(hk_store *st)
 {
   if (st)

@@ -40,6 +40,12 @@ hk_status hk_store_begin(hk_store *st, hk_error *err);
 hk_status hk_store_commit(hk_store *st, hk_error *err);
 void hk_store_rollback(hk_store *st);
 
+/* This connection will append a steady stream of small transactions (the HTTP server's access
+ * log writer): the backend may do its housekeeping in larger, rarer steps. SQLite copies its
+ * write-ahead log back into the database every 20,000 pages (80 MB) instead of every 1,000, so
+ * that readers of the same file are disturbed less often (docs/benchmarks.md, HTTP). */
+void hk_store_expect_stream(hk_store *st);
+
 /* Add a person with their hukou registration and histories. The household named by
  * p->hukou.household_no is joined (created when new, with the person's household kind and hukou
  * division); without a number the person gets a household of their own. p->relatives are NOT

@@ -110,6 +110,8 @@ struct hk_store_ops {
   hk_status (*access_each)(hk_store *st, int64_t person_id,
                            hk_status (*cb)(const struct hk_access *, void *, hk_error *), void *cls,
                            hk_error *err);
+  /* Optional (hk_store_expect_stream): NULL when the backend has nothing to change. */
+  void (*expect_stream)(hk_store *st);
 };
 
 /* Backends embed this first in their own struct. */

@@ -1320,6 +1320,11 @@ hk_status store__sqlite_flush(hk_store *st, hk_error *err)
   return flush_all((sqlite_store *)st, err);
 }
 
+static void sq_expect_stream(hk_store *base)
+{
+  sqlite3_exec(((sqlite_store *)base)->db, "PRAGMA wal_autocheckpoint = 20000", NULL, NULL, NULL);
+}
+
 static const struct hk_store_ops sqlite_ops = {
     .version = 1,
     .name = "sqlite",
@@ -1352,6 +1357,7 @@ static const struct hk_store_ops sqlite_ops = {
     .permit_set_division = store__sqlite_permit_set_division,
     .permit_count_prefix = store__sqlite_permit_count_prefix,
     .person_get_by_number = sq_person_get_by_number,
+    .expect_stream = sq_expect_stream,
     .household_insert = store__sqlite_household_insert,
     .household_get = store__sqlite_household_get,
     .household_find_owner = store__sqlite_household_find_owner,
