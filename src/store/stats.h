@@ -28,8 +28,8 @@ typedef struct hk_stats_area {
 } hk_stats_area;
 
 typedef struct hk_stats_summary {
-  int64_t persons;
-  int64_t households, family_households, collective_households;
+  int64_t persons; /* living: a registered death (死亡注销) takes a person out */
+  int64_t households, family_households, collective_households; /* not dissolved */
   int64_t as_of_event;  /* the last event the figures reflect */
   bool from_cache;      /* read back rather than counted */
   hk_stats_area *areas; /* by code, every county with a nonzero figure, any province */

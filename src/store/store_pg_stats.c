@@ -39,15 +39,18 @@ hk_status store__pg_stats_summary(hk_store *st, bool refresh, hk_stats_summary *
     rc = store__tally_finish(&tally, out, err);
   }
   if (rc == HK_OK &&
-      (rc = store__pg_run(
-           st, "SELECT (SELECT count(*) FROM person), (SELECT coalesce(max(seq), 0) FROM event)",
-           NULL, "stats", &r, err)) == HK_OK) {
+      (rc = store__pg_run(st,
+                          "SELECT (SELECT count(*) FROM person WHERE died_on IS NULL),"
+                          " (SELECT coalesce(max(seq), 0) FROM event)",
+                          NULL, "stats", &r, err)) == HK_OK) {
     out->persons = get_int(r, 0, 0);
     out->as_of_event = get_int(r, 0, 1);
     PQclear(r);
   }
-  if (rc == HK_OK && (rc = store__pg_run(st, "SELECT kind, count(*) FROM household GROUP BY kind",
-                                         NULL, "stats", &r, err)) == HK_OK) {
+  if (rc == HK_OK &&
+      (rc = store__pg_run(
+           st, "SELECT kind, count(*) FROM household WHERE dissolved_on IS NULL GROUP BY kind",
+           NULL, "stats", &r, err)) == HK_OK) {
     for (int i = 0; i < PQntuples(r); i++) {
       int64_t kind = get_int(r, i, 0), n = get_int(r, i, 1);
       out->households += n;

@@ -147,12 +147,13 @@ static hk_status count(sqlite3 *db, int64_t last, hk_stats_summary *out, hk_erro
   }
   if ((rc = store__tally_finish(&tally, out, err)) != HK_OK)
     goto done;
-  if ((rc = one_int(db, "SELECT count(*) FROM person", &out->persons, err)))
+  if ((rc = one_int(db, "SELECT count(*) FROM person WHERE died_on IS NULL", &out->persons, err)))
     goto done;
   /* One pass over the households for both kinds (1 family, 2 collective: core/person.h). */
   sqlite3_stmt *kinds;
-  if ((src = sqlite3_prepare_v2(db, "SELECT kind, count(*) FROM household GROUP BY kind", -1,
-                                &kinds, NULL)) != SQLITE_OK) {
+  if ((src = sqlite3_prepare_v2(
+           db, "SELECT kind, count(*) FROM household WHERE dissolved_on IS NULL GROUP BY kind", -1,
+           &kinds, NULL)) != SQLITE_OK) {
     rc = store__sqlite_fail(db, src, "stats", err);
     goto done;
   }

@@ -84,6 +84,10 @@ expect 1 "$hukou" death --db "$db" --as $off --today 2024-06-30 --died 2024-06-3
 expect 2 "$hukou" death --db "$db" --as $off --today 2024-06-30 $son
 expect 0 "$hukou" export --db "$db" --out "$tmp/one.jsonl"
 grep -q '"died_on":"2024-06-30"' "$tmp/one.jsonl" || fail "export keeps the day of death"
+# The statistics count the living: the export keeps the dead, the summary does not.
+expect 0 "$hukou" stats summary --db "$db" --json
+[ "$(field 'd["registry"]["persons"]')" = "$(($(wc -l <"$tmp/one.jsonl") - 1))" ] \
+  || fail "stats count the dead: $(cat "$tmp/out")"
 expect 0 "$hukou" init --db "$tmp/two.db"
 expect 0 "$hukou" import --db "$tmp/two.db" "$tmp/one.jsonl"
 expect 0 "$hukou" export --db "$tmp/two.db" --out "$tmp/two.jsonl"
