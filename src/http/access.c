@@ -48,3 +48,18 @@ bool hk_http_require_role(hk_http_req *req, hk_http_resp *resp, unsigned roles)
                        hk_role_name(req->actor.role));
   return false;
 }
+
+/* Officers and supervisors are refused a person outside their jurisdiction only after the record
+ * is read, so a 403 there and a 404 for an unknown number would tell them who is registered
+ * elsewhere. Both are one 404 for them. Residents are refused before any lookup, other roles by
+ * role: their answers say nothing about the person. */
+void hk_http_reply_hidden(const hk_http_req *req, hk_http_resp *resp, const hk_error *err)
+{
+  bool staff = req->signed_in &&
+               (req->actor.role == HK_ROLE_OFFICER || req->actor.role == HK_ROLE_SUPERVISOR);
+  if (staff && (err->code == HK_EFORBIDDEN || err->code == HK_ENOTFOUND))
+    hk_http_reply_fail(resp, HK_ENOTFOUND, "id",
+                       "nothing under this ID number in your jurisdiction");
+  else
+    hk_http_reply_error(resp, err);
+}

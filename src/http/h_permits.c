@@ -29,7 +29,7 @@ void hk_h_permit_get(hk_http_req *req, hk_http_resp *resp)
          : err.code;
   hk_http_worker_release(w);
   if (rc != HK_OK) {
-    hk_http_reply_error(resp, &err);
+    hk_http_reply_hidden(req, resp, &err);
     return;
   }
   hk_http_access_record(req, id.number, "GET /api/v1/persons/{id}/permit");

@@ -40,10 +40,11 @@ static bool not_someone_else(hk_http_req *req, hk_http_resp *resp, const hk_idnu
   return true;
 }
 
-static void outside(hk_http_resp *resp)
+static void outside(const hk_http_req *req, hk_http_resp *resp)
 {
-  hk_http_reply_fail(resp, HK_EFORBIDDEN, "id",
-                     "the person is registered outside your jurisdiction");
+  hk_error err = {0};
+  hk_error_set(&err, HK_EFORBIDDEN, "id", "the person is registered outside your jurisdiction");
+  hk_http_reply_hidden(req, resp, &err);
 }
 
 void hk_h_persons_get(hk_http_req *req, hk_http_resp *resp)
@@ -63,13 +64,13 @@ void hk_h_persons_get(hk_http_req *req, hk_http_resp *resp)
   hk_store *st = hk_http_worker_store(req->srv, w, &err);
   if (st == NULL || hk_store_person_get(st, id.number, &w->person, &err) != HK_OK) {
     hk_http_worker_release(w);
-    hk_http_reply_error(resp, &err);
+    hk_http_reply_hidden(req, resp, &err);
     return;
   }
   hk_person *p = &w->person;
   if (!hk_http_may_read_person(req, p)) {
     hk_http_worker_release(w);
-    outside(resp);
+    outside(req, resp);
     return;
   }
   json_t *o = hk_person_to_json(p, HK_PJ_RECORD);
@@ -146,12 +147,12 @@ void hk_h_persons_eligibility(hk_http_req *req, hk_http_resp *resp)
     st = NULL;
   if (st != NULL && staff && !hk_http_may_read_person(req, &w->person)) {
     hk_http_worker_release(w);
-    outside(resp);
+    outside(req, resp);
     return;
   }
   if (st == NULL || hk_situation_from_registry(st, id.number, target, as_of, consenting, n, &w->sit,
                                                &err) != HK_OK) {
-    hk_http_reply_error(resp, &err);
+    hk_http_reply_hidden(req, resp, &err);
   } else {
     hk_http_access_record(req, id.number, "GET /api/v1/persons/{id}/eligibility");
     /* The relatives' records went into the answer too: their reads are logged as theirs. */

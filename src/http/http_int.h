@@ -167,6 +167,10 @@ bool hk_http_may_read_person(const hk_http_req *req, const hk_person *p);
 /* Reply 403 unless the actor's role is one of the `roles` bit mask (1u << HK_ROLE_...);
  * returns whether it is. Routes flagged HK_ROUTE_ACCOUNT have a signed-in actor already. */
 bool hk_http_require_role(hk_http_req *req, hk_http_resp *resp, unsigned roles);
+/* Reply with err, except that an officer or supervisor gets one 404 for "not registered" and
+ * "outside your jurisdiction" alike (HK_ENOTFOUND, HK_EFORBIDDEN): reads of a person must not tell
+ * them who is registered elsewhere (access.c). */
+void hk_http_reply_hidden(const hk_http_req *req, hk_http_resp *resp, const hk_error *err);
 #define HK_ROLE_BIT(r) (1u << (r))
 
 /* Record a successful read of a person's data in the access log (who, role, which person,

@@ -31,7 +31,7 @@ def test_reads_are_logged_with_who_what_and_why(api, accounts):
     assert officer.get(f"/api/v1/persons/{pid}/eligibility?target=330106&as_of=2024-06-01"
                        ).status == 200
     # Refused and failed reads read nothing, and log nothing.
-    assert accounts["officer_in"].get(f"/api/v1/persons/{pid}").status == 403
+    assert accounts["officer_in"].get(f"/api/v1/persons/{pid}").status == 404
     assert accounts["analyst"].get(f"/api/v1/persons/{pid}").status == 403
     r = accounts.both_keys.get(f"/api/v1/questions/hukou-registered?id_number={pid}"
                                "&division=330106")

@@ -60,15 +60,19 @@ MATRIX = [
     (("GET", "/api/v1/statistics?area=330411", None, None),
      expect(200, anonymous=401, resident=403, officer_out=403, dept_key=403, dept_account=403,
             admin=403)),
-    # Persons: a resident their own; officers inside their jurisdiction; the province all.
+    # Persons: a resident their own; officers inside their jurisdiction; the province all. An
+    # officer outside gets the 404 an unregistered number gets: nothing says who is registered
+    # elsewhere (the UNREGISTERED row).
     (("GET", f"/api/v1/persons/{ME}", None, None),
-     expect(200, officer_out=403, **PERSON_READERS)),
+     expect(200, officer_out=404, **PERSON_READERS)),
     (("GET", f"/api/v1/persons/{OTHER}", None, None),
-     expect(200, resident=403, officer_in=403, **PERSON_READERS)),
+     expect(200, resident=403, officer_in=404, **PERSON_READERS)),
     (("GET", f"/api/v1/persons/{ME}/eligibility?target=330411&as_of=2024-06-01", None, None),
-     expect(200, officer_out=403, **PERSON_READERS)),
+     expect(200, officer_out=404, **PERSON_READERS)),
     (("GET", f"/api/v1/persons/{OTHER}/eligibility?target=330106&as_of=2024-06-01", None, None),
-     expect(200, resident=403, officer_in=403, **PERSON_READERS)),
+     expect(200, resident=403, officer_in=404, **PERSON_READERS)),
+    (("GET", f"/api/v1/persons/{UNREGISTERED}", None, None),
+     expect(404, resident=403, **PERSON_READERS)),
     # Accounts.
     (("POST", "/api/v1/sessions", {"name": "analyst", "password": PASSWORD}, None), expect(201)),
     (("GET", "/api/v1/users", None, None), expect(403, anonymous=401, admin=200)),

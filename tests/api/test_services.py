@@ -537,7 +537,7 @@ def test_5b_wrong_content_type(world):
 ROLES = ["me", "them", "nanhu", "xiuzhou", "xihu", "jiaxing", "analyst", "dept", "admin", None]
 MATRIX = [
     # request                                 me   them nanhu xiuz xihu jiax anal dept admin none
-    (("GET", PERMIT, [ID], None),                     [200, 403, 403, 403, 200, 403, 403, 403, 403, 401]),
+    (("GET", PERMIT, [ID], None),                     [200, 403, 404, 404, 200, 404, 403, 403, 403, 401]),
     (("POST", PERMIT + "/endorse", [ID], None),       [409, 403, 403, 403, 409, 403, 403, 403, 403, 401]),
     # No active residence registration any more: no county may recognise it; the holder is told
     # the state.
