@@ -37,86 +37,21 @@ static void usage(FILE *out)
       out);
 }
 
+/* The submission, and what the CLI decides about its channel: a resident applies online, anyone
+ * else at a service point (八), unless the input names the channel; at a service point the
+ * county is the officer's unless filed_in names one. */
 static hk_status read_request(const json_t *doc, const hk_actor *who, hk_date today,
                               hk_app_request *req, hk_error *err)
 {
-  static const char *const keys[] = {"id_number", "kind",     "target",     "pathway",
-                                     "channel",   "filed_in", "consenting", NULL};
-  memset(req, 0, sizeof *req);
-  if (!json_is_object(doc))
-    return hk_error_set(err, HK_EINVAL, "", "not a JSON object");
-  hk_status rc = hk_json_known_keys(doc, keys, err);
-  const char *id = NULL, *kind = NULL, *pathway = NULL, *channel = NULL;
-  if (rc == HK_OK)
-    rc = hk_json_string(doc, "id_number", HK_JSON_REQUIRED, HK_IDNUM_INPUT_MAX, &id, err);
-  hk_idnum idn;
-  if (rc == HK_OK && !hk_idnum_check(id, today, &idn))
-    rc = hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
-                      hk_idnum_fault_name(idn.fault));
-  if (rc == HK_OK)
-    memcpy(req->id_number, idn.number, sizeof req->id_number);
-  if (rc == HK_OK)
-    rc = hk_json_string(doc, "kind", HK_JSON_REQUIRED, 16, &kind, err);
-  if (rc == HK_OK) {
-    if (strcmp(kind, "permit") == 0)
-      req->kind = HK_APP_PERMIT;
-    else if (strcmp(kind, "settlement") == 0)
-      req->kind = HK_APP_SETTLEMENT;
-    else
-      rc = hk_error_set(err, HK_EINVAL, "kind", "permit or settlement");
-  }
-  if (rc == HK_OK)
-    rc = hk_json_division(doc, "target", HK_JSON_REQUIRED, true, &req->target, err);
-  if (rc == HK_OK)
-    rc = hk_json_string(doc, "pathway", HK_JSON_OPTIONAL, 32, &pathway, err);
-  req->pathway = -1;
-  if (rc == HK_OK && req->kind == HK_APP_SETTLEMENT) {
-    if (pathway == NULL) {
-      rc = hk_error_set(err, HK_EINVAL, "pathway", "missing: a pathway or \"best\"");
-    } else if (strcmp(pathway, "best") != 0) {
-      for (int i = 0; i < HK_PW_COUNT; i++)
-        if (strcmp(hk_pathway_name((hk_pathway)i), pathway) == 0)
-          req->pathway = i;
-      if (req->pathway < 0)
-        rc = hk_error_set(err, HK_EINVAL, "pathway", "unknown pathway %s", pathway);
-    }
-  } else if (rc == HK_OK && pathway != NULL) {
-    rc = hk_error_set(err, HK_EINVAL, "pathway", "only for settlement");
-  }
-  if (rc == HK_OK)
-    rc = hk_json_string(doc, "channel", HK_JSON_OPTIONAL, 15, &channel, err);
-  if (rc == HK_OK) {
-    /* A resident applies online; an officer files at a service point (八). */
-    if (channel == NULL)
-      channel = who->role == HK_ROLE_RESIDENT ? "online" : "service_point";
-    if (!hk_app_channel_valid(channel))
-      rc = hk_error_set(err, HK_EINVAL, "channel", "online or service_point");
-    else
-      snprintf(req->channel, sizeof req->channel, "%s", channel);
-  }
-  if (rc == HK_OK)
-    rc = hk_json_division(doc, "filed_in", HK_JSON_OPTIONAL, true, &req->filed_in, err);
+  hk_status rc = hk_app_request_read(doc, true, today, req, err);
+  if (rc == HK_OK && req->channel[0] == '\0')
+    snprintf(req->channel, sizeof req->channel, "%s",
+             who->role == HK_ROLE_RESIDENT ? "online" : "service_point");
   if (rc == HK_OK && req->filed_in == 0 && strcmp(req->channel, "service_point") == 0 &&
       who->jurisdiction % 100 != 0)
     req->filed_in = who->jurisdiction;
   if (rc == HK_OK && req->filed_in && strcmp(req->channel, "online") == 0)
     rc = hk_error_set(err, HK_EINVAL, "filed_in", "only for a service point");
-  json_t *consenting = NULL;
-  if (rc == HK_OK)
-    rc = hk_json_array(doc, "consenting", HK_JSON_OPTIONAL, &consenting, err);
-  size_t i;
-  json_t *v;
-  json_array_foreach(consenting, i, v)
-  {
-    if (rc != HK_OK)
-      break;
-    if (i >= HK_APP_CONSENTING_MAX)
-      rc = hk_error_set(err, HK_ETOOBIG, "consenting", "at most %d", HK_APP_CONSENTING_MAX);
-    else if (!json_is_string(v) || !hk_idnum_check(json_string_value(v), today, &idn))
-      rc = hk_error_set(err, HK_EINVAL, "consenting", "[%zu]: not an ID number", i);
-    else
-      memcpy(req->consenting[req->n_consenting++], idn.number, HK_IDNUM_LEN + 1);
-  }
   return rc;
 }
 

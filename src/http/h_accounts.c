@@ -15,38 +15,22 @@
 #include <sodium.h>
 
 #include "core/division.h"
+#include "core/json.h"
 
-/* The body as a JSON object whose members are all among `allowed`; NULL with the reply made. */
+/* The body as a JSON object whose members are all among `allowed`; NULL with the reply made.
+ * An unknown member is named, unless its name is not a short printable one (then "body"). */
 static json_t *body_object(hk_http_req *req, hk_http_resp *resp, const char *const *allowed)
 {
-  if (req->body == NULL || req->body_len == 0) {
-    hk_http_reply_fail(resp, HK_EINVAL, "body", "missing: send a JSON object");
-    return NULL;
-  }
-  json_error_t jerr;
-  json_t *doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-  if (doc == NULL || !json_is_object(doc)) {
-    json_decref(doc);
-    hk_http_reply_fail(resp, HK_EINVAL, "body", "not a JSON object");
-    return NULL;
-  }
-  const char *key;
-  json_t *v;
-  json_object_foreach(doc, key, v)
-  {
-    bool known = false;
-    for (const char *const *a = allowed; *a && !known; a++)
-      known = strcmp(*a, key) == 0;
-    if (!known) {
-      bool printable = strlen(key) <= 32;
-      for (const char *s = key; printable && *s; s++)
-        printable = *s > 0x20 && *s < 0x7f;
-      hk_http_reply_fail(resp, HK_EINVAL, printable ? key : "body", "unknown field");
-      json_decref(doc);
-      return NULL;
-    }
-  }
-  return doc;
+  json_t *doc = hk_http_body_object(req, resp);
+  hk_error err = {0};
+  if (doc == NULL || hk_json_known_keys(doc, allowed, &err) == HK_OK)
+    return doc;
+  bool printable = strlen(err.field) <= 32;
+  for (const char *s = err.field; printable && *s; s++)
+    printable = *s > 0x20 && *s < 0x7f;
+  hk_http_reply_fail(resp, HK_EINVAL, printable ? err.field : "body", "unknown field");
+  json_decref(doc);
+  return NULL;
 }
 
 /* A string member, or NULL (with the reply made when it is present but not a string, or

@@ -22,55 +22,15 @@
 #define LIST_LIMIT_DEFAULT 100
 #define LIST_LIMIT_MAX 1000
 
+/* The submission (hk_app_request_read, without a channel field): the channel is the actor's,
+ * online for a resident, a service point for an officer or supervisor, in a county of their
+ * jurisdiction. */
 static hk_status read_submit(const json_t *doc, const hk_actor *who, hk_date today,
                              hk_app_request *r, hk_error *err)
 {
-  static const char *const keys[] = {"id_number", "kind",       "target", "pathway",
-                                     "filed_in",  "consenting", NULL};
-  memset(r, 0, sizeof *r);
-  r->pathway = -1;
-  hk_status rc = hk_json_known_keys(doc, keys, err);
-  const char *id = NULL, *kind = NULL, *pathway = NULL;
-  hk_idnum idn;
-  if (rc == HK_OK)
-    rc = hk_json_string(doc, "id_number", HK_JSON_REQUIRED, HK_IDNUM_INPUT_MAX, &id, err);
-  if (rc == HK_OK && !hk_idnum_check(id, today, &idn))
-    rc = hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
-                      hk_idnum_fault_name(idn.fault));
-  if (rc == HK_OK)
-    memcpy(r->id_number, idn.number, sizeof r->id_number);
-  if (rc == HK_OK)
-    rc = hk_json_string(doc, "kind", HK_JSON_REQUIRED, 16, &kind, err);
-  if (rc == HK_OK) {
-    if (strcmp(kind, "permit") == 0)
-      r->kind = HK_APP_PERMIT;
-    else if (strcmp(kind, "settlement") == 0)
-      r->kind = HK_APP_SETTLEMENT;
-    else
-      rc = hk_error_set(err, HK_EINVAL, "kind", "permit or settlement");
-  }
-  if (rc == HK_OK)
-    rc = hk_json_division(doc, "target", HK_JSON_REQUIRED, true, &r->target, err);
-  if (rc == HK_OK)
-    rc = hk_json_string(doc, "pathway", HK_JSON_OPTIONAL, 32, &pathway, err);
-  if (rc == HK_OK && r->kind == HK_APP_SETTLEMENT) {
-    if (pathway == NULL) {
-      rc = hk_error_set(err, HK_EINVAL, "pathway", "missing: a pathway or \"best\"");
-    } else if (strcmp(pathway, "best") != 0) {
-      for (int i = 0; i < HK_PW_COUNT; i++)
-        if (strcmp(hk_pathway_name((hk_pathway)i), pathway) == 0)
-          r->pathway = i;
-      if (r->pathway < 0)
-        rc = hk_error_set(err, HK_EINVAL, "pathway", "unknown pathway");
-    }
-  } else if (rc == HK_OK && pathway != NULL) {
-    rc = hk_error_set(err, HK_EINVAL, "pathway", "only for settlement");
-  }
-  /* The channel is the actor's: online for a resident, a service point for an officer. */
+  hk_status rc = hk_app_request_read(doc, false, today, r, err);
   bool officer = who->role == HK_ROLE_OFFICER || who->role == HK_ROLE_SUPERVISOR;
   snprintf(r->channel, sizeof r->channel, "%s", officer ? "service_point" : "online");
-  if (rc == HK_OK)
-    rc = hk_json_division(doc, "filed_in", HK_JSON_OPTIONAL, true, &r->filed_in, err);
   if (rc == HK_OK && r->filed_in && !officer)
     rc = hk_error_set(err, HK_EINVAL, "filed_in", "only for a service point: an officer files");
   if (rc == HK_OK && officer) {
@@ -84,22 +44,6 @@ static hk_status read_submit(const json_t *doc, const hk_actor *who, hk_date tod
     else if (!hk_actor_may_decide(who, r->filed_in))
       rc = hk_error_set(err, HK_EFORBIDDEN, "filed_in", "%06d is outside jurisdiction %06d",
                         (int)r->filed_in, (int)who->jurisdiction);
-  }
-  json_t *consenting = NULL;
-  if (rc == HK_OK)
-    rc = hk_json_array(doc, "consenting", HK_JSON_OPTIONAL, &consenting, err);
-  size_t i;
-  json_t *v;
-  json_array_foreach(consenting, i, v)
-  {
-    if (rc != HK_OK)
-      break;
-    if (i >= HK_APP_CONSENTING_MAX)
-      rc = hk_error_set(err, HK_ETOOBIG, "consenting", "at most %d", HK_APP_CONSENTING_MAX);
-    else if (!json_is_string(v) || !hk_idnum_check(json_string_value(v), today, &idn))
-      rc = hk_error_set(err, HK_EINVAL, "consenting", "[%zu]: not an ID number", i);
-    else
-      memcpy(r->consenting[r->n_consenting++], idn.number, HK_IDNUM_LEN + 1);
   }
   return rc;
 }

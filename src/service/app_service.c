@@ -631,3 +631,81 @@ hk_status hk_app_list(hk_store *st, const hk_actor *who, const hk_app_query *q, 
   *list = out;
   return HK_OK;
 }
+
+hk_status hk_app_request_read(const json_t *doc, bool with_channel, hk_date today,
+                              hk_app_request *req, hk_error *err)
+{
+  static const char *const keys[] = {"id_number", "kind",       "target",  "pathway",
+                                     "filed_in",  "consenting", "channel", NULL};
+  memset(req, 0, sizeof *req);
+  req->pathway = -1;
+  if (!json_is_object(doc))
+    return hk_error_set(err, HK_EINVAL, "", "not a JSON object");
+  /* Over HTTP the channel follows from who submits: there "channel" is an unknown field. */
+  static const char *const keys_no_channel[] = {"id_number", "kind",       "target", "pathway",
+                                                "filed_in",  "consenting", NULL};
+  hk_status rc = hk_json_known_keys(doc, with_channel ? keys : keys_no_channel, err);
+  const char *id = NULL, *kind = NULL, *pathway = NULL, *channel = NULL;
+  hk_idnum idn;
+  if (rc == HK_OK)
+    rc = hk_json_string(doc, "id_number", HK_JSON_REQUIRED, HK_IDNUM_INPUT_MAX, &id, err);
+  if (rc == HK_OK && !hk_idnum_check(id, today, &idn))
+    rc = hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
+                      hk_idnum_fault_name(idn.fault));
+  if (rc == HK_OK)
+    memcpy(req->id_number, idn.number, sizeof req->id_number);
+  if (rc == HK_OK)
+    rc = hk_json_string(doc, "kind", HK_JSON_REQUIRED, 16, &kind, err);
+  if (rc == HK_OK) {
+    if (strcmp(kind, "permit") == 0)
+      req->kind = HK_APP_PERMIT;
+    else if (strcmp(kind, "settlement") == 0)
+      req->kind = HK_APP_SETTLEMENT;
+    else
+      rc = hk_error_set(err, HK_EINVAL, "kind", "permit or settlement");
+  }
+  if (rc == HK_OK)
+    rc = hk_json_division(doc, "target", HK_JSON_REQUIRED, true, &req->target, err);
+  if (rc == HK_OK)
+    rc = hk_json_string(doc, "pathway", HK_JSON_OPTIONAL, 32, &pathway, err);
+  if (rc == HK_OK && req->kind == HK_APP_SETTLEMENT) {
+    if (pathway == NULL) {
+      rc = hk_error_set(err, HK_EINVAL, "pathway", "missing: a pathway or \"best\"");
+    } else if (strcmp(pathway, "best") != 0) {
+      for (int i = 0; i < HK_PW_COUNT; i++)
+        if (strcmp(hk_pathway_name((hk_pathway)i), pathway) == 0)
+          req->pathway = i;
+      if (req->pathway < 0)
+        rc = hk_error_set(err, HK_EINVAL, "pathway", "unknown pathway %s", pathway);
+    }
+  } else if (rc == HK_OK && pathway != NULL) {
+    rc = hk_error_set(err, HK_EINVAL, "pathway", "only for settlement");
+  }
+  if (rc == HK_OK && with_channel)
+    rc = hk_json_string(doc, "channel", HK_JSON_OPTIONAL, 15, &channel, err);
+  if (rc == HK_OK && channel != NULL) {
+    if (!hk_app_channel_valid(channel))
+      rc = hk_error_set(err, HK_EINVAL, "channel", "online or service_point");
+    else
+      snprintf(req->channel, sizeof req->channel, "%s", channel);
+  }
+  if (rc == HK_OK)
+    rc = hk_json_division(doc, "filed_in", HK_JSON_OPTIONAL, true, &req->filed_in, err);
+  json_t *consenting = NULL;
+  if (rc == HK_OK)
+    rc = hk_json_array(doc, "consenting", HK_JSON_OPTIONAL, &consenting, err);
+  size_t i;
+  json_t *v;
+  json_array_foreach(consenting, i, v)
+  {
+    if (rc != HK_OK)
+      break;
+    if (i >= HK_APP_CONSENTING_MAX)
+      rc = hk_error_set(err, HK_ETOOBIG, "consenting", "at most %d", HK_APP_CONSENTING_MAX);
+    else if (!json_is_string(v) || !hk_idnum_check(json_string_value(v), today, &idn))
+      rc = hk_error_set(err, HK_EINVAL, "consenting", "[%zu]: not an ID number", i);
+    else
+      memcpy(req->consenting[req->n_consenting++], idn.number, HK_IDNUM_LEN + 1);
+  }
+  return rc;
+}

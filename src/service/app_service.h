@@ -97,4 +97,14 @@ hk_status hk_app_list(hk_store *st, const hk_actor *who, const hk_app_query *q, 
 /* "online" / "service_point" */
 bool hk_app_channel_valid(const char *channel);
 
+/* A submission's fields from a JSON object, as `hukou apply` and POST /api/v1/applications take
+ * them: id_number, kind ("permit" | "settlement"), target, pathway (settlement only, required: a
+ * pathway's name or "best", which leaves req->pathway -1), filed_in and consenting, and, when
+ * with_channel, channel ("online" | "service_point"; req->channel stays empty when absent: who
+ * files decides). Unknown fields, wrong types and bad values are HK_EINVAL naming the field;
+ * more consenting hosts than HK_APP_CONSENTING_MAX HK_ETOOBIG. The channel's consequences for
+ * filed_in are the caller's. */
+hk_status hk_app_request_read(const json_t *doc, bool with_channel, hk_date today,
+                              hk_app_request *req, hk_error *err);
+
 #endif
