@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "core/division.h"
 #include "core/error.h"
+#include "core/json.h"
 
 static void usage(FILE *out)
 {
@@ -21,39 +22,9 @@ static void usage(FILE *out)
         out);
 }
 
-/* Codes are written as six-digit strings, as everywhere in the JSON of this project: they are
- * identifiers, not quantities. */
-static json_t *code_json(int32_t code)
-{
-  char text[16];
-  snprintf(text, sizeof text, "%06d", (int)code);
-  return json_string(text);
-}
-
-/* {"code", "name"} of the division of this type with this code, or null when the table has
- * none: a province has no city, and a county directly under its province (4600xx in Hainan)
- * has a "city" code that is the province itself. */
-static json_t *ref_json(int32_t code, hk_division_type type)
-{
-  const hk_division *d = code != 0 ? hk_division_find(code) : NULL;
-  if (d == NULL || d->type != type)
-    return json_null();
-  json_t *o = json_object();
-  json_object_set_new(o, "code", code_json(d->code));
-  json_object_set_new(o, "name", json_string(d->name));
-  return o;
-}
-
 static void print_division(const hk_division *d)
 {
-  json_t *o = json_object();
-  json_object_set_new(o, "code", code_json(d->code));
-  json_object_set_new(o, "name", json_string(d->name));
-  json_object_set_new(o, "type", json_string(hk_division_type_name(d->type)));
-  json_object_set_new(o, "current", json_boolean(d->current));
-  json_object_set_new(o, "parent", d->parent != 0 ? code_json(d->parent) : json_null());
-  json_object_set_new(o, "city", ref_json(hk_division_city_of(d->code), HK_DIV_CITY));
-  json_object_set_new(o, "province", ref_json(hk_division_province_of(d->code), HK_DIV_PROVINCE));
+  json_t *o = hk_json_division_object(d);
   char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
   puts(text ? text : "{}");
   free(text);

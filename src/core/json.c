@@ -171,3 +171,29 @@ int hk_json_set_division(json_t *obj, const char *key, int32_t code)
   snprintf(buf, sizeof buf, "%06d", (int)code);
   return json_object_set_new(obj, key, json_string(buf));
 }
+
+/* {"code", "name"} of the division of this type with this code, or null when there is none. */
+static json_t *division_ref(int32_t code, hk_division_type type)
+{
+  const hk_division *d = code != 0 ? hk_division_find(code) : NULL;
+  if (d == NULL || d->type != type)
+    return json_null();
+  json_t *o = json_object();
+  hk_json_set_division(o, "code", d->code);
+  json_object_set_new(o, "name", json_string(d->name));
+  return o;
+}
+
+json_t *hk_json_division_object(const hk_division *d)
+{
+  json_t *o = json_object();
+  hk_json_set_division(o, "code", d->code);
+  json_object_set_new(o, "name", json_string(d->name));
+  json_object_set_new(o, "type", json_string(hk_division_type_name(d->type)));
+  json_object_set_new(o, "current", json_boolean(d->current));
+  hk_json_set_division(o, "parent", d->parent);
+  json_object_set_new(o, "city", division_ref(hk_division_city_of(d->code), HK_DIV_CITY));
+  json_object_set_new(o, "province",
+                      division_ref(hk_division_province_of(d->code), HK_DIV_PROVINCE));
+  return o;
+}

@@ -51,4 +51,11 @@ int hk_json_set_month(json_t *obj, const char *key, hk_month m);
 /* Add "key": "330102" (a 6-digit code), or null for 0. */
 int hk_json_set_division(json_t *obj, const char *key, int32_t code);
 
+/* A division as `hukou division show` prints it and GET /api/v1/divisions/{code} answers:
+ * {"code", "name", "type", "current", "parent", "city", "province"}, city and province each
+ * {"code", "name"} or null (a province has no city; a county directly under its province has
+ * none either). */
+struct hk_division;
+json_t *hk_json_division_object(const struct hk_division *d);
+
 #endif

@@ -1,9 +1,8 @@
 /* stats_report.c — one area's population figures from the store's summary (stats_report.h). */
 #include "service/stats_report.h"
 
-#include <stdio.h>
-
 #include "core/division.h"
+#include "core/json.h"
 
 typedef struct figures {
   int64_t registered, resident, floating, inter;
@@ -17,19 +16,12 @@ static void add(figures *f, const hk_stats_area *a)
   f->inter += a->floating_interprovince;
 }
 
-static json_t *code_json(int32_t code)
-{
-  char text[8];
-  snprintf(text, sizeof text, "%06d", (int)code);
-  return json_string(text);
-}
-
 static json_t *figures_json(int32_t code, const figures *f)
 {
   json_t *o = json_object();
   if (code != 0) {
     const hk_division *d = hk_division_find(code);
-    json_object_set_new(o, "code", code_json(code));
+    hk_json_set_division(o, "code", code);
     json_object_set_new(o, "name", json_string(d ? d->name : ""));
   }
   json_object_set_new(o, "registered", json_integer(f->registered));
@@ -95,7 +87,7 @@ hk_status hk_stats_report(const hk_stats_summary *s, int32_t area, json_t **out,
   }
   json_t *o = json_object(), *area_json = json_object(), *reg = json_object(),
          *parts = json_array();
-  json_object_set_new(area_json, "code", code_json(area));
+  hk_json_set_division(area_json, "code", area);
   json_object_set_new(area_json, "name", json_string(d->name));
   json_object_set_new(area_json, "type", json_string(hk_division_type_name(d->type)));
   json_object_set_new(o, "area", area_json);
