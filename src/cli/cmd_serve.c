@@ -13,6 +13,8 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "http/http.h"
+#include "store/store.h"
+#include "store/store_auth.h"
 
 static void usage(FILE *out)
 {
@@ -65,6 +67,33 @@ static bool number(const char *s, long min, long max, long *out)
     return false;
   *out = v;
   return true;
+}
+
+static hk_status count_enabled(const hk_account_row *row, void *cls, hk_error *err)
+{
+  (void)err;
+  if (!row->disabled)
+    ++*(int *)cls;
+  return HK_OK;
+}
+
+/* A registry without a usable account serves only the open routes: say so at start, so that an
+ * operator trying the server for the first time knows why every sign-in fails. (The database is
+ * not named: a PostgreSQL address may hold a password.) */
+static void hint_when_no_accounts(const char *db)
+{
+  hk_store *st = NULL;
+  hk_error err = {0};
+  int n = 0;
+  if (hk_store_open(db, HK_STORE_READONLY, &st, &err) != HK_OK)
+    return;
+  hk_status rc = hk_store_account_each(st, count_enabled, &n, &err);
+  hk_store_close(st);
+  if (rc == HK_OK && n == 0)
+    fputs("hukou serve: 尚无可用账号，只能使用公开接口；请用 hukou user add NAME --role admin --db "
+          "DB 创建 / no usable account yet: only the open routes answer; create one with "
+          "hukou user add NAME --role admin --db DB\n",
+          stderr);
 }
 
 int hk_cmd_serve(int argc, char **argv)
@@ -164,6 +193,7 @@ int hk_cmd_serve(int argc, char **argv)
   if (cfg.today != HK_DATE_NONE)
     fprintf(stderr, "hukou serve: 警告：--today 固定了业务办理日期，仅供测试 / warning: --today "
                     "fixes the services' date; for testing only\n");
+  hint_when_no_accounts(cfg.db_path);
   printf("hukou serve: 正在监听 / listening on http://%s:%u\n", cfg.host,
          (unsigned)hk_http_port(srv));
   fflush(stdout);

@@ -20,6 +20,17 @@ expect 0 "$hukou" init --db "$db"
 echo "{\"id_number\":\"$id\",\"hukou\":{\"division\":\"330402\",\"household\":\"family\",\"head\":true}}" >"$tmp/p.jsonl"
 expect 0 "$hukou" import --db "$db" "$tmp/p.jsonl"
 
+# A server on a registry without a usable account says how to make the first one.
+serve_says() {
+  "$hukou" serve --db "$db" --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
+  local pid=$!
+  for _ in $(seq 300); do grep -q 'listening on' "$tmp/serve.out" && break; sleep 0.1; done
+  kill -TERM "$pid"; wait "$pid" || true
+  grep -q 'listening on' "$tmp/serve.out" || fail "serve did not start: $(cat "$tmp/serve.err")"
+}
+serve_says
+grep -q "hukou user add NAME --role admin" "$tmp/serve.err" || fail "no hint without accounts"
+
 # A generated password is printed once, 20 characters.
 expect 0 "$hukou" user add wang --role officer --jurisdiction 330402 --db "$db"
 [ "$(field 'len(d["password"]), d["role"]')" = "(20, 'officer')" ] || fail "add: $(cat "$tmp/out")"
@@ -28,6 +39,8 @@ grep -q "only this once" "$tmp/err" || fail "the password's one showing is said"
 echo "resident password" | expect 0 "$hukou" user add li --role resident --id-number "$id" --password-stdin --db "$db"
 [ "$(field '"password" in d')" = "False" ] || fail "stdin password echoed"
 echo "admin password!" | expect 0 "$hukou" user add root --role admin --password-stdin --db "$db"
+serve_says
+! grep -q "hukou user add" "$tmp/serve.err" || fail "the hint shown with accounts"
 
 # Refusals: usage 2 for bad input, 1 for a conflict.
 expect 2 "$hukou" user add x --role king --db "$db"
