@@ -25,21 +25,27 @@ static const char *date_or(hk_date d, char buf[11], const char *fallback)
 }
 
 /* What to do about an unmet condition that waiting alone will not meet (an action). */
-static bool action_text(const hk_condition *c, char *zh, size_t zn, char *en, size_t en_n)
+static bool action_text(const hk_answer *a, const hk_condition *c, char *zh, size_t zn, char *en,
+                        size_t en_n)
 {
   char d[11];
   switch (c->action) {
   case HK_ACT_APPLY_PERMIT:
-    if (c->action_from == HK_HOLDS_NEVER || c->action_from == HK_HOLDS_ALWAYS)
+    if (c->action_from == HK_HOLDS_NEVER || c->action_from == HK_HOLDS_ALWAYS || c->met)
       return false;
-    if (c->met)
-      return false;
-    hk_date_format(c->action_from, d);
-    snprintf(zh, zn, "（尚未满足：可申领居住证 (三)，%s 起即可申领，领证后即满足）", d);
-    snprintf(en, en_n,
-             " (not met yet: apply for a residence permit (三), possible from %s; met once it "
-             "is issued)",
-             d);
+    if (c->action_from <= a->as_of) {
+      snprintf(zh, zn, "（尚未满足：现在即可申领居住证 (三)，领证后即满足）");
+      snprintf(en, en_n,
+               " (not met yet: you can apply for a residence permit now (三); met once it is "
+               "issued)");
+    } else {
+      hk_date_format(c->action_from, d);
+      snprintf(zh, zn, "（尚未满足：%s 起可申领居住证 (三)，领证后即满足）", d);
+      snprintf(en, en_n,
+               " (not met yet: you can apply for a residence permit from %s (三); met once it "
+               "is issued)",
+               d);
+    }
     return true;
   case HK_ACT_PERMIT_BASIS:
     snprintf(zh, zn,
@@ -56,10 +62,11 @@ static bool action_text(const hk_condition *c, char *zh, size_t zn, char *en, si
 }
 
 /* "（自 2023-03-01 起满足）" and the like, depending on met and holds_from. */
-static void when(const hk_condition *c, char *zh, size_t zn, char *en, size_t en_n)
+static void when(const hk_answer *a, const hk_condition *c, char *zh, size_t zn, char *en,
+                 size_t en_n)
 {
   char d[11];
-  if (action_text(c, zh, zn, en, en_n))
+  if (action_text(a, c, zh, zn, en, en_n))
     return;
   if (c->holds_from == HK_HOLDS_ALWAYS) {
     snprintf(zh, zn, "%s", c->met ? "（满足）" : "");
@@ -93,7 +100,7 @@ void policy__cond_text(const hk_answer *a, const hk_condition *c, char *zh, size
                        char *en, size_t en_size)
 {
   char wz[256], we[256], t1[320], t2[320], nz[64], ne[64], d[11];
-  when(c, wz, sizeof wz, we, sizeof we);
+  when(a, c, wz, sizeof wz, we, sizeof we);
   const char *tn = div_name(a->target), *cn = div_name(a->city);
   int64_t v = c->value.i, r = c->required.i;
   switch (c->id) {
@@ -188,8 +195,12 @@ void policy__cond_text(const hk_answer *a, const hk_condition *c, char *zh, size
     }
     break;
   case HK_C_TALENT_CATEGORY:
-    snprintf(t1, sizeof t1, "具有%s认定的人才类别：%s (五)", cn,
-             c->value.text ? hk_label_zh(HK_LBL_TALENT, c->value.text) : "无");
+    if (c->value.text)
+      snprintf(t1, sizeof t1, "具有%s认定的人才类别：%s (五)", cn,
+               hk_label_zh(HK_LBL_TALENT, c->value.text));
+    else
+      snprintf(t1, sizeof t1, "具有%s认定的人才类别（未登记%s认定类别的学历、技能或职称）(五)", cn,
+               cn);
     snprintf(t2, sizeof t2, "Holds a talent qualification %s recognises: %s", cn,
              c->value.text ? hk_label_en(HK_LBL_TALENT, c->value.text) : "none");
     break;
@@ -298,9 +309,12 @@ void hk_result_unmet_text(const hk_answer *a, const hk_result *r, char *zh, size
     hk_date_format(r->eligible_from, d);
     snprintf(zh + lz, zh_size - lz, "。预计 %s 起符合条件", d);
     snprintf(en + le, en_size - le, ". Expected to qualify from %s", d);
+  } else if (r->after_action_from != HK_DATE_NONE && r->after_action_from <= a->as_of) {
+    snprintf(zh + lz, zh_size - lz, "。领取居住证后即符合条件");
+    snprintf(en + le, en_size - le, ". Eligible once a residence permit is issued");
   } else if (r->after_action_from != HK_DATE_NONE) {
     hk_date_format(r->after_action_from, d);
-    snprintf(zh + lz, zh_size - lz, "。申领居住证后，预计 %s 起符合条件", d);
+    snprintf(zh + lz, zh_size - lz, "。领取居住证后，预计 %s 起符合条件", d);
     snprintf(en + le, en_size - le, ". With a residence permit, expected to qualify from %s", d);
   } else {
     snprintf(zh + lz, zh_size - lz, "。仅靠等待无法符合条件");
@@ -375,10 +389,15 @@ static void result_text(text *t, const hk_answer *a, const hk_result *r, const c
   else if (r->eligible_from != HK_DATE_NONE)
     put(t, "■ %s / %s：尚不符合 (not yet)，预计 %s 起符合 (expected from)\n", title_zh, title_en,
         hk_date_format(r->eligible_from, d));
+  else if (r->after_action_from != HK_DATE_NONE && r->after_action_from <= a->as_of)
+    put(t,
+        "■ %s / %s：尚不符合 (not yet)；领取居住证后即符合 (eligible once a residence permit is "
+        "issued)\n",
+        title_zh, title_en);
   else if (r->after_action_from != HK_DATE_NONE)
     put(t,
-        "■ %s / %s：尚不符合 (not yet)；申领居住证后，预计 %s 起符合 (with a residence permit "
-        "applied for, expected from)\n",
+        "■ %s / %s：尚不符合 (not yet)；领取居住证后，预计 %s 起符合 (with a residence permit, "
+        "expected from)\n",
         title_zh, title_en, hk_date_format(r->after_action_from, d));
   else
     put(t, "■ %s / %s：不符合 (not eligible)\n", title_zh, title_en);
