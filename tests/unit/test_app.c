@@ -253,7 +253,8 @@ static void permit_application_walks_every_step(void **state)
   act_ok(st, &officer, id, HK_APP_REQUEST_MATERIAL, "劳动合同 / the labour contract", "2024-03-07");
   assert_int_equal(act(st, &officer, id, HK_APP_APPROVE, NULL, "2024-03-08", NULL, &err),
                    HK_ECONFLICT);
-  assert_non_null(strstr(err.detail, "material_requested"));
+  assert_string_equal(err.detail, "Cannot approve: the application is material requested");
+  assert_string_equal(err.detail_zh, "申请当前为“待补充材料”，不能批准");
   /* Another resident may not supply; the applicant may. The 5 days waiting for the material
    * do not count against the office. */
   hk_actor other = resident(OTHER);
