@@ -140,7 +140,7 @@ static const hk_label app_action[] = {
 
 #define TABLE(t)                                                                                   \
   {                                                                                                \
-    t, sizeof t / sizeof t[0]                                                                      \
+    (t), sizeof(t) / sizeof((t)[0])                                                                \
   }
 static const struct {
   const hk_label *rows;

@@ -96,16 +96,16 @@ static bool in_hz(const hk_pvalue *hz, int32_t division)
 /* The requirements a locality may only loosen against what it inherits from the province
  * (十一): higher numbers, or a relief (true) turned off, are stricter. */
 static const struct {
-  hk_param_id id;
   const char *clause;
+  hk_param_id id;
   bool hz_urban_exempt; /* the pathway does not exist in Hangzhou's urban area (二)(四) */
 } loosen_only[] = {
-    {HK_P_PERMIT_MIN_MONTHS, "(三)(十一)", false},
-    {HK_P_PERMIT_TALENT_WAIVES, "(三)(十一)", false},
-    {HK_P_RESIDENCE_MIN_YEARS, "(二)(十一)", true},
-    {HK_P_RESIDENCE_MIN_INS, "(二)(十一)", true},
-    {HK_P_RESIDENCE_YRD, "(七)(十一)", false},
-    {HK_P_CONVERSION_MIN_YEARS, "(四)(十一)", true},
+    {"(三)(十一)", HK_P_PERMIT_MIN_MONTHS, false},
+    {"(三)(十一)", HK_P_PERMIT_TALENT_WAIVES, false},
+    {"(二)(十一)", HK_P_RESIDENCE_MIN_YEARS, true},
+    {"(二)(十一)", HK_P_RESIDENCE_MIN_INS, true},
+    {"(七)(十一)", HK_P_RESIDENCE_YRD, false},
+    {"(四)(十一)", HK_P_CONVERSION_MIN_YEARS, true},
 };
 
 /* The province's entry of parameter p in force on day d, or NULL. */
@@ -353,7 +353,7 @@ int hk_policy_check(const char *dir, void (*report)(const hk_violation *v, void 
   }
   bool have_province = false;
   const policy__file *prov = NULL, *hzf = NULL;
-  const policy__file **by = calloc(n ? n : 1, sizeof *by);
+  const policy__file **by = calloc(n ? n : 1, sizeof(const policy__file *));
   size_t n_by = 0;
   if (by == NULL) {
     hk_error_set(err, HK_ENOMEM, dir, "out of memory");
