@@ -27,9 +27,12 @@ static void usage(FILE *out)
       "                the first eligible in the contract's order),\n"
       "     \"channel\": \"online\"|\"service_point\", \"filed_in\": \"330106\" (service point),\n"
       "     \"consenting\": [ID numbers of relatives who consent to host (五)]}\n"
-      "  按申请当日登记信息判定资格；不符合的不予受理并列出未满足条件（答复输出到标准输出）。\n"
+      "  "
+      "按申请当日登记信息判定资格；不符合的不予受理并列出未满足条件（错误与评估答复输出到标准输出）"
+      "。\n"
       "  Eligibility is judged from the registry on the day; an ineligible application is\n"
-      "  refused with the unmet conditions (the engine's answer goes to stdout).\n"
+      "  refused with the unmet conditions; stdout then has {\"error\", \"answer\"} (the\n"
+      "  engine's answer).\n"
       "  ACTOR: resident:ID_NUMBER (网上申请 / online), officer:DIVISION (窗口 / service\n"
       "  point), system (默认 / default). 输出申请 JSON / prints the application.\n"
       "  退出码 / exit: 0 已提交 submitted, 1 不符合条件或状态不允许 refused, 2 输入有误 bad\n"
@@ -143,6 +146,19 @@ int hk_cmd_apply(int argc, char **argv)
   rc = hk_app_submit(st, &cfg, &who, &req, today, &out, &err);
   hk_store_close(st);
   hk_policies_free(pol);
+  if (out && rc != HK_OK) {
+    /* Refused: the error and, beside it under "answer", the engine's answer it refers to (the
+     * same JSON as POST /api/v1/applications' 409). */
+    char t[1024], tz[1024];
+    json_t *refusal = json_object(), *e = json_object();
+    json_object_set_new(e, "code", json_string(hk_status_code(err.code)));
+    json_object_set_new(e, "message", json_string(hk_error_text_zh(&err, tz, sizeof tz)));
+    json_object_set_new(e, "message_en", json_string(hk_error_text(&err, t, sizeof t)));
+    json_object_set_new(e, "field", err.field[0] ? json_string(err.field) : json_null());
+    json_object_set_new(refusal, "error", e);
+    json_object_set_new(refusal, "answer", out);
+    out = refusal;
+  }
   if (out) {
     char *text = json_dumps(out, JSON_INDENT(2));
     puts(text ? text : "null");

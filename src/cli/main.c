@@ -30,9 +30,15 @@ static void usage(FILE *out)
 
 int hk_cli_fail(const char *command, const hk_error *err)
 {
-  char text[512];
-  fprintf(stderr, "hukou %s: %s (%s): %s\n", command, hk_status_message(err->code),
-          hk_status_message_en(err->code), hk_error_text(err, text, sizeof text));
+  char text[1024], text_zh[1024];
+  if (err->detail_zh[0])
+    /* A sentence in each language: Chinese first, then English. */
+    fprintf(stderr, "hukou %s: %s: %s\n  %s: %s\n", command, hk_status_message(err->code),
+            hk_error_text_zh(err, text_zh, sizeof text_zh), hk_status_message_en(err->code),
+            hk_error_text(err, text, sizeof text));
+  else
+    fprintf(stderr, "hukou %s: %s (%s): %s\n", command, hk_status_message(err->code),
+            hk_status_message_en(err->code), hk_error_text(err, text, sizeof text));
   return err->code == HK_EINVAL || err->code == HK_ETOOBIG ? HK_EXIT_USAGE : HK_EXIT_FAIL;
 }
 

@@ -25,7 +25,19 @@ hk_status hk_error_set(hk_error *err, hk_status code, const char *field, const c
   va_start(ap, fmt);
   vsnprintf(err->detail, sizeof err->detail, fmt, ap);
   va_end(ap);
+  err->detail_zh[0] = '\0';
   return code;
+}
+
+hk_status hk_error_set_zh(hk_error *err, const char *fmt, ...)
+{
+  if (err == NULL)
+    return HK_EINTERNAL;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->detail_zh, sizeof err->detail_zh, fmt, ap);
+  va_end(ap);
+  return err->code;
 }
 
 void hk_error_prefix(hk_error *err, const char *prefix)
@@ -72,5 +84,16 @@ const char *hk_error_text(const hk_error *err, char *buf, size_t size)
     snprintf(buf, size, "%s: %s", err->field, detail);
   else
     snprintf(buf, size, "%s", detail);
+  return buf;
+}
+
+const char *hk_error_text_zh(const hk_error *err, char *buf, size_t size)
+{
+  if (err->detail_zh[0] == '\0')
+    return hk_error_text(err, buf, size);
+  if (err->field[0])
+    snprintf(buf, size, "%s: %s", err->field, err->detail_zh);
+  else
+    snprintf(buf, size, "%s", err->detail_zh);
   return buf;
 }

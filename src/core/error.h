@@ -19,6 +19,9 @@ typedef struct hk_error {
   hk_status code;
   char field[160];  /* the offending field, e.g. "person.residence[0].from"; "" if none */
   char detail[320]; /* what is wrong with it, in English, e.g. "not a date" */
+  /* The same in Chinese where the callee wrote one (hk_error_set_zh), else "": a refusal a
+   * resident reads (an ineligible application) is a sentence in both languages. */
+  char detail_zh[768];
 } hk_error;
 
 /* Record code, field and detail in *err (when err != NULL) and return code, so that
@@ -26,6 +29,10 @@ typedef struct hk_error {
  * field may be NULL. */
 hk_status hk_error_set(hk_error *err, hk_status code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Add the Chinese sentence of the detail just set by hk_error_set; returns err->code. */
+hk_status hk_error_set_zh(hk_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Prefix err->field with prefix and a dot or bracket as needed ("person" + "id_number" gives
  * "person.id_number"; "relatives" + "[2].x" gives "relatives[2].x"). */
@@ -38,5 +45,7 @@ const char *hk_status_message_en(hk_status s); /* English */
 
 /* "field: detail" (or the English message when the detail is empty) into buf. */
 const char *hk_error_text(const hk_error *err, char *buf, size_t size);
+/* The same in Chinese: "field: detail_zh", falling back to hk_error_text when none was set. */
+const char *hk_error_text_zh(const hk_error *err, char *buf, size_t size);
 
 #endif

@@ -99,10 +99,10 @@ void hk_h_applications_post(hk_http_req *req, hk_http_resp *resp)
   rc = hk_app_submit(st, &cfg, &req->actor, &r, today, &out, &err);
   hk_http_writer_release(req->srv);
   if (rc != HK_OK) {
-    /* An ineligible application: the error names the unmet conditions; the whole answer is
-     * GET /api/v1/persons/{id}/eligibility's. */
-    json_decref(out);
-    hk_http_reply_error(resp, &err);
+    /* An ineligible application: the error names the unmet conditions in sentences, and the
+     * engine's answer it refers to (GET /api/v1/persons/{id}/eligibility's JSON) is beside it
+     * under "answer". */
+    hk_http_reply_error_with(resp, &err, "answer", out);
     return;
   }
   record_applicant(req, out, "POST /api/v1/applications");

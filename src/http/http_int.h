@@ -84,6 +84,9 @@ void hk_http_reply_json(hk_http_resp *resp, int status, json_t *doc);
 /* Reply with {"error": {"code", "message", "message_en", "field"}} and the status of the error
  * table. The messages are the table's text followed by the field and detail. */
 void hk_http_reply_error(hk_http_resp *resp, const hk_error *err);
+/* The same with `value` (stolen; may be NULL) under `key` beside "error". */
+void hk_http_reply_error_with(hk_http_resp *resp, const hk_error *err, const char *key,
+                              json_t *value);
 void hk_http_reply_fail(hk_http_resp *resp, hk_status code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

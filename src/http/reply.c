@@ -30,15 +30,24 @@ void hk_http_reply_json(hk_http_resp *resp, int status, json_t *doc)
 
 void hk_http_reply_error(hk_http_resp *resp, const hk_error *err)
 {
+  hk_http_reply_error_with(resp, err, NULL, NULL);
+}
+
+void hk_http_reply_error_with(hk_http_resp *resp, const hk_error *err, const char *key,
+                              json_t *value)
+{
   hk_status code = err->code == HK_OK ? HK_EINTERNAL : err->code;
   /* "输入不正确: person.residence[0].from: not a date": the table's text, then the field and the
-   * detail. The detail is English only; the Chinese message still leads with Chinese. */
-  char text[512], zh[768], en[768];
+   * detail. Most details are English only (the Chinese message still leads with Chinese);
+   * where the callee wrote a Chinese sentence (detail_zh), the Chinese message uses it. */
+  char text[1024], text_zh[1024], zh[1400], en[1400];
   const char *detail = err->detail[0] ? hk_error_text(err, text, sizeof text) : NULL;
   if (detail == NULL && err->field[0])
     detail = err->field;
-  snprintf(zh, sizeof zh, "%s%s%s", hk_status_message(code), detail ? ": " : "",
-           detail ? detail : "");
+  const char *detail_zh =
+      err->detail_zh[0] ? hk_error_text_zh(err, text_zh, sizeof text_zh) : detail;
+  snprintf(zh, sizeof zh, "%s%s%s", hk_status_message(code), detail_zh ? ": " : "",
+           detail_zh ? detail_zh : "");
   snprintf(en, sizeof en, "%s%s%s", hk_status_message_en(code), detail ? ": " : "",
            detail ? detail : "");
   json_t *e = json_object();
@@ -48,6 +57,11 @@ void hk_http_reply_error(hk_http_resp *resp, const hk_error *err)
   json_object_set_new(e, "field", err->field[0] ? json_string(err->field) : json_null());
   json_t *doc = json_object();
   json_object_set_new(doc, "error", e);
+  /* Beside the error, what it refers to (an ineligible application: the engine's answer). */
+  if (key && value)
+    json_object_set_new(doc, key, value);
+  else
+    json_decref(value);
   hk_http_reply_json(resp, hk_status_http(code), doc);
   resp->error = code;
 }

@@ -7,6 +7,7 @@
 
 #include "core/division.h"
 #include "core/json.h"
+#include "core/label.h"
 #include "policy/policy_int.h"
 
 static const char *const pathway_names[HK_PW_COUNT] = {"residence", "hangzhou_points",
@@ -37,6 +38,7 @@ static const char *const cond_names[HK_C_COUNT] = {
     [HK_C_MINOR_OR_UNMARRIED] = "minor_or_unmarried",
     [HK_C_HEAD_RELATIVE] = "household_head_relative",
     [HK_C_SAME_AREA] = "same_county_or_urban_districts",
+    [HK_C_TALENT_AGE] = "talent_age",
 };
 static const char *const rule_names[HK_FR_COUNT] = {"parent_joins_child", "child_joins_parent",
                                                     "head_household"};
@@ -45,6 +47,41 @@ static const char *const address_names[] = {NULL, "own_housing", "host_household
 static const char *const basis_names[HK_PB_COUNT] = {
     "insurance_months", "residence_months", "rental_months", "age", "education", "skill",
     "volunteer_hours",  "blood_ml",         "donation_yuan"};
+
+const char *policy__basis_name(hk_points_basis b)
+{
+  return (unsigned)b < HK_PB_COUNT ? basis_names[b] : NULL;
+}
+
+/* Which label table names a condition's text value (NULL: the value is no code). */
+static int value_label_kind(hk_cond_id id)
+{
+  switch (id) {
+  case HK_C_PERMIT_BASIS:
+    return HK_LBL_PERMIT_BASIS;
+  case HK_C_TALENT_CATEGORY:
+    return HK_LBL_TALENT;
+  case HK_C_MINOR_OR_UNMARRIED:
+    return HK_LBL_MARITAL;
+  case HK_C_HEAD_RELATIVE:
+    return HK_LBL_RELATION;
+  default:
+    return -1;
+  }
+}
+
+static const char *action_name(hk_action a)
+{
+  switch (a) {
+  case HK_ACT_APPLY_PERMIT:
+    return "apply_residence_permit";
+  case HK_ACT_PERMIT_BASIS:
+    return "get_permit_basis";
+  case HK_ACT_NONE:
+    break;
+  }
+  return NULL;
+}
 
 const char *hk_pathway_name(hk_pathway p)
 {
@@ -140,16 +177,26 @@ static json_t *conditions_json(const hk_answer *a, const hk_result *r)
     policy__cond_text(a, c, zh, sizeof zh, en, sizeof en);
     json_t *o = json_object();
     json_object_set_new(o, "id", json_string(cond_names[c->id]));
+    hk_label_json_set(o, "", HK_LBL_CONDITION, cond_names[c->id]);
     if (c->rule != HK_FR_NONE)
       json_object_set_new(o, "rule", json_string(rule_names[c->rule]));
     json_object_set_new(o, "met", json_boolean(c->met));
     json_object_set_new(o, "text", json_string(zh));
     json_object_set_new(o, "text_en", json_string(en));
     json_object_set_new(o, "value", value_json(&c->value));
+    if (c->value.kind == HK_V_TEXT && value_label_kind(c->id) >= 0)
+      hk_label_json_set(o, "value_", (hk_label_kind)value_label_kind(c->id), c->value.text);
     json_object_set_new(o, "required", value_json(&c->required));
     if (unit_name(c->unit))
       json_object_set_new(o, "unit", json_string(unit_name(c->unit)));
     json_object_set_new(o, "holds_from", date_json(c->holds_from));
+    /* Added fields: the day an age limit is reached, and what to do when waiting will not. */
+    if (c->holds_until != HK_DATE_NONE)
+      json_object_set_new(o, "holds_until", date_json(c->holds_until));
+    if (action_name(c->action) && !c->met) {
+      json_object_set_new(o, "action", json_string(action_name(c->action)));
+      json_object_set_new(o, "action_from", date_json(c->action_from));
+    }
     if (c->relative >= 0)
       json_object_set_new(o, "relative", json_integer(c->relative));
     json_array_append_new(arr, o);
@@ -163,6 +210,7 @@ static json_t *result_json(const hk_answer *a, const hk_result *r, const char *p
   json_t *o = json_object();
   if (pathway)
     json_object_set_new(o, "pathway", json_string(pathway));
+  hk_label_json_set(o, "", HK_LBL_PATHWAY, pathway ? pathway : "residence_permit");
   json_object_set_new(o, "clause", json_string(clause));
   json_object_set_new(o, "applicable", json_boolean(r->applicable));
   json_object_set_new(o, "eligible", json_boolean(r->eligible));
@@ -174,6 +222,19 @@ static json_t *result_json(const hk_answer *a, const hk_result *r, const char *p
     json_object_set_new(o, "reason_text_en", json_string(policy__reason_en(r->reason)));
   }
   json_object_set_new(o, "conditions", conditions_json(a, r));
+  if (r->applicable && !r->eligible) {
+    /* What a refusal says: the unmet conditions in sentences and what follows from them. */
+    char zh[2048], en[2048];
+    hk_result_unmet_text(a, r, zh, sizeof zh, en, sizeof en);
+    json_object_set_new(o, "summary", json_string(zh));
+    json_object_set_new(o, "summary_en", json_string(en));
+  }
+  if (r->after_action_from != HK_DATE_NONE) {
+    json_t *n = json_object();
+    json_object_set_new(n, "action", json_string("apply_residence_permit"));
+    json_object_set_new(n, "eligible_from", date_json(r->after_action_from));
+    json_object_set_new(o, "after_action", n);
+  }
   return o;
 }
 
@@ -223,14 +284,18 @@ json_t *hk_answer_to_json(const hk_answer *a)
         json_t *it = json_object();
         json_object_set_new(it, "id", json_string(a->points[k].id));
         json_object_set_new(it, "basis", json_string(basis_names[a->points[k].basis]));
+        hk_label_json_set(it, "", HK_LBL_POINTS_BASIS, basis_names[a->points[k].basis]);
         const char *name = NULL;
         if (a->points[k].basis == HK_PB_EDUCATION)
           name = hk_education_name((hk_education)a->points[k].value);
         else if (a->points[k].basis == HK_PB_SKILL)
           name = hk_talent_category_name((hk_talent_category)a->points[k].value);
-        if (a->points[k].basis == HK_PB_EDUCATION || a->points[k].basis == HK_PB_SKILL)
+        if (a->points[k].basis == HK_PB_EDUCATION || a->points[k].basis == HK_PB_SKILL) {
           json_object_set_new(it, "value", name ? json_string(name) : json_null());
-        else
+          hk_label_json_set(
+              it, "value_",
+              a->points[k].basis == HK_PB_EDUCATION ? HK_LBL_EDUCATION : HK_LBL_TALENT, name);
+        } else
           json_object_set_new(it, "value", json_integer(a->points[k].value));
         json_object_set_new(it, "points", centi_json(a->points[k].points_c));
         json_array_append_new(items, it);
@@ -242,6 +307,7 @@ json_t *hk_answer_to_json(const hk_answer *a)
       json_t *addr = json_object();
       json_object_set_new(addr, "rank", json_integer(a->address));
       json_object_set_new(addr, "kind", json_string(address_names[a->address]));
+      hk_label_json_set(addr, "", HK_LBL_ADDRESS, address_names[a->address]);
       json_object_set_new(addr, "division", division_json(a->address_division));
       json_object_set_new(p, "address", addr);
     }
@@ -249,10 +315,13 @@ json_t *hk_answer_to_json(const hk_answer *a)
       json_object_set_new(p, "rule",
                           a->family_rule == HK_FR_NONE ? json_null()
                                                        : json_string(rule_names[a->family_rule]));
+      if (a->family_rule != HK_FR_NONE)
+        hk_label_json_set(p, "rule_", HK_LBL_FAMILY_RULE, rule_names[a->family_rule]);
       json_t *rules = json_array();
       for (int k = 0; k < HK_FR_COUNT; k++) {
         json_t *ro = json_object();
         json_object_set_new(ro, "rule", json_string(rule_names[k]));
+        hk_label_json_set(ro, "", HK_LBL_FAMILY_RULE, rule_names[k]);
         json_object_set_new(ro, "eligible", json_boolean(a->family_rule_eligible[k]));
         json_object_set_new(ro, "eligible_from", date_json(a->family_rule_from[k]));
         json_array_append_new(rules, ro);

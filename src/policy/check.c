@@ -1,9 +1,10 @@
 /* check.c — `hukou policy check`: every policy file against its schema and against the
  * provincial notice's constraints (spec/eligibility.md, table of parameters): no points quota,
  * residence and insurance items at least half of Hangzhou's maximum points (二), residence years
- * not lengthened outside Hangzhou (二)(十一), a half-year at most for permits (三), talent
+ * not lengthened outside Hangzhou (二)(十一), no city or county value stricter than the
+ * province's in force on the same day (十一), a half-year at most for permits (三), talent
  * categories non-empty (五), no parents' age limit and unmarried children admitted outside
- * Hangzhou's urban area (六), and the province-only lists. */
+ * Hangzhou's urban area, Hangzhou's counties included (六), and the province-only lists. */
 #include "policy/policy.h"
 
 #include <stdarg.h>
@@ -90,6 +91,124 @@ static void check_items(checker *ck, const policy__file *f, const policy__entry 
 static bool in_hz(const hk_pvalue *hz, int32_t division)
 {
   return policy__in_codes(hz, division);
+}
+
+/* The requirements a locality may only loosen against what it inherits from the province
+ * (十一): higher numbers, or a relief (true) turned off, are stricter. */
+static const struct {
+  const char *clause;
+  hk_param_id id;
+  bool hz_urban_exempt; /* the pathway does not exist in Hangzhou's urban area (二)(四) */
+} loosen_only[] = {
+    {"(三)(十一)", HK_P_PERMIT_MIN_MONTHS, false},
+    {"(三)(十一)", HK_P_PERMIT_TALENT_WAIVES, false},
+    {"(二)(十一)", HK_P_RESIDENCE_MIN_YEARS, true},
+    {"(二)(十一)", HK_P_RESIDENCE_MIN_INS, true},
+    {"(七)(十一)", HK_P_RESIDENCE_YRD, false},
+    {"(四)(十一)", HK_P_CONVERSION_MIN_YEARS, true},
+};
+
+/* The province's entry of parameter p in force on day d, or NULL. */
+static const policy__entry *province_at(const policy__file *prov, int p, hk_date d)
+{
+  const policy__entry *e = NULL;
+  for (uint32_t i = 0; prov && i < prov->n_entries[p] && prov->entries[p][i].from <= d; i++)
+    e = &prov->entries[p][i];
+  return e;
+}
+
+static void value_text(const hk_pvalue *v, char *buf, size_t size)
+{
+  if (v->type == HK_PT_BOOL)
+    snprintf(buf, size, "%s", v->b ? "true" : "false");
+  else
+    snprintf(buf, size, "%lld", (long long)v->i);
+}
+
+/* (十一): every value of a city or county file against the province's value in force on the
+ * same days: on the entry's first day and on each day the province's value changes while the
+ * entry is in force. One finding per entry, at the first day it is stricter. */
+static void check_loosen_only(checker *ck, const policy__file *f, const policy__file *prov,
+                              bool hz_urban)
+{
+  if (prov == NULL || f == prov)
+    return;
+  for (size_t k = 0; k < sizeof loosen_only / sizeof loosen_only[0]; k++) {
+    int p = loosen_only[k].id;
+    if (hz_urban && loosen_only[k].hz_urban_exempt)
+      continue;
+    for (uint32_t i = 0; i < f->n_entries[p]; i++) {
+      const policy__entry *e = &f->entries[p][i];
+      hk_date end = i + 1 < f->n_entries[p] ? f->entries[p][i + 1].from : HK_DATE_OPEN;
+      /* The days to compare on: the entry's first, then each provincial change inside it. */
+      hk_date days[1 + 64];
+      uint32_t n = 0;
+      days[n++] = e->from;
+      for (uint32_t j = 0; j < prov->n_entries[p] && n < 65; j++)
+        if (prov->entries[p][j].from > e->from && prov->entries[p][j].from < end)
+          days[n++] = prov->entries[p][j].from;
+      for (uint32_t j = 0; j < n; j++) {
+        const policy__entry *pe = province_at(prov, p, days[j]);
+        if (pe == NULL)
+          continue; /* the province published nothing then: nothing inherited */
+        const hk_pvalue *v = &e->value, *pv = &pe->value;
+        bool stricter =
+            v->type == HK_PT_BOOL ? (pv->b && !v->b) : (v->set && pv->set && v->i > pv->i);
+        if (!stricter)
+          continue;
+        char day[11], cv[24], ppv[24];
+        value_text(v, cv, sizeof cv);
+        value_text(pv, ppv, sizeof ppv);
+        hk_date_format(days[j], day);
+        violation(ck, f->path, hk_param_name((hk_param_id)p), loosen_only[k].clause,
+                  "地方只能在省级规定基础上放宽，不得提高要求",
+                  "%s from %s is stricter than the province's %s in force that day (330000.json): "
+                  "a locality may only loosen",
+                  cv, day, ppv);
+        break;
+      }
+    }
+  }
+}
+
+/* (六): Hangzhou's city file may set a parents' age limit or turn off unmarried children for
+ * its urban area, but its counties outside the urban area must not inherit them: each needs
+ * its own value (null / true) in force whenever the city's is. */
+static void check_hz_counties(checker *ck, const policy__file *hzf, const policy__file *const *by,
+                              size_t n_by, const hk_pvalue *hz)
+{
+  static const hk_param_id fam[] = {HK_P_FAMILY_PARENT_MIN_AGE, HK_P_FAMILY_UNMARRIED};
+  for (int32_t code = 330101; code <= 330199; code++) {
+    const hk_division *d = hk_division_find(code);
+    if (d == NULL || !d->current || in_hz(hz, code))
+      continue;
+    const policy__file *cf = NULL;
+    for (size_t i = 0; i < n_by; i++)
+      if (by[i]->division == code)
+        cf = by[i];
+    for (size_t k = 0; k < 2; k++) {
+      int p = fam[k];
+      for (uint32_t i = 0; i < hzf->n_entries[p]; i++) {
+        const policy__entry *e = &hzf->entries[p][i];
+        bool strict = p == HK_P_FAMILY_PARENT_MIN_AGE ? e->value.set : !e->value.b;
+        if (!strict)
+          continue;
+        const policy__entry *own = NULL;
+        for (uint32_t j = 0; cf && j < cf->n_entries[p] && cf->entries[p][j].from <= e->from; j++)
+          own = &cf->entries[p][j];
+        if (own)
+          continue;
+        char day[11];
+        violation(ck, hzf->path, hk_param_name((hk_param_id)p), "(六)",
+                  "杭州市区以外的县（市）不得沿用杭州市区的投靠限制，应在县级文件中另行规定",
+                  "from %s %06d %s (outside Hangzhou's urban area) inherits it: its own file must "
+                  "set %s",
+                  hk_date_format(e->from, day), (int)code, d->name,
+                  p == HK_P_FAMILY_PARENT_MIN_AGE ? "null" : "true");
+        break;
+      }
+    }
+  }
 }
 
 static void check_file(checker *ck, const policy__file *f, const hk_pvalue *hz)
@@ -233,6 +352,27 @@ int hk_policy_check(const char *dir, void (*report)(const hk_violation *v, void 
     json_decref(doc);
   }
   bool have_province = false;
+  const policy__file *prov = NULL, *hzf = NULL;
+  const policy__file **by = calloc(n ? n : 1, sizeof(const policy__file *));
+  size_t n_by = 0;
+  if (by == NULL) {
+    hk_error_set(err, HK_ENOMEM, dir, "out of memory");
+    ck.count = -1;
+    goto out;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (ok[i]) {
+      by[n_by++] = &files[i];
+      if (files[i].division == 330000)
+        prov = &files[i];
+      if (files[i].division == 330100)
+        hzf = &files[i];
+    }
+  for (size_t i = 0; i < n_by; i++)
+    check_loosen_only(&ck, by[i], prov, in_hz(hz, by[i]->division));
+  if (hzf)
+    check_hz_counties(&ck, hzf, by, n_by, hz);
+  free(by);
   for (size_t i = 0; i < n; i++)
     if (ok[i]) {
       check_file(&ck, &files[i], hz);

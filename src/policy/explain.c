@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/division.h"
+#include "core/label.h"
 #include "policy/policy_int.h"
 
 static const char *div_name(int32_t code)
@@ -23,10 +24,50 @@ static const char *date_or(hk_date d, char buf[11], const char *fallback)
   return hk_date_format(d, buf);
 }
 
-/* "（自 2023-03-01 起满足）" and the like, depending on met and holds_from. */
-static void when(const hk_condition *c, char *zh, size_t zn, char *en, size_t en_n)
+/* What to do about an unmet condition that waiting alone will not meet (an action). */
+static bool action_text(const hk_answer *a, const hk_condition *c, char *zh, size_t zn, char *en,
+                        size_t en_n)
 {
   char d[11];
+  switch (c->action) {
+  case HK_ACT_APPLY_PERMIT:
+    if (c->action_from == HK_HOLDS_NEVER || c->action_from == HK_HOLDS_ALWAYS || c->met)
+      return false;
+    if (c->action_from <= a->as_of) {
+      snprintf(zh, zn, "（尚未满足：现在即可申领居住证 (三)，领证后即满足）");
+      snprintf(en, en_n,
+               " (not met yet: you can apply for a residence permit now (三); met once it is "
+               "issued)");
+    } else {
+      hk_date_format(c->action_from, d);
+      snprintf(zh, zn, "（尚未满足：%s 起可申领居住证 (三)，领证后即满足）", d);
+      snprintf(en, en_n,
+               " (not met yet: you can apply for a residence permit from %s (三); met once it "
+               "is issued)",
+               d);
+    }
+    return true;
+  case HK_ACT_PERMIT_BASIS:
+    snprintf(zh, zn,
+             "（尚未满足：须先在当地有合法稳定就业、合法稳定住所或连续就读，居住满半年后申领居住证 "
+             "(三)）");
+    snprintf(en, en_n,
+             " (not met yet: first take up legal stable employment, legal stable housing or "
+             "schooling there, then apply for a residence permit after half a year (三))");
+    return true;
+  case HK_ACT_NONE:
+    break;
+  }
+  return false;
+}
+
+/* "（自 2023-03-01 起满足）" and the like, depending on met and holds_from. */
+static void when(const hk_answer *a, const hk_condition *c, char *zh, size_t zn, char *en,
+                 size_t en_n)
+{
+  char d[11];
+  if (action_text(a, c, zh, zn, en, en_n))
+    return;
   if (c->holds_from == HK_HOLDS_ALWAYS) {
     snprintf(zh, zn, "%s", c->met ? "（满足）" : "");
     snprintf(en, en_n, "%s", c->met ? " (met)" : "");
@@ -42,11 +83,24 @@ static void when(const hk_condition *c, char *zh, size_t zn, char *en, size_t en
   }
 }
 
+/* "需满 2 年" / "需满 18 个月" / "不要求…": a requirement in months said the way a person
+ * would say it, never "需满 0 年". */
+static void need_months(int64_t r, char *zh, size_t zn, char *en, size_t en_n)
+{
+  if (r % 12 == 0) {
+    snprintf(zh, zn, "需满 %lld 年", (long long)(r / 12));
+    snprintf(en, en_n, "%lld year%s required", (long long)(r / 12), r == 12 ? "" : "s");
+  } else {
+    snprintf(zh, zn, "需满 %lld 个月", (long long)r);
+    snprintf(en, en_n, "%lld months required", (long long)r);
+  }
+}
+
 void policy__cond_text(const hk_answer *a, const hk_condition *c, char *zh, size_t zh_size,
                        char *en, size_t en_size)
 {
-  char wz[128], we[128], t1[160], t2[160];
-  when(c, wz, sizeof wz, we, sizeof we);
+  char wz[256], we[256], t1[320], t2[320], nz[64], ne[64], d[11];
+  when(a, c, wz, sizeof wz, we, sizeof we);
   const char *tn = div_name(a->target), *cn = div_name(a->city);
   int64_t v = c->value.i, r = c->required.i;
   switch (c->id) {
@@ -71,14 +125,11 @@ void policy__cond_text(const hk_answer *a, const hk_condition *c, char *zh, size
     break;
   case HK_C_PERMIT_BASIS: {
     const char *b = c->value.text;
-    const char *bz = !b                             ? "无"
-                     : strcmp(b, "housing") == 0    ? "合法稳定住所"
-                     : strcmp(b, "employment") == 0 ? "合法稳定就业"
-                                                    : "连续就读";
-    snprintf(t1, sizeof t1, "在%s有合法稳定就业、合法稳定住所或连续就读之一：%s (三)", cn, bz);
+    snprintf(t1, sizeof t1, "在%s有合法稳定就业、合法稳定住所或连续就读之一：%s (三)", cn,
+             b ? hk_label_zh(HK_LBL_PERMIT_BASIS, b) : "三者均无");
     snprintf(t2, sizeof t2,
              "Has legal stable employment, legal stable housing or schooling in %s: %s", cn,
-             b ? b : "none");
+             b ? hk_label_en(HK_LBL_PERMIT_BASIS, b) : "none of the three");
     break;
   }
   case HK_C_LEGAL_STABLE_HOUSING:
@@ -86,18 +137,33 @@ void policy__cond_text(const hk_answer *a, const hk_condition *c, char *zh, size
     snprintf(t2, sizeof t2, "Has legal stable urban housing in %s (a registered lease counts)", tn);
     break;
   case HK_C_RESIDENCE_YEARS:
-    snprintf(t1, sizeof t1, "在%s连续居住 %lld 个月，需满 %lld 年 (二)(七)", cn, (long long)v,
-             (long long)(r / 12));
-    snprintf(t2, sizeof t2, "Lived in %s for %lld months without a break; %lld years required", cn,
-             (long long)v, (long long)(r / 12));
+    if (r == 0) {
+      snprintf(t1, sizeof t1, "%s不要求居住年限（已在%s连续居住 %lld 个月）(二)(七)", cn, cn,
+               (long long)v);
+      snprintf(t2, sizeof t2,
+               "%s requires no years of residence (lived there %lld months without a break)", cn,
+               (long long)v);
+    } else {
+      need_months(r, nz, sizeof nz, ne, sizeof ne);
+      snprintf(t1, sizeof t1, "在%s连续居住 %lld 个月，%s (二)(七)", cn, (long long)v, nz);
+      snprintf(t2, sizeof t2, "Lived in %s for %lld months without a break; %s", cn, (long long)v,
+               ne);
+    }
     break;
   case HK_C_INSURANCE_MONTHS:
-    snprintf(t1, sizeof t1, "社会保险累计 %lld 个月（含转入的长三角缴费），需满 %lld 个月 (七)",
-             (long long)v, (long long)r);
-    snprintf(t2, sizeof t2,
-             "%lld months of social insurance (YRD months with the pension transferred count); "
-             "%lld required",
-             (long long)v, (long long)r);
+    if (r == 0) {
+      snprintf(t1, sizeof t1, "%s不要求社会保险缴纳年限（已累计 %lld 个月）(七)", cn, (long long)v);
+      snprintf(t2, sizeof t2, "%s requires no years of social insurance (%lld months paid so far)",
+               cn, (long long)v);
+    } else {
+      need_months(r, nz, sizeof nz, ne, sizeof ne);
+      snprintf(t1, sizeof t1, "社会保险累计缴纳 %lld 个月（含已转入的长三角缴费），%s (七)",
+               (long long)v, nz);
+      snprintf(t2, sizeof t2,
+               "%lld months of social insurance paid (months in the Yangtze River Delta count "
+               "once the pension is transferred); %s",
+               (long long)v, ne);
+    }
     break;
   case HK_C_HZ_PERMIT:
     snprintf(t1, sizeof t1, "持有杭州市区有效居住证 (二)");
@@ -118,17 +184,37 @@ void policy__cond_text(const hk_answer *a, const hk_condition *c, char *zh, size
     snprintf(t2, sizeof t2, "Holds a residence permit of %s valid today", cn);
     break;
   case HK_C_PERMIT_YEARS:
-    snprintf(t1, sizeof t1, "连续持有居住证 %lld 个月，需满 %lld 年 (四)", (long long)v,
-             (long long)(r / 12));
-    snprintf(t2, sizeof t2, "Held the permit for %lld months without a lapse; %lld years required",
-             (long long)v, (long long)(r / 12));
+    if (r == 0) {
+      snprintf(t1, sizeof t1, "%s不要求持证年限 (四)", cn);
+      snprintf(t2, sizeof t2, "%s requires no years of holding the permit", cn);
+    } else {
+      need_months(r, nz, sizeof nz, ne, sizeof ne);
+      snprintf(t1, sizeof t1, "连续持有居住证 %lld 个月，%s (四)", (long long)v, nz);
+      snprintf(t2, sizeof t2, "Held the permit for %lld months without a lapse; %s", (long long)v,
+               ne);
+    }
     break;
   case HK_C_TALENT_CATEGORY:
-    snprintf(t1, sizeof t1, "属于%s认定的人才类别：%s (五)", cn,
-             c->value.text ? c->value.text : "无");
-    snprintf(t2, sizeof t2, "Holds a talent category recognised by %s: %s", cn,
-             c->value.text ? c->value.text : "none");
+    if (c->value.text)
+      snprintf(t1, sizeof t1, "具有%s认定的人才类别：%s (五)", cn,
+               hk_label_zh(HK_LBL_TALENT, c->value.text));
+    else
+      snprintf(t1, sizeof t1, "具有%s认定的人才类别（未登记%s认定类别的学历、技能或职称）(五)", cn,
+               cn);
+    snprintf(t2, sizeof t2, "Holds a talent qualification %s recognises: %s", cn,
+             c->value.text ? hk_label_en(HK_LBL_TALENT, c->value.text) : "none");
     break;
+  case HK_C_TALENT_AGE: {
+    /* The day the limit is reached: the last chance to apply is the day before. */
+    const char *until = date_or(c->holds_until, d, NULL);
+    bool say = c->met && until;
+    snprintf(t1, sizeof t1, "%s规定此类人才须未满 %lld 周岁（现 %lld 岁%s%s%s）(五)", cn,
+             (long long)r, (long long)v, say ? "，须在 " : "", say ? until : "",
+             say ? " 之前申请" : "");
+    snprintf(t2, sizeof t2, "%s admits this qualification under the age of %lld (now %lld%s%s)", cn,
+             (long long)r, (long long)v, say ? "; apply before " : "", say ? until : "");
+    break;
+  }
   case HK_C_LIVING_OR_WORKING:
     snprintf(t1, sizeof t1, "现在%s居住或就业 (五)", cn);
     snprintf(t2, sizeof t2, "Lives or works in %s now", cn);
@@ -154,8 +240,12 @@ void policy__cond_text(const hk_answer *a, const hk_condition *c, char *zh, size
       snprintf(t1, sizeof t1, "父母投靠成年子女不受年龄限制 (六)");
       snprintf(t2, sizeof t2, "No age limit for parents joining an adult child");
     } else {
-      snprintf(t1, sizeof t1, "投靠的父母年满 %lld 周岁（现 %lld 岁）", (long long)r, (long long)v);
-      snprintf(t2, sizeof t2, "The parent is at least %lld (now %lld)", (long long)r, (long long)v);
+      const char *sz = a->sex == 'F' ? "女性" : a->sex == 'M' ? "男性" : "";
+      const char *se = a->sex == 'F' ? "women: " : a->sex == 'M' ? "men: " : "";
+      snprintf(t1, sizeof t1, "投靠子女的父母须年满 %lld 周岁（%s现 %lld 岁）", (long long)r, sz,
+               (long long)v);
+      snprintf(t2, sizeof t2, "A parent joining a child must be at least %lld (%snow %lld)",
+               (long long)r, se, (long long)v);
     }
     break;
   case HK_C_PARENT_HUKOU:
@@ -167,9 +257,11 @@ void policy__cond_text(const hk_answer *a, const hk_condition *c, char *zh, size
     snprintf(t2, sizeof t2, "The parent joined has legal stable urban housing in %s", cn);
     break;
   case HK_C_MINOR_OR_UNMARRIED:
-    snprintf(t1, sizeof t1, "申请人未成年，或未婚（子女投靠父母放宽至未婚子女）(六)");
-    snprintf(t2, sizeof t2,
-             "The applicant is a minor, or unmarried (unmarried children of any age)");
+    snprintf(t1, sizeof t1, "申请人未成年，或未婚（子女投靠父母放宽至未婚子女）：%s (六)",
+             c->value.text ? hk_label_zh(HK_LBL_MARITAL, c->value.text) : "婚姻状况未登记");
+    snprintf(
+        t2, sizeof t2, "The applicant is a minor, or unmarried (unmarried children of any age): %s",
+        c->value.text ? hk_label_en(HK_LBL_MARITAL, c->value.text) : "marital status not recorded");
     break;
   case HK_C_HEAD_RELATIVE:
     snprintf(t1, sizeof t1, "直系亲属、配偶或配偶父母是%s城镇家庭户的户主 (六)", tn);
@@ -187,6 +279,47 @@ void policy__cond_text(const hk_answer *a, const hk_condition *c, char *zh, size
   }
   snprintf(zh, zh_size, "%s%s", t1, wz);
   snprintf(en, en_size, "%s%s", t2, we);
+}
+
+/* The unmet conditions of a result as sentences, and what follows: when the person will be
+ * eligible, what to do, or that waiting alone will not do it. */
+void hk_result_unmet_text(const hk_answer *a, const hk_result *r, char *zh, size_t zh_size,
+                          char *en, size_t en_size)
+{
+  size_t lz = 0, le = 0;
+  char d[11];
+  zh[0] = en[0] = '\0';
+  if (!r->applicable) {
+    snprintf(zh, zh_size, "%s", policy__reason_zh(r->reason ? r->reason : ""));
+    snprintf(en, en_size, "%s", policy__reason_en(r->reason ? r->reason : ""));
+    return;
+  }
+  for (uint32_t i = 0; i < r->n_cond; i++) {
+    const hk_condition *c = &r->cond[i];
+    if (c->met)
+      continue;
+    char cz[1024], ce[1024];
+    policy__cond_text(a, c, cz, sizeof cz, ce, sizeof ce);
+    int n = snprintf(zh + lz, zh_size - lz, "%s%s", lz ? "；" : "", cz);
+    lz = n < 0 || (size_t)n >= zh_size - lz ? zh_size - 1 : lz + (size_t)n;
+    n = snprintf(en + le, en_size - le, "%s%s", le ? "; " : "", ce);
+    le = n < 0 || (size_t)n >= en_size - le ? en_size - 1 : le + (size_t)n;
+  }
+  if (r->eligible_from != HK_DATE_NONE) {
+    hk_date_format(r->eligible_from, d);
+    snprintf(zh + lz, zh_size - lz, "。预计 %s 起符合条件", d);
+    snprintf(en + le, en_size - le, ". Expected to qualify from %s", d);
+  } else if (r->after_action_from != HK_DATE_NONE && r->after_action_from <= a->as_of) {
+    snprintf(zh + lz, zh_size - lz, "。领取居住证后即符合条件");
+    snprintf(en + le, en_size - le, ". Eligible once a residence permit is issued");
+  } else if (r->after_action_from != HK_DATE_NONE) {
+    hk_date_format(r->after_action_from, d);
+    snprintf(zh + lz, zh_size - lz, "。领取居住证后，预计 %s 起符合条件", d);
+    snprintf(en + le, en_size - le, ". With a residence permit, expected to qualify from %s", d);
+  } else {
+    snprintf(zh + lz, zh_size - lz, "。仅靠等待无法符合条件");
+    snprintf(en + le, en_size - le, ". Waiting alone will not make you eligible");
+  }
 }
 
 const char *policy__reason_zh(const char *reason)
@@ -256,6 +389,16 @@ static void result_text(text *t, const hk_answer *a, const hk_result *r, const c
   else if (r->eligible_from != HK_DATE_NONE)
     put(t, "■ %s / %s：尚不符合 (not yet)，预计 %s 起符合 (expected from)\n", title_zh, title_en,
         hk_date_format(r->eligible_from, d));
+  else if (r->after_action_from != HK_DATE_NONE && r->after_action_from <= a->as_of)
+    put(t,
+        "■ %s / %s：尚不符合 (not yet)；领取居住证后即符合 (eligible once a residence permit is "
+        "issued)\n",
+        title_zh, title_en);
+  else if (r->after_action_from != HK_DATE_NONE)
+    put(t,
+        "■ %s / %s：尚不符合 (not yet)；领取居住证后，预计 %s 起符合 (with a residence permit, "
+        "expected from)\n",
+        title_zh, title_en, hk_date_format(r->after_action_from, d));
   else
     put(t, "■ %s / %s：不符合 (not eligible)\n", title_zh, title_en);
   for (uint32_t i = 0; i < r->n_cond; i++) {
@@ -294,17 +437,23 @@ char *hk_answer_explain(const hk_answer *a, const hk_situation *s)
     if (i == HK_PW_HANGZHOU_POINTS && a->has_points) {
       put(&t, "    积分 / points: %g / %g\n", (double)a->points_total_c / 100.0,
           (double)a->points_threshold_c / 100.0);
-      for (uint32_t k = 0; k < a->n_points; k++)
-        put(&t, "      %-16s %g\n", a->points[k].id, (double)a->points[k].points_c / 100.0);
+      for (uint32_t k = 0; k < a->n_points; k++) {
+        const char *basis = policy__basis_name(a->points[k].basis);
+        put(&t, "      %s / %s: %g\n", hk_label_zh(HK_LBL_POINTS_BASIS, basis),
+            hk_label_en(HK_LBL_POINTS_BASIS, basis), (double)a->points[k].points_c / 100.0);
+      }
     }
     if (i == HK_PW_TALENT && a->pathways[i].applicable && a->address != HK_ADDR_NONE) {
-      static const char *const az[] = {"", "本人或直系亲属的合法稳定住所", "亲友家庭户",
-                                       "单位集体户", "公共就业和人才服务机构集体户"};
+      const char *kind = hk_address_kind_name(a->address);
       put(&t, "    落户地址 / settlement address (%d): %s / %s, %s\n", (int)a->address,
-          az[a->address], hk_address_kind_name(a->address), div_name(a->address_division));
+          hk_label_zh(HK_LBL_ADDRESS, kind), hk_label_en(HK_LBL_ADDRESS, kind),
+          div_name(a->address_division));
     }
-    if (i == HK_PW_FAMILY && a->family_rule != HK_FR_NONE)
-      put(&t, "    适用规则 / rule: %s\n", hk_family_rule_name(a->family_rule));
+    if (i == HK_PW_FAMILY && a->family_rule != HK_FR_NONE) {
+      const char *rule = hk_family_rule_name(a->family_rule);
+      put(&t, "    适用规则 / rule: %s / %s\n", hk_label_zh(HK_LBL_FAMILY_RULE, rule),
+          hk_label_en(HK_LBL_FAMILY_RULE, rule));
+    }
   }
   return t.s;
 }

@@ -29,11 +29,12 @@ static const struct {
     [HK_P_RESIDENCE_YRD] = {"residence.yrd_recognition", HK_PT_BOOL, false},
     [HK_P_CONVERSION_MIN_YEARS] = {"permit_conversion.min_years", HK_PT_INT, false},
     [HK_P_TALENT_CATEGORIES] = {"talent.categories", HK_PT_CATEGORIES, false},
-    [HK_P_FAMILY_PARENT_MIN_AGE] = {"family.parent_min_age", HK_PT_INT, true},
+    [HK_P_FAMILY_PARENT_MIN_AGE] = {"family.parent_min_age", HK_PT_AGE_BY_SEX, true},
     [HK_P_FAMILY_UNMARRIED] = {"family.unmarried_children", HK_PT_BOOL, false},
     [HK_P_POINTS_THRESHOLD] = {"points.threshold", HK_PT_INT, false},
     [HK_P_POINTS_ITEMS] = {"points.items", HK_PT_ITEMS, false},
     [HK_P_POINTS_QUOTA] = {"points.quota", HK_PT_INT, true},
+    [HK_P_TALENT_AGE_LIMITS] = {"talent.age_limits", HK_PT_AGE_TABLE, true},
 };
 
 const char *hk_param_name(hk_param_id id)
@@ -183,11 +184,24 @@ static hk_status read_item(const json_t *obj, hk_points_item *it, hk_error *err)
   return HK_OK;
 }
 
+/* An age in whole years: an integer in [0, 150]. */
+static hk_status age_of(const json_t *v, const char *where, int64_t *out, hk_error *err)
+{
+  if (!json_is_integer(v))
+    return hk_error_set(err, HK_EINVAL, where, "not an age (an integer number of years)");
+  if (json_integer_value(v) < 0 || json_integer_value(v) > 150)
+    return hk_error_set(err, HK_EINVAL, where, "out of range [0, 150]");
+  *out = json_integer_value(v);
+  return HK_OK;
+}
+
 hk_status hk_pvalue_from_json(hk_param_id id, const json_t *v, hk_pvalue *out, hk_error *err)
 {
   memset(out, 0, sizeof *out);
   out->type = params[id].type;
   out->set = true;
+  for (int i = 0; i < HK_POINTS_TABLE_MAX; i++)
+    out->ages[i] = -1;
   if (json_is_null(v)) {
     if (!params[id].nullable)
       return hk_error_set(err, HK_EINVAL, "", "may not be null");
@@ -243,6 +257,48 @@ hk_status hk_pvalue_from_json(hk_param_id id, const json_t *v, hk_pvalue *out, h
         return hk_error_set(err, HK_EINVAL, where, "not a talent category");
       }
       out->categories |= 1u << cat;
+    }
+    return HK_OK;
+  }
+  case HK_PT_AGE_BY_SEX: {
+    /* One age for both, or each sex's: Hangzhou's parents joining a child, 男 60 女 55. */
+    if (json_is_integer(v)) {
+      hk_status rc = age_of(v, "", &out->i, err);
+      out->i_female = out->i;
+      return rc;
+    }
+    static const char *const keys[] = {"male", "female", NULL};
+    hk_status rc;
+    if (!json_is_object(v))
+      return hk_error_set(err, HK_EINVAL, "", "not an age or {\"male\": AGE, \"female\": AGE}");
+    if ((rc = hk_json_known_keys(v, keys, err)))
+      return rc;
+    for (int k = 0; k < 2; k++) {
+      json_t *a = json_object_get(v, keys[k]);
+      if (a == NULL)
+        return hk_error_set(err, HK_EINVAL, keys[k], "missing");
+      if ((rc = age_of(a, keys[k], k == 0 ? &out->i : &out->i_female, err)))
+        return rc;
+    }
+    return HK_OK;
+  }
+  case HK_PT_AGE_TABLE: {
+    /* Categories absent from the object have no age limit. */
+    if (!json_is_object(v))
+      return hk_error_set(err, HK_EINVAL, "",
+                          "not an object of ages by talent category (\"bachelor\": 45)");
+    const char *k;
+    json_t *a;
+    json_object_foreach((json_t *)v, k, a)
+    {
+      hk_talent_category cat = hk_talent_category_from(k);
+      int64_t age;
+      if (cat == HK_TALENT_UNSET || cat == HK_TALENT_NONE || cat >= HK_POINTS_TABLE_MAX)
+        return hk_error_set(err, HK_EINVAL, k, "not a talent category");
+      hk_status rc = age_of(a, k, &age, err);
+      if (rc)
+        return rc;
+      out->ages[cat] = (int32_t)age;
     }
     return HK_OK;
   }
@@ -305,6 +361,18 @@ json_t *hk_pvalue_to_json(const hk_pvalue *v)
       if (v->categories & (1u << c))
         json_array_append_new(a, json_string(hk_talent_category_name((hk_talent_category)c)));
     return a;
+  }
+  case HK_PT_AGE_BY_SEX:
+    if (v->i == v->i_female)
+      return json_integer(v->i);
+    return json_pack("{sIsI}", "male", (json_int_t)v->i, "female", (json_int_t)v->i_female);
+  case HK_PT_AGE_TABLE: {
+    json_t *o = json_object();
+    for (int c = 1; c < HK_TALENT_COUNT && c < HK_POINTS_TABLE_MAX; c++)
+      if (v->ages[c] >= 0)
+        json_object_set_new(o, hk_talent_category_name((hk_talent_category)c),
+                            json_integer(v->ages[c]));
+    return o;
   }
   case HK_PT_ITEMS: {
     json_t *a = json_array();

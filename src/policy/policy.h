@@ -41,6 +41,7 @@ typedef enum hk_param_id {
   HK_P_POINTS_THRESHOLD,      /* points.threshold */
   HK_P_POINTS_ITEMS,          /* points.items */
   HK_P_POINTS_QUOTA,          /* points.quota (may be null: unset) */
+  HK_P_TALENT_AGE_LIMITS,     /* talent.age_limits: under which age each category settles */
   HK_P_COUNT
 } hk_param_id;
 
@@ -50,6 +51,8 @@ typedef enum hk_param_type {
   HK_PT_CODES,      /* a list of 6-digit division codes */
   HK_PT_CATEGORIES, /* a list of talent categories */
   HK_PT_ITEMS,      /* Hangzhou's points items */
+  HK_PT_AGE_BY_SEX, /* an age, or {"male": N, "female": M} (family.parent_min_age) */
+  HK_PT_AGE_TABLE,  /* ages by talent category: {"bachelor": 45, ...} (talent.age_limits) */
 } hk_param_type;
 
 /* "residence.min_years" and back; HK_P_COUNT for an unknown name. */
@@ -104,6 +107,9 @@ typedef struct hk_pvalue {
   uint32_t categories;   /* HK_PT_CATEGORIES: bit (1 << hk_talent_category) */
   hk_points_item *items; /* HK_PT_ITEMS */
   uint32_t n_items;
+  int64_t i_female; /* HK_PT_AGE_BY_SEX: i is the men's age, i_female the women's */
+  /* HK_PT_AGE_TABLE: by hk_talent_category, -1 where the category has no age limit */
+  int32_t ages[HK_POINTS_TABLE_MAX];
 } hk_pvalue;
 
 /* Parse a JSON value as parameter id; on error err->field is "" (the caller prefixes it). The
@@ -239,6 +245,7 @@ typedef enum hk_cond_id {
   HK_C_MINOR_OR_UNMARRIED,
   HK_C_HEAD_RELATIVE,
   HK_C_SAME_AREA,
+  HK_C_TALENT_AGE, /* (五): under the age limit of the talent's category, where one is set */
   HK_C_COUNT
 } hk_cond_id;
 const char *hk_cond_name(hk_cond_id id);
@@ -276,6 +283,13 @@ typedef enum hk_family_rule {
 } hk_family_rule;
 const char *hk_family_rule_name(hk_family_rule r);
 
+/* What the person can do to meet a condition that waiting alone will not meet. */
+typedef enum hk_action {
+  HK_ACT_NONE,
+  HK_ACT_APPLY_PERMIT, /* apply for a residence permit: the conditions (三) hold */
+  HK_ACT_PERMIT_BASIS, /* first a job, legal stable housing or schooling, then a permit */
+} hk_action;
+
 typedef struct hk_condition {
   hk_cond_id id;
   bool met;
@@ -284,7 +298,10 @@ typedef struct hk_condition {
   hk_value value;
   hk_value required;
   hk_date holds_from;
-  int32_t relative; /* family: index of the relative considered, -1 none */
+  hk_date holds_until; /* the first day it no longer holds (an age limit); HK_DATE_NONE */
+  int32_t relative;    /* family: index of the relative considered, -1 none */
+  hk_action action;    /* unmet and waiting will not do: what to do instead */
+  hk_date action_from; /* the day the action becomes possible; HK_HOLDS_NEVER: unknown */
 } hk_condition;
 
 #define HK_CONDITIONS_MAX 24
@@ -310,6 +327,9 @@ typedef struct hk_result {
   bool eligible;
   const char *reason;    /* inapplicable: a stable code, e.g. "already_registered" */
   hk_date eligible_from; /* HK_DATE_NONE: waiting will not do it */
+  /* When waiting will not do it but the conditions' actions would (a residence permit applied
+   * for): the day the pathway holds once they are taken; HK_DATE_NONE otherwise. */
+  hk_date after_action_from;
   uint32_t n_cond;
   hk_condition cond[HK_CONDITIONS_MAX];
 } hk_result;
@@ -356,6 +376,11 @@ hk_status hk_policy_eval(const hk_policies *pol, const hk_situation *s, hk_answe
 
 /* The contract's JSON answer (caller owns the reference); NULL when memory runs out. */
 json_t *hk_answer_to_json(const hk_answer *a);
+/* The unmet conditions of one result of the answer (a->permit or a->pathways[i]) as sentences,
+ * Chinese and English, ending with when the person will qualify, what to do, or that waiting
+ * alone will not do it: what a refusal says. */
+void hk_result_unmet_text(const hk_answer *a, const hk_result *r, char *zh, size_t zh_size,
+                          char *en, size_t en_size);
 /* Readable text, Chinese first with English, for `hukou eval --explain`; malloc'd. */
 char *hk_answer_explain(const hk_answer *a, const hk_situation *s);
 

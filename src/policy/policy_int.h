@@ -80,7 +80,8 @@ int64_t policy__points(const hk_pvalue *items, const hk_situation *s, const poli
 /* hk_policy_eval with the parameters already resolved (bulk passes cache them). Without
  * `explain` the answer's verdicts, dates and conditions are the same, but what only an
  * explanation shows is left unset: id_masked, the points lines (n_points), the talent
- * settlement address. */
+ * settlement address, the points date and after_action_from of a Hangzhou points pathway
+ * whose other conditions will not hold by waiting. */
 hk_status policy__eval_params(const hk_params *p, const hk_situation *s, hk_answer *a, bool explain,
                               hk_error *err);
 
@@ -88,6 +89,8 @@ hk_status policy__eval_params(const hk_params *p, const hk_situation *s, hk_answ
 void policy__cond_text(const hk_answer *a, const hk_condition *c, char *zh, size_t zh_size,
                        char *en, size_t en_size);
 const char *policy__reason_zh(const char *reason);
+/* A points basis's JSON name ("insurance_months"). */
+const char *policy__basis_name(hk_points_basis b);
 const char *policy__reason_en(const char *reason);
 
 #endif

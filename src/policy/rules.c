@@ -60,6 +60,9 @@ static hk_condition *add(const ctx *c, hk_result *r, hk_cond_id id, hk_date hold
   k->value = value;
   k->required = required;
   k->relative = -1;
+  k->holds_until = HK_DATE_NONE;
+  k->action = HK_ACT_NONE;
+  k->action_from = HK_HOLDS_NEVER;
   return k;
 }
 
@@ -88,6 +91,7 @@ static void inapplicable(hk_result *r, const char *reason)
   r->eligible = false;
   r->reason = reason;
   r->eligible_from = HK_DATE_NONE;
+  r->after_action_from = HK_DATE_NONE;
 }
 
 /* ---- period filters ---- */
@@ -432,7 +436,19 @@ static void rule_points(const ctx *c, hk_result *r, bool hz, hk_answer *a)
   add(c, r, HK_C_LIVING_IN_TARGET, living, HK_U_NONE, vbool(living != HK_DATE_NONE), vbool(true));
   where w = {0, 0, false, c->p};
   hk_date permit = RUN(c->pe->residence_permits, hk_permit, keep_hz_permit, &w, c->as_of);
-  add(c, r, HK_C_HZ_PERMIT, permit, HK_U_NONE, vbool(permit != HK_DATE_NONE), vbool(true));
+  hk_condition *pk =
+      add(c, r, HK_C_HZ_PERMIT, permit, HK_U_NONE, vbool(permit != HK_DATE_NONE), vbool(true));
+  if (permit == HK_DATE_NONE) {
+    /* Waiting alone brings no permit, but applying for one does (三): say when that is
+     * possible (rule_permit has answered for this target already). */
+    const hk_result *pr = &a->permit;
+    if (pr->applicable && pr->eligible_from != HK_DATE_NONE) {
+      pk->action = HK_ACT_APPLY_PERMIT;
+      pk->action_from = pr->eligible ? c->as_of : pr->eligible_from;
+    } else {
+      pk->action = HK_ACT_PERMIT_BASIS;
+    }
+  }
   hk_date adult =
       c->pe->birth_date == HK_DATE_NONE ? HK_HOLDS_NEVER : hk_date_add_years(c->pe->birth_date, 18);
   add(c, r, HK_C_ADULT, adult, HK_U_YEARS, vint(c->f.age), vint(18));
@@ -449,17 +465,34 @@ static void rule_points(const ctx *c, hk_result *r, bool hz, hk_answer *a)
     if (r->cond[i].holds_from != HK_HOLDS_ALWAYS && r->cond[i].holds_from > floor)
       floor = r->cond[i].holds_from;
   hk_date holds = HK_HOLDS_NEVER;
-  /* When another condition will never hold, the points date changes nothing: skip the scan. */
+  /* When another condition will never hold by waiting, the points date changes no verdict or
+   * eligible_from: a bulk pass skips the scan. An explained answer still says when the points
+   * will suffice (with a permit applied for, that is when the person can settle). */
   bool hopeless = false;
   for (uint32_t i = 0; i < r->n_cond; i++)
     hopeless = hopeless || r->cond[i].holds_from == HK_HOLDS_NEVER;
-  if (!hopeless || total >= threshold_c)
+  if (!hopeless || total >= threshold_c || c->explain)
     holds = points_holds(c, items, threshold_c, total, floor);
   if (hopeless && total >= threshold_c && holds == HK_HOLDS_NEVER)
     holds = c->as_of;
   add(c, r, HK_C_POINTS, holds, HK_U_POINTS, (hk_value){HK_V_POINTS, total, NULL},
       (hk_value){HK_V_POINTS, threshold_c, NULL});
   conclude(c, r, 0, &r->eligible, &r->eligible_from);
+  /* Only the permit is missing and it can be applied for: the day the pathway holds once it
+   * is, the later of the day the permit can be applied for and the other conditions' days. */
+  r->after_action_from = HK_DATE_NONE;
+  if (!r->eligible && r->eligible_from == HK_DATE_NONE && pk->action == HK_ACT_APPLY_PERMIT) {
+    hk_date after = pk->action_from;
+    for (uint32_t i = 0; i < r->n_cond && after != HK_DATE_NONE; i++) {
+      const hk_condition *k = &r->cond[i];
+      if (k == pk || k->holds_from == HK_HOLDS_ALWAYS)
+        continue;
+      after = k->holds_from == HK_HOLDS_NEVER ? HK_DATE_NONE
+              : k->holds_from > after         ? k->holds_from
+                                              : after;
+    }
+    r->after_action_from = after != HK_DATE_NONE && after < c->as_of ? c->as_of : after;
+  }
 }
 
 /* ---- (四) residence permit to hukou ---- */
@@ -539,6 +572,22 @@ static void talent_address(const ctx *c, hk_answer *a)
   a->address_division = c->target;
 }
 
+/* The age limit of a talent category (talent.age_limits): -1 when none is set. */
+static int talent_age_limit(const ctx *c, hk_talent_category cat)
+{
+  const hk_pvalue *v = c->p->v[HK_P_TALENT_AGE_LIMITS];
+  if (v == NULL || !v->set || v->type != HK_PT_AGE_TABLE || (unsigned)cat >= HK_POINTS_TABLE_MAX)
+    return -1;
+  return v->ages[cat];
+}
+
+/* "Under N" (N 周岁以下，不含 N): holds until the N-th birthday. */
+static hk_date under_age_until(const ctx *c, int limit)
+{
+  return c->pe->birth_date == HK_DATE_NONE ? HK_DATE_NONE
+                                           : hk_date_add_years(c->pe->birth_date, limit);
+}
+
 static void rule_talent(const ctx *c, hk_result *r, hk_answer *a)
 {
   r->applicable = true;
@@ -548,8 +597,12 @@ static void rule_talent(const ctx *c, hk_result *r, hk_answer *a)
   }
   const hk_pvalue *cats = c->p->v[HK_P_TALENT_CATEGORIES];
   uint32_t mask = cats && cats->set ? cats->categories : 0;
+  /* The record kept: one within the age limit of its category before one past it, then the
+   * earliest recognised. (五): the conditions are the city's, published as data. */
   hk_date best = HK_HOLDS_NEVER;
+  bool best_young = false;
   const char *found = NULL;
+  int best_limit = -1;
   for (uint32_t i = 0; i < c->pe->talent.n; i++) {
     const hk_talent *t = &c->pe->talent.items[i];
     if (!(mask & (1u << t->category)))
@@ -558,13 +611,27 @@ static void rule_talent(const ctx *c, hk_result *r, hk_answer *a)
     if (t->recognised != HK_DATE_NONE && t->recognised > c->as_of)
       continue;
     hk_date h = t->recognised == HK_DATE_NONE ? HK_HOLDS_ALWAYS : t->recognised;
-    if (best == HK_HOLDS_NEVER || h < best) {
+    int limit = talent_age_limit(c, t->category);
+    hk_date until = limit < 0 ? HK_DATE_NONE : under_age_until(c, limit);
+    bool young = limit < 0 || (until != HK_DATE_NONE && c->as_of < until);
+    bool take = found == NULL || (young && !best_young) ||
+                (young == best_young && (best == HK_HOLDS_NEVER || h < best));
+    if (take) {
       best = h;
+      best_young = young;
+      best_limit = limit;
       found = hk_talent_category_name(t->category);
     }
   }
   add(c, r, HK_C_TALENT_CATEGORY, best, HK_U_NONE, vtext(found),
       (hk_value){HK_V_INT, mask, "categories"});
+  /* The category's age limit, where the city publishes one (e.g. Hangzhou: 大专 under 35). */
+  if (found && best_limit >= 0) {
+    hk_date until = under_age_until(c, best_limit);
+    hk_condition *k = add(c, r, HK_C_TALENT_AGE, best_young ? HK_HOLDS_ALWAYS : HK_HOLDS_NEVER,
+                          HK_U_YEARS, vint(c->f.age), vint(best_limit));
+    k->holds_until = until;
+  }
   where w = {0, c->city, false, c->p};
   hk_date res = RUN(c->pe->residence, hk_residence, keep_res, &w, c->as_of);
   hk_date emp = RUN(c->pe->employment, hk_employment, keep_emp, &w, c->as_of);
@@ -590,6 +657,21 @@ static hk_date in_target(const ctx *c, const hk_person *rel)
   return rel->has_hukou && rel->hukou.division == c->target ? HK_HOLDS_ALWAYS : HK_HOLDS_NEVER;
 }
 
+/* The parents' age limit (六) for this applicant, by sex where the city sets one per sex
+ * (Hangzhou: 男 60, 女 55); -1 when none is set. Unknown sex takes the higher age: an officer
+ * would ask for the evidence before applying the lower one. */
+static int64_t parent_min_age(const ctx *c)
+{
+  const hk_pvalue *v = c->p->v[HK_P_FAMILY_PARENT_MIN_AGE];
+  if (v == NULL || !v->set)
+    return -1;
+  if (v->type != HK_PT_AGE_BY_SEX || c->pe->sex == 'M')
+    return v->i;
+  if (c->pe->sex == 'F')
+    return v->i_female;
+  return v->i > v->i_female ? v->i : v->i_female;
+}
+
 /* Evaluate one candidate relative for a rule into r (conditions appended from `first`). */
 static void family_candidate(const ctx *c, hk_result *r, hk_family_rule rule, int32_t k)
 {
@@ -609,12 +691,12 @@ static void family_candidate(const ctx *c, hk_result *r, hk_family_rule rule, in
     hk_date h = rel ? rel_housing(c, rel) : HK_HOLDS_NEVER;
     add(c, r, HK_C_CHILD_HOUSING, h, HK_U_NONE, vbool(h != HK_DATE_NONE), vbool(true));
     /* (六): no age limit for parents outside Hangzhou's urban area; Hangzhou may set one. */
-    const hk_pvalue *min = c->p->v[HK_P_FAMILY_PARENT_MIN_AGE];
-    if (min && min->set)
+    int64_t min = parent_min_age(c);
+    if (min >= 0)
       add(c, r, HK_C_PARENT_AGE,
           c->pe->birth_date == HK_DATE_NONE ? HK_HOLDS_NEVER
-                                            : hk_date_add_years(c->pe->birth_date, (int)min->i),
-          HK_U_YEARS, vint(c->f.age), vint(min->i));
+                                            : hk_date_add_years(c->pe->birth_date, (int)min),
+          HK_U_YEARS, vint(c->f.age), vint(min));
     else
       add(c, r, HK_C_PARENT_AGE, HK_HOLDS_ALWAYS, HK_U_YEARS, vint(c->f.age), vnull);
     break;
@@ -803,11 +885,13 @@ hk_status policy__eval_params(const hk_params *p, const hk_situation *s, hk_answ
   a->family_rule = HK_FR_NONE;
   a->permit.n_cond = 0;
   a->permit.reason = NULL;
+  a->permit.after_action_from = HK_DATE_NONE;
   rule_permit(&c, &a->permit);
   for (int i = 0; i < HK_PW_COUNT; i++) {
     a->pathways[i].n_cond = 0;
     a->pathways[i].reason = NULL;
     a->pathways[i].eligible_from = HK_DATE_NONE;
+    a->pathways[i].after_action_from = HK_DATE_NONE;
   }
   rule_residence(&c, &a->pathways[HK_PW_RESIDENCE], hz);
   rule_points(&c, &a->pathways[HK_PW_HANGZHOU_POINTS], hz, a);

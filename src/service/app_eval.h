@@ -28,8 +28,10 @@ hk_status hk_app_eval_run(hk_app_eval *e, hk_store *st, const hk_policies *pol,
                           const char *id_number, int32_t target, hk_date today,
                           const char *const *consenting, size_t n_consenting, hk_error *err);
 
-/* "residence_years 18/24 months, insurance_months 10/12 months; eligible from 2025-03-01" or
- * the inapplicable reason: what a refusal says. */
-void hk_app_eval_unmet(const hk_result *r, char *out, size_t size);
+/* What a refusal says, in Chinese and English sentences: each unmet condition of r (a result
+ * of e's answer) and when the person will qualify, what to do, or that waiting alone will not
+ * do it; or why the pathway does not apply. */
+void hk_app_eval_unmet(const hk_app_eval *e, const hk_result *r, char *zh, size_t zh_size, char *en,
+                       size_t en_size);
 
 #endif

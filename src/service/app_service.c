@@ -7,6 +7,7 @@
 
 #include "core/division.h"
 #include "core/json.h"
+#include "core/label.h"
 #include "service/app_eval.h"
 #include "service/move.h"
 #include "service/permit.h"
@@ -245,21 +246,25 @@ static hk_status submit_attempt(hk_store *st, const hk_app_config *cfg, const hk
     if (pathway < 0) {
       *doc_out = hk_answer_to_json(ev.a);
       char d[11];
+      const hk_division *t = hk_division_find(req->target);
       rc = hk_error_set(err, HK_ECONFLICT, "eligibility",
-                        "不符合落户条件 / no settlement pathway is eligible in %06d on %s (the "
-                        "answer lists each pathway's conditions)",
-                        (int)req->target, hk_date_format(today, d));
+                        "No settlement pathway is open to you in %s (%06d) on %s: the answer "
+                        "lists what each pathway needs",
+                        t ? t->name : "?", (int)req->target, hk_date_format(today, d));
+      hk_error_set_zh(err, "截至 %s，您不符合在%s落户的任何途径：答复中列出了每种途径需要的条件", d,
+                      t ? t->name : "?");
     }
   }
   const hk_result *r = rc == HK_OK ? verdict(ev.a, req->kind, pathway) : NULL;
   if (rc == HK_OK && !r->eligible) {
-    char unmet[240];
-    hk_app_eval_unmet(r, unmet, sizeof unmet);
+    char zh[768], en[512];
+    const char *what =
+        req->kind == HK_APP_PERMIT ? "residence_permit" : hk_pathway_name((hk_pathway)pathway);
+    hk_app_eval_unmet(&ev, r, zh, sizeof zh, en, sizeof en);
     *doc_out = hk_answer_to_json(ev.a);
-    rc = hk_error_set(err, HK_ECONFLICT, "eligibility", "不符合条件 / not eligible for %s: %s",
-                      req->kind == HK_APP_PERMIT ? "a residence permit (三)"
-                                                 : hk_pathway_name((hk_pathway)pathway),
-                      unmet);
+    rc = hk_error_set(err, HK_ECONFLICT, "eligibility", "Not eligible (%s): %s",
+                      hk_label_en(HK_LBL_PATHWAY, what), en);
+    hk_error_set_zh(err, "不符合%s条件：%s", hk_label_zh(HK_LBL_PATHWAY, what), zh);
   }
   hk_app_row app = {.person_id = row,
                     .kind = req->kind,
@@ -395,12 +400,14 @@ static hk_status act_attempt(hk_store *st, const hk_app_config *cfg, const hk_ac
     if (rc == HK_OK)
       rc = hk_app_step(&facts, action, who, reason, &next, err);
     if (rc == HK_ECONFLICT && r) {
-      char unmet[200];
-      hk_app_eval_unmet(r, unmet, sizeof unmet);
+      char zh[640], en[400];
+      hk_app_eval_unmet(&ev, r, zh, sizeof zh, en, sizeof en);
       rc = hk_error_set(err, HK_ECONFLICT, "eligibility",
-                        "approve: not eligible on the day of the decision (%s); reject with the "
-                        "engine's reasons or request material",
-                        unmet);
+                        "Cannot approve: the applicant is not eligible on the day of the decision "
+                        "(%s). Reject with the engine's reasons or request material",
+                        en);
+      hk_error_set_zh(
+          err, "不能批准：申请人在决定当日不符合条件（%s）。请依据评估结果驳回或要求补充材料", zh);
     }
     if (rc == HK_OK) {
       json_t *answer = hk_answer_to_json(ev.a), *d = json_object();

@@ -217,11 +217,11 @@ static hk_status attempt(hk_store *st, const hk_policies *pol, const hk_actor *w
     if (rc == HK_OK)
       rc = hk_app_eval_run(&ev, st, pol, id_number, res->division, today, NULL, 0, err);
     if (rc == HK_OK && !ev.a->permit.eligible) {
-      char unmet[200];
-      hk_app_eval_unmet(&ev.a->permit, unmet, sizeof unmet);
+      char zh[640], en[400];
+      hk_app_eval_unmet(&ev, &ev.a->permit, zh, sizeof zh, en, sizeof en);
       rc = hk_error_set(err, HK_ECONFLICT, "eligibility",
-                        "不予签注 / no endorsement: the conditions of Art.16 no longer hold: %s",
-                        unmet);
+                        "No endorsement: the conditions of Art.16 no longer hold: %s", en);
+      hk_error_set_zh(err, "不予签注：已不符合居住证申领条件（第十六条）：%s", zh);
     }
     hk_app_eval_clear(&ev);
     if (rc == HK_OK)

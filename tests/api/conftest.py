@@ -31,7 +31,9 @@ class Response:
     def error(self):
         """The error object of an error answer, checked for the API's one error shape."""
         doc = self.json()
-        assert set(doc) == {"error"}, doc
+        # Beside the error only what it refers to: an ineligible application's 409 carries the
+        # engine's answer (docs/http.md).
+        assert set(doc) == {"error"} or (set(doc) == {"error", "answer"} and self.status == 409), doc
         e = doc["error"]
         assert set(e) == {"code", "message", "message_en", "field"}, e
         return e

@@ -215,7 +215,14 @@ def test_2_permit_applied_for_reviewed_and_issued(world):
     # Too early: half a year of residence is not reached; the unmet condition is named.
     r = w.call("me", "POST", APPS, body=PERMIT_APP)
     status(r, 409)
-    assert "residence_half_year" in r.error()["message_en"]
+    # Sentences in each language, and the engine's answer beside the error (issue 10).
+    assert "Lived in 嘉兴市 for 5 months without a break; 6 required" in r.error()["message_en"]
+    assert "在嘉兴市连续居住 5 个月，需满 6 个月" in r.error()["message"]
+    assert "residence_half_year" not in r.error()["message_en"] + r.error()["message"]
+    answer = r.json()["answer"]
+    assert answer["residence_permit"]["eligible"] is False
+    assert answer["residence_permit"]["eligible_from"] == "2024-03-01"
+    assert answer["residence_permit"]["label"] == "居住证"
     w.at("2024-03-05")
     status(w.call("them", "POST", APPS, body=PERMIT_APP), 403, "id")
     status(w.call("admin", "POST", APPS, body=PERMIT_APP), 403, "role")

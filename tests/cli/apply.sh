@@ -21,10 +21,15 @@ echo "{\"id_number\":\"$id\",\"hukou\":{\"division\":\"341222\",\"household\":\"
 expect 0 "$hukou" import --db "$db" "$tmp/p.jsonl"
 
 echo "{\"id_number\":\"$id\",\"kind\":\"permit\",\"target\":\"330402\"}" >"$tmp/permit.json"
-# Too early: refused with the unmet condition; the answer goes to stdout.
+# Too early: refused with the unmet condition in a sentence in each language (no internal
+# names); stdout has the error and, beside it under "answer", the engine's answer.
 expect 1 "$hukou" apply --db "$db" --as "resident:$id" --today 2024-02-01 "$tmp/permit.json"
-grep -q "residence_half_year 5/6 months" "$tmp/err" || fail "unmet condition named: $(cat "$tmp/err")"
-[ "$(field 'd["residence_permit"]["eligible"]')" = "False" ] || fail "answer on stdout"
+grep -q "不符合居住证条件：在嘉兴市连续居住 5 个月，需满 6 个月" "$tmp/err" || fail "unmet condition (zh): $(cat "$tmp/err")"
+grep -q "Lived in 嘉兴市 for 5 months without a break; 6 required" "$tmp/err" || fail "unmet condition (en): $(cat "$tmp/err")"
+if grep -q "residence_half_year" "$tmp/err"; then fail "internal name in the message: $(cat "$tmp/err")"; fi
+[ "$(field 'd["answer"]["residence_permit"]["eligible"]')" = "False" ] || fail "answer on stdout"
+[ "$(field 'd["error"]["code"], d["error"]["field"]')" = "('conflict', 'eligibility')" ] || fail "error beside the answer"
+[ "$(field '"预计 2024-03-01 起符合条件" in d["error"]["message"]')" = "True" ] || fail "error message: $(cat "$tmp/out")"
 expect 0 "$hukou" apply --db "$db" --as "resident:$id" --today 2024-03-05 "$tmp/permit.json"
 [ "$(field 'd["id"], d["state"], d["channel"], d["due_on"]')" = "(1, 'submitted', 'online', '2024-03-20')" ] || fail "apply: $(cat "$tmp/out")"
 expect 1 "$hukou" apply --db "$db" --as "resident:$id" --today 2024-03-05 "$tmp/permit.json"

@@ -42,6 +42,39 @@ for want in "330100.json: points.quota (二)" "330100.json: points.items (二)" 
   [[ "$out" == *"$want"* ]] || fail "check: missing \"$want\" in: $out"
 done
 
+# (十一): a city or county value stricter than the province's in force on the same day, even as
+# its only value (no rise over time inside the file); a Hangzhou county left inheriting the
+# urban area's family limits (六). The published files raise none of these.
+cp "$src"/policies/*.json "$tmp/"
+python3 - "$tmp" <<'PY'
+import json, sys
+d = sys.argv[1]
+hz = json.load(open(d + "/330500.json"))
+hz["parameters"]["residence.min_insurance_years"] = [{"from": "2023-08-01", "value": 1, "source": "t"}]
+hz["parameters"]["permit.talent_waives_half_year"] = [{"from": "2024-01-01", "value": False, "source": "t"}]
+json.dump(hz, open(d + "/330500.json", "w"), ensure_ascii=False)
+x = json.load(open(d + "/330600.json"))
+x["parameters"]["permit_conversion.min_years"] = [{"from": "2023-07-31", "value": 3, "source": "t"}]
+json.dump(x, open(d + "/330600.json", "w"), ensure_ascii=False)
+# A county raising what the province sets later: compared on the day the province's value starts.
+x = {"schema": 1, "division": "330281", "parameters": {"residence.min_years": [{"from": "2023-01-01", "value": 1, "source": "t"}]}}
+json.dump(x, open(d + "/330281.json", "w"), ensure_ascii=False)
+x = json.load(open(d + "/330127.json"))
+del x["parameters"]["family.parent_min_age"]
+json.dump(x, open(d + "/330127.json", "w"), ensure_ascii=False)
+PY
+run policy check "$tmp"
+[ "$status" -eq 1 ] || fail "(十一): exit $status: $out"
+for want in "330500.json: residence.min_insurance_years (二)(十一)" "330500.json: permit.talent_waives_half_year (三)(十一)" \
+            "330600.json: permit_conversion.min_years (四)(十一)" "330281.json: residence.min_years (二)(十一)" \
+            "330100.json: family.parent_min_age (六)"; do
+  [[ "$out" == *"$want"* ]] || fail "check: missing \"$want\" in: $out"
+done
+[[ "$out" == *"from 2023-07-31"*"province's 0"* ]] || fail "(十一): the day and the province's value named: $out"
+[[ "$out" == *"330127 淳安县"* ]] || fail "(六): the county named: $out"
+n=$(grep -c "(十一)" <<<"$out" || true)
+[ "$n" -eq 4 ] || fail "(十一): $n findings, expected 4: $out"
+
 # Schema errors: an unknown parameter, a missing source, a bad date.
 cp "$src"/policies/*.json "$tmp/"
 python3 - "$tmp" <<'PY'

@@ -169,6 +169,44 @@ bad("bad-unknown-field", lambda s: s["person"].update(favourite_colour="red"))
 bad("bad-id-checksum", lambda s: s["person"].update(id_number=ADULT[:-1]+("0" if ADULT[-1]!="0" else "1")))
 bad("bad-insurance-month", lambda s: s["person"].update(social_insurance=[{"city":"330400","from":"2023-13","to":None}]))
 bad("bad-override-division", lambda s: s["parameters"].update({"999999":{"residence.min_years":1}}))
+# --- issue 10: published rules the parameters could not express, and what to do when waiting
+# alone will not do it. These use the published Hangzhou files (no what-if for the rule tested).
+WOMAN57=idn("412723","19670402",34)  # F, 57 on 2024-06-01
+MAN57=idn("412723","19670402",35)    # M, 57
+hzchild=lambda: {"relation":"child","id_number":CHILD_ADULT,"marital_status":"married","hukou":{"division":"330106","household":"family","head":True,"urban":True},"housing":[{"division":"330106","from":"2018-01-01","to":None,"urban":True,"kind":"owned"}]}
+def hzfam(s, idn_):
+    s["target"]="330106"; s["person"]["id_number"]=idn_; s["person"]["residence"]=[]; s["person"]["housing"]=[]; s["relatives"]=[hzchild()]; s["parameters"]={}
+s=base(); hzfam(s, WOMAN57)
+case("family-hangzhou-mother-55-joins-child", s, {F+".eligible":True, F+".rule":"parent_joins_child", F+".conditions[parent_age].met":True, F+".conditions[parent_age].required":55})
+s=base(); hzfam(s, MAN57)
+case("family-hangzhou-father-57-not-yet-60", s, {F+".conditions[parent_age].met":False, F+".conditions[parent_age].required":60, F+".eligible_from":"2027-04-02"})
+def hztal(s, cat, as_of="2024-06-01"):
+    s["target"]="330106"; s["person"]["residence"][0]["division"]="330106"; s["person"]["housing"][0]["division"]="330106"
+    s["person"]["talent"]=[{"category":cat,"division":"330100"}]; s["parameters"]={}; s["as_of"]=as_of
+s=base(); hztal(s, "associate")
+case("talent-hangzhou-associate-under-35", s, {T+".eligible":True, T+".conditions[talent_age].met":True, T+".conditions[talent_age].required":35, T+".conditions[talent_age].holds_until":"2025-01-01", T+".conditions[talent_category].value_label":"大专"})
+s=base(); hztal(s, "associate", "2025-01-01")
+case("talent-hangzhou-associate-35-too-old", s, {T+".eligible":False, T+".eligible_from":None, T+".conditions[talent_age].met":False})
+s=base(); hztal(s, "associate", "2025-01-01"); s["person"]["talent"].append({"category":"master","division":"330100"})
+case("talent-hangzhou-master-under-50-kept", s, {T+".eligible":True, T+".conditions[talent_category].value":"master", T+".conditions[talent_age].required":50})
+s=base(); hztal(s, "title_senior", "2024-06-01"); s["person"]["id_number"]=OLD
+case("talent-hangzhou-senior-title-no-published-limit", s, {T+".eligible":True, "settlement.pathways[talent].conditions[talent_category].met":True})
+s=base(); s["target"]="330122"; s["person"]["residence"][0]["division"]="330122"; s["person"]["housing"][0]["division"]="330122"; s["person"]["talent"]=[{"category":"associate","division":"330100"}]; s["parameters"]={}; s["as_of"]="2026-06-01"
+case("talent-hangzhou-county-no-age-limit", s, {T+".eligible":True})
+s=base(); tal(s); s["parameters"]["330400"]["talent.age_limits"]={"bachelor":30}
+case("talent-age-limit-what-if", s, {T+".eligible":False, T+".conditions[talent_age].met":False, T+".conditions[talent_age].holds_until":"2020-01-01"})
+s=base(); s["person"]["id_number"]=OLD; fam(s,[child()]); s["parameters"]["330400"]["family.parent_min_age"]={"male":70,"female":55}
+case("family-parent-age-by-sex-what-if", s, {F+".conditions[parent_age].met":False, F+".conditions[parent_age].required":70})
+s=base(frm="2019-06-01"); hz(s); s["person"]["social_insurance"]=[{"city":"330100","from":"2019-07","to":None}]; s["person"]["residence_permits"]=[]
+case("points-enough-apply-for-permit-now", s, {HZ+".eligible":False, HZ+".eligible_from":None, HZ+".conditions[hangzhou_permit].action":"apply_residence_permit", HZ+".conditions[hangzhou_permit].action_from":"2024-06-01", HZ+".conditions[points].met":True, HZ+".after_action.eligible_from":"2024-06-01"})
+s=base(frm="2021-06-01"); hz(s); s["person"]["social_insurance"]=[{"city":"330100","from":"2022-07","to":None}]; s["person"]["residence_permits"]=[]
+case("points-no-permit-points-date-still-given", s, {HZ+".eligible_from":None, HZ+".conditions[points].holds_from":"2026-06-01", HZ+".after_action.eligible_from":"2026-06-01"})
+s=base(frm="2024-03-01"); hz(s); s["person"]["social_insurance"]=[{"city":"330100","from":"2024-03","to":None}]; s["person"]["residence_permits"]=[]
+case("points-permit-available-later", s, {HZ+".conditions[hangzhou_permit].action_from":"2024-09-01", P+".eligible_from":"2024-09-01"})
+s=base(frm="2021-06-01"); s["parameters"]["330400"]["residence.min_years"]=0
+case("residence-no-years-required-said-plainly", s, {R+".conditions[residence_years].met":True, R+".conditions[residence_years].label":"居住年限"})
+bad("bad-talent-age-limits-category", lambda s: s["parameters"]["330400"].update({"talent.age_limits":{"castle":30}}))
+bad("bad-parent-min-age-sex", lambda s: s["parameters"]["330400"].update({"family.parent_min_age":{"male":60}}))
 d=os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases")
 for f in os.listdir(d): os.unlink(os.path.join(d,f))
 for i,(n,c) in enumerate(cases):

@@ -4,9 +4,12 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/label.h"
 #include "core/person_json.h"
 #include "core/u64map.h"
 #include "core/utf8.h"
+#include "policy/policy.h"
+#include "service/application.h"
 
 static void error_table_is_complete(void **state)
 {
@@ -139,10 +142,75 @@ static void u64map_puts_gets_and_removes(void **state)
   hk_u64map_clear(&m);
 }
 
+/* Every code a resident or officer can meet has words in both languages, in one table
+ * (issue 10: no internal names in what people read). */
+static void every_code_has_a_label(void **state)
+{
+  (void)state;
+  for (int v = 1; v < HK_TALENT_COUNT; v++)
+    assert_non_null(hk_label_find(HK_LBL_TALENT, hk_talent_category_name((hk_talent_category)v)));
+  for (int v = 1; v < HK_EDU_COUNT; v++)
+    assert_non_null(hk_label_find(HK_LBL_EDUCATION, hk_education_name((hk_education)v)));
+  for (int v = 1; v < HK_MARITAL_COUNT; v++)
+    assert_non_null(hk_label_find(HK_LBL_MARITAL, hk_marital_name((hk_marital)v)));
+  for (int v = 1; v < HK_HOUSING_COUNT; v++)
+    assert_non_null(hk_label_find(HK_LBL_HOUSING, hk_housing_kind_name((hk_housing_kind)v)));
+  for (int v = 1; v < HK_REL_COUNT; v++)
+    assert_non_null(hk_label_find(HK_LBL_RELATION, hk_relation_name((hk_relation)v)));
+  for (int v = 1; v < HK_HOUSEHOLD_COUNT; v++)
+    assert_non_null(hk_label_find(HK_LBL_HOUSEHOLD, hk_household_kind_name((hk_household_kind)v)));
+  for (int v = 0; v < HK_PW_COUNT; v++)
+    assert_non_null(hk_label_find(HK_LBL_PATHWAY, hk_pathway_name((hk_pathway)v)));
+  assert_non_null(hk_label_find(HK_LBL_PATHWAY, "residence_permit"));
+  for (int v = 0; v < HK_C_COUNT; v++)
+    assert_non_null(hk_label_find(HK_LBL_CONDITION, hk_cond_name((hk_cond_id)v)));
+  for (int v = HK_ADDR_OWN_HOUSING; v <= HK_ADDR_TALENT_SERVICE; v++)
+    assert_non_null(hk_label_find(HK_LBL_ADDRESS, hk_address_kind_name((hk_address_kind)v)));
+  for (int v = 0; v < HK_FR_COUNT; v++)
+    assert_non_null(hk_label_find(HK_LBL_FAMILY_RULE, hk_family_rule_name((hk_family_rule)v)));
+  for (int v = 0; v < HK_APP_STATE_COUNT; v++)
+    assert_non_null(hk_label_find(HK_LBL_APP_STATE, hk_app_state_name((hk_app_state)v)));
+  for (int v = 0; v < HK_APP_KIND_COUNT; v++)
+    assert_non_null(hk_label_find(HK_LBL_APP_KIND, hk_app_kind_name((hk_app_kind)v)));
+  for (int v = 0; v < HK_APP_ACTION_COUNT; v++)
+    assert_non_null(hk_label_find(HK_LBL_APP_ACTION, hk_app_action_name((hk_app_action)v)));
+  assert_string_equal(hk_label_zh(HK_LBL_TALENT, "associate"), "大专");
+  assert_string_equal(hk_label_en(HK_LBL_APP_STATE, "material_requested"), "material requested");
+  /* An unknown code reads as itself, never as nothing. */
+  assert_null(hk_label_find(HK_LBL_TALENT, "castle"));
+  assert_string_equal(hk_label_zh(HK_LBL_TALENT, "castle"), "castle");
+  assert_string_equal(hk_label_en(HK_LBL_TALENT, NULL), "");
+  json_t *o = json_object();
+  hk_label_json_set(o, "value_", HK_LBL_HOUSING, "rented");
+  hk_label_json_set(o, "", HK_LBL_HOUSING, "castle");
+  assert_string_equal(json_string_value(json_object_get(o, "value_label")), "登记备案的租赁住房");
+  assert_string_equal(json_string_value(json_object_get(o, "value_label_en")),
+                      "a registered lease");
+  assert_int_equal(json_object_size(o), 2);
+  json_decref(o);
+}
+
+/* A Chinese detail goes with the English one it was written for, and no further. */
+static void error_chinese_detail(void **state)
+{
+  (void)state;
+  hk_error err = {0};
+  char buf[1024];
+  hk_error_set(&err, HK_ECONFLICT, "eligibility", "Not eligible");
+  assert_int_equal(hk_error_set_zh(&err, "不符合%s", "条件"), HK_ECONFLICT);
+  assert_string_equal(hk_error_text_zh(&err, buf, sizeof buf), "eligibility: 不符合条件");
+  assert_string_equal(hk_error_text(&err, buf, sizeof buf), "eligibility: Not eligible");
+  hk_error_set(&err, HK_EINVAL, "x", "bad");
+  assert_string_equal(err.detail_zh, "");
+  assert_string_equal(hk_error_text_zh(&err, buf, sizeof buf), "x: bad");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(error_table_is_complete),
+      cmocka_unit_test(every_code_has_a_label),
+      cmocka_unit_test(error_chinese_detail),
       cmocka_unit_test(error_prefix_builds_paths),
       cmocka_unit_test(modes_accept_their_own_fields),
       cmocka_unit_test(jansson_bridge_gives_the_same_person),
