@@ -48,6 +48,8 @@ typedef struct hk_http_req {
   char questions_buf[HK_QUESTIONS_MAX + 1];
 } hk_http_req;
 
+/* A request header as sent, or NULL. */
+const char *hk_http_header(const hk_http_req *req, const char *name);
 /* A query argument (percent-decoded), or NULL. */
 const char *hk_http_query(const hk_http_req *req, const char *key);
 /* Every query argument must be one of the NULL-terminated `allowed`: otherwise HK_EINVAL
@@ -60,10 +62,11 @@ typedef struct hk_http_resp {
   size_t len;
   const char *static_body; /* or a body that outlives the response (not freed) */
   const char *content_type;
-  hk_status error;      /* the error code for metrics and the log when status >= 400 */
-  unsigned retry_after; /* seconds for Retry-After; 0 none */
-  char allow[32];       /* for 405: the methods the path has */
-  bool no_store;        /* personal data: Cache-Control: no-store */
+  hk_status error;        /* the error code for metrics and the log when status >= 400 */
+  unsigned retry_after;   /* seconds for Retry-After; 0 none */
+  char allow[32];         /* for 405: the methods the path has */
+  bool no_store;          /* personal data: Cache-Control: no-store */
+  char disposition[1280]; /* Content-Disposition when not empty (a download; h_materials.c) */
 } hk_http_resp;
 
 /* Reply with a JSON document (the reference is stolen). */
@@ -83,6 +86,7 @@ enum {
   HK_ROUTE_LIMITED = 2, /* rate-limited per client address */
   /* 4 was HK_ROUTE_REGISTRY (--open-registry), gone with accounts. */
   HK_ROUTE_ACCOUNT = 8, /* needs a signed-in actor: 401 with WWW-Authenticate: Bearer otherwise */
+  HK_ROUTE_UPLOAD = 16, /* takes a raw body (a file) up to the materials' limit, not 1 MiB */
 };
 
 typedef struct hk_http_route {
@@ -134,6 +138,9 @@ void hk_h_households_head(hk_http_req *req, hk_http_resp *resp);
 void hk_h_households_split(hk_http_req *req, hk_http_resp *resp);
 void hk_h_births_post(hk_http_req *req, hk_http_resp *resp);
 void hk_h_persons_death(hk_http_req *req, hk_http_resp *resp);
+void hk_h_materials_post(hk_http_req *req, hk_http_resp *resp);
+void hk_h_materials_list(hk_http_req *req, hk_http_resp *resp);
+void hk_h_materials_get(hk_http_req *req, hk_http_resp *resp);
 
 /* ---- helpers of the service handlers (h_services.c) ---- */
 

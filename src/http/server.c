@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "http/http_int.h"
+#include "service/material.h"
 
 /* One request's state, from its headers to its completion. */
 typedef struct reqctx {
@@ -61,6 +62,20 @@ uint16_t hk_http_port(const hk_http_server *srv)
 }
 
 /* ---- query arguments ---- */
+
+const char *hk_http_header(const hk_http_req *req, const char *name)
+{
+  return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+/* The largest body a route takes: a material upload's limit (--material-max-mib), else 1 MiB. */
+static size_t body_max(const hk_http_server *srv, const hk_http_route *route)
+{
+  if (route->flags & HK_ROUTE_UPLOAD)
+    return srv->cfg.material_max_bytes ? srv->cfg.material_max_bytes
+                                       : HK_MATERIAL_MAX_BYTES_DEFAULT;
+  return HK_HTTP_BODY_MAX;
+}
 
 const char *hk_http_query(const hk_http_req *req, const char *key)
 {
@@ -339,6 +354,8 @@ static enum MHD_Result queue(hk_http_server *srv, struct MHD_Connection *c, reqc
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
   if (resp->no_store)
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  if (resp->disposition[0])
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, resp->disposition);
   if (resp->retry_after) {
     char s[16];
     snprintf(s, sizeof s, "%u", resp->retry_after);
@@ -394,9 +411,9 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
   const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
   const char *te =
       MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-  if (cl && strtoull(cl, NULL, 10) > HK_HTTP_BODY_MAX) {
-    hk_http_reply_fail(resp, HK_ETOOBIG, "body", "the request body is larger than %u bytes",
-                       HK_HTTP_BODY_MAX);
+  if (cl && strtoull(cl, NULL, 10) > body_max(srv, route)) {
+    hk_http_reply_fail(resp, HK_ETOOBIG, "body", "the request body is larger than %zu bytes",
+                       body_max(srv, route));
     return true;
   }
   /* A token that is sent must be good, whatever the route; a route that needs an account
@@ -425,6 +442,11 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
       hk_http_reply_fail(resp, HK_EINVAL, "Content-Type", "must be application/json");
       return true;
     }
+  }
+  if (route->flags & HK_ROUTE_UPLOAD && cl == NULL && te != NULL) {
+    hk_http_reply_fail(resp, HK_EINVAL, "Content-Length",
+                       "required: send the file with its length, not chunked");
+    return true;
   }
   if (route->flags & HK_ROUTE_LIMITED) {
     unsigned retry = 0;
@@ -479,11 +501,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     *upload_data_size = 0;
     /* Routes without a body ignore one; the declared length was checked in begin and
      * libmicrohttpd never passes more than it. */
-    if (!(hk_http_routes[rc->route].flags & HK_ROUTE_BODY) || rc->resp.status != 0)
+    const hk_http_route *route = &hk_http_routes[rc->route];
+    if (!(route->flags & (HK_ROUTE_BODY | HK_ROUTE_UPLOAD)) || rc->resp.status != 0)
       return MHD_YES;
-    if (rc->len + n > HK_HTTP_BODY_MAX) {
-      hk_http_reply_fail(&rc->resp, HK_ETOOBIG, "body", "the request body is larger than %u bytes",
-                         HK_HTTP_BODY_MAX);
+    if (rc->len + n > body_max(srv, route)) {
+      hk_http_reply_fail(&rc->resp, HK_ETOOBIG, "body", "the request body is larger than %zu bytes",
+                         body_max(srv, route));
       return MHD_YES;
     }
     if (rc->len + n + 1 > rc->cap) {
