@@ -1,7 +1,7 @@
 /* server.c — libmicrohttpd glue: the daemon with its thread pool, a request's life (checks on
- * the headers, the body up to 1 MiB, dispatch, the response), the access log and metrics when
- * it completes, per-worker store connections, and the graceful stop. The only file that
- * includes <microhttpd.h>. */
+ * the headers, the body up to 1 MiB or a material upload's own limit, dispatch, the response),
+ * the access log and metrics when it completes, per-worker store connections, and the graceful
+ * stop. The only file that includes <microhttpd.h>. */
 #include "http/http.h"
 
 #include <arpa/inet.h>
