@@ -51,28 +51,28 @@ static int read_all(const char *path, size_t max, char **data, size_t *size)
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   if (f == NULL)
     return fail(HK_EIO, "FILE", "cannot open the file");
-  size_t cap = 1 << 16, n = 0;
+  size_t cap = (size_t)1 << 16, n = 0;
   char *buf = malloc(cap);
-  int rc = HK_EXIT_OK;
-  while (buf) {
+  int rc = buf ? HK_EXIT_OK : fail(HK_ENOMEM, "FILE", "out of memory");
+  while (rc == HK_EXIT_OK) {
     if (n == cap) {
-      char *g = cap > max ? NULL : realloc(buf, cap * 2);
-      if (g == NULL)
+      char *g = realloc(buf, cap * 2);
+      if (g == NULL) {
+        rc = fail(HK_ENOMEM, "FILE", "out of memory");
         break;
+      }
       buf = g;
       cap *= 2;
     }
     size_t got = fread(buf + n, 1, cap - n, f);
     n += got;
-    if (n > max) {
+    if (n > max)
       rc = fail(HK_ETOOBIG, "FILE", "larger than the limit (--max-mib)");
-      break;
-    }
-    if (got == 0)
+    else if (got == 0 && ferror(f))
+      rc = fail(HK_EIO, "FILE", "read failed");
+    else if (got == 0)
       break;
   }
-  if (rc == HK_EXIT_OK && (buf == NULL || ferror(f)))
-    rc = fail(buf ? HK_EIO : HK_ENOMEM, "FILE", buf ? "read failed" : "out of memory");
   if (f != stdin)
     fclose(f);
   if (rc != HK_EXIT_OK) {
@@ -185,6 +185,7 @@ int hk_cmd_application_material(int argc, char **argv)
   hk_status rc;
   uint8_t *content = NULL;
   hk_material_row row;
+  memset(&row, 0, sizeof row);
   if (attach) {
     const char *file = argv[optind + 1];
     const char *base = strrchr(file, '/');

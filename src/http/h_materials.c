@@ -180,6 +180,7 @@ void hk_h_materials_get(hk_http_req *req, hk_http_resp *resp)
     return;
   hk_error err = {0};
   hk_material_row row;
+  memset(&row, 0, sizeof row);
   uint8_t *data = NULL;
   size_t size = 0;
   char applicant[HK_IDNUM_LEN + 1] = "";
