@@ -300,7 +300,12 @@ struct hk_http_server {
   hk_store *writer; /* opened on first use */
   atomic_uint auth_epoch;
   hk_http_accesslog *accesslog;
+  /* Bytes of material uploads being received now (server.c): at most HK_HTTP_UPLOADS_AT_ONCE
+   * times the size limit, so signed-in clients cannot pin the server's memory with slow bodies. */
+  atomic_size_t upload_bytes;
 };
+
+#define HK_HTTP_UPLOADS_AT_ONCE 8
 
 #define HK_HTTP_TOKEN_TTL 2.0 /* seconds a checked token is trusted without the store */
 

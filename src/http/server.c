@@ -27,6 +27,7 @@ typedef struct reqctx {
   int route;
   double t0;
   bool queued;
+  size_t upload_reserved; /* bytes counted in srv->upload_bytes for this request */
   char *body;
   size_t len, cap;
   char method[12];
@@ -457,6 +458,21 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
       return true;
     }
   }
+  /* An upload's body is held whole in memory until it is stored: its declared length is
+   * reserved from a budget shared by all connections, and a request past it waits its turn
+   * (503, Retry-After) rather than the server running out of memory. Returned on completion. */
+  if (route->flags & HK_ROUTE_UPLOAD && cl != NULL) {
+    size_t want = (size_t)strtoull(cl, NULL, 10);
+    size_t budget = body_max(srv, route) * HK_HTTP_UPLOADS_AT_ONCE;
+    size_t held = atomic_fetch_add(&srv->upload_bytes, want);
+    if (held + want > budget) {
+      atomic_fetch_sub(&srv->upload_bytes, want);
+      hk_http_reply_fail(resp, HK_ERETRY, "body", "too many uploads at once; retry shortly");
+      resp->retry_after = 1;
+      return true;
+    }
+    rc->upload_reserved = want;
+  }
   return false;
 }
 
@@ -579,6 +595,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   hk_http_metrics_record(&srv->metrics, rc->route, status, rc->resp.error, (uint64_t)(secs * 1e6));
   if (srv->cfg.access_log)
     log_request(rc, status, secs * 1e3, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
+  if (rc->upload_reserved)
+    atomic_fetch_sub(&srv->upload_bytes, rc->upload_reserved);
   free(rc->resp.body);
   free(rc->body);
   free(rc);

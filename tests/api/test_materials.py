@@ -9,7 +9,9 @@ produced here (their 401s are test_openapi.py's)."""
 import json
 import os
 import re
+import socket
 import sqlite3
+import time
 import urllib.parse
 import zlib
 import struct
@@ -255,6 +257,27 @@ def test_6_count_limit_and_closed_application(m, world, app, tmp_path):
         status(s.client.raw(head), 413, "body")
         # Content already attached is still answered.
         r = c.request("POST", f"/api/v1/applications/{app}/materials", body=PNG, headers=h)
+        status(r, 200)
+        # Eight uploads of 1 MiB being received fill the budget: a ninth waits its turn (503,
+        # Retry-After); when they end, uploads are taken again.
+        slow = []
+        for _ in range(8):
+            sock = socket.create_connection((s.client.host, s.client.port), timeout=10)
+            sock.sendall(head.replace(b"Content-Length: %d" % ((1 << 20) + 1),
+                                      b"Content-Length: %d" % (1 << 20)) + PDF)
+            slow.append(sock)
+        time.sleep(0.5)
+        r = c.request("POST", f"/api/v1/applications/{app}/materials", body=PNG, headers=h)
+        status(r, 503, "body")
+        assert r.headers["retry-after"] == "1"
+        SEEN.add(("post", LIST, "503"))
+        for sock in slow:
+            sock.close()
+        for _ in range(50):
+            time.sleep(0.1)
+            r = c.request("POST", f"/api/v1/applications/{app}/materials", body=PNG, headers=h)
+            if r.status != 503:
+                break
         status(r, 200)
     finally:
         s.stop()
