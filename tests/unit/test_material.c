@@ -367,6 +367,40 @@ static void attach_list_read_and_who_may(void **state)
   hk_store_close(st);
 }
 
+/* An application filed at a service point of another county (八): that county's officers read
+ * its materials as they read the application; a third county's do not. */
+static void the_filing_county_reads_too(void **state)
+{
+  (void)state;
+  hk_store *st = fresh();
+  hk_error err = {0};
+  const hk_actor xihu = {
+      .role = HK_ROLE_OFFICER, .account = "officer:330106", .jurisdiction = 330106};
+  hk_app_request r = {.kind = HK_APP_PERMIT, .pathway = -1, .target = 330402, .filed_in = 330106};
+  snprintf(r.id_number, sizeof r.id_number, "%s", ID);
+  snprintf(r.channel, sizeof r.channel, "service_point");
+  hk_app_config cfg = {.pol = pol};
+  json_t *doc = NULL;
+  if (hk_app_submit(st, &cfg, &xihu, &r, test_date("2024-03-05"), &doc, &err) != HK_OK)
+    fail_msg("submit: %s: %s", err.field, err.detail);
+  int64_t app = json_integer_value(json_object_get(doc, "id"));
+  json_decref(doc);
+  int64_t mid = attach_ok(st, &xihu, app, pdf, strlen(pdf), "申请表.pdf");
+  json_t *list = NULL;
+  assert_int_equal(hk_material_list(st, &xihu, app, &list, NULL, &err), HK_OK);
+  assert_int_equal(json_array_size(list), 1);
+  json_decref(list);
+  assert_int_equal(hk_material_list(st, &officer, app, &list, NULL, &err), HK_OK); /* deciding */
+  json_decref(list);
+  assert_int_equal(hk_material_list(st, &elsewhere, app, &list, NULL, &err), HK_ENOTFOUND);
+  hk_material_row row;
+  uint8_t *data = NULL;
+  size_t size = 0;
+  assert_int_equal(hk_material_read(st, &elsewhere, app, mid, &row, &data, &size, NULL, &err),
+                   HK_ENOTFOUND);
+  hk_store_close(st);
+}
+
 static void limits_and_closed_applications(void **state)
 {
   (void)state;
@@ -503,6 +537,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(store_keeps_content_once),
       cmocka_unit_test(attach_list_read_and_who_may),
+      cmocka_unit_test(the_filing_county_reads_too),
       cmocka_unit_test(limits_and_closed_applications),
       cmocka_unit_test(supply_material_takes_the_uploads),
   };
