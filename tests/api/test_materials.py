@@ -127,8 +127,9 @@ def test_1_upload_typed_by_content(m, world, app):
     r = m.upload("nanhu", app, PDF, "C:\\scans\\劳动合同 \"签字\".pdf")
     status(r, 201)
     assert (r.json()["media_type"], r.json()["name"]) == ("application/pdf", "劳动合同 _签字_.pdf")
-    # No name at all: one is made from the type.
-    r = m.upload("them", app, JPEG, None, content_type="application/octet-stream")
+    # No name and no Content-Type (a fetch of a Blob without a type sends none): the type is
+    # the content's, the name made from it.
+    r = m.call("them", "POST", LIST, app, body=JPEG)
     status(r, 201)
     assert (r.json()["media_type"], r.json()["name"]) == ("image/jpeg", "material.jpg")
 
