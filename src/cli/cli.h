@@ -41,4 +41,6 @@ struct hk_store *hk_cli_open_store(const char *command, const char *path, int mo
 struct hk_actor;
 int hk_cli_actor_parse(const char *text, struct hk_actor *out);
 
+/* hukou application attach|material (cmd_application_material.c); argv[0] is the subcommand. */
+int hk_cmd_application_material(int argc, char **argv);
 #endif

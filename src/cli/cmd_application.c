@@ -23,8 +23,10 @@ static void usage(FILE *out)
       "                         [--today DATE] [--settlement-days N]\n"
       "                         [--unit CODE --unit-name NAME] [--community NAME]\n"
       "                         [--address TEXT] ID ACTION\n"
+      "  hukou application attach|material ...  申请材料 / materials (see attach --help)\n"
       "  申请的查看、列表与审核 / show, list and review applications.\n"
       "  ACTION: accept 受理, request_material 补充材料 (--reason), supply_material 已补充,\n"
+      "          (--material MID, repeated: the materials uploaded with attach),\n"
       "          approve 批准 (重新判定资格 / the engine is asked again), reject 驳回 (--reason),\n"
       "          complete 办结 (居住证：签发 / a permit is issued; 落户：户口迁入 / the hukou\n"
       "          moves to the household the engine chose at the decision)\n"
@@ -105,7 +107,8 @@ int hk_cmd_application(int argc, char **argv)
     O_UNIT,
     O_UNIT_NAME,
     O_COMMUNITY,
-    O_ADDRESS
+    O_ADDRESS,
+    O_MATERIAL
   };
   static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
                                        {"as", required_argument, NULL, O_AS},
@@ -121,8 +124,11 @@ int hk_cmd_application(int argc, char **argv)
                                        {"unit-name", required_argument, NULL, O_UNIT_NAME},
                                        {"community", required_argument, NULL, O_COMMUNITY},
                                        {"address", required_argument, NULL, O_ADDRESS},
+                                       {"material", required_argument, NULL, O_MATERIAL},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
+  if (argc >= 2 && (strcmp(argv[1], "attach") == 0 || strcmp(argv[1], "material") == 0))
+    return hk_cmd_application_material(argc - 1, argv + 1);
   if (argc < 2 || hk_cli_wants_help(argc, argv)) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? HK_EXIT_USAGE : HK_EXIT_OK;
@@ -140,6 +146,8 @@ int hk_cmd_application(int argc, char **argv)
   hk_error err = {0};
   hk_move_hint hint = {0};
   bool hinted = false;
+  int64_t materials[HK_APP_MATERIALS_MAX];
+  size_t n_materials = 0;
   int c;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch (c) {
@@ -158,6 +166,17 @@ int hk_cmd_application(int argc, char **argv)
       }
       snprintf(slot[k], size[k], "%s", optarg);
       hinted = true;
+      break;
+    }
+    case O_MATERIAL: {
+      char *end;
+      long long v = strtoll(optarg, &end, 10);
+      if (*end || v <= 0 || n_materials == HK_APP_MATERIALS_MAX) {
+        hk_error_set(&err, HK_EINVAL, "--material", "a material number, at most %d of them",
+                     HK_APP_MATERIALS_MAX);
+        return hk_cli_fail("application", &err);
+      }
+      materials[n_materials++] = v;
       break;
     }
     case O_DB:
@@ -245,6 +264,10 @@ int hk_cmd_application(int argc, char **argv)
                  "with complete only");
     return hk_cli_fail("application", &err);
   }
+  if (n_materials && action != HK_APP_SUPPLY_MATERIAL) {
+    hk_error_set(&err, HK_EINVAL, "--material", "goes with supply_material only");
+    return hk_cli_fail("application", &err);
+  }
   hk_policies *pol = NULL;
   if (action == HK_APP_APPROVE || action == HK_APP_REJECT) {
     if (hk_policies_load(poldir ? poldir : hk_policies_default_dir(), &pol, &err) != HK_OK)
@@ -267,7 +290,9 @@ int hk_cmd_application(int argc, char **argv)
     hk_app_config cfg = {.pol = pol, .settlement_days = days};
     rc = action == HK_APP_COMPLETE
              ? hk_app_complete(st, &cfg, &who, id, hinted ? &hint : NULL, q.today, &out, &err)
-             : hk_app_act(st, &cfg, &who, id, action, reason, q.today, &out, &err);
+         : n_materials ? hk_app_supply(st, &cfg, &who, id, reason, materials, n_materials, q.today,
+                                       &out, &err)
+                       : hk_app_act(st, &cfg, &who, id, action, reason, q.today, &out, &err);
   }
   hk_store_close(st);
   hk_policies_free(pol);

@@ -24,6 +24,7 @@ static void usage(FILE *out)
         "                   [--max-connections N] [--openapi FILE] [--no-access-log]\n"
         "                   [--access-flush S] [--settlement-days N] [--today YYYY-MM-DD]\n"
         "                   [--web DIR] [--secure-cookies]\n"
+        "                   [--material-max-mib N] [--materials-per-application N]\n"
         "  以 HTTP 提供 JSON 接口（/api/v1/…，见 docs/http.md）和网上门户（/），收到\n"
         "  SIGTERM/SIGINT 后处理完进行中的请求再退出。\n"
         "  Serves the JSON API over HTTP (/api/v1/..., see docs/http.md) and the web portal (/);\n"
@@ -53,6 +54,10 @@ static void usage(FILE *out)
         "                       written at least every S seconds (default 0.1; all of it on stop)\n"
         "  --settlement-days N  落户申请办理期限（天）/ days for a settlement decision from\n"
         "                       acceptance (default 30), as hukou application --settlement-days\n"
+        "  --material-max-mib N 申请材料单个文件上限（MiB）/ an uploaded material's size limit\n"
+        "                       in MiB (default 10)\n"
+        "  --materials-per-application N  每件申请至多 N 个文件 / files one application may\n"
+        "                       hold (default 20)\n"
         "  --today YYYY-MM-DD   仅供测试：业务办理日期固定为该日 / testing only: the services\n"
         "                       (residence, applications, permits, households) take this day as\n"
         "                       today\n",
@@ -156,6 +161,14 @@ int hk_cmd_serve(int argc, char **argv)
       if (!number(next, 1, 3650, &v))
         return bad("--settlement-days", "expected a number of days from 1 to 3650");
       cfg.settlement_days = (int)v;
+    } else if (strcmp(a, "--material-max-mib") == 0) {
+      if (!number(next, 1, 100, &v))
+        return bad("--material-max-mib", "expected a number of MiB from 1 to 100");
+      cfg.material_max_bytes = (size_t)v << 20;
+    } else if (strcmp(a, "--materials-per-application") == 0) {
+      if (!number(next, 1, 1000, &v))
+        return bad("--materials-per-application", "expected a number from 1 to 1000");
+      cfg.materials_per_application = (int)v;
     } else if (strcmp(a, "--threads") == 0) {
       if (!number(next, 1, 64, &v))
         return bad("--threads", "expected a number from 1 to 64");

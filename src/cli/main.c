@@ -39,7 +39,8 @@ int hk_cli_fail(const char *command, const hk_error *err)
   else
     fprintf(stderr, "hukou %s: %s (%s): %s\n", command, hk_status_message(err->code),
             hk_status_message_en(err->code), hk_error_text(err, text, sizeof text));
-  return err->code == HK_EINVAL || err->code == HK_ETOOBIG ? HK_EXIT_USAGE : HK_EXIT_FAIL;
+  return err->code == HK_EINVAL || err->code == HK_ETOOBIG || err->code == HK_EMEDIA ? HK_EXIT_USAGE
+                                                                                     : HK_EXIT_FAIL;
 }
 
 int hk_cli_wants_help(int argc, char **argv)

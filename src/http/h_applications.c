@@ -202,7 +202,7 @@ void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp)
 {
   static const char *const none[] = {NULL};
   static const char *const keys[] = {"action",    "reason",  "unit_code", "unit_name",
-                                     "community", "address", NULL};
+                                     "community", "address", "materials", NULL};
   resp->no_store = true;
   int64_t id;
   if (!hk_http_query_only(req, none, resp) || !actor_may_apply(req, resp) ||
@@ -246,6 +246,23 @@ void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp)
       hinted = true;
     }
   }
+  /* supply_material: the ids of materials uploaded to this application (h_materials.c). */
+  int64_t materials[HK_APP_MATERIALS_MAX];
+  size_t n_materials = 0;
+  json_t *mats = NULL;
+  if (rc == HK_OK)
+    rc = hk_json_array(doc, "materials", HK_JSON_OPTIONAL, &mats, &err);
+  if (rc == HK_OK && mats && act != HK_APP_SUPPLY_MATERIAL)
+    rc = hk_error_set(&err, HK_EINVAL, "materials", "only with the action supply_material");
+  if (rc == HK_OK && json_array_size(mats) > HK_APP_MATERIALS_MAX)
+    rc = hk_error_set(&err, HK_ETOOBIG, "materials", "at most %d", HK_APP_MATERIALS_MAX);
+  for (size_t i = 0; rc == HK_OK && i < json_array_size(mats); i++) {
+    json_t *v = json_array_get(mats, i);
+    if (!json_is_integer(v) || json_integer_value(v) <= 0)
+      rc = hk_error_set(&err, HK_EINVAL, "materials", "[%zu]: not a material id", i);
+    else
+      materials[n_materials++] = json_integer_value(v);
+  }
   json_decref(doc);
   if (rc != HK_OK) {
     hk_http_reply_error(resp, &err);
@@ -272,6 +289,9 @@ void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp)
   if (act == HK_APP_COMPLETE)
     rc = hk_app_complete(st, &cfg, &req->actor, id, hinted ? &hint : NULL, hk_http_today(req->srv),
                          &out, &err);
+  else if (n_materials)
+    rc = hk_app_supply(st, &cfg, &req->actor, id, has_reason ? why : NULL, materials, n_materials,
+                       hk_http_today(req->srv), &out, &err);
   else
     rc = hk_app_act(st, &cfg, &req->actor, id, act, has_reason ? why : NULL,
                     hk_http_today(req->srv), &out, &err);

@@ -7,6 +7,7 @@
  * (http_int.h), so they can be exercised without sockets. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -30,7 +31,9 @@ typedef struct hk_http_config {
   unsigned max_per_client; /* connections from one address */
   bool access_log;         /* one JSON line per request on stderr */
   int32_t today; /* testing: the services' "today" (an hk_date); HK_DATE_NONE: the real date */
-  int settlement_days; /* days for a settlement decision; 0 the service's default */
+  int settlement_days;           /* days for a settlement decision; 0 the service's default */
+  size_t material_max_bytes;     /* an uploaded material's size limit; 0 the service's default */
+  int materials_per_application; /* files an application may hold; 0 the service's default */
 } hk_http_config;
 
 /* The defaults of `hukou serve`. */

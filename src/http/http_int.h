@@ -50,6 +50,8 @@ typedef struct hk_http_req {
   char questions_buf[HK_QUESTIONS_MAX + 1];
 } hk_http_req;
 
+/* A request header as sent, or NULL. */
+const char *hk_http_header(const hk_http_req *req, const char *name);
 /* A query argument (percent-decoded), or NULL. */
 const char *hk_http_query(const hk_http_req *req, const char *key);
 /* Every query argument must be one of the NULL-terminated `allowed`: otherwise HK_EINVAL
@@ -74,6 +76,11 @@ typedef struct hk_http_resp {
   bool vary_encoding;        /* Vary: Accept-Encoding: the file has a gzip variant */
   const char *cache_control; /* when no_store is not set */
   char set_cookie[160];      /* Set-Cookie, or "" */
+  hk_status error;        /* the error code for metrics and the log when status >= 400 */
+  unsigned retry_after;   /* seconds for Retry-After; 0 none */
+  char allow[32];         /* for 405: the methods the path has */
+  bool no_store;          /* personal data: Cache-Control: no-store */
+  char disposition[1280]; /* Content-Disposition when not empty (a download; h_materials.c) */
 } hk_http_resp;
 
 /* A request header (the first of that name), or NULL. */
@@ -99,6 +106,7 @@ enum {
   HK_ROUTE_LIMITED = 2, /* rate-limited per client address */
   /* 4 was HK_ROUTE_REGISTRY (--open-registry), gone with accounts. */
   HK_ROUTE_ACCOUNT = 8, /* needs a signed-in actor: 401 with WWW-Authenticate: Bearer otherwise */
+  HK_ROUTE_UPLOAD = 16, /* takes a raw body (a file) up to the materials' limit, not 1 MiB */
 };
 
 typedef struct hk_http_route {
@@ -151,6 +159,9 @@ void hk_h_households_head(hk_http_req *req, hk_http_resp *resp);
 void hk_h_households_split(hk_http_req *req, hk_http_resp *resp);
 void hk_h_births_post(hk_http_req *req, hk_http_resp *resp);
 void hk_h_persons_death(hk_http_req *req, hk_http_resp *resp);
+void hk_h_materials_post(hk_http_req *req, hk_http_resp *resp);
+void hk_h_materials_list(hk_http_req *req, hk_http_resp *resp);
+void hk_h_materials_get(hk_http_req *req, hk_http_resp *resp);
 
 /* ---- browser sessions (h_accounts.c, server.c; docs/http.md "The portal and browser
  * sessions") ---- */
@@ -362,7 +373,12 @@ struct hk_http_server {
   atomic_uint auth_epoch;
   hk_http_accesslog *accesslog;
   hk_http_web *web; /* the portal's files; NULL when there are none */
+  /* Bytes of material uploads being received now (server.c): at most HK_HTTP_UPLOADS_AT_ONCE
+   * times the size limit, so signed-in clients cannot pin the server's memory with slow bodies. */
+  atomic_size_t upload_bytes;
 };
+
+#define HK_HTTP_UPLOADS_AT_ONCE 8
 
 #define HK_HTTP_TOKEN_TTL 2.0 /* seconds a checked token is trusted without the store */
 

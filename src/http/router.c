@@ -43,6 +43,11 @@ const hk_http_route hk_http_routes[] = {
      HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
     {"POST", "/api/v1/births", hk_h_births_post, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
     {"POST", "/api/v1/persons/{id}/death", hk_h_persons_death, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    /* Materials (issue 10): files attached to an application, uploaded as the raw body. */
+    {"POST", "/api/v1/applications/{id}/materials", hk_h_materials_post,
+     HK_ROUTE_UPLOAD | HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/applications/{id}/materials", hk_h_materials_list, HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/applications/{id}/materials/{mid}", hk_h_materials_get, HK_ROUTE_ACCOUNT},
     /* Accounts (九): sign in and out, accounts for admins, departments' yes/no questions. */
     {"POST", "/api/v1/sessions", hk_h_sessions_post, HK_ROUTE_BODY | HK_ROUTE_LIMITED},
     {"DELETE", "/api/v1/sessions/current", hk_h_sessions_delete, HK_ROUTE_ACCOUNT},

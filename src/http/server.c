@@ -1,9 +1,9 @@
 /* server.c — libmicrohttpd glue: the daemon with its thread pool, a request's life (checks on
- * the headers, the body up to 1 MiB, dispatch, the response), who is asking (a bearer token or a
- * browser's session cookie with its CSRF checks), the portal's files (static.c) at / and
- * /assets/, the security headers of every response, the access log and metrics when it
- * completes, per-worker store connections, and the graceful stop. The only file that includes
- * <microhttpd.h>. */
+ * the headers, the body up to 1 MiB or a material upload's own limit, dispatch, the response),
+ * who is asking (a bearer token or a browser's session cookie with its CSRF checks), the portal's
+ * files (static.c) at / and /assets/, the security headers of every response, the access log and
+ * metrics when it completes, per-worker store connections, and the graceful stop. The only file
+ * that includes <microhttpd.h>. */
 #include "http/http.h"
 
 #include <arpa/inet.h>
@@ -20,6 +20,7 @@
 #include <sodium.h>
 
 #include "http/http_int.h"
+#include "service/material.h"
 
 /* One request's state, from its headers to its completion. */
 typedef struct reqctx {
@@ -28,6 +29,7 @@ typedef struct reqctx {
   int route;
   double t0;
   bool queued;
+  size_t upload_reserved; /* bytes counted in srv->upload_bytes for this request */
   char *body;
   size_t len, cap;
   char method[12];
@@ -64,6 +66,20 @@ uint16_t hk_http_port(const hk_http_server *srv)
 }
 
 /* ---- query arguments ---- */
+
+const char *hk_http_header(const hk_http_req *req, const char *name)
+{
+  return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+/* The largest body a route takes: a material upload's limit (--material-max-mib), else 1 MiB. */
+static size_t body_max(const hk_http_server *srv, const hk_http_route *route)
+{
+  if (route->flags & HK_ROUTE_UPLOAD)
+    return srv->cfg.material_max_bytes ? srv->cfg.material_max_bytes
+                                       : HK_MATERIAL_MAX_BYTES_DEFAULT;
+  return HK_HTTP_BODY_MAX;
+}
 
 const char *hk_http_query(const hk_http_req *req, const char *key)
 {
@@ -452,6 +468,8 @@ static enum MHD_Result queue(hk_http_server *srv, struct MHD_Connection *c, reqc
     MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
   if (resp->set_cookie[0])
     MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, resp->set_cookie);
+  if (resp->disposition[0])
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, resp->disposition);
   if (resp->retry_after) {
     char s[16];
     snprintf(s, sizeof s, "%u", resp->retry_after);
@@ -525,9 +543,9 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
   const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
   const char *te =
       MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-  if (cl && strtoull(cl, NULL, 10) > HK_HTTP_BODY_MAX) {
-    hk_http_reply_fail(resp, HK_ETOOBIG, "body", "the request body is larger than %u bytes",
-                       HK_HTTP_BODY_MAX);
+  if (cl && strtoull(cl, NULL, 10) > body_max(srv, route)) {
+    hk_http_reply_fail(resp, HK_ETOOBIG, "body", "the request body is larger than %zu bytes",
+                       body_max(srv, route));
     return true;
   }
   /* A token that is sent must be good, whatever the route; a route that needs an account
@@ -574,6 +592,11 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
       return true;
     }
   }
+  if (route->flags & HK_ROUTE_UPLOAD && cl == NULL && te != NULL) {
+    hk_http_reply_fail(resp, HK_EINVAL, "Content-Length",
+                       "required: send the file with its length, not chunked");
+    return true;
+  }
   if (route->flags & HK_ROUTE_LIMITED) {
     unsigned retry = 0;
     if (!hk_http_ratelimit_take(srv->rl, rc->client, hk_http_now(), &retry)) {
@@ -582,6 +605,21 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
       resp->retry_after = retry;
       return true;
     }
+  }
+  /* An upload's body is held whole in memory until it is stored: its declared length is
+   * reserved from a budget shared by all connections, and a request past it waits its turn
+   * (503, Retry-After) rather than the server running out of memory. Returned on completion. */
+  if (route->flags & HK_ROUTE_UPLOAD && cl != NULL) {
+    size_t want = (size_t)strtoull(cl, NULL, 10);
+    size_t budget = body_max(srv, route) * HK_HTTP_UPLOADS_AT_ONCE;
+    size_t held = atomic_fetch_add(&srv->upload_bytes, want);
+    if (held + want > budget) {
+      atomic_fetch_sub(&srv->upload_bytes, want);
+      hk_http_reply_fail(resp, HK_ERETRY, "body", "too many uploads at once; retry shortly");
+      resp->retry_after = 1;
+      return true;
+    }
+    rc->upload_reserved = want;
   }
   return false;
 }
@@ -629,11 +667,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     *upload_data_size = 0;
     /* Routes without a body ignore one; the declared length was checked in begin and
      * libmicrohttpd never passes more than it. */
-    if (rc->route < 0 || !(hk_http_routes[rc->route].flags & HK_ROUTE_BODY) || rc->resp.status != 0)
+    if (rc->route < 0 || rc->resp.status != 0)
       return MHD_YES;
-    if (rc->len + n > HK_HTTP_BODY_MAX) {
-      hk_http_reply_fail(&rc->resp, HK_ETOOBIG, "body", "the request body is larger than %u bytes",
-                         HK_HTTP_BODY_MAX);
+    const hk_http_route *route = &hk_http_routes[rc->route];
+    if (!(route->flags & (HK_ROUTE_BODY | HK_ROUTE_UPLOAD)))
+      return MHD_YES;
+    if (rc->len + n > body_max(srv, route)) {
+      hk_http_reply_fail(&rc->resp, HK_ETOOBIG, "body", "the request body is larger than %zu bytes",
+                         body_max(srv, route));
       return MHD_YES;
     }
     if (rc->len + n + 1 > rc->cap) {
@@ -708,6 +749,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   hk_http_metrics_record(&srv->metrics, rc->route, status, rc->resp.error, (uint64_t)(secs * 1e6));
   if (srv->cfg.access_log)
     log_request(rc, status, secs * 1e3, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
+  if (rc->upload_reserved)
+    atomic_fetch_sub(&srv->upload_bytes, rc->upload_reserved);
   free(rc->resp.body);
   free(rc->body);
   sodium_memzero(rc->resp.set_cookie, sizeof rc->resp.set_cookie); /* it may hold a token */

@@ -9,6 +9,7 @@
 #include "core/json.h"
 #include "core/label.h"
 #include "service/app_eval.h"
+#include "service/material.h"
 #include "service/move.h"
 #include "service/permit.h"
 #include "store/store_app.h"
@@ -359,9 +360,10 @@ hk_status hk_app_submit(hk_store *st, const hk_app_config *cfg, const hk_actor *
 
 static hk_status act_attempt(hk_store *st, const hk_app_config *cfg, const hk_actor *who,
                              int64_t id, hk_app_action action, const char *reason,
-                             const hk_move_hint *hint, hk_date today, json_t **doc_out,
-                             hk_error *err)
+                             const hk_move_hint *hint, const int64_t *materials, size_t n_materials,
+                             hk_date today, json_t **doc_out, hk_error *err)
 {
+  json_t *supplied = NULL;
   hk_app_row row = {0};
   json_t *doc = NULL;
   hk_app_eval ev;
@@ -440,6 +442,17 @@ static hk_status act_attempt(hk_store *st, const hk_app_config *cfg, const hk_ac
         row.due_on != HK_DATE_NONE && today > asked)
       row.due_on += today - asked;
   }
+  if (rc == HK_OK && action == HK_APP_SUPPLY_MATERIAL && n_materials > 0) {
+    /* The materials this step brings: the step about to be appended takes them. */
+    int step_index = (int)json_array_size(json_object_get(doc, "steps"));
+    rc = hk_material_take(st, id, materials, n_materials, step_index, &supplied, err);
+    if (rc == HK_OK) {
+      json_t *ids = json_array();
+      for (size_t i = 0; i < n_materials; i++)
+        json_array_append_new(ids, json_integer(materials[i]));
+      json_object_set_new(extra, "materials", ids);
+    }
+  }
   if (rc == HK_OK && action == HK_APP_COMPLETE) {
     if (facts.kind == HK_APP_SETTLEMENT) {
       /* The hukou move (move.h): leave the old household, join the destination the engine
@@ -469,6 +482,11 @@ static hk_status act_attempt(hk_store *st, const hk_app_config *cfg, const hk_ac
     hk_app_state from = (hk_app_state)row.state;
     row.state = next;
     add_step(doc, hk_app_action_name(action), who, today, next, reason);
+    if (supplied) {
+      json_t *steps = json_object_get(doc, "steps");
+      json_object_set_new(json_array_get(steps, json_array_size(steps) - 1), "materials", supplied);
+      supplied = NULL;
+    }
     free(row.doc);
     row.doc = dump(doc);
     rc = row.doc ? hk_store_app_update(st, &row, err) : hk_error_set(err, HK_ENOMEM, NULL, "oom");
@@ -488,6 +506,7 @@ static hk_status act_attempt(hk_store *st, const hk_app_config *cfg, const hk_ac
     *doc_out = doc;
   }
   json_decref(extra);
+  json_decref(supplied);
   free(row.doc);
   hk_person_clear(&p);
   hk_app_eval_clear(&ev);
@@ -503,7 +522,23 @@ hk_status hk_app_act(hk_store *st, const hk_app_config *cfg, const hk_actor *who
     return hk_error_set(err, HK_ETOOBIG, "reason", "at most %d bytes", HK_APP_REASON_MAX);
   hk_status rc = HK_ERETRY;
   for (int i = 0; i < RETRIES && rc == HK_ERETRY; i++)
-    rc = act_attempt(st, cfg, who, id, action, reason, NULL, today, doc, err);
+    rc = act_attempt(st, cfg, who, id, action, reason, NULL, NULL, 0, today, doc, err);
+  return rc;
+}
+
+hk_status hk_app_supply(hk_store *st, const hk_app_config *cfg, const hk_actor *who, int64_t id,
+                        const char *reason, const int64_t *materials, size_t n, hk_date today,
+                        json_t **doc, hk_error *err)
+{
+  *doc = NULL;
+  if (reason && strlen(reason) > HK_APP_REASON_MAX)
+    return hk_error_set(err, HK_ETOOBIG, "reason", "at most %d bytes", HK_APP_REASON_MAX);
+  if (n > HK_APP_MATERIALS_MAX)
+    return hk_error_set(err, HK_ETOOBIG, "materials", "at most %d", HK_APP_MATERIALS_MAX);
+  hk_status rc = HK_ERETRY;
+  for (int i = 0; i < RETRIES && rc == HK_ERETRY; i++)
+    rc = act_attempt(st, cfg, who, id, HK_APP_SUPPLY_MATERIAL, reason, NULL, materials, n, today,
+                     doc, err);
   return rc;
 }
 
@@ -513,7 +548,7 @@ hk_status hk_app_complete(hk_store *st, const hk_app_config *cfg, const hk_actor
   *doc = NULL;
   hk_status rc = HK_ERETRY;
   for (int i = 0; i < RETRIES && rc == HK_ERETRY; i++)
-    rc = act_attempt(st, cfg, who, id, HK_APP_COMPLETE, NULL, hint, today, doc, err);
+    rc = act_attempt(st, cfg, who, id, HK_APP_COMPLETE, NULL, hint, NULL, 0, today, doc, err);
   return rc;
 }
 

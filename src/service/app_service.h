@@ -70,6 +70,15 @@ hk_status hk_app_act(hk_store *st, const hk_app_config *cfg, const hk_actor *who
                      hk_app_action action, const char *reason, hk_date today, json_t **doc,
                      hk_error *err);
 
+/* supply_material with the materials it brings (service/material.h): each must have been
+ * attached to this application and not yet supplied; the step lists them ("materials") and each
+ * material records the step that took it. n 0 is hk_app_act's supply_material (material brought
+ * on paper, say). More than HK_APP_MATERIALS_MAX is HK_ETOOBIG. */
+#define HK_APP_MATERIALS_MAX 20
+hk_status hk_app_supply(hk_store *st, const hk_app_config *cfg, const hk_actor *who, int64_t id,
+                        const char *reason, const int64_t *materials, size_t n, hk_date today,
+                        json_t **doc, hk_error *err);
+
 /* Complete with what the officer adds for the move (hint may be NULL): the employer's credit
  * code and name for an employer collective household, a community, a new household's address.
  * hk_app_act(..., HK_APP_COMPLETE, ...) is this with no hint. */

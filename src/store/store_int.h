@@ -19,6 +19,8 @@ struct hk_hukou_row;
 struct hk_account_row; /* store_auth.h */
 struct hk_apikey_row;
 struct hk_access;
+struct hk_material_row; /* store_material.h */
+struct hk_material_filter;
 
 struct hk_store_ops {
   int version; /* bump when appending members */
@@ -112,6 +114,17 @@ struct hk_store_ops {
                            hk_error *err);
   /* Optional (hk_store_expect_stream): NULL when the backend has nothing to change. */
   void (*expect_stream)(hk_store *st);
+  /* Materials: content kept once per SHA-256, and attachments (store_material.h, version 9). */
+  hk_status (*material_blob_put)(hk_store *st, const uint8_t sha256[HK_HASH_LEN],
+                                 const uint8_t *data, size_t size, bool *added, hk_error *err);
+  hk_status (*material_blob_get)(hk_store *st, const uint8_t sha256[HK_HASH_LEN], uint8_t **data,
+                                 size_t *size, hk_error *err);
+  hk_status (*material_insert)(hk_store *st, struct hk_material_row *row, hk_error *err);
+  hk_status (*material_get)(hk_store *st, int64_t id, struct hk_material_row *out, hk_error *err);
+  hk_status (*material_each)(hk_store *st, const struct hk_material_filter *f,
+                             hk_status (*cb)(const struct hk_material_row *, void *, hk_error *),
+                             void *cls, hk_error *err);
+  hk_status (*material_set_step)(hk_store *st, int64_t id, int step_index, hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */

@@ -1382,6 +1382,12 @@ static const struct hk_store_ops sqlite_ops = {
     .access_last = store__sqlite_access_last,
     .access_insert = store__sqlite_access_insert,
     .access_each = store__sqlite_access_each,
+    .material_blob_put = store__sqlite_material_blob_put,
+    .material_blob_get = store__sqlite_material_blob_get,
+    .material_insert = store__sqlite_material_insert,
+    .material_get = store__sqlite_material_get,
+    .material_each = store__sqlite_material_each,
+    .material_set_step = store__sqlite_material_set_step,
 };
 
 static hk_status read_version(sqlite_store *s, hk_error *err)

@@ -11,6 +11,7 @@
 #include "store/store_auth.h"
 #include "store/store_household.h"
 #include "store/store_int.h"
+#include "store/store_material.h"
 
 typedef struct store_sqlite_migration {
   int version;
@@ -105,5 +106,17 @@ hk_status store__sqlite_access_last(hk_store *st, int64_t *seq, uint8_t hash[HK_
 hk_status store__sqlite_access_insert(hk_store *st, const hk_access *a, hk_error *err);
 hk_status store__sqlite_access_each(hk_store *st, int64_t person_id, hk_access_cb cb, void *cls,
                                     hk_error *err);
+
+/* store_sqlite_material.c: materials (store_material.h). */
+hk_status store__sqlite_material_blob_put(hk_store *st, const uint8_t sha256[HK_HASH_LEN],
+                                          const uint8_t *data, size_t size, bool *added,
+                                          hk_error *err);
+hk_status store__sqlite_material_blob_get(hk_store *st, const uint8_t sha256[HK_HASH_LEN],
+                                          uint8_t **data, size_t *size, hk_error *err);
+hk_status store__sqlite_material_insert(hk_store *st, hk_material_row *row, hk_error *err);
+hk_status store__sqlite_material_get(hk_store *st, int64_t id, hk_material_row *out, hk_error *err);
+hk_status store__sqlite_material_each(hk_store *st, const hk_material_filter *f, hk_material_cb cb,
+                                      void *cls, hk_error *err);
+hk_status store__sqlite_material_set_step(hk_store *st, int64_t id, int step_index, hk_error *err);
 
 #endif

@@ -136,12 +136,30 @@ static const char migration_5[] =
     "  purpose TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
     "CREATE INDEX access_log_person ON access_log (person_id, seq);";
 
+/* Materials (issue 10): the content of each file once, under its SHA-256, in a table of its own
+ * (a rowid table: large rows sit badly in a WITHOUT ROWID b-tree), and one row per attachment
+ * naming it by hash, with what it is attached to: an application and its step, or a person's
+ * declaration or fact entry (store_material.h). Numbered 9: 6-8 are other branches'. */
+static const char migration_9[] =
+    "CREATE TABLE material_blob ("
+    "  id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE, size INTEGER NOT NULL,"
+    "  content BLOB NOT NULL);"
+    "CREATE TABLE material ("
+    "  id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL, size INTEGER NOT NULL,"
+    "  media_type TEXT NOT NULL, name TEXT NOT NULL, uploaded_by TEXT NOT NULL,"
+    "  uploaded_at TEXT NOT NULL, person_id INTEGER NOT NULL, application_id INTEGER,"
+    "  step TEXT, step_index INTEGER, fact TEXT);"
+    "CREATE INDEX material_application ON material (application_id) WHERE application_id IS NOT "
+    "NULL;"
+    "CREATE INDEX material_person ON material (person_id);";
+
 const store_sqlite_migration store__sqlite_migrations[] = {
     {1, "persons, households, hukou, histories, kinship, events", migration_1},
     {2, "residence registration: declaration date, lateness, end, address", migration_2},
     {3, "applications and residence permits", migration_3},
     {4, "households: address, owner, dates; hukou end reason; deaths", migration_4},
     {5, "accounts, sessions, department keys, access log", migration_5},
+    {9, "materials: attachments and their content by SHA-256", migration_9},
 };
 const int store__sqlite_migration_count =
     (int)(sizeof store__sqlite_migrations / sizeof store__sqlite_migrations[0]);

@@ -125,6 +125,12 @@ MATRIX += [
     (("GET", "/api/v1/applications/999999", None, None), expect(404, **SERVICE_USERS)),
     (("POST", "/api/v1/applications/999999/actions", {"action": "accept"}, None),
      expect(404, **SERVICE_USERS)),
+    # Materials (issue 10): the raw body is a PDF; no application 999999 to attach it to.
+    (("POST", "/api/v1/applications/999999/materials", b"%PDF-1.4\n", None),
+     expect(404, **SERVICE_USERS)),
+    (("GET", "/api/v1/applications/999999/materials", None, None), expect(404, **SERVICE_USERS)),
+    (("GET", "/api/v1/applications/999999/materials/1", None, None),
+     expect(404, **SERVICE_USERS)),
     # Permits: imported histories have no permit record to show, endorse or recognise.
     (("GET", f"/api/v1/persons/{ME}/permit", None, None), expect(404, **SERVICE_USERS)),
     (("GET", f"/api/v1/persons/{OTHER}/permit", None, None),
