@@ -19,6 +19,7 @@ struct hk_hukou_row;
 struct hk_account_row; /* store_auth.h */
 struct hk_apikey_row;
 struct hk_access;
+struct hk_vital_row; /* store_vital.h */
 
 struct hk_store_ops {
   int version; /* bump when appending members */
@@ -112,6 +113,11 @@ struct hk_store_ops {
                            hk_error *err);
   /* Optional (hk_store_expect_stream): NULL when the backend has nothing to change. */
   void (*expect_stream)(hk_store *st);
+  /* Births, deaths and ended permits (store_vital.h, schema version 7). */
+  hk_status (*vital_insert)(hk_store *st, const struct hk_vital_row *row, hk_error *err);
+  hk_status (*vital_get)(hk_store *st, int64_t person_id, int kind, struct hk_vital_row *out,
+                         hk_error *err);
+  hk_status (*permit_end)(hk_store *st, const char *number, hk_date on, int reason, hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */

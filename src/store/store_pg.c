@@ -119,11 +119,22 @@ static const char migration_5[] =
     "  hash BYTEA NOT NULL);"
     "CREATE INDEX access_log_person ON access_log (person_id, seq);";
 
+/* Birth and death registrations, ended residence permits, as SQLite's migration 7. */
+static const char migration_7[] =
+    "CREATE TABLE vital_registration (person_id BIGINT NOT NULL, kind SMALLINT NOT NULL,"
+    "  certificate TEXT, place_division INTEGER NOT NULL DEFAULT 0, place TEXT,"
+    "  division INTEGER NOT NULL, hukou_division INTEGER NOT NULL DEFAULT 0,"
+    "  registered_on INTEGER NOT NULL, PRIMARY KEY (person_id, kind));"
+    "CREATE UNIQUE INDEX vital_certificate ON vital_registration (kind, certificate)"
+    "  WHERE certificate IS NOT NULL;"
+    "ALTER TABLE residence_permit ADD COLUMN ended_on INTEGER;"
+    "ALTER TABLE residence_permit ADD COLUMN ended SMALLINT NOT NULL DEFAULT 0;";
+
 static const struct {
   int version;
   const char *sql;
-} migrations[] = {
-    {1, migration_1}, {2, migration_2}, {3, migration_3}, {4, migration_4}, {5, migration_5}};
+} migrations[] = {{1, migration_1}, {2, migration_2}, {3, migration_3},
+                  {4, migration_4}, {5, migration_5}, {7, migration_7}};
 
 /* Prepared statements: name, SQL, parameter count. */
 enum {
@@ -1051,6 +1062,9 @@ static const struct hk_store_ops pg_ops = {
     .permit_latest = store__pg_permit_latest,
     .permit_set_division = store__pg_permit_set_division,
     .permit_count_prefix = store__pg_permit_count_prefix,
+    .vital_insert = store__pg_vital_insert,
+    .vital_get = store__pg_vital_get,
+    .permit_end = store__pg_permit_end,
     .household_insert = store__pg_household_insert,
     .household_get = store__pg_household_get,
     .household_find_owner = store__pg_household_find_owner,

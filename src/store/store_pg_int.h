@@ -14,6 +14,7 @@
 #include "store/store_auth.h"
 #include "store/store_household.h"
 #include "store/store_int.h"
+#include "store/store_vital.h"
 
 /* Text parameters for one statement: integers are formatted into fixed slots. */
 #define MAX_PARAMS 12
@@ -143,5 +144,11 @@ hk_status store__pg_access_last(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH
 hk_status store__pg_access_insert(hk_store *st, const hk_access *a, hk_error *err);
 hk_status store__pg_access_each(hk_store *st, int64_t person_id, hk_access_cb cb, void *cls,
                                 hk_error *err);
+
+hk_status store__pg_permit_end(hk_store *st, const char *number, hk_date on, int reason,
+                               hk_error *err);
+hk_status store__pg_vital_insert(hk_store *st, const hk_vital_row *row, hk_error *err);
+hk_status store__pg_vital_get(hk_store *st, int64_t person_id, int kind, hk_vital_row *out,
+                              hk_error *err);
 
 #endif

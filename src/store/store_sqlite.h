@@ -106,4 +106,12 @@ hk_status store__sqlite_access_insert(hk_store *st, const hk_access *a, hk_error
 hk_status store__sqlite_access_each(hk_store *st, int64_t person_id, hk_access_cb cb, void *cls,
                                     hk_error *err);
 
+/* store_vital.h (schema version 7), in store_sqlite_app.c. */
+struct hk_vital_row;
+hk_status store__sqlite_permit_end(hk_store *st, const char *number, hk_date on, int reason,
+                                   hk_error *err);
+hk_status store__sqlite_vital_insert(hk_store *st, const struct hk_vital_row *row, hk_error *err);
+hk_status store__sqlite_vital_get(hk_store *st, int64_t person_id, int kind,
+                                  struct hk_vital_row *out, hk_error *err);
+
 #endif
