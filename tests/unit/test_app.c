@@ -955,6 +955,10 @@ static void family_move_passes_the_headship_on(void **state)
                  "\"kind\":\"owned\",\"from\":\"2010-01-01\"}]}");
   link(st, "34122219990909001X", HK_REL_PARENT, "33040219670707001X", 0);
   app = approved(st, "34122219990909001X", HK_PW_FAMILY, NULL);
+  /* No residence registration in 南湖区 gives the new household an address: asked for, never
+   * left empty (issue 10). */
+  json_decref(complete(st, app, NULL, HK_EINVAL, &err));
+  assert_string_equal(err.field, "address");
   hk_move_hint home = {0};
   snprintf(home.address, sizeof home.address, "南湖区 家园路 7 号");
   doc = complete(st, app, &home, HK_OK, &err);
