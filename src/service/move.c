@@ -340,7 +340,6 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
       destination = "relative_home";
     }
     if (rc == HK_ECONFLICT || rc == HK_ENOTFOUND) {
-      rc = HK_OK;
       memset(&dest, 0, sizeof dest);
       destination = "community_collective";
       rc = collective(st, who, HK_HH_OWNER_COMMUNITY, target, hint->community, hint->community,
