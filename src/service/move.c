@@ -328,7 +328,9 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
     /* (二)(四): the engine names no address; ours follows clause (五)'s order and the kinship
      * of who already lives there: a minor joins a parent's household in the county; else the
      * person's own home (a family household they head); else a direct relative's home (their
-     * household); else the community's collective household. */
+     * household); else a consenting relative's or friend's family household; else the
+     * employer's collective household, when the officer names the unit; else the community's
+     * collective household (for these pathways the counterpart of the talent agency's). */
     bool minor = is_minor(&p, today);
     if (minor) {
       rc = relative_household(st, &p, doc, WANT_PARENT, target, &dest, err);
@@ -338,6 +340,19 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
     } else {
       rc = kin_home(st, &p, target, today, &dest, err);
       destination = "relative_home";
+      if (rc == HK_ENOTFOUND && json_array_size(json_object_get(doc, "consenting"))) {
+        rc = relative_household(st, &p, doc, WANT_HOST, target, &dest, err);
+        destination = "host_household";
+      }
+      if ((rc == HK_ENOTFOUND || rc == HK_ECONFLICT) && hint->unit_code[0]) {
+        memset(&dest, 0, sizeof dest);
+        destination = "employer_collective";
+        rc = hk_uscc_valid(hint->unit_code)
+                 ? collective(st, who, HK_HH_OWNER_UNIT, target, hint->unit_code, hint->unit_name,
+                              hint, today, &dest, &created, err)
+                 : hk_error_set(err, HK_EINVAL, "unit",
+                                "not a unified social credit code (18 characters, GB 32100-2015)");
+      }
     }
     if (rc == HK_ECONFLICT || rc == HK_ENOTFOUND) {
       memset(&dest, 0, sizeof dest);

@@ -1160,6 +1160,106 @@ static void a_minor_joins_the_parents_household(void **state)
   hk_store_close(st);
 }
 
+/* Issue 10: the residence pathway (二) names no address; the move follows clause (五)'s order
+ * and the kinship of who already lives there. */
+#define ADULT_KIN "341222199202020018"
+#define ADULT_HOSTED "341222199111110018"
+#define ADULT_EMPLOYED "341222199112120031"
+
+static void add_resident_renter(hk_store *st, const char *id, const char *born_extra)
+{
+  char json[768];
+  snprintf(json, sizeof json,
+           "{\"id_number\":\"%s\",%s\"hukou\":{\"division\":\"341222\",\"household\":"
+           "\"family\",\"head\":true},\"residence\":[{\"division\":\"330402\",\"urban\":true,"
+           "\"from\":\"2023-01-01\",\"address\":\"南湖区 租住 %s 号\"}],\"housing\":[{"
+           "\"division\":\"330402\",\"urban\":true,\"kind\":\"rented\",\"from\":\"2023-01-01\"}]}",
+           id, born_extra, id + 14);
+  add_person(st, json);
+}
+
+static int64_t approved_residence(hk_store *st, const char *id, const char *consenting)
+{
+  hk_app_request r = permit_request(id);
+  r.kind = HK_APP_SETTLEMENT;
+  r.pathway = HK_PW_RESIDENCE;
+  if (consenting) {
+    snprintf(r.consenting[0], sizeof r.consenting[0], "%s", consenting);
+    r.n_consenting = 1;
+  }
+  hk_app_config cfg = cfg_default();
+  json_t *doc = NULL;
+  hk_error err = {0};
+  hk_status rc = hk_app_submit(st, &cfg, &sys, &r, D("2024-06-01"), &doc, &err);
+  if (rc != HK_OK)
+    fail_msg("submit %s: %s %s: %s", id, hk_status_code(rc), err.field, err.detail);
+  int64_t app = json_integer_value(json_object_get(doc, "id"));
+  json_decref(doc);
+  act_ok(st, &officer, app, HK_APP_ACCEPT, NULL, "2024-06-02");
+  act_ok(st, &officer, app, HK_APP_APPROVE, NULL, "2024-06-03");
+  return app;
+}
+
+static void residence_settlements_follow_clause_five(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(NULL);
+  hk_error err = {0};
+  /* A father of 南湖区 with his own home there; his eight-year-old and his adult son rent
+   * nearby; a friend's household; an employee of a unit. */
+  add_person(st, "{\"id_number\":\"" PARENT "\",\"hukou\":{\"division\":\"330402\","
+                 "\"household\":\"family\",\"head\":true,\"urban\":true,\"household_no\":"
+                 "\"330402-000701\"},\"housing\":[{\"division\":\"330402\",\"urban\":true,"
+                 "\"kind\":\"owned\",\"from\":\"2010-01-01\"}]}");
+  add_person(st, "{\"id_number\":\"" HOSTF "\",\"hukou\":{\"division\":\"330402\","
+                 "\"household\":\"family\",\"head\":true,\"urban\":true,\"household_no\":"
+                 "\"330402-000501\"}}");
+  add_resident_renter(st, CHILD_MINOR, "");
+  add_resident_renter(st, ADULT_KIN, "");
+  add_resident_renter(st, ADULT_HOSTED, "");
+  add_resident_renter(st, ADULT_EMPLOYED, "");
+  link(st, CHILD_MINOR, HK_REL_PARENT, PARENT, 0);
+  link(st, ADULT_KIN, HK_REL_PARENT, PARENT, 0);
+  link(st, ADULT_HOSTED, HK_REL_FRIEND, HOSTF, 0);
+
+  /* The minor joins the parent's household: never a household of their own. */
+  json_t *doc = complete(st, approved_residence(st, CHILD_MINOR, NULL), NULL, HK_OK, &err);
+  json_t *m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "parent_household");
+  assert_string_equal(str(m, "household"), "330402-000701");
+  assert_false(json_is_true(json_object_get(m, "head")));
+  json_decref(doc);
+  /* (五) rank 1: a direct relative's legal stable residence, where the relative lives. */
+  doc = complete(st, approved_residence(st, ADULT_KIN, NULL), NULL, HK_OK, &err);
+  m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "relative_home");
+  assert_string_equal(str(m, "household"), "330402-000701");
+  json_decref(doc);
+  /* Rank 2: a consenting friend's family household. */
+  doc = complete(st, approved_residence(st, ADULT_HOSTED, HOSTF), NULL, HK_OK, &err);
+  m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "host_household");
+  assert_string_equal(str(m, "household"), "330402-000501");
+  json_decref(doc);
+  /* Rank 3: the employer's collective household, named by the officer (created with its
+   * address); without a unit, the community's. */
+  int64_t app = approved_residence(st, ADULT_EMPLOYED, NULL);
+  hk_move_hint unit = {0};
+  snprintf(unit.unit_code, sizeof unit.unit_code, "91330402MA0000001U");
+  snprintf(unit.unit_name, sizeof unit.unit_name, "嘉兴某厂");
+  snprintf(unit.address, sizeof unit.address, "南湖区 工业路 1 号");
+  doc = complete(st, app, &unit, HK_OK, &err);
+  m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "employer_collective");
+  assert_true(json_is_true(json_object_get(m, "household_created")));
+  hk_household_row h;
+  assert_int_equal(hk_store_household_get(st, 0, str(m, "household"), false, &h, &err), HK_OK);
+  assert_int_equal(h.owner, HK_HH_OWNER_UNIT);
+  assert_string_equal(h.address, "南湖区 工业路 1 号");
+  json_decref(doc);
+  hk_store_close(st);
+}
+
 static int cleanup(void **state)
 {
   (void)state;
@@ -1190,6 +1290,7 @@ int main(void)
       cmocka_unit_test(on_time_endorsement_keeps_the_permit_active),
       cmocka_unit_test(family_joining_dates_from_the_relatives_hukou),
       cmocka_unit_test(a_minor_joins_the_parents_household),
+      cmocka_unit_test(residence_settlements_follow_clause_five),
   };
   int failed = cmocka_run_group_tests_name("app_sqlite", tests, NULL, cleanup);
   if (test_backend_select("pg"))
