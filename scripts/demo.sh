@@ -60,8 +60,8 @@ brief "南湖区民警的待办 / the workbench of an officer of 南湖区" \
 brief "受理 / accept" "$hukou" application act --db "$db" --as officer:330402 1 accept
 brief "批准（引擎当日复核）/ approve (the engine checks again on the day)" \
   "$hukou" application act --db "$db" --as officer:330402 1 approve
-brief "办结：户口迁入南湖区（租房无自有住房，落社区公共户；原户户主由年长成员接任）/ complete: the hukou moves to 南湖区 (renting, no home of his own: the community collective household; his old household's headship passes to the eldest member)" \
-  "$hukou" application act --db "$db" --as officer:330402 1 complete
+brief "办结：户口迁入南湖区（租房无自有住房，落社区公共户，民警填写社区及其地址；原户户主由年长成员接任；居住登记与居住证同日终止）/ complete: the hukou moves to 南湖区 (renting, no home of his own: the community collective household, whose community and address the officer gives; his old household's headship passes to the eldest member; his residence registration and permit there end that day)" \
+  "$hukou" application act --db "$db" --as officer:330402 --community 东栅社区 --address "嘉兴市南湖区东栅街道东栅社区服务中心" 1 complete
 step "迁入的户 / the household he joined" "$hukou" household show --db "$db" --as officer:330402 330402-000001
 # Demo accounts for the HTTP API (demo data only: these passwords are printed below).
 demo_pw="demo password"

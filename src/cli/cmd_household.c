@@ -43,13 +43,18 @@ static void household_usage(FILE *out)
 
 static void birth_usage(FILE *out)
 {
-  fputs("用法 / usage: hukou birth --db PATH [--as ACTOR] --id-number ID --born DATE\n"
-        "                   [--name NAME] [--mother ID] [--father ID] [--household NUMBER]\n"
-        "                   [--today DATE]\n"
-        "  出生登记：身份号码由民警给出，须与出生日期一致；随父或母落户，登记亲属关系。\n"
-        "  Birth registration: the ID number (given by the officer) must carry the birth date;\n"
-        "  at least one registered parent; the child joins a parent's household (default the\n"
-        "  mother's, else the father's) and is linked to each parent.\n"
+  fputs("用法 / usage: hukou birth --db PATH [--as ACTOR] --born DATE --sex M|F\n"
+        "                   --birth-certificate NUMBER --birthplace-division CODE\n"
+        "                   [--birthplace TEXT] [--id-number ID] [--name NAME] [--mother ID]\n"
+        "                   [--father ID] [--household NUMBER] [--today DATE]\n"
+        "  出生登记：未给身份号码时按户籍所在县、出生日期分配顺序码（男单女双）并计算校验码；\n"
+        "  记录出生医学证明编号与出生地；随父或母落户，登记亲属关系。\n"
+        "  Birth registration: without --id-number the number is allocated (the household's\n"
+        "  county, the birth date, the next free order code, odd for a boy and even for a girl,\n"
+        "  and the check character); a number given must carry the birth date. The birth\n"
+        "  medical certificate's number and the birthplace are recorded. At least one\n"
+        "  registered parent; the child joins a parent's household (default the mother's, else\n"
+        "  the father's) and is linked to each parent.\n"
         "  退出码 / exit: 0 完成 done, 1 refused, 2 bad input\n",
         out);
 }
@@ -115,30 +120,39 @@ enum {
   O_MOTHER,
   O_FATHER,
   O_HOUSEHOLD,
+  O_SEX,
+  O_CERTIFICATE,
+  O_BIRTHPLACE_DIVISION,
+  O_BIRTHPLACE,
   O_DIED
 };
 
-static const struct option all_opts[] = {{"db", required_argument, NULL, O_DB},
-                                         {"as", required_argument, NULL, O_AS},
-                                         {"today", required_argument, NULL, O_TODAY},
-                                         {"kind", required_argument, NULL, O_KIND},
-                                         {"division", required_argument, NULL, O_DIVISION},
-                                         {"urban", no_argument, NULL, O_URBAN},
-                                         {"rural", no_argument, NULL, O_RURAL},
-                                         {"address", required_argument, NULL, O_ADDRESS},
-                                         {"head", required_argument, NULL, O_HEAD},
-                                         {"owner", required_argument, NULL, O_OWNER},
-                                         {"owner-code", required_argument, NULL, O_OWNER_CODE},
-                                         {"owner-name", required_argument, NULL, O_OWNER_NAME},
-                                         {"id-number", required_argument, NULL, O_ID},
-                                         {"born", required_argument, NULL, O_BORN},
-                                         {"name", required_argument, NULL, O_NAME},
-                                         {"mother", required_argument, NULL, O_MOTHER},
-                                         {"father", required_argument, NULL, O_FATHER},
-                                         {"household", required_argument, NULL, O_HOUSEHOLD},
-                                         {"died", required_argument, NULL, O_DIED},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+static const struct option all_opts[] = {
+    {"db", required_argument, NULL, O_DB},
+    {"as", required_argument, NULL, O_AS},
+    {"today", required_argument, NULL, O_TODAY},
+    {"kind", required_argument, NULL, O_KIND},
+    {"division", required_argument, NULL, O_DIVISION},
+    {"urban", no_argument, NULL, O_URBAN},
+    {"rural", no_argument, NULL, O_RURAL},
+    {"address", required_argument, NULL, O_ADDRESS},
+    {"head", required_argument, NULL, O_HEAD},
+    {"owner", required_argument, NULL, O_OWNER},
+    {"owner-code", required_argument, NULL, O_OWNER_CODE},
+    {"owner-name", required_argument, NULL, O_OWNER_NAME},
+    {"id-number", required_argument, NULL, O_ID},
+    {"born", required_argument, NULL, O_BORN},
+    {"name", required_argument, NULL, O_NAME},
+    {"mother", required_argument, NULL, O_MOTHER},
+    {"father", required_argument, NULL, O_FATHER},
+    {"household", required_argument, NULL, O_HOUSEHOLD},
+    {"sex", required_argument, NULL, O_SEX},
+    {"birth-certificate", required_argument, NULL, O_CERTIFICATE},
+    {"birthplace-division", required_argument, NULL, O_BIRTHPLACE_DIVISION},
+    {"birthplace", required_argument, NULL, O_BIRTHPLACE},
+    {"died", required_argument, NULL, O_DIED},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
 
 /* Everything the three commands read from their options. */
 typedef struct cli_args {
@@ -238,6 +252,22 @@ static int parse(const char *cmd, int argc, char **argv, const int *allowed, voi
     case O_HOUSEHOLD:
       good =
           text_arg(optarg, "--household", a->birth.household_no, sizeof a->birth.household_no, err);
+      break;
+    case O_SEX:
+      if (strcmp(optarg, "M") != 0 && strcmp(optarg, "F") != 0)
+        good = !hk_error_set(err, HK_EINVAL, "--sex", "M or F");
+      a->birth.sex = optarg[0];
+      break;
+    case O_CERTIFICATE:
+      good = text_arg(optarg, "--birth-certificate", a->birth.certificate,
+                      sizeof a->birth.certificate, err);
+      break;
+    case O_BIRTHPLACE_DIVISION:
+      if (!hk_division_parse(optarg, &a->birth.birthplace_division))
+        good = !hk_error_set(err, HK_EINVAL, "--birthplace-division", "not a division code");
+      break;
+    case O_BIRTHPLACE:
+      good = text_arg(optarg, "--birthplace", a->birth.birthplace, sizeof a->birth.birthplace, err);
       break;
     default:
       usage(stderr);
@@ -363,14 +393,16 @@ int hk_cmd_birth(int argc, char **argv)
     birth_usage(stdout);
     return HK_EXIT_OK;
   }
-  static const int opts[] = {O_DB,   O_AS,     O_TODAY,  O_ID,        O_BORN,
-                             O_NAME, O_MOTHER, O_FATHER, O_HOUSEHOLD, 0};
+  static const int opts[] = {O_DB,         O_AS,   O_TODAY,       O_ID,
+                             O_BORN,       O_NAME, O_MOTHER,      O_FATHER,
+                             O_HOUSEHOLD,  O_SEX,  O_CERTIFICATE, O_BIRTHPLACE_DIVISION,
+                             O_BIRTHPLACE, 0};
   cli_args a;
   hk_error err = {0};
   int exit = parse("birth", argc, argv, opts, birth_usage, &a, &err);
   if (exit >= 0)
     return exit;
-  if (optind != argc || !a.seen[O_ID] || !a.seen[O_BORN]) {
+  if (optind != argc || !a.seen[O_BORN]) {
     birth_usage(stderr);
     return HK_EXIT_USAGE;
   }

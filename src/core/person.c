@@ -70,7 +70,7 @@ const char *hk_person_text(const hk_person *p, uint32_t handle)
 }
 
 static const char *const residence_end_names[HK_RES_END_COUNT] = {NULL, "changed", "moved",
-                                                                  "cancelled"};
+                                                                  "cancelled", "settled"};
 
 const char *hk_residence_end_name(hk_residence_end e)
 {

@@ -125,6 +125,7 @@ typedef enum hk_residence_end {
   HK_RES_END_CHANGED,   /* a change of address within the city */
   HK_RES_END_MOVED,     /* a registration in another city took its place */
   HK_RES_END_CANCELLED, /* cancelled: the person left */
+  HK_RES_END_SETTLED,   /* the hukou moved into the county: no registration needed there (一) */
   HK_RES_END_COUNT
 } hk_residence_end;
 

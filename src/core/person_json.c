@@ -423,7 +423,9 @@ static hk_status read_hukou(const cJSON *obj, hk_person_json_mode mode, hk_perso
   if (!cJSON_IsObject(obj))
     return hk_error_set(err, HK_EINVAL, "", "not an object");
   hk_status rc = bind(obj, keys, f, err);
-  for (int i = 5; rc == HK_OK && i < 11 && mode != HK_PJ_RECORD; i++)
+  /* "since" (the day the hukou was registered there) is also a situation's: the family rules
+   * (六) date eligibility from it. */
+  for (int i = 5; rc == HK_OK && i < 10 && mode != HK_PJ_RECORD; i++)
     if (f[i])
       rc = hk_error_set(err, HK_EINVAL, keys[i], "unknown field");
   if (rc == HK_OK)
@@ -708,9 +710,9 @@ json_t *hk_person_to_json(const hk_person *p, hk_person_json_mode mode)
                             json_string(hk_person_text(p, h->owner_name)));
       if (h->created_on)
         hk_json_set_date(e, "household_created_on", h->created_on);
-      if (h->since)
-        hk_json_set_date(e, "since", h->since);
     }
+    if (p->hukou.since)
+      hk_json_set_date(e, "since", p->hukou.since);
     json_object_set_new(o, "hukou", e);
   }
 

@@ -324,8 +324,17 @@ static hk_status do_birth(hk_store *st, hk_http_req *req, const void *arg, hk_da
 
 void hk_h_births_post(hk_http_req *req, hk_http_resp *resp)
 {
-  static const char *const keys[] = {"id_number", "born",      "name", "mother",
-                                     "father",    "household", NULL};
+  static const char *const keys[] = {"id_number",
+                                     "born",
+                                     "name",
+                                     "mother",
+                                     "father",
+                                     "household",
+                                     "sex",
+                                     "birth_certificate",
+                                     "birthplace_division",
+                                     "birthplace",
+                                     NULL};
   json_t *doc = NULL;
   if (!begin(req, resp, true, &doc))
     return;
@@ -334,9 +343,11 @@ void hk_h_births_post(hk_http_req *req, hk_http_resp *resp)
   hk_birth_request b;
   memset(&b, 0, sizeof b);
   hk_status rc = hk_json_known_keys(doc, keys, &err);
-  /* The newborn's number is checked by the service against the birth date. */
+  /* The newborn's number, when the officer gives one, is checked by the service against the
+   * birth date; without one the service allocates it (the sex is then required). */
+  char sex[2] = "";
   if (rc == HK_OK)
-    rc = text(doc, "id_number", HK_JSON_REQUIRED, b.id_number, sizeof b.id_number, &err);
+    rc = text(doc, "id_number", HK_JSON_OPTIONAL, b.id_number, sizeof b.id_number, &err);
   if (rc == HK_OK)
     rc = hk_json_date(doc, "born", HK_JSON_REQUIRED, &b.born, &err);
   if (rc == HK_OK)
@@ -347,6 +358,17 @@ void hk_h_births_post(hk_http_req *req, hk_http_resp *resp)
     rc = idnum(doc, "father", HK_JSON_OPTIONAL, today, b.father, &err);
   if (rc == HK_OK)
     rc = text(doc, "household", HK_JSON_OPTIONAL, b.household_no, sizeof b.household_no, &err);
+  if (rc == HK_OK)
+    rc = text(doc, "sex", HK_JSON_OPTIONAL, sex, sizeof sex, &err);
+  b.sex = sex[0];
+  if (rc == HK_OK)
+    rc =
+        text(doc, "birth_certificate", HK_JSON_REQUIRED, b.certificate, sizeof b.certificate, &err);
+  if (rc == HK_OK)
+    rc = hk_json_division(doc, "birthplace_division", HK_JSON_REQUIRED, true,
+                          &b.birthplace_division, &err);
+  if (rc == HK_OK)
+    rc = text(doc, "birthplace", HK_JSON_OPTIONAL, b.birthplace, sizeof b.birthplace, &err);
   json_decref(doc);
   if (rc != HK_OK) {
     hk_http_reply_error(resp, &err);

@@ -50,8 +50,6 @@ typedef struct hk_http_req {
   char questions_buf[HK_QUESTIONS_MAX + 1];
 } hk_http_req;
 
-/* A request header as sent, or NULL. */
-const char *hk_http_header(const hk_http_req *req, const char *name);
 /* A query argument (percent-decoded), or NULL. */
 const char *hk_http_query(const hk_http_req *req, const char *key);
 /* Every query argument must be one of the NULL-terminated `allowed`: otherwise HK_EINVAL
@@ -76,10 +74,6 @@ typedef struct hk_http_resp {
   bool vary_encoding;        /* Vary: Accept-Encoding: the file has a gzip variant */
   const char *cache_control; /* when no_store is not set */
   char set_cookie[160];      /* Set-Cookie, or "" */
-  hk_status error;        /* the error code for metrics and the log when status >= 400 */
-  unsigned retry_after;   /* seconds for Retry-After; 0 none */
-  char allow[32];         /* for 405: the methods the path has */
-  bool no_store;          /* personal data: Cache-Control: no-store */
   char disposition[1280]; /* Content-Disposition when not empty (a download; h_materials.c) */
 } hk_http_resp;
 

@@ -67,11 +67,6 @@ uint16_t hk_http_port(const hk_http_server *srv)
 
 /* ---- query arguments ---- */
 
-const char *hk_http_header(const hk_http_req *req, const char *name)
-{
-  return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
-}
-
 /* The largest body a route takes: a material upload's limit (--material-max-mib), else 1 MiB. */
 static size_t body_max(const hk_http_server *srv, const hk_http_route *route)
 {

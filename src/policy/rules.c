@@ -652,9 +652,13 @@ static hk_date rel_housing(const ctx *c, const hk_person *rel)
   return RUN(rel->housing, hk_housing, keep_legal_housing, &w, c->as_of);
 }
 
+/* The relative's hukou in the target, from the day it was registered there (hukou.since) when
+ * the situation says: nobody joins a hukou before it exists (issue 10). */
 static hk_date in_target(const ctx *c, const hk_person *rel)
 {
-  return rel->has_hukou && rel->hukou.division == c->target ? HK_HOLDS_ALWAYS : HK_HOLDS_NEVER;
+  if (!rel->has_hukou || rel->hukou.division != c->target)
+    return HK_HOLDS_NEVER;
+  return rel->hukou.since ? rel->hukou.since : HK_HOLDS_ALWAYS;
 }
 
 /* The parents' age limit (六) for this applicant, by sex where the city sets one per sex
@@ -726,8 +730,12 @@ static void family_candidate(const ctx *c, hk_result *r, hk_family_rule rule, in
     bool head = rel && rel->has_hukou && rel->hukou.head &&
                 rel->hukou.household == HK_HOUSEHOLD_FAMILY && rel->hukou.urban == HK_TRI_TRUE &&
                 rel->hukou.division == c->target;
-    add(c, r, HK_C_HEAD_RELATIVE, head ? HK_HOLDS_ALWAYS : HK_HOLDS_NEVER, HK_U_NONE,
-        vtext(rel ? hk_relation_name(rel->relation) : NULL), vbool(true));
+    /* Heading the household since at least the day the relative's hukou is there. */
+    add(c, r, HK_C_HEAD_RELATIVE,
+        !head              ? HK_HOLDS_NEVER
+        : rel->hukou.since ? rel->hukou.since
+                           : HK_HOLDS_ALWAYS,
+        HK_U_NONE, vtext(rel ? hk_relation_name(rel->relation) : NULL), vbool(true));
     /* Same county (city), or both urban districts (区) of the same city. */
     int32_t home = c->pe->has_hukou ? c->pe->hukou.division : 0;
     bool same = home == c->target;

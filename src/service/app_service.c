@@ -184,13 +184,14 @@ static hk_status permit_allowed(hk_store *st, int64_t row, const hk_person *p, i
                                 hk_date today, hk_error *err)
 {
   hk_permit_status ps;
-  hk_permit_status_of(p, today, &ps);
   hk_permit_row permit;
   hk_status rc = hk_store_permit_latest(st, row, &permit, err);
   if (rc == HK_ENOTFOUND)
     return HK_OK;
   if (rc != HK_OK)
     return rc;
+  /* A permit ended for good (its holder settled, issue 10) leaves the way open to a new one. */
+  hk_permit_status_row(p, &permit, today, &ps);
   if (ps.state == HK_PERMIT_ACTIVE)
     return hk_error_set(err, HK_ECONFLICT, "permit",
                         "持有有效居住证 / already holds active permit %s: endorse it, or recognise "

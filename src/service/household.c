@@ -6,6 +6,7 @@
 
 #include "core/division.h"
 #include "core/json.h"
+#include "service/permit.h"
 
 #define RETRIES 5
 /* A talent or community collective household may hold tens of thousands; a bound keeps a
@@ -837,6 +838,30 @@ static hk_status link_both(hk_store *st, int64_t a, uint32_t a_seq, hk_relation 
   return rc;
 }
 
+/* GB 11643-1999: address code (the county where the hukou is first registered), birth date,
+ * order code (顺序码, odd for males, even for females) and check character. The order code is
+ * the lowest of the right parity that no registered person of that county and day holds. */
+static hk_status allocate_idnum(hk_store *st, int32_t county, hk_date born, char sex,
+                                char out[HK_IDNUM_LEN + 1], hk_error *err)
+{
+  int y, m, d;
+  hk_date_to_ymd(born, &y, &m, &d);
+  for (int order = sex == 'M' ? 1 : 2; order <= 999; order += 2) {
+    char first17[18];
+    snprintf(first17, sizeof first17, "%06d%04d%02d%02d%03d", (int)county, y, m, d, order);
+    snprintf(out, HK_IDNUM_LEN + 1, "%s%c", first17, hk_idnum_check_char(first17));
+    int64_t row;
+    hk_status rc = hk_store_person_row(st, out, &row, err);
+    if (rc == HK_ENOTFOUND)
+      return HK_OK;
+    if (rc != HK_OK)
+      return rc;
+  }
+  return hk_error_set(err, HK_ECONFLICT, "id_number",
+                      "%06d has no free order code left for %s births of that day", (int)county,
+                      sex == 'M' ? "male" : "female");
+}
+
 static hk_status birth_attempt(hk_store *st, void *a, json_t **out, hk_error *err)
 {
   const birth_args *b = a;
@@ -898,18 +923,41 @@ static hk_status birth_attempt(hk_store *st, void *a, json_t **out, hk_error *er
     rc = may_act(b->who, h.division, "register births", err);
   int64_t row = 0;
   hk_tri urban = rc == HK_OK ? household_urban(st, &h, err) : HK_TRI_UNSET;
+  char number[HK_IDNUM_LEN + 1] = "";
+  bool allocated = req->id_number[0] == '\0';
+  if (rc == HK_OK && allocated)
+    rc = allocate_idnum(st, h.division, req->born, req->sex, number, err);
+  else if (rc == HK_OK)
+    snprintf(number, sizeof number, "%s", req->id_number);
   if (rc == HK_OK) {
     hk_person_reset(&p);
     hk_idnum idn;
-    hk_idnum_check(req->id_number, b->today, &idn);
+    hk_idnum_check(number, b->today, &idn);
     memcpy(p.id_number, idn.number, sizeof p.id_number);
     snprintf(p.name, sizeof p.name, "%s", req->name);
     p.birth_date = idn.birth_date;
     p.sex = idn.sex;
     p.marital_status = HK_MARITAL_UNMARRIED;
     rc = hk_store_person_add(st, &p, &row, err);
-    if (rc == HK_EDUPLICATE)
+    /* Two births of one county and day drawing the same order code at once: run again. */
+    if (rc == HK_EDUPLICATE && allocated)
+      rc = hk_error_set(err, HK_ERETRY, "id_number", "order code drawn twice");
+    else if (rc == HK_EDUPLICATE)
       rc = hk_error_set(err, HK_ECONFLICT, "id_number", "this ID number is already registered");
+  }
+  if (rc == HK_OK) {
+    hk_vital_row v = {.person_id = row,
+                      .kind = HK_VITAL_BIRTH,
+                      .place_division = req->birthplace_division,
+                      .division = h.division,
+                      .hukou_division = h.division,
+                      .registered_on = b->today};
+    snprintf(v.certificate, sizeof v.certificate, "%s", req->certificate);
+    snprintf(v.place, sizeof v.place, "%s", req->birthplace);
+    rc = hk_store_vital_insert(st, &v, err);
+    if (rc == HK_EDUPLICATE)
+      rc = hk_error_set(err, HK_ECONFLICT, "birth_certificate",
+                        "出生医学证明编号已登记 / this birth certificate is already registered");
   }
   if (rc == HK_OK)
     rc = hk_store_hukou_open(st, row, h.id, h.division, urban, req->born, err);
@@ -924,6 +972,9 @@ static hk_status birth_attempt(hk_store *st, void *a, json_t **out, hk_error *er
     json_object_set_new(pl, "sex", json_string(p.sex == 'F' ? "F" : "M"));
     json_object_set_new(pl, "household", json_string(h.number));
     hk_json_set_division(pl, "division", h.division);
+    json_object_set_new(pl, "birth_certificate", json_string(req->certificate));
+    hk_json_set_division(pl, "birthplace_division", req->birthplace_division);
+    json_object_set_new(pl, "id_allocated", json_boolean(allocated));
     if (req->mother[0])
       json_object_set_new(pl, "mother", json_string(masked(req->mother, mk)));
     if (req->father[0])
@@ -932,26 +983,66 @@ static hk_status birth_attempt(hk_store *st, void *a, json_t **out, hk_error *er
   }
   if (rc == HK_OK) {
     rc = result(st, "birth", &h, out, err);
-    if (rc == HK_OK)
+    if (rc == HK_OK) {
       json_object_set_new(*out, "id_number", json_string(p.id_number));
+      json_object_set_new(*out, "id_allocated", json_boolean(allocated));
+      json_object_set_new(*out, "birth_certificate", json_string(req->certificate));
+      hk_json_set_division(*out, "birthplace_division", req->birthplace_division);
+      if (req->birthplace[0])
+        json_object_set_new(*out, "birthplace", json_string(req->birthplace));
+    }
   }
   hk_person_clear(&p);
   return rc;
+}
+
+/* 出生医学证明编号: printed on the certificate as a letter and nine digits; we accept 6 to 31
+ * letters and digits so that an older or provincial series is not refused. */
+static bool certificate_ok(const char *c)
+{
+  size_t n = strlen(c);
+  if (n < 6 || n > HK_CERTIFICATE_MAX)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (!((c[i] >= '0' && c[i] <= '9') || (c[i] >= 'A' && c[i] <= 'Z')))
+      return false;
+  return true;
 }
 
 hk_status hk_birth_register(hk_store *st, const hk_actor *who, const hk_birth_request *req,
                             hk_date today, json_t **out, hk_error *err)
 {
   *out = NULL;
-  hk_idnum idn;
-  if (!hk_idnum_check(req->id_number, today, &idn))
-    return hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
-                        hk_idnum_fault_name(idn.fault));
   if (req->born == HK_DATE_NONE || req->born > today)
     return hk_error_set(err, HK_EINVAL, "born", "missing or in the future");
-  if (idn.birth_date != req->born)
-    return hk_error_set(err, HK_EINVAL, "id_number",
-                        "the birth date in the ID number is not the day of birth");
+  if (req->sex && req->sex != 'M' && req->sex != 'F')
+    return hk_error_set(err, HK_EINVAL, "sex", "M or F");
+  if (req->id_number[0]) {
+    hk_idnum idn;
+    if (!hk_idnum_check(req->id_number, today, &idn))
+      return hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
+                          hk_idnum_fault_name(idn.fault));
+    if (idn.birth_date != req->born)
+      return hk_error_set(err, HK_EINVAL, "id_number",
+                          "the birth date in the ID number is not the day of birth");
+    if (req->sex && idn.sex != req->sex)
+      return hk_error_set(err, HK_EINVAL, "id_number",
+                          "the ID number's order code is a %s's (odd: male, even: female)",
+                          idn.sex == 'M' ? "boy" : "girl");
+  } else if (req->sex == 0) {
+    return hk_error_set(err, HK_EINVAL, "sex",
+                        "需要性别以分配身份号码 / needed to allocate the ID number (M or F)");
+  }
+  if (req->certificate[0] == '\0')
+    return hk_error_set(err, HK_EINVAL, "birth_certificate",
+                        "缺少出生医学证明编号 / missing: the birth medical certificate's number");
+  if (!certificate_ok(req->certificate))
+    return hk_error_set(err, HK_EINVAL, "birth_certificate",
+                        "出生医学证明编号格式不符 / 6-31 capital letters and digits");
+  const hk_division *bp = hk_division_find(req->birthplace_division);
+  if (bp == NULL || bp->type == HK_DIV_PROVINCE || bp->type == HK_DIV_CITY)
+    return hk_error_set(err, HK_EINVAL, "birthplace_division",
+                        "出生地须为县级行政区划代码 / missing or not a county-level division code");
   if (req->mother[0] == '\0' && req->father[0] == '\0')
     return hk_error_set(err, HK_EINVAL, "mother", "name at least one registered parent");
   if (req->mother[0] && strcmp(req->mother, req->father) == 0)
@@ -969,16 +1060,60 @@ typedef struct death_args {
   hk_date today;
 } death_args;
 
-/* The county whose officers register the death: the hukou's, else the active residence
- * registration's; 0 when neither (only the system may then). */
-static int32_t death_county(const hk_person *p)
+/* The counties whose officers may register the death: the hukou's, and the active residence
+ * registration's (a migrant who dies where they live, 一). 0 when there is none. */
+static int32_t residence_county(const hk_person *p)
 {
-  if (p->has_hukou && p->hukou.division)
-    return p->hukou.division;
   for (uint32_t i = 0; i < p->residence.n; i++)
     if (p->residence.items[i].period.to == HK_DATE_OPEN)
       return p->residence.items[i].division;
   return 0;
+}
+
+/* The county the actor registers the death for: the hukou county when within their reach,
+ * else the residence county; refused (403) when neither is. */
+static hk_status death_office(const hk_actor *who, const hk_person *p, int32_t *county,
+                              hk_error *err)
+{
+  int32_t hukou = p->has_hukou ? p->hukou.division : 0, res = residence_county(p);
+  *county = 0;
+  if (hukou == 0 && res == 0)
+    return who->role == HK_ROLE_SYSTEM
+               ? HK_OK
+               : hk_error_set(err, HK_EFORBIDDEN, "jurisdiction",
+                              "no hukou or residence registration: only the system may register "
+                              "this death");
+  hk_status rc = may_act(who, hukou ? hukou : res, "register deaths", err);
+  if (rc == HK_OK) {
+    *county = hukou ? hukou : res;
+    return HK_OK;
+  }
+  if (res == 0 || hukou == 0 || strcmp(err->field, "role") == 0)
+    return rc;
+  if (may_act(who, res, "register deaths", err) == HK_OK) {
+    *county = res;
+    return HK_OK;
+  }
+  return rc == HK_EFORBIDDEN
+             ? hk_error_set(err, HK_EFORBIDDEN, "jurisdiction",
+                            "neither the hukou county %06d nor the residence county %06d is "
+                            "within %06d",
+                            (int)hukou, (int)res, (int)who->jurisdiction)
+             : rc;
+}
+
+bool hk_death_readable(hk_store *st, const hk_actor *who, const char *id_number)
+{
+  if (who->role != HK_ROLE_OFFICER && who->role != HK_ROLE_SUPERVISOR)
+    return false;
+  hk_error err = {0};
+  int64_t row;
+  hk_vital_row v;
+  if (hk_store_person_row(st, id_number, &row, &err) != HK_OK ||
+      hk_store_vital_get(st, row, HK_VITAL_DEATH, &v, &err) != HK_OK)
+    return false;
+  return (v.division && hk_actor_may_decide(who, v.division)) ||
+         (v.hukou_division && hk_actor_may_decide(who, v.hukou_division));
 }
 
 static hk_status death_attempt(hk_store *st, void *a, json_t **out, hk_error *err)
@@ -995,14 +1130,9 @@ static hk_status death_attempt(hk_store *st, void *a, json_t **out, hk_error *er
     hk_date_format(p.died_on, on);
     rc = hk_error_set(err, HK_ECONFLICT, "id_number", "already registered dead (died %s)", on);
   }
-  int32_t county = rc == HK_OK ? death_county(&p) : 0;
+  int32_t county = 0, hukou_county = rc == HK_OK && p.has_hukou ? p.hukou.division : 0;
   if (rc == HK_OK)
-    rc = county ? may_act(d->who, county, "register deaths", err)
-                : (d->who->role == HK_ROLE_SYSTEM
-                       ? HK_OK
-                       : hk_error_set(err, HK_EFORBIDDEN, "jurisdiction",
-                                      "no hukou or residence registration: only the system "
-                                      "may register this death"));
+    rc = death_office(d->who, &p, &county, err);
   if (rc == HK_OK && d->died_on < p.birth_date)
     rc = hk_error_set(err, HK_EINVAL, "died_on", "before the person was born");
   hk_leave_result lv = {0};
@@ -1020,21 +1150,27 @@ static hk_status death_attempt(hk_store *st, void *a, json_t **out, hk_error *er
       residence_closed++;
     }
   }
-  for (uint32_t i = 0; rc == HK_OK && i < p.residence_permits.n; i++) {
-    hk_permit *r = &p.residence_permits.items[i];
-    if (r->period.to > d->died_on) {
-      r->period.to = d->died_on > r->period.from ? d->died_on : r->period.from;
-      permit_closed++;
-    }
-  }
+  bool permit_ended = false;
+  if (rc == HK_OK)
+    rc = hk_permit_end_locked(st, d->who, row, &p, d->died_on, HK_PERMIT_END_DIED, &permit_closed,
+                              &permit_ended, err);
   if (rc == HK_OK && (residence_closed || permit_closed))
     rc = hk_store_person_update(st, row, &p, err);
   if (rc == HK_OK)
     rc = hk_store_person_set_died(st, row, d->died_on, err);
   if (rc == HK_OK) {
+    hk_vital_row v = {.person_id = row,
+                      .kind = HK_VITAL_DEATH,
+                      .division = county,
+                      .hukou_division = hukou_county,
+                      .registered_on = d->today};
+    rc = hk_store_vital_insert(st, &v, err);
+  }
+  if (rc == HK_OK) {
     json_t *pl = json_object();
     char mk[HK_IDNUM_LEN + 1];
     hk_json_set_date(pl, "died_on", d->died_on);
+    hk_json_set_division(pl, "registered_in", county);
     leave_fields(pl, &lv);
     json_object_set_new(pl, "residence_cancelled", json_integer(residence_closed));
     json_object_set_new(pl, "permit_periods_ended", json_integer(permit_closed));

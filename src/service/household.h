@@ -33,6 +33,7 @@
 #include "service/actor.h"
 #include "store/store.h"
 #include "store/store_household.h"
+#include "store/store_vital.h"
 
 /* What a collective household belongs to: core/person.h's hk_household_owner. */
 typedef hk_household_owner hk_hh_owner;
@@ -93,25 +94,41 @@ hk_status hk_household_split(hk_store *st, const hk_actor *who, const char *numb
                              const char *const *members, size_t n_members, const char *head,
                              const char *address, hk_date today, json_t **out, hk_error *err);
 
-/* 出生登记. The ID number is given by the officer and must agree with the birth date; at least
- * one parent is registered; the newborn joins a parent's household (household_no "" picks the
- * mother's, else the father's) and is linked to each parent (parent / child). */
+/* 出生登记. The ID number is allocated when none is given: the address code of the household's
+ * county, the birth date, the next free order code (顺序码) registered for that county and day
+ * (odd for a boy, even for a girl, GB 11643-1999 §4.3) and the check character. A number the
+ * officer gives must agree with the birth date (and the sex, when given). At least one parent
+ * is registered; the newborn joins a parent's household (household_no "" picks the mother's,
+ * else the father's) and is linked to each parent (parent / child). The birth medical
+ * certificate's number (出生医学证明编号) and the birthplace are recorded (store_vital.h). */
 typedef struct hk_birth_request {
-  char id_number[HK_IDNUM_LEN + 1];
+  char id_number[HK_IDNUM_LEN + 1]; /* "": allocate one */
+  char sex;                         /* 'M' or 'F'; required when allocating */
   char name[HK_NAME_MAX + 1];
   hk_date born;
   char mother[HK_IDNUM_LEN + 1]; /* "" when not registered here */
   char father[HK_IDNUM_LEN + 1];
   char household_no[HK_HOUSEHOLD_NO_MAX + 1]; /* "" : the mother's, else the father's */
+  char certificate[HK_CERTIFICATE_MAX + 1];   /* 出生医学证明编号: required */
+  int32_t birthplace_division;                /* the county-level division born in: required */
+  char birthplace[HK_PLACE_MAX + 1];          /* the hospital or address; optional */
 } hk_birth_request;
 hk_status hk_birth_register(hk_store *st, const hk_actor *who, const hk_birth_request *req,
                             hk_date today, json_t **out, hk_error *err);
 
 /* 死亡注销: died_on recorded, the hukou row closed (ended: died), the open residence
- * registration cancelled and the residence permit period ended that day, the household's head
- * passed on (or the household dissolved). Refused for one already registered dead. */
+ * registration cancelled and the residence permit ended that day, the household's head passed
+ * on (or the household dissolved). Officers of the hukou county or of the county of the active
+ * residence registration register it (a migrant who dies where they live). The county that
+ * registered it and the hukou county are kept (store_vital.h), so their officers can still
+ * read the record (hk_death_readable). Refused for one already registered dead. */
 hk_status hk_death_register(hk_store *st, const hk_actor *who, const char *id_number,
                             hk_date died_on, hk_date today, json_t **out, hk_error *err);
+
+/* May this officer (or supervisor) read the record of a person registered dead? Those of the
+ * county that registered the death and of the hukou county at death; false for the living,
+ * for other roles, and for deaths registered before schema version 7. */
+bool hk_death_readable(hk_store *st, const hk_actor *who, const char *id_number);
 
 /* A unified social credit code (统一社会信用代码, GB 32100-2015) with its check character:
  * what identifies a unit and its collective household. */

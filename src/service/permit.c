@@ -7,12 +7,19 @@
 #include "core/division.h"
 #include "core/json.h"
 #include "service/app_eval.h"
+#include "store/store_vital.h"
 
 #define RETRIES 5
 
 const char *hk_permit_state_name(hk_permit_state s)
 {
-  return s == HK_PERMIT_ACTIVE ? "active" : s == HK_PERMIT_SUSPENDED ? "suspended" : "none";
+  static const char *const names[] = {"none", "active", "suspended", "ended"};
+  return (int)s >= 0 && s <= HK_PERMIT_ENDED ? names[s] : "none";
+}
+
+const char *hk_permit_end_name(int reason)
+{
+  return reason == HK_PERMIT_END_SETTLED ? "settled" : reason == HK_PERMIT_END_DIED ? "died" : NULL;
 }
 
 void hk_permit_status_of(const hk_person *p, hk_date today, hk_permit_status *out)
@@ -20,20 +27,36 @@ void hk_permit_status_of(const hk_person *p, hk_date today, hk_permit_status *ou
   memset(out, 0, sizeof *out);
   out->valid_until = HK_DATE_NONE;
   out->window_opens = HK_DATE_NONE;
+  out->current = -1;
   int last = -1;
-  for (uint32_t i = 0; i < p->residence_permits.n; i++)
-    if (last < 0 ||
-        p->residence_permits.items[i].period.from >= p->residence_permits.items[last].period.from)
+  for (uint32_t i = 0; i < p->residence_permits.n; i++) {
+    const hk_period per = p->residence_permits.items[i].period;
+    if (last < 0 || per.from >= p->residence_permits.items[last].period.from)
       last = (int)i;
+    /* The period covering today, not the latest: after an on-time endorsement the latest
+     * begins at the anniversary, in the future, and the permit is active until then. */
+    if (hk_period_contains(per, today) &&
+        (out->current < 0 || per.from >= p->residence_permits.items[out->current].period.from))
+      out->current = (int32_t)i;
+  }
   if (last < 0)
     return;
   const hk_permit *pe = &p->residence_permits.items[last];
   out->last = (uint32_t)last;
-  out->division = pe->division;
+  out->division =
+      out->current >= 0 ? p->residence_permits.items[out->current].division : pe->division;
   out->valid_until = pe->period.to;
   out->window_opens =
       pe->period.to == HK_DATE_OPEN ? HK_DATE_NONE : hk_date_add_months(pe->period.to, -1);
-  out->state = hk_period_contains(pe->period, today) ? HK_PERMIT_ACTIVE : HK_PERMIT_SUSPENDED;
+  out->state = out->current >= 0 ? HK_PERMIT_ACTIVE : HK_PERMIT_SUSPENDED;
+}
+
+void hk_permit_status_row(const hk_person *p, const hk_permit_row *row, hk_date today,
+                          hk_permit_status *out)
+{
+  hk_permit_status_of(p, today, out);
+  if (row && row->ended && row->ended_on != HK_DATE_NONE && row->ended_on <= today)
+    out->state = HK_PERMIT_ENDED;
 }
 
 /* The active residence registration: the open period that began last. */
@@ -105,10 +128,15 @@ hk_status hk_permit_recognise_apply(hk_person *p, hk_date today, hk_permit_resul
                         (int)r->division);
   int32_t division = r->division;
   /* (三) mutual recognition: the permit goes on in the new city to the same anniversary; the
-   * run in the new city (四) counts from today, since runs are counted per city. */
-  hk_permit *last = &p->residence_permits.items[ps.last];
-  hk_date until = last->period.to;
-  last->period.to = today;
+   * run in the new city (四) counts from today, since runs are counted per city. A year
+   * already endorsed that has not begun yet moves with the permit: it was never held in the
+   * old city. */
+  hk_permit *cur = &p->residence_permits.items[ps.current];
+  hk_date until = cur->period.to;
+  cur->period.to = today;
+  for (uint32_t i = 0; i < p->residence_permits.n; i++)
+    if (p->residence_permits.items[i].period.from > today)
+      p->residence_permits.items[i].division = division;
   out->previous_division = ps.division;
   out->period = (hk_period){today, until};
   return push_period(p, division, today, until, err);
@@ -179,6 +207,55 @@ hk_status hk_permit_issue_locked(hk_store *st, const hk_actor *who, int64_t pers
   return rc;
 }
 
+hk_status hk_permit_end_locked(hk_store *st, const hk_actor *who, int64_t person_row, hk_person *p,
+                               hk_date on, hk_permit_end_reason reason, int *periods_cut,
+                               bool *ended, hk_error *err)
+{
+  *ended = false;
+  *periods_cut = 0;
+  hk_permit_row permit = {0};
+  hk_status rc = hk_store_permit_latest(st, person_row, &permit, err);
+  if (rc == HK_ENOTFOUND) { /* imported periods without a number of ours: cut them all the same */
+    permit.number[0] = '\0';
+    rc = HK_OK;
+  }
+  if (rc != HK_OK)
+    return rc;
+  int32_t division = 0;
+  for (uint32_t i = 0; i < p->residence_permits.n; i++) {
+    hk_permit *r = &p->residence_permits.items[i];
+    if (r->period.to > on) {
+      division = r->division;
+      r->period.to = on > r->period.from ? on : r->period.from;
+      (*periods_cut)++;
+    }
+  }
+  bool row_ends = permit.number[0] && !permit.ended;
+  if (row_ends)
+    rc = hk_store_permit_end(st, permit.number, on, reason, err);
+  if (rc != HK_OK || (!row_ends && *periods_cut == 0))
+    return rc;
+  *ended = true;
+  json_t *o = json_object();
+  char masked[HK_IDNUM_LEN + 1];
+  if (permit.number[0])
+    json_object_set_new(o, "number", json_string(permit.number));
+  json_object_set_new(o, "holder", json_string(hk_idnum_mask(p->id_number, masked)));
+  json_object_set_new(o, "outcome", json_string(hk_permit_end_name(reason)));
+  hk_json_set_date(o, "ended_on", on);
+  hk_json_set_division(o, "division", permit.number[0] ? permit.division : division);
+  json_object_set_new(o, "periods_cut", json_integer(*periods_cut));
+  char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(o);
+  if (text == NULL)
+    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  /* The subject is the permit number, or the masked holder when the permit has none of ours. */
+  rc = hk_store_event_append(st, who->account, "permit.end",
+                             permit.number[0] ? permit.number : masked, text, err);
+  free(text);
+  return rc;
+}
+
 typedef enum permit_op { OP_ENDORSE, OP_RECOGNISE } permit_op;
 
 static hk_status attempt(hk_store *st, const hk_policies *pol, const hk_actor *who, permit_op op,
@@ -196,6 +273,14 @@ static hk_status attempt(hk_store *st, const hk_policies *pol, const hk_actor *w
     rc = hk_store_person_get(st, id_number, p, err);
   if (rc == HK_OK)
     rc = hk_store_permit_latest(st, row, &permit, err);
+  if (rc == HK_OK && permit.ended && permit.ended_on <= today) {
+    char on[11];
+    rc = hk_error_set(err, HK_ECONFLICT, "permit",
+                      "居住证已于 %s 终止（%s） / the permit ended on %s (%s): nothing to %s",
+                      hk_date_format(permit.ended_on, on),
+                      permit.ended == HK_PERMIT_END_SETTLED ? "已在该市落户" : "持证人死亡", on,
+                      hk_permit_end_name(permit.ended), op == OP_ENDORSE ? "endorse" : "recognise");
+  }
   const hk_residence *res = rc == HK_OK ? active_residence(p) : NULL;
   /* Who may act: the holder, or an officer of the county concerned. */
   int32_t county = op == OP_ENDORSE ? permit.division : res ? res->division : 0;
@@ -297,7 +382,7 @@ hk_status hk_permit_show(hk_store *st, const hk_actor *who, const char *id_numbe
     rc = hk_store_person_get(st, id_number, &p, err);
   if (rc == HK_OK) {
     hk_permit_status ps;
-    hk_permit_status_of(&p, today, &ps);
+    hk_permit_status_row(&p, &permit, today, &ps);
     json_t *o = json_object(), *periods = json_array();
     char masked[HK_IDNUM_LEN + 1];
     json_object_set_new(o, "number", json_string(permit.number));
@@ -307,7 +392,12 @@ hk_status hk_permit_show(hk_store *st, const hk_actor *who, const char *id_numbe
     json_object_set_new(o, "state", json_string(hk_permit_state_name(ps.state)));
     hk_json_set_date(o, "valid_until",
                      ps.valid_until == HK_DATE_OPEN ? HK_DATE_NONE : ps.valid_until - 1);
-    hk_json_set_date(o, "endorse_from", ps.window_opens);
+    if (ps.state == HK_PERMIT_ENDED) {
+      hk_json_set_date(o, "ended_on", permit.ended_on);
+      json_object_set_new(o, "ended", json_string(hk_permit_end_name(permit.ended)));
+    } else {
+      hk_json_set_date(o, "endorse_from", ps.window_opens);
+    }
     if (permit.application_id)
       json_object_set_new(o, "application", json_integer(permit.application_id));
     for (uint32_t i = 0; i < p.residence_permits.n; i++) {

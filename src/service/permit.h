@@ -37,20 +37,45 @@
 typedef enum hk_permit_state {
   HK_PERMIT_NONE,      /* no validity period at all */
   HK_PERMIT_ACTIVE,    /* a period covers today */
-  HK_PERMIT_SUSPENDED, /* the last period ended: endorsement overdue (Art.19) */
+  HK_PERMIT_SUSPENDED, /* no period covers today: endorsement overdue (Art.19) */
+  HK_PERMIT_ENDED,     /* ended for good: the holder settled in its city, or died */
 } hk_permit_state;
 
-/* Where a person's permit stands today, from their residence_permits history. */
+/* Why a permit ended for good (residence_permit.ended). */
+typedef enum hk_permit_end_reason {
+  HK_PERMIT_END_NONE,
+  HK_PERMIT_END_SETTLED, /* the holder's hukou moved into the permit's city */
+  HK_PERMIT_END_DIED,
+} hk_permit_end_reason;
+const char *hk_permit_end_name(int reason); /* "settled", "died"; NULL for none */
+
+/* Where a person's permit stands today, from their residence_permits history. Active when any
+ * period covers today: an on-time endorsement adds next year's period, which begins in the
+ * future, while the current one still runs. */
 typedef struct hk_permit_status {
   hk_permit_state state;
-  int32_t division;     /* the county of the last period */
+  int32_t division;     /* the county of the period covering today, else of the last period */
   hk_date valid_until;  /* V: the last period's end (exclusive); HK_DATE_OPEN if none set */
   hk_date window_opens; /* V - 1 month: the first day an endorsement is on time */
-  uint32_t last;        /* index of the last period in p->residence_permits */
+  uint32_t last;        /* index of the last period (latest start) in p->residence_permits */
+  int32_t current;      /* index of the period covering today; -1 when none */
 } hk_permit_status;
 
 void hk_permit_status_of(const hk_person *p, hk_date today, hk_permit_status *out);
-const char *hk_permit_state_name(hk_permit_state s); /* "none", "active", "suspended" */
+/* The same, with the permit's row: a permit ended for good (row->ended_on on or before today)
+ * is HK_PERMIT_ENDED whatever its periods say. */
+void hk_permit_status_row(const hk_person *p, const hk_permit_row *row, hk_date today,
+                          hk_permit_status *out);
+const char *hk_permit_state_name(hk_permit_state s); /* "none", "active", "suspended", "ended" */
+
+/* End the permit for good on `on`, inside the caller's transaction (the person's row locked and
+ * *p read from the store): every period is cut at `on` (a year endorsed ahead that has not
+ * begun becomes empty), the permit row records the day and reason, and "permit.end" is
+ * appended. *ended tells whether there was a permit to end (none, or already ended: false,
+ * nothing written). p is updated in memory; the caller writes it with hk_store_person_update. */
+hk_status hk_permit_end_locked(hk_store *st, const hk_actor *who, int64_t person_row, hk_person *p,
+                               hk_date on, hk_permit_end_reason reason, int *periods_cut,
+                               bool *ended, hk_error *err);
 
 typedef enum hk_endorse_outcome {
   HK_ENDORSED,   /* on time: the next year follows on */

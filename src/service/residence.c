@@ -37,11 +37,16 @@ static int active_index(const hk_person *p)
  * urban districts: moving between two districts (区) of one city needs none. */
 static bool registration_needed(const hk_person *p, int32_t division)
 {
-  if (!p->has_hukou || p->hukou.division == 0)
+  return hk_residence_needed(p->has_hukou ? p->hukou.division : 0, division);
+}
+
+bool hk_residence_needed(int32_t hukou_division, int32_t division)
+{
+  if (hukou_division == 0)
     return true;
-  if (p->hukou.division == division)
+  if (hukou_division == division)
     return false;
-  const hk_division *home = hk_division_find(p->hukou.division), *here = hk_division_find(division);
+  const hk_division *home = hk_division_find(hukou_division), *here = hk_division_find(division);
   return !(home && here && home->type == HK_DIV_DISTRICT && here->type == HK_DIV_DISTRICT &&
            hk_division_city_of(home->code) == hk_division_city_of(here->code));
 }

@@ -67,4 +67,9 @@ hk_status hk_residence_service(hk_store *st, const hk_actor *who, hk_residence_o
 const char *hk_residence_op_name(hk_residence_op op);          /* "declare", ... */
 const char *hk_residence_outcome_name(hk_residence_outcome o); /* "declared", ... */
 
+/* (一): does living in `division` need a residence registration for someone whose hukou is
+ * in `hukou_division` (0: none here)? Not in the hukou county, nor in another district (区) of
+ * the same city's urban districts. */
+bool hk_residence_needed(int32_t hukou_division, int32_t division);
+
 #endif

@@ -61,6 +61,8 @@ typedef struct hk_permit_row {
   int32_t division; /* the county where it is held now (changes on recognition) */
   hk_date issued_on;
   int64_t application_id; /* 0 when none */
+  hk_date ended_on;       /* schema 7: ended for good on this day; HK_DATE_NONE while not */
+  int ended;              /* hk_permit_end_reason (service/permit.h); 0 while not ended */
 } hk_permit_row;
 
 /* HK_EDUPLICATE when the number is taken. */

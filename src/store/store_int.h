@@ -21,6 +21,7 @@ struct hk_apikey_row;
 struct hk_access;
 struct hk_material_row; /* store_material.h */
 struct hk_material_filter;
+struct hk_vital_row; /* store_vital.h */
 
 struct hk_store_ops {
   int version; /* bump when appending members */
@@ -125,6 +126,11 @@ struct hk_store_ops {
                              hk_status (*cb)(const struct hk_material_row *, void *, hk_error *),
                              void *cls, hk_error *err);
   hk_status (*material_set_step)(hk_store *st, int64_t id, int step_index, hk_error *err);
+  /* Births, deaths and ended permits (store_vital.h, schema version 7). */
+  hk_status (*vital_insert)(hk_store *st, const struct hk_vital_row *row, hk_error *err);
+  hk_status (*vital_get)(hk_store *st, int64_t person_id, int kind, struct hk_vital_row *out,
+                         hk_error *err);
+  hk_status (*permit_end)(hk_store *st, const char *number, hk_date on, int reason, hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */

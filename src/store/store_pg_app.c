@@ -155,8 +155,8 @@ hk_status store__pg_permit_latest(hk_store *st, int64_t person_id, hk_permit_row
   p_int(&q, person_id);
   PGresult *r = NULL;
   hk_status rc = store__pg_run(st,
-                               "SELECT number, person_id, division, issued_on, application_id"
-                               " FROM residence_permit WHERE person_id = $1"
+                               "SELECT number, person_id, division, issued_on, application_id,"
+                               " ended_on, ended FROM residence_permit WHERE person_id = $1"
                                " ORDER BY issued_on DESC, number DESC LIMIT 1",
                                &q, "permit read", &r, err);
   if (rc != HK_OK)
@@ -168,6 +168,8 @@ hk_status store__pg_permit_latest(hk_store *st, int64_t person_id, hk_permit_row
     out->division = (int32_t)get_int(r, 0, 2);
     out->issued_on = get_day(r, 0, 3, HK_DATE_NONE);
     out->application_id = PQgetisnull(r, 0, 4) ? 0 : get_int(r, 0, 4);
+    out->ended_on = get_day(r, 0, 5, HK_DATE_NONE);
+    out->ended = (int)get_int(r, 0, 6);
   } else {
     rc = hk_error_set(err, HK_ENOTFOUND, "permit", "no residence permit on record");
   }
@@ -208,4 +210,75 @@ hk_status store__pg_permit_count_prefix(hk_store *st, const char *prefix, int64_
   *count = get_int(r, 0, 0);
   PQclear(r);
   return HK_OK;
+}
+
+hk_status store__pg_permit_end(hk_store *st, const char *number, hk_date on, int reason,
+                               hk_error *err)
+{
+  params q = {0};
+  p_text(&q, number);
+  p_day(&q, on);
+  p_int(&q, reason);
+  PGresult *r = NULL;
+  hk_status rc =
+      store__pg_run(st, "UPDATE residence_permit SET ended_on = $2, ended = $3 WHERE number = $1",
+                    &q, "permit end", &r, err);
+  if (rc != HK_OK)
+    return rc;
+  bool found = strcmp(PQcmdTuples(r), "1") == 0;
+  PQclear(r);
+  return found ? HK_OK : hk_error_set(err, HK_ENOTFOUND, "permit", "no such permit number");
+}
+
+hk_status store__pg_vital_insert(hk_store *st, const hk_vital_row *row, hk_error *err)
+{
+  params q = {0};
+  p_int(&q, row->person_id);
+  p_int(&q, row->kind);
+  p_text(&q, row->certificate[0] ? row->certificate : NULL);
+  p_int(&q, row->place_division);
+  p_text(&q, row->place[0] ? row->place : NULL);
+  p_int(&q, row->division);
+  p_int(&q, row->hukou_division);
+  p_day(&q, row->registered_on);
+  hk_status rc = store__pg_run(
+      st,
+      "INSERT INTO vital_registration (person_id, kind, certificate, place_division, place,"
+      " division, hukou_division, registered_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      &q, "vital record insert", NULL, err);
+  if (rc == HK_EDUPLICATE)
+    rc = hk_error_set(err, HK_EDUPLICATE, row->certificate[0] ? "birth_certificate" : "id_number",
+                      "already recorded");
+  return rc;
+}
+
+hk_status store__pg_vital_get(hk_store *st, int64_t person_id, int kind, hk_vital_row *out,
+                              hk_error *err)
+{
+  params q = {0};
+  p_int(&q, person_id);
+  p_int(&q, kind);
+  PGresult *r = NULL;
+  hk_status rc = store__pg_run(
+      st,
+      "SELECT certificate, place_division, place, division, hukou_division, registered_on"
+      " FROM vital_registration WHERE person_id = $1 AND kind = $2",
+      &q, "vital record read", &r, err);
+  if (rc != HK_OK)
+    return rc;
+  memset(out, 0, sizeof *out);
+  if (PQntuples(r) == 1) {
+    out->person_id = person_id;
+    out->kind = kind;
+    snprintf(out->certificate, sizeof out->certificate, "%s", PQgetvalue(r, 0, 0));
+    out->place_division = (int32_t)get_int(r, 0, 1);
+    snprintf(out->place, sizeof out->place, "%s", PQgetvalue(r, 0, 2));
+    out->division = (int32_t)get_int(r, 0, 3);
+    out->hukou_division = (int32_t)get_int(r, 0, 4);
+    out->registered_on = get_day(r, 0, 5, HK_DATE_NONE);
+  } else {
+    rc = hk_error_set(err, HK_ENOTFOUND, "person", "no such registration on record");
+  }
+  PQclear(r);
+  return rc;
 }

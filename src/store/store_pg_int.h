@@ -15,6 +15,7 @@
 #include "store/store_household.h"
 #include "store/store_int.h"
 #include "store/store_material.h"
+#include "store/store_vital.h"
 
 /* Text parameters for one statement: integers are formatted into fixed slots. */
 #define MAX_PARAMS 12
@@ -155,5 +156,10 @@ hk_status store__pg_material_get(hk_store *st, int64_t id, hk_material_row *out,
 hk_status store__pg_material_each(hk_store *st, const hk_material_filter *f, hk_material_cb cb,
                                   void *cls, hk_error *err);
 hk_status store__pg_material_set_step(hk_store *st, int64_t id, int step_index, hk_error *err);
+hk_status store__pg_permit_end(hk_store *st, const char *number, hk_date on, int reason,
+                               hk_error *err);
+hk_status store__pg_vital_insert(hk_store *st, const hk_vital_row *row, hk_error *err);
+hk_status store__pg_vital_get(hk_store *st, int64_t person_id, int kind, hk_vital_row *out,
+                              hk_error *err);
 
 #endif

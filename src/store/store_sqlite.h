@@ -118,5 +118,12 @@ hk_status store__sqlite_material_get(hk_store *st, int64_t id, hk_material_row *
 hk_status store__sqlite_material_each(hk_store *st, const hk_material_filter *f, hk_material_cb cb,
                                       void *cls, hk_error *err);
 hk_status store__sqlite_material_set_step(hk_store *st, int64_t id, int step_index, hk_error *err);
+/* store_vital.h (schema version 7), in store_sqlite_app.c. */
+struct hk_vital_row;
+hk_status store__sqlite_permit_end(hk_store *st, const char *number, hk_date on, int reason,
+                                   hk_error *err);
+hk_status store__sqlite_vital_insert(hk_store *st, const struct hk_vital_row *row, hk_error *err);
+hk_status store__sqlite_vital_get(hk_store *st, int64_t person_id, int kind,
+                                  struct hk_vital_row *out, hk_error *err);
 
 #endif

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "store/store_sqlite.h"
+#include "store/store_vital.h"
 
 static void bind_day(sqlite3_stmt *st, int i, hk_date d)
 {
@@ -162,8 +163,8 @@ hk_status store__sqlite_permit_latest(hk_store *base, int64_t person_id, hk_perm
   sqlite3_stmt *st;
   hk_status rc =
       store__sqlite_prepare(db,
-                            "SELECT number, person_id, division, issued_on, application_id"
-                            " FROM residence_permit WHERE person_id = ?1"
+                            "SELECT number, person_id, division, issued_on, application_id,"
+                            " ended_on, ended FROM residence_permit WHERE person_id = ?1"
                             " ORDER BY issued_on DESC, number DESC LIMIT 1",
                             &st, err);
   if (rc != HK_OK)
@@ -177,6 +178,8 @@ hk_status store__sqlite_permit_latest(hk_store *base, int64_t person_id, hk_perm
     out->division = sqlite3_column_int(st, 2);
     out->issued_on = store__sqlite_column_day(st, 3);
     out->application_id = sqlite3_column_int64(st, 4);
+    out->ended_on = store__sqlite_column_day(st, 5);
+    out->ended = sqlite3_column_int(st, 6);
   } else if (r == SQLITE_DONE) {
     rc = hk_error_set(err, HK_ENOTFOUND, "permit", "no residence permit on record");
   } else {
@@ -222,6 +225,94 @@ hk_status store__sqlite_permit_count_prefix(hk_store *base, const char *prefix, 
     *count = sqlite3_column_int64(st, 0);
   else
     rc = store__sqlite_fail(db, r, "permit count", err);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+hk_status store__sqlite_permit_end(hk_store *base, const char *number, hk_date on, int reason,
+                                   hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = store__sqlite_prepare(
+      db, "UPDATE residence_permit SET ended_on = ?2, ended = ?3 WHERE number = ?1", &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+  bind_day(st, 2, on);
+  sqlite3_bind_int(st, 3, reason);
+  int changes = 0;
+  rc = store__sqlite_step_done(db, st, "permit end", &changes, err);
+  if (rc == HK_OK && changes != 1)
+    rc = hk_error_set(err, HK_ENOTFOUND, "permit", "no such permit number");
+  return rc;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+  if (s[0])
+    sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+hk_status store__sqlite_vital_insert(hk_store *base, const hk_vital_row *row, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = store__sqlite_prepare(
+      db,
+      "INSERT INTO vital_registration (person_id, kind, certificate, place_division, place,"
+      " division, hukou_division, registered_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, row->person_id);
+  sqlite3_bind_int(st, 2, row->kind);
+  bind_text_or_null(st, 3, row->certificate);
+  sqlite3_bind_int(st, 4, row->place_division);
+  bind_text_or_null(st, 5, row->place);
+  sqlite3_bind_int(st, 6, row->division);
+  sqlite3_bind_int(st, 7, row->hukou_division);
+  bind_day(st, 8, row->registered_on);
+  rc = store__sqlite_step_done(db, st, "vital record insert", NULL, err);
+  if (rc == HK_EDUPLICATE)
+    rc = hk_error_set(err, HK_EDUPLICATE, row->certificate[0] ? "birth_certificate" : "id_number",
+                      "already recorded");
+  return rc;
+}
+
+hk_status store__sqlite_vital_get(hk_store *base, int64_t person_id, int kind, hk_vital_row *out,
+                                  hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = store__sqlite_prepare(
+      db,
+      "SELECT certificate, place_division, place, division, hukou_division, registered_on"
+      " FROM vital_registration WHERE person_id = ?1 AND kind = ?2",
+      &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, person_id);
+  sqlite3_bind_int(st, 2, kind);
+  memset(out, 0, sizeof *out);
+  int r = sqlite3_step(st);
+  if (r == SQLITE_ROW) {
+    const unsigned char *c = sqlite3_column_text(st, 0), *pl = sqlite3_column_text(st, 2);
+    out->person_id = person_id;
+    out->kind = kind;
+    snprintf(out->certificate, sizeof out->certificate, "%s", c ? (const char *)c : "");
+    out->place_division = sqlite3_column_int(st, 1);
+    snprintf(out->place, sizeof out->place, "%s", pl ? (const char *)pl : "");
+    out->division = sqlite3_column_int(st, 3);
+    out->hukou_division = sqlite3_column_int(st, 4);
+    out->registered_on = store__sqlite_column_day(st, 5);
+  } else if (r == SQLITE_DONE) {
+    rc = hk_error_set(err, HK_ENOTFOUND, "person", "no such registration on record");
+  } else {
+    rc = store__sqlite_fail(db, r, "vital record read", err);
+  }
   sqlite3_finalize(st);
   return rc;
 }

@@ -136,6 +136,20 @@ static const char migration_5[] =
     "  purpose TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
     "CREATE INDEX access_log_person ON access_log (person_id, seq);";
 
+/* Births and deaths as registrations, and permits that ended for good (issue 10): the birth
+ * medical certificate's number (unique among births) and the birthplace; the county that
+ * registered a death and the hukou county then, so the record stays with those offices; when
+ * and why a residence permit ended (1 settled in its city, 2 died); see store_vital.h. */
+static const char migration_7[] =
+    "CREATE TABLE vital_registration ("
+    "  person_id INTEGER NOT NULL, kind INTEGER NOT NULL, certificate TEXT,"
+    "  place_division INTEGER NOT NULL DEFAULT 0, place TEXT, division INTEGER NOT NULL,"
+    "  hukou_division INTEGER NOT NULL DEFAULT 0, registered_on INTEGER NOT NULL,"
+    "  PRIMARY KEY (person_id, kind)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX vital_certificate ON vital_registration (kind, certificate)"
+    "  WHERE certificate IS NOT NULL;"
+    "ALTER TABLE residence_permit ADD COLUMN ended_on INTEGER;"
+    "ALTER TABLE residence_permit ADD COLUMN ended INTEGER NOT NULL DEFAULT 0;";
 /* Materials (issue 10): the content of each file once, under its SHA-256, in a table of its own
  * (a rowid table: large rows sit badly in a WITHOUT ROWID b-tree), and one row per attachment
  * naming it by hash, with what it is attached to: an application and its step, or a person's
@@ -159,6 +173,7 @@ const store_sqlite_migration store__sqlite_migrations[] = {
     {3, "applications and residence permits", migration_3},
     {4, "households: address, owner, dates; hukou end reason; deaths", migration_4},
     {5, "accounts, sessions, department keys, access log", migration_5},
+    {7, "birth and death registrations; ended residence permits", migration_7},
     {9, "materials: attachments and their content by SHA-256", migration_9},
 };
 const int store__sqlite_migration_count =

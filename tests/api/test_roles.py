@@ -153,8 +153,10 @@ MATRIX += [
     (("POST", "/api/v1/households/330106-C-0001/split", {"members": [OTHER], "head": OTHER},
       None), expect(409, officer_in=403, **POLICE)),
     # A man named as the mother: bad input, whoever registers it.
-    (("POST", "/api/v1/births", {"id_number": NEWBORN, "born": "2024-01-01", "mother": ME},
-      None), expect(400, **POLICE)),
+    (("POST", "/api/v1/births", {"id_number": NEWBORN, "born": "2024-01-01", "mother": ME,
+                                 "birth_certificate": "Q330100001",
+                                 "birthplace_division": "330106"}, None),
+     expect(400, **POLICE)),
     (("POST", f"/api/v1/persons/{OTHER}/death", {"died_on": "1990-01-01"}, None),
      expect(400, officer_in=403, **POLICE)),
 ]

@@ -318,42 +318,69 @@ def test_3_endorsements_and_a_settlement_application(world):
     status(w.call("nanhu", "POST", ACT, sid, body={"action": "approve"}), 409)
     status(w.call("nanhu", "POST", ACT, sid, body={"action": "accept", "community": "x"}), 400,
            "community")
-    # Completing it moves the hukou (no home of their own: a community's collective household).
+    # Completing it moves the hukou (no home of their own: a community's collective household,
+    # created now, at the address the officer gives).
     r = w.call("nanhu", "POST", ACT, sid, body={"action": "complete", "community": "东栅社区"})
+    status(r, 400, "address")
+    r = w.call("nanhu", "POST", ACT, sid, body={"action": "complete", "community": "东栅社区",
+                                                 "address": "南湖区 东栅街道 社区服务中心"})
     status(r, 200)
     assert r.json()["state"] == "completed" and "moved_to" in r.json()
+    # Settled in the permit's city: the permit and the residence registration there end on the
+    # move date, and every answer agrees (the permit, the department's question).
+    moved = r.json()["moved_to"]
+    assert (moved["permit_ended"], moved["residence_ended"]) == (True, "330402"), moved
+    r = w.call("me", "GET", PERMIT, ID)
+    status(r, 200)
+    assert (r.json()["state"], r.json()["ended"], r.json()["ended_on"]) == \
+        ("ended", "settled", "2026-04-01")
+    key = json.loads(run([BIN, "key", "add", "--db", world.db, "--department", "housing",
+                          "--questions", "permit-valid"]))["key"]
+    for day, answer in (("2026-03-31", True), ("2026-04-01", False)):
+        r = w.call(None, "GET", "/api/v1/questions/permit-valid?id_number=%s&city=330400&date=%s"
+                   % (ID, day), headers={"Authorization": "Bearer " + key,
+                                         "X-Purpose": "public housing 2026-17"})
+        assert (r.status, r.json()) == (200, {"answer": answer}), (day, r.body)
     # An officer at a service point files for someone: the channel and the county are theirs.
     r = w.call("nanhu", "POST", APPS, body={"id_number": OTHER, "kind": "permit",
                                             "target": "330402"})
     status(r, 201)
     assert (r.json()["channel"], r.json()["filed_in"]) == ("service_point", "330402")
+    pid = r.json()["id"]
+    for action in ("accept", "approve", "complete"):
+        status(w.call("nanhu", "POST", ACT, pid, body={"action": action}), 200)
     status(w.call("jiaxing", "POST", APPS, body={"id_number": OTHER, "kind": "permit",
                                                  "target": "330402"}), 400, "filed_in")
 
 
 def test_4_move_and_recognition(world):
     w = world.at("2026-05-02")
+    # The settled migrant's permit ended: nothing to recognise.
+    r = w.call("me", "POST", PERMIT + "/recognise", ID)
+    status(r, 409, "permit")
+    assert "ended on 2026-04-01" in r.error()["message_en"]
+    # The other migrant's permit (issued 2026-04-01) goes with them to 西湖区.
     move = {"division": "330106", "address": "西湖区 文三路 90 号", "urban": True,
             "moved_in": "2026-05-01"}
-    status(w.call("me", "POST", PERMIT + "/recognise", ID), 409)  # not moved yet
-    status(w.call("nanhu", "POST", RES + "declare", ID, body=move), 403, "division")
-    r = w.call("me", "POST", RES + "declare", ID, body=move)
+    status(w.call("them", "POST", PERMIT + "/recognise", OTHER), 409)  # not moved yet
+    status(w.call("nanhu", "POST", RES + "declare", OTHER, body=move), 403, "division")
+    r = w.call("them", "POST", RES + "declare", OTHER, body=move)
     status(r, 200)
     assert (r.json()["outcome"], r.json()["previous_division"]) == ("moved", "330402")
-    status(w.call("nanhu", "POST", PERMIT + "/recognise", ID), 403, "jurisdiction")
-    r = w.call("xihu", "POST", PERMIT + "/recognise", ID)
+    status(w.call("nanhu", "POST", PERMIT + "/recognise", OTHER), 403, "jurisdiction")
+    r = w.call("xihu", "POST", PERMIT + "/recognise", OTHER)
     status(r, 200)
     assert (r.json()["outcome"], r.json()["previous_division"], r.json()["valid_until"]) == \
-        ("recognised", "330402", "2027-03-24")
+        ("recognised", "330402", "2027-03-31")
     w.at("2026-05-20")
     change = {"division": "330106", "address": "西湖区 文二路 1 号", "urban": True,
               "moved_in": "2026-05-05"}
-    r = w.call("xihu", "POST", RES + "change", ID, body=change)
+    r = w.call("xihu", "POST", RES + "change", OTHER, body=change)
     status(r, 200)
     assert (r.json()["outcome"], r.json()["late"]) == ("changed", True)
-    status(w.call("nanhu", "POST", RES + "cancel", ID, body={"left_on": "2026-05-19"}), 403,
+    status(w.call("nanhu", "POST", RES + "cancel", OTHER, body={"left_on": "2026-05-19"}), 403,
            "jurisdiction")
-    r = w.call("xihu", "POST", RES + "cancel", ID, body={"left_on": "2026-05-19"})
+    r = w.call("xihu", "POST", RES + "cancel", OTHER, body={"left_on": "2026-05-19"})
     status(r, 200)
     assert r.json()["outcome"] == "cancelled"
 
@@ -372,7 +399,9 @@ def test_4b_households_births_deaths(world):
     r = w.call("jiaxing", "GET", HHN, "330402-000100")
     status(r, 200)
     assert r.json()["head"] == PA and len(r.json()["members"]) == 2
-    birth = {"id_number": CHILD, "born": "2026-06-01", "name": "张小", "mother": PB, "father": PA}
+    birth = {"id_number": CHILD, "born": "2026-06-01", "name": "张小", "mother": PB, "father": PA,
+             "birth_certificate": "Q330000011", "birthplace_division": "330402",
+             "birthplace": "嘉兴市妇幼保健院"}
     status(w.call("nanhu", "POST", "/api/v1/births", body=birth), 400, "id_number")
     birth["id_number"] = CHILD_2026
     status(w.call("xiuzhou", "POST", "/api/v1/births", body=birth), 403)
@@ -389,6 +418,16 @@ def test_4b_households_births_deaths(world):
                body={"members": [PB, CHILD_2026], "head": PB})
     status(r, 201)
     new = w.new_household = r.json()["new_household"]["number"]
+    # Without a number: allocated (the first girl of 南湖区 born that day, order code 002); the
+    # certificate is recorded once only.
+    girl = {"born": "2026-06-01", "sex": "F", "name": "张妹", "mother": PB,
+            "birth_certificate": "Q330000012", "birthplace_division": "330402"}
+    status(w.call("nanhu", "POST", "/api/v1/births", body={**girl, "sex": None}), 400, "sex")
+    r = w.call("nanhu", "POST", "/api/v1/births", body=girl)
+    status(r, 201)
+    assert (r.json()["id_number"], r.json()["id_allocated"], r.json()["birth_certificate"]) == \
+        (with_check("33040220260601002"), True, "Q330000012")
+    status(w.call("nanhu", "POST", "/api/v1/births", body=girl), 409, "birth_certificate")
     status(w.call("nanhu", "POST", HHN + "/split", "330402-000100", body={"members": [PA],
                                                                           "head": PA}), 409)
     r = w.call("nanhu", "POST", HHN + "/add", new, body={"id_number": PA})
@@ -424,6 +463,10 @@ def test_4b_households_births_deaths(world):
     assert r.json()["household"]["head"] == CHILD_2026
     status(w.call("nanhu", "POST", "/api/v1/persons/{id}/death", PA,
                   body={"died_on": "2026-06-02"}), 409)
+    # The officer who registered the death reads the record afterwards; elsewhere, nothing.
+    r = w.call("nanhu", "GET", "/api/v1/persons/{id}", PA)
+    assert (r.status, r.json()["died_on"]) == (200, "2026-06-02"), r.body[:300]
+    assert w.call("xiuzhou", "GET", "/api/v1/persons/{id}", PA).status == 404
     status(w.call("nanhu", "POST", "/api/v1/persons/{id}/death", UNKNOWN,
                   body={"died_on": "2026-06-01"}), 404)
 
@@ -444,9 +487,9 @@ def test_4c_more_refusals(world):
         if op != "add":
             status(w.call("nanhu", "POST", HHN + "/" + op, gone, body=body), 404)
     # No permit, nobody registered.
-    status(w.call("nanhu", "POST", PERMIT + "/endorse", OTHER), 404)
+    status(w.call("nanhu", "POST", PERMIT + "/endorse", UNKNOWN), 404)
     status(w.call("me", "POST", PERMIT + "/recognise", ID), 409)
-    status(w.call("nanhu", "POST", PERMIT + "/recognise", OTHER), 404)
+    status(w.call("nanhu", "POST", PERMIT + "/recognise", UNKNOWN), 404)
     status(w.call("nanhu", "POST", RES + "cancel", UNKNOWN, body={"left_on": "2026-06-01"}), 404)
     status(w.call("nanhu", "POST", RES + "change", UNKNOWN, body=HOME), 404)
     status(w.call("xiuzhou", "POST", RES + "change", OTHER, body=HOME), 403, "division")
@@ -539,16 +582,17 @@ def test_5b_wrong_content_type(world):
     status(r, 400, "Content-Type")
 
 
-# The role matrix of these routes, on the registry the flow left (the permit held in 西湖区 since
-# the recognition, application 1 completed in 南湖区): every account and no account at all.
+# The role matrix of these routes, on the registry the flow left (the other migrant's permit
+# held in 西湖区 since the recognition, application 1 completed in 南湖区): every account and no
+# account at all.
 ROLES = ["me", "them", "nanhu", "xiuzhou", "xihu", "jiaxing", "analyst", "dept", "admin", None]
 MATRIX = [
     # request                                 me   them nanhu xiuz xihu jiax anal dept admin none
-    (("GET", PERMIT, [ID], None),                     [200, 403, 404, 404, 200, 404, 403, 403, 403, 401]),
-    (("POST", PERMIT + "/endorse", [ID], None),       [409, 403, 403, 403, 409, 403, 403, 403, 403, 401]),
+    (("GET", PERMIT, [OTHER], None),                  [403, 200, 404, 404, 200, 404, 403, 403, 403, 401]),
+    (("POST", PERMIT + "/endorse", [OTHER], None),    [403, 409, 403, 403, 409, 403, 403, 403, 403, 401]),
     # No active residence registration any more: no county may recognise it; the holder is told
     # the state.
-    (("POST", PERMIT + "/recognise", [ID], None),     [409, 403, 403, 403, 403, 403, 403, 403, 403, 401]),
+    (("POST", PERMIT + "/recognise", [OTHER], None),  [403, 409, 403, 403, 403, 403, 403, 403, 403, 401]),
     (("GET", APP, [1], None),                         [200, 404, 200, 404, 404, 200, 403, 403, 403, 401]),
     (("GET", APPS, [], None),                         [200, 200, 200, 200, 200, 200, 403, 403, 403, 401]),
     (("POST", ACT, [1], {"action": "approve"}),       [409, 404, 409, 404, 404, 409, 403, 403, 403, 401]),
@@ -596,4 +640,7 @@ def test_8_reads_of_a_person_are_in_the_access_log(world):
     assert {("supervisor:jiaxing", "GET /api/v1/households/{number}"),
             ("officer:nanhu", "POST /api/v1/births"),
             ("officer:nanhu", "POST /api/v1/households/{number}/split")} <= seen, seen
+    out = run([BIN, "audit", "access", "--person", PA, "--db", world.db])
+    seen = {(e["actor"], e["endpoint"]) for e in map(json.loads, out.splitlines())}
+    assert ("officer:nanhu", "GET /api/v1/persons/{id}") in seen, seen
     run([BIN, "audit", "verify", "--db", world.db])

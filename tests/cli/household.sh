@@ -69,11 +69,23 @@ expect 0 "$hukou" household split --db "$db" --as $off --head $son --today 2024-
 [ "$(field 'd["new_household"]["head"], len(d["new_household"]["members"]), len(d["household"]["members"])')" = "('$son', 2, 2)" ] || fail "split: $(cat "$tmp/out")"
 split=$(field 'd["new_household"]["number"]')
 
-# birth: the ID number must carry the birth date; the child joins the mother's household.
-expect 2 "$hukou" birth --db "$db" --as $off --today 2024-06-30 --id-number $baby --born 2024-06-02 --mother $daughter
-expect 0 "$hukou" birth --db "$db" --as $off --today 2024-06-30 --id-number $baby --born 2024-06-01 --name 宝宝 --mother $daughter
-[ "$(field 'd["household"]["number"], d["id_number"]')" = "('$split', '$baby')" ] || fail "birth: $(cat "$tmp/out")"
-expect 1 "$hukou" birth --db "$db" --as $off --today 2024-06-30 --id-number $baby --born 2024-06-01 --mother $daughter
+# birth: the ID number must carry the birth date; the child joins the mother's household; the
+# birth medical certificate's number and the birthplace are required and recorded.
+cert="--birthplace-division 330402 --birthplace 嘉兴市妇幼保健院"
+expect 2 "$hukou" birth --db "$db" --as $off --today 2024-06-30 --id-number $baby --born 2024-06-02 --mother $daughter --birth-certificate Q330000001 $cert
+expect 2 "$hukou" birth --db "$db" --as $off --today 2024-06-30 --id-number $baby --born 2024-06-01 --mother $daughter $cert
+grep -q "birth_certificate" "$tmp/err" || fail "certificate named: $(cat "$tmp/err")"
+expect 0 "$hukou" birth --db "$db" --as $off --today 2024-06-30 --id-number $baby --born 2024-06-01 --name 宝宝 --mother $daughter --birth-certificate Q330000001 $cert
+[ "$(field 'd["household"]["number"], d["id_number"], d["birth_certificate"]')" = "('$split', '$baby', 'Q330000001')" ] || fail "birth: $(cat "$tmp/out")"
+expect 1 "$hukou" birth --db "$db" --as $off --today 2024-06-30 --id-number $baby --born 2024-06-01 --mother $daughter --birth-certificate Q330000009 $cert
+# Without a number the officer gives the sex and the number is allocated: the first girl of
+# 南湖区 born that day, order code 002, and its check character.
+expect 2 "$hukou" birth --db "$db" --as $off --today 2024-06-30 --born 2024-06-01 --mother $daughter --birth-certificate Q330000002 $cert
+grep -q "sex" "$tmp/err" || fail "sex named: $(cat "$tmp/err")"
+expect 0 "$hukou" birth --db "$db" --as $off --today 2024-06-30 --born 2024-06-01 --sex F --name 妹妹 --mother $daughter --birth-certificate Q330000002 $cert
+[ "$(field 'd["id_number"], d["id_allocated"]')" = "('33040220240601002X', True)" ] || fail "allocated: $(cat "$tmp/out")"
+expect 1 "$hukou" birth --db "$db" --as $off --today 2024-06-30 --born 2024-06-01 --sex F --mother $daughter --birth-certificate Q330000002 $cert
+grep -q "birth_certificate" "$tmp/err" || fail "certificate registered twice: $(cat "$tmp/err")"
 expect 0 "$hukou" person show --db "$db" $baby
 [ "$(field 'd["relatives"][0]["relation"], d["hukou"]["household_no"]')" = "('parent', '$split')" ] || fail "links: $(cat "$tmp/out")"
 
@@ -101,7 +113,10 @@ expect 0 "$hukou" application act --db "$db" --as $off --today 2024-07-02 "$app"
 expect 0 "$hukou" application act --db "$db" --as $off --today 2024-07-03 "$app" approve
 expect 2 "$hukou" application act --db "$db" --as $off --unit 913 "$app" approve
 expect 1 "$hukou" application act --db "$db" --as officer:330411 --today 2024-07-04 "$app" complete
-expect 0 "$hukou" application act --db "$db" --as $off --today 2024-07-04 "$app" complete
+# The agency's collective household is created now: its address is the officer's to give.
+expect 2 "$hukou" application act --db "$db" --as $off --today 2024-07-04 "$app" complete
+grep -q "address" "$tmp/err" || fail "address named: $(cat "$tmp/err")"
+expect 0 "$hukou" application act --db "$db" --as $off --today 2024-07-04 --address "南湖区 人才服务中心" "$app" complete
 [ "$(field 'd["state"], d["moved_to"]["destination"], d["moved_to"]["from_division"]')" = "('completed', 'talent_service_collective', '341222')" ] || fail "complete: $(cat "$tmp/out")"
 agency=$(field 'd["moved_to"]["household"]')
 expect 0 "$hukou" person show --db "$db" $talent
@@ -118,7 +133,8 @@ expect 0 "$hukou" household show --db "$tmp/four.db" --as $off "$agency"
 [ "$(field 'd["owner"], d["created_on"]')" = "('talent_service', '2024-07-04')" ] || fail "re-imported household: $(cat "$tmp/out")"
 
 expect 0 "$hukou" audit verify --db "$db"
-# create 1; head 1, remove 2 (create + remove), add 1; split 2; birth 1; death 1;
-# settlement: submit, accept, approve, household create, move_out, move_in, complete 7
-[ "$(field 'd["valid"], d["events_checked"]')" = "(True, 17)" ] || fail "events: $(cat "$tmp/out")"
+# create 1; head 1, remove 2 (create + remove), add 1; split 2; births 2; death 1;
+# settlement: submit, accept, approve, household create, move_out, residence ended (settled),
+# move_in, complete 8
+[ "$(field 'd["valid"], d["events_checked"]')" = "(True, 19)" ] || fail "events: $(cat "$tmp/out")"
 echo "household CLI: all checks passed"

@@ -670,7 +670,18 @@ static void migrant_from_arrival_to_settlement(void **state)
    * the community collective household of 南湖区, created now; an officer elsewhere may not. */
   assert_int_equal(act(st, &elsewhere, id, HK_APP_COMPLETE, NULL, "2028-04-11", NULL, &err),
                    HK_EFORBIDDEN);
-  act_ok(st, &officer, id, HK_APP_COMPLETE, NULL, "2028-04-11");
+  /* The community's collective household is created now: its address is the officer's to
+   * give (the registry cannot know it), so without one the completion is refused. */
+  assert_int_equal(act(st, &officer, id, HK_APP_COMPLETE, NULL, "2028-04-11", NULL, &err),
+                   HK_EINVAL);
+  assert_string_equal(err.field, "address");
+  hk_move_hint community = {0};
+  snprintf(community.community, sizeof community.community, "东栅社区");
+  snprintf(community.address, sizeof community.address, "南湖区 东栅街道 社区服务中心");
+  assert_int_equal(hk_app_complete(st, &cfg, &officer, id, &community, D("2028-04-11"), &doc, &err),
+                   HK_OK);
+  json_decref(doc);
+  doc = NULL;
   assert_int_equal(act(st, &officer, id, HK_APP_COMPLETE, NULL, "2028-04-12", NULL, &err),
                    HK_ECONFLICT);
 
@@ -679,10 +690,15 @@ static void migrant_from_arrival_to_settlement(void **state)
   hk_person_init(&p);
   assert_int_equal(hk_store_person_get(st, ID, &p, &err), HK_OK);
   assert_int_equal(p.residence.n, 1);
+  /* Settling ends what exists for those living away from their hukou (issue 10): the residence
+   * registration in the new hukou county ends as settled, and the permit of that city ends on
+   * the move date (the year endorsed to 2029-04-01 is cut). */
+  assert_int_equal(p.residence.items[0].period.to, D("2028-04-11"));
+  assert_int_equal(p.residence.items[0].ended, HK_RES_END_SETTLED);
   assert_int_equal(p.residence_permits.n, 5);
   assert_int_equal(p.residence_permits.items[1].period.to, D("2026-03-10"));
   assert_int_equal(p.residence_permits.items[2].period.from, D("2026-04-01"));
-  assert_int_equal(p.residence_permits.items[4].period.to, D("2029-04-01"));
+  assert_int_equal(p.residence_permits.items[4].period.to, D("2028-04-11"));
   assert_true(p.has_hukou);
   assert_int_equal(p.hukou.division, 330402);
   assert_int_equal(p.hukou.household, HK_HOUSEHOLD_COLLECTIVE);
@@ -695,6 +711,7 @@ static void migrant_from_arrival_to_settlement(void **state)
   assert_int_equal(hk_store_household_get(st, 0, "330402-000001", false, &h, &err), HK_OK);
   assert_int_equal(h.owner, HK_HH_OWNER_COMMUNITY);
   assert_int_equal(h.created_on, D("2028-04-11"));
+  assert_string_equal(h.address, "南湖区 东栅街道 社区服务中心");
   /* The old household (Anhui, the migrant alone in it) is dissolved; the row history closed. */
   int64_t row;
   hk_hukou_row cur;
@@ -714,14 +731,28 @@ static void migrant_from_arrival_to_settlement(void **state)
   assert_string_equal(str(moved, "from_division"), "341222");
   assert_string_equal(str(moved, "migration_certificate"), "inter_province");
   assert_true(json_is_true(json_object_get(moved, "old_dissolved")));
+  assert_true(json_is_true(json_object_get(moved, "permit_ended")));
+  assert_string_equal(str(moved, "residence_ended"), "330402");
   json_decref(doc);
+  /* Every answer agrees: the permit shows ended, the engine sees no permit after the move. */
+  assert_int_equal(hk_permit_show(st, &self, ID, D("2028-04-12"), &doc, &err), HK_OK);
+  assert_string_equal(str(doc, "state"), "ended");
+  assert_string_equal(str(doc, "ended"), "settled");
+  assert_string_equal(str(doc, "ended_on"), "2028-04-11");
+  assert_null(json_object_get(doc, "endorse_from"));
+  json_decref(doc);
+  assert_int_equal(permit_since(st, 330402, "2028-04-12"), HK_DATE_NONE);
+  assert_int_equal(permit_since(st, 330402, "2028-04-10"), D("2026-04-01"));
+  assert_int_equal(hk_permit_endorse(st, pol, &self, ID, D("2029-03-15"), &res, &err),
+                   HK_ECONFLICT);
+  assert_non_null(strstr(err.detail, "ended on 2028-04-11"));
   /* residence 1 + permit application 4 + issue 1 + endorsements 4 + settlement 3 + household
-   * created, moved out, moved in, completed 4 */
-  assert_int_equal(count_events(st), 17);
+   * created, moved out, residence ended, permit ended, moved in, completed 6 */
+  assert_int_equal(count_events(st), 19);
   assert_int_equal(hk_store_event_each(st, 1, no_full_id, NULL, &err), HK_OK);
   int64_t checked, broken;
   assert_int_equal(hk_store_audit_verify(st, &checked, &broken, &err), HK_OK);
-  assert_int_equal(checked, 17);
+  assert_int_equal(checked, 19);
   hk_store_close(st);
 }
 
@@ -736,6 +767,7 @@ static void migrant_from_arrival_to_settlement(void **state)
 #define CHILD "341222199808080015"
 #define SIB "34122220000101002X"
 #define PARENT "330402196606060015"
+#define CHILD_MINOR "34122220160101001X"
 
 /* A talent (五) from Anhui working and living in 南湖区 since 2024; `extra` adds histories. */
 static void add_talent(hk_store *st, const char *id, const char *extra)
@@ -822,6 +854,9 @@ static void settlement_moves_to_every_destination(void **state)
   json_decref(complete(st, a1, &unit, HK_EINVAL, &err)); /* no name to create it with */
   assert_string_equal(err.field, "unit_name");
   snprintf(unit.unit_name, sizeof unit.unit_name, "嘉兴某厂");
+  json_decref(complete(st, a1, &unit, HK_EINVAL, &err)); /* nor an address */
+  assert_string_equal(err.field, "address");
+  snprintf(unit.address, sizeof unit.address, "南湖区 工业路 1 号");
   json_t *doc = complete(st, a1, &unit, HK_OK, &err);
   json_t *m = json_object_get(doc, "moved_to");
   assert_string_equal(str(m, "destination"), "employer_collective");
@@ -840,7 +875,9 @@ static void settlement_moves_to_every_destination(void **state)
 
   /* (五) the talent service agency's collective household. */
   int64_t a3 = approved(st, T3, HK_PW_TALENT, NULL);
-  doc = complete(st, a3, NULL, HK_OK, &err);
+  hk_move_hint agency = {0};
+  snprintf(agency.address, sizeof agency.address, "南湖区 人才服务中心");
+  doc = complete(st, a3, &agency, HK_OK, &err);
   m = json_object_get(doc, "moved_to");
   assert_string_equal(str(m, "destination"), "talent_service_collective");
   hk_household_row h;
@@ -929,6 +966,10 @@ static void family_move_passes_the_headship_on(void **state)
                  "\"kind\":\"owned\",\"from\":\"2010-01-01\"}]}");
   link(st, "34122219990909001X", HK_REL_PARENT, "33040219670707001X", 0);
   app = approved(st, "34122219990909001X", HK_PW_FAMILY, NULL);
+  /* No residence registration in 南湖区 gives the new household an address: asked for, never
+   * left empty (issue 10). */
+  json_decref(complete(st, app, NULL, HK_EINVAL, &err));
+  assert_string_equal(err.field, "address");
   hk_move_hint home = {0};
   snprintf(home.address, sizeof home.address, "南湖区 家园路 7 号");
   doc = complete(st, app, &home, HK_OK, &err);
@@ -981,6 +1022,255 @@ static void a_destination_gone_is_refused(void **state)
   hk_store_close(st);
 }
 
+/* Issue 10: an on-time endorsement adds next year's period, which begins at the anniversary;
+ * until then the current one still covers today, so the permit is active, not suspended, and
+ * can be recognised in another city and endorsed there the next year. */
+static const char migrant_two_cities[] =
+    "{\"id_number\":\"" ID "\",\"hukou\":{\"division\":\"341222\",\"household\":\"family\","
+    "\"head\":true},\"employment\":[{\"division\":\"330402\",\"from\":\"2023-09-01\"},"
+    "{\"division\":\"330106\",\"from\":\"2023-09-01\"}],"
+    "\"residence\":[{\"division\":\"330402\",\"urban\":true,\"from\":\"2023-09-01\","
+    "\"address\":\"南湖区 东栅街道 1 号\",\"declared_on\":\"2023-09-02\"}]}";
+
+static void on_time_endorsement_keeps_the_permit_active(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(migrant_two_cities);
+  issue_permit(st, "2024-03-10"); /* [2024-03-10, 2025-03-10) */
+  hk_actor self = resident(ID);
+  hk_permit_result res;
+  hk_error err = {0};
+  assert_int_equal(hk_permit_endorse(st, pol, &self, ID, D("2025-02-10"), &res, &err), HK_OK);
+  assert_int_equal(res.outcome, HK_ENDORSED);
+  json_t *doc = NULL;
+  assert_int_equal(hk_permit_show(st, &self, ID, D("2025-02-20"), &doc, &err), HK_OK);
+  assert_string_equal(str(doc, "state"), "active");
+  assert_string_equal(str(doc, "division"), "330402");
+  assert_string_equal(str(doc, "valid_until"), "2026-03-09");
+  assert_string_equal(str(doc, "endorse_from"), "2026-02-10");
+  json_decref(doc);
+  /* Moves to 西湖区 before the anniversary: recognition is not refused as "suspended". */
+  hk_residence_request mv = {.division = 330106,
+                             .urban = HK_TRI_TRUE,
+                             .on = D("2025-02-20"),
+                             .declared_on = D("2025-02-20")};
+  snprintf(mv.id_number, sizeof mv.id_number, ID);
+  snprintf(mv.address, sizeof mv.address, "西湖区 文三路 90 号");
+  hk_residence_result rr;
+  assert_int_equal(hk_residence_service(st, &sys, HK_RES_DECLARE, &mv, D("2025-02-20"), &rr, &err),
+                   HK_OK);
+  hk_actor hz = {.role = HK_ROLE_OFFICER, .account = "officer:330106", .jurisdiction = 330106};
+  assert_int_equal(hk_permit_recognise(st, &hz, ID, D("2025-02-25"), &res, &err), HK_OK);
+  assert_int_equal(res.previous_division, 330402);
+  assert_int_equal(res.period.from, D("2025-02-25"));
+  assert_int_equal(res.period.to, D("2025-03-10"));
+  /* The year endorsed ahead moved with the permit: it was never held in Jiaxing. */
+  hk_person p;
+  hk_person_init(&p);
+  assert_int_equal(hk_store_person_get(st, ID, &p, &err), HK_OK);
+  assert_int_equal(p.residence_permits.n, 3);
+  assert_int_equal(p.residence_permits.items[0].period.to, D("2025-02-25"));
+  assert_int_equal(p.residence_permits.items[1].division, 330106);
+  assert_int_equal(p.residence_permits.items[1].period.from, D("2025-03-10"));
+  hk_person_clear(&p);
+  assert_int_equal(hk_permit_show(st, &hz, ID, D("2025-06-01"), &doc, &err), HK_OK);
+  assert_string_equal(str(doc, "state"), "active");
+  assert_string_equal(str(doc, "division"), "330106");
+  json_decref(doc);
+  assert_int_equal(permit_since(st, 330106, "2025-06-01"), D("2025-02-25"));
+  /* The next endorsement, in Hangzhou, on time. */
+  assert_int_equal(hk_permit_endorse(st, pol, &hz, ID, D("2026-02-15"), &res, &err), HK_OK);
+  assert_int_equal(res.outcome, HK_ENDORSED);
+  assert_int_equal(res.period.from, D("2026-03-10"));
+  assert_int_equal(res.period.to, D("2027-03-10"));
+  hk_store_close(st);
+}
+
+/* Issue 10: the family rules (六) date eligibility from the day the relative's hukou was
+ * registered in the target (hukou.since, from the registry's valid_from), not before. */
+static void family_joining_dates_from_the_relatives_hukou(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(NULL);
+  hk_error err = {0};
+  add_person(st, "{\"id_number\":\"" CHILD_MINOR "\",\"hukou\":{\"division\":\"341222\","
+                 "\"household\":\"family\",\"head\":true}}");
+  add_person(st, "{\"id_number\":\"" PARENT "\",\"hukou\":{\"division\":\"330402\","
+                 "\"household\":\"family\",\"head\":true,\"urban\":true,\"household_no\":"
+                 "\"330402-000701\",\"since\":\"2024-05-01\"},\"housing\":[{\"division\":"
+                 "\"330402\",\"urban\":true,\"kind\":\"owned\",\"from\":\"2010-01-01\"}]}");
+  link(st, CHILD_MINOR, HK_REL_PARENT, PARENT, 0);
+  hk_situation s;
+  hk_situation_init(&s);
+  hk_answer *a = malloc(sizeof *a);
+  assert_int_equal(
+      hk_situation_from_registry(st, CHILD_MINOR, 330402, D("2024-06-01"), NULL, 0, &s, &err),
+      HK_OK);
+  assert_int_equal(s.relatives[0].hukou.since, D("2024-05-01"));
+  assert_int_equal(hk_policy_eval(pol, &s, a, &err), HK_OK);
+  assert_true(a->family_rule_eligible[HK_FR_CHILD_JOINS_PARENT]);
+  assert_int_equal(a->family_rule_from[HK_FR_CHILD_JOINS_PARENT], D("2024-05-01"));
+  assert_int_equal(a->pathways[HK_PW_FAMILY].eligible_from, D("2024-05-01"));
+  /* The contract's JSON carries it too: a situation's relative may say since when. */
+  json_t *j = hk_answer_to_json(a);
+  char *text = json_dumps(j, JSON_COMPACT);
+  assert_non_null(strstr(text, "\"eligible_from\":\"2024-05-01\""));
+  free(text);
+  json_decref(j);
+  static const char doc[] =
+      "{\"as_of\":\"2024-06-01\",\"target\":\"330402\",\"person\":{\"id_number\":\"" CHILD_MINOR
+      "\",\"hukou\":{\"division\":\"341222\"}},\"relatives\":[{\"id_number\":\"" PARENT
+      "\",\"relation\":\"parent\",\"hukou\":{\"division\":\"330402\",\"household\":\"family\","
+      "\"head\":true,\"urban\":true,\"since\":\"2024-05-01\"},\"housing\":[{\"division\":"
+      "\"330402\",\"urban\":true,\"kind\":\"owned\",\"from\":\"2010-01-01\"}]}]}";
+  hk_situation_reset(&s);
+  assert_int_equal(hk_situation_parse(doc, strlen(doc), D("2024-06-01"), &s, &err), HK_OK);
+  assert_int_equal(hk_policy_eval(pol, &s, a, &err), HK_OK);
+  assert_int_equal(a->family_rule_from[HK_FR_CHILD_JOINS_PARENT], D("2024-05-01"));
+  free(a);
+  hk_situation_clear(&s);
+  hk_store_close(st);
+}
+
+/* Issue 10: a renter's eight-year-old settles with the parent: the parent, renting, went into
+ * the community's collective household; the child joins that household rather than heading a
+ * family household alone, and a new family household is never created without an address. */
+static void a_minor_joins_the_parents_household(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(NULL);
+  hk_error err = {0};
+  /* The parent already settled into 南湖区's community collective household (a renter). */
+  add_person(st, "{\"id_number\":\"" PARENT "\",\"hukou\":{\"division\":\"330402\","
+                 "\"household\":\"collective\",\"urban\":true,\"household_no\":"
+                 "\"330402-000801\"},\"housing\":[{\"division\":\"330402\",\"urban\":true,"
+                 "\"kind\":\"rented\",\"from\":\"2020-01-01\"}]}");
+  add_person(st, "{\"id_number\":\"" CHILD_MINOR "\",\"hukou\":{\"division\":\"341222\","
+                 "\"household\":\"family\",\"head\":true}}");
+  link(st, CHILD_MINOR, HK_REL_PARENT, PARENT, 0);
+  /* Rented housing is a legal stable residence for (六) child_joins_parent here. */
+  hk_app_request r = permit_request(CHILD_MINOR);
+  r.kind = HK_APP_SETTLEMENT;
+  r.pathway = HK_PW_FAMILY;
+  hk_app_config cfg = cfg_default();
+  json_t *doc = NULL;
+  hk_status rc = hk_app_submit(st, &cfg, &sys, &r, D("2024-06-01"), &doc, &err);
+  if (rc != HK_OK)
+    fail_msg("submit: %s %s: %s", hk_status_code(rc), err.field, err.detail);
+  int64_t app = json_integer_value(json_object_get(doc, "id"));
+  json_decref(doc);
+  act_ok(st, &officer, app, HK_APP_ACCEPT, NULL, "2024-06-02");
+  act_ok(st, &officer, app, HK_APP_APPROVE, NULL, "2024-06-03");
+  doc = complete(st, app, NULL, HK_OK, &err);
+  json_t *m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "child_joins_parent");
+  assert_string_equal(str(m, "household"), "330402-000801");
+  assert_false(json_is_true(json_object_get(m, "household_created")));
+  assert_false(json_is_true(json_object_get(m, "head")));
+  json_decref(doc);
+  hk_store_close(st);
+}
+
+/* Issue 10: the residence pathway (二) names no address; the move follows clause (五)'s order
+ * and the kinship of who already lives there. */
+#define ADULT_KIN "341222199202020018"
+#define ADULT_HOSTED "341222199111110018"
+#define ADULT_EMPLOYED "341222199112120031"
+
+static void add_resident_renter(hk_store *st, const char *id, const char *born_extra)
+{
+  char json[768];
+  snprintf(json, sizeof json,
+           "{\"id_number\":\"%s\",%s\"hukou\":{\"division\":\"341222\",\"household\":"
+           "\"family\",\"head\":true},\"residence\":[{\"division\":\"330402\",\"urban\":true,"
+           "\"from\":\"2023-01-01\",\"address\":\"南湖区 租住 %s 号\"}],\"housing\":[{"
+           "\"division\":\"330402\",\"urban\":true,\"kind\":\"rented\",\"from\":\"2023-01-01\"}]}",
+           id, born_extra, id + 14);
+  add_person(st, json);
+}
+
+static int64_t approved_residence(hk_store *st, const char *id, const char *consenting)
+{
+  hk_app_request r = permit_request(id);
+  r.kind = HK_APP_SETTLEMENT;
+  r.pathway = HK_PW_RESIDENCE;
+  if (consenting) {
+    snprintf(r.consenting[0], sizeof r.consenting[0], "%s", consenting);
+    r.n_consenting = 1;
+  }
+  hk_app_config cfg = cfg_default();
+  json_t *doc = NULL;
+  hk_error err = {0};
+  hk_status rc = hk_app_submit(st, &cfg, &sys, &r, D("2024-06-01"), &doc, &err);
+  if (rc != HK_OK)
+    fail_msg("submit %s: %s %s: %s", id, hk_status_code(rc), err.field, err.detail);
+  int64_t app = json_integer_value(json_object_get(doc, "id"));
+  json_decref(doc);
+  act_ok(st, &officer, app, HK_APP_ACCEPT, NULL, "2024-06-02");
+  act_ok(st, &officer, app, HK_APP_APPROVE, NULL, "2024-06-03");
+  return app;
+}
+
+static void residence_settlements_follow_clause_five(void **state)
+{
+  (void)state;
+  hk_store *st = fresh(NULL);
+  hk_error err = {0};
+  /* A father of 南湖区 with his own home there; his eight-year-old and his adult son rent
+   * nearby; a friend's household; an employee of a unit. */
+  add_person(st, "{\"id_number\":\"" PARENT "\",\"hukou\":{\"division\":\"330402\","
+                 "\"household\":\"family\",\"head\":true,\"urban\":true,\"household_no\":"
+                 "\"330402-000701\"},\"housing\":[{\"division\":\"330402\",\"urban\":true,"
+                 "\"kind\":\"owned\",\"from\":\"2010-01-01\"}]}");
+  add_person(st, "{\"id_number\":\"" HOSTF "\",\"hukou\":{\"division\":\"330402\","
+                 "\"household\":\"family\",\"head\":true,\"urban\":true,\"household_no\":"
+                 "\"330402-000501\"}}");
+  add_resident_renter(st, CHILD_MINOR, "");
+  add_resident_renter(st, ADULT_KIN, "");
+  add_resident_renter(st, ADULT_HOSTED, "");
+  add_resident_renter(st, ADULT_EMPLOYED, "");
+  link(st, CHILD_MINOR, HK_REL_PARENT, PARENT, 0);
+  link(st, ADULT_KIN, HK_REL_PARENT, PARENT, 0);
+  link(st, ADULT_HOSTED, HK_REL_FRIEND, HOSTF, 0);
+
+  /* The minor joins the parent's household: never a household of their own. */
+  json_t *doc = complete(st, approved_residence(st, CHILD_MINOR, NULL), NULL, HK_OK, &err);
+  json_t *m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "parent_household");
+  assert_string_equal(str(m, "household"), "330402-000701");
+  assert_false(json_is_true(json_object_get(m, "head")));
+  json_decref(doc);
+  /* (五) rank 1: a direct relative's legal stable residence, where the relative lives. */
+  doc = complete(st, approved_residence(st, ADULT_KIN, NULL), NULL, HK_OK, &err);
+  m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "relative_home");
+  assert_string_equal(str(m, "household"), "330402-000701");
+  json_decref(doc);
+  /* Rank 2: a consenting friend's family household. */
+  doc = complete(st, approved_residence(st, ADULT_HOSTED, HOSTF), NULL, HK_OK, &err);
+  m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "host_household");
+  assert_string_equal(str(m, "household"), "330402-000501");
+  json_decref(doc);
+  /* Rank 3: the employer's collective household, named by the officer (created with its
+   * address); without a unit, the community's. */
+  int64_t app = approved_residence(st, ADULT_EMPLOYED, NULL);
+  hk_move_hint unit = {0};
+  snprintf(unit.unit_code, sizeof unit.unit_code, "91330402MA0000001U");
+  snprintf(unit.unit_name, sizeof unit.unit_name, "嘉兴某厂");
+  snprintf(unit.address, sizeof unit.address, "南湖区 工业路 1 号");
+  doc = complete(st, app, &unit, HK_OK, &err);
+  m = json_object_get(doc, "moved_to");
+  assert_string_equal(str(m, "destination"), "employer_collective");
+  assert_true(json_is_true(json_object_get(m, "household_created")));
+  hk_household_row h;
+  assert_int_equal(hk_store_household_get(st, 0, str(m, "household"), false, &h, &err), HK_OK);
+  assert_int_equal(h.owner, HK_HH_OWNER_UNIT);
+  assert_string_equal(h.address, "南湖区 工业路 1 号");
+  json_decref(doc);
+  hk_store_close(st);
+}
+
 static int cleanup(void **state)
 {
   (void)state;
@@ -1008,6 +1298,10 @@ int main(void)
       cmocka_unit_test(settlement_moves_to_every_destination),
       cmocka_unit_test(family_move_passes_the_headship_on),
       cmocka_unit_test(a_destination_gone_is_refused),
+      cmocka_unit_test(on_time_endorsement_keeps_the_permit_active),
+      cmocka_unit_test(family_joining_dates_from_the_relatives_hukou),
+      cmocka_unit_test(a_minor_joins_the_parents_household),
+      cmocka_unit_test(residence_settlements_follow_clause_five),
   };
   int failed = cmocka_run_group_tests_name("app_sqlite", tests, NULL, cleanup);
   if (test_backend_select("pg"))

@@ -601,8 +601,11 @@ static void split_household(void **state)
 static hk_birth_request birth(const char *id, const char *born, const char *mother,
                               const char *father)
 {
-  hk_birth_request r = {.born = D(born)};
+  hk_birth_request r = {.born = D(born), .birthplace_division = 330402};
   snprintf(r.id_number, sizeof r.id_number, "%s", id);
+  /* One certificate per child: a letter and the last nine digits of the number. */
+  snprintf(r.certificate, sizeof r.certificate, "Q%.9s", id[0] ? id + 9 : "000000000");
+  snprintf(r.birthplace, sizeof r.birthplace, "嘉兴市妇幼保健院");
   snprintf(r.name, sizeof r.name, "宝宝");
   snprintf(r.mother, sizeof r.mother, "%s", mother);
   snprintf(r.father, sizeof r.father, "%s", father);
@@ -703,7 +706,122 @@ static void birth_refusals(void **state)
   hk_store_close(st);
 }
 
+static void births_allocate_the_id_number(void **state)
+{
+  (void)state;
+  hk_store *st = fresh();
+  hk_error err = {0};
+  json_t *out = NULL;
+  /* No number given: the sex is needed to allocate one, and the certificate and birthplace
+   * are required. */
+  hk_birth_request r = birth("", "2024-06-01", DAUGHTER, "");
+  snprintf(r.certificate, sizeof r.certificate, "Q330000001");
+  assert_int_equal(hk_birth_register(st, &officer, &r, TODAY, &out, &err), HK_EINVAL);
+  assert_string_equal(err.field, "sex");
+  r.sex = 'M';
+  r.certificate[0] = '\0';
+  assert_int_equal(hk_birth_register(st, &officer, &r, TODAY, &out, &err), HK_EINVAL);
+  assert_string_equal(err.field, "birth_certificate");
+  snprintf(r.certificate, sizeof r.certificate, "Q33-0001");
+  assert_int_equal(hk_birth_register(st, &officer, &r, TODAY, &out, &err), HK_EINVAL);
+  assert_string_equal(err.field, "birth_certificate");
+  snprintf(r.certificate, sizeof r.certificate, "Q330000001");
+  r.birthplace_division = 330400; /* a city, not a county */
+  assert_int_equal(hk_birth_register(st, &officer, &r, TODAY, &out, &err), HK_EINVAL);
+  assert_string_equal(err.field, "birthplace_division");
+  r.birthplace_division = 330402;
+  /* The first boy of 南湖区 born that day: order code 001 and its check character. */
+  ok(hk_birth_register(st, &officer, &r, TODAY, &out, &err), &err);
+  assert_string_equal(str(out, "id_number"), "330402202406010011");
+  assert_true(json_is_true(json_object_get(out, "id_allocated")));
+  assert_string_equal(str(out, "birth_certificate"), "Q330000001");
+  assert_string_equal(str(out, "birthplace_division"), "330402");
+  json_decref(out);
+  /* The next boy: 003; the first girl: 002. */
+  snprintf(r.certificate, sizeof r.certificate, "Q330000002");
+  ok(hk_birth_register(st, &officer, &r, TODAY, &out, &err), &err);
+  assert_string_equal(str(out, "id_number"), "330402202406010038");
+  json_decref(out);
+  r.sex = 'F';
+  snprintf(r.certificate, sizeof r.certificate, "Q330000003");
+  ok(hk_birth_register(st, &officer, &r, TODAY, &out, &err), &err);
+  assert_string_equal(str(out, "id_number"), "33040220240601002X");
+  json_decref(out);
+  hk_idnum idn;
+  assert_true(hk_idnum_check("33040220240601002X", TODAY, &idn));
+  assert_int_equal(idn.sex, 'F');
+  /* A certificate registered once only. */
+  assert_int_equal(hk_birth_register(st, &officer, &r, TODAY, &out, &err), HK_ECONFLICT);
+  assert_string_equal(err.field, "birth_certificate");
+  /* A number given must agree with the sex given. */
+  r = birth("330402202406010046", "2024-06-01", DAUGHTER, ""); /* 004: a girl's */
+  r.sex = 'M';
+  assert_int_equal(hk_birth_register(st, &officer, &r, TODAY, &out, &err), HK_EINVAL);
+  assert_string_equal(err.field, "id_number");
+  /* The certificate and birthplace are recorded with the birth. */
+  int64_t row;
+  hk_vital_row v;
+  ok(hk_store_person_row(st, "33040220240601002X", &row, &err), &err);
+  ok(hk_store_vital_get(st, row, HK_VITAL_BIRTH, &v, &err), &err);
+  assert_string_equal(v.certificate, "Q330000003");
+  assert_int_equal(v.place_division, 330402);
+  assert_string_equal(v.place, "嘉兴市妇幼保健院");
+  assert_int_equal(v.division, 330402);
+  assert_int_equal(v.registered_on, TODAY);
+  assert_int_equal(count_events(st), 3);
+  chain_ok(st, 3);
+  hk_store_close(st);
+}
+
 /* ---- deaths ---- */
+
+#define MIGRANT "341222198909090015"
+
+static void a_migrant_dies_where_they_live(void **state)
+{
+  (void)state;
+  hk_store *st = fresh();
+  hk_error err = {0};
+  json_t *out = NULL;
+  /* Hukou in Anhui, residence registration in 南湖区: the officer there registers the death. */
+  static const char line[] =
+      "{\"id_number\":\"" MIGRANT "\",\"hukou\":{\"division\":\"341222\",\"household\":"
+      "\"family\",\"head\":true,\"household_no\":\"341222-000901\"},\"residence\":[{"
+      "\"division\":\"330402\",\"urban\":true,\"from\":\"2022-01-01\"}]}";
+  hk_person p;
+  hk_person_init(&p);
+  int64_t row;
+  ok(hk_person_parse(line, strlen(line), HK_PJ_RECORD, TODAY, &p, &err), &err);
+  ok(hk_store_begin(st, &err), &err);
+  ok(hk_store_person_add(st, &p, &row, &err), &err);
+  ok(hk_store_commit(st, &err), &err);
+  assert_int_equal(hk_death_register(st, &hangzhou, MIGRANT, D("2024-06-20"), TODAY, &out, &err),
+                   HK_EFORBIDDEN);
+  assert_string_equal(err.field, "jurisdiction");
+  assert_non_null(strstr(err.detail, "341222"));
+  assert_false(hk_death_readable(st, &officer, MIGRANT)); /* alive */
+  ok(hk_death_register(st, &officer, MIGRANT, D("2024-06-20"), TODAY, &out, &err), &err);
+  assert_int_equal(json_integer_value(json_object_get(out, "residence_cancelled")), 1);
+  json_decref(out);
+  /* Afterwards the record is readable by the officer who registered it (and by the hukou
+   * county's), not by others. */
+  hk_vital_row v;
+  ok(hk_store_vital_get(st, row, HK_VITAL_DEATH, &v, &err), &err);
+  assert_int_equal(v.division, 330402);
+  assert_int_equal(v.hukou_division, 341222);
+  assert_true(hk_death_readable(st, &officer, MIGRANT));
+  hk_actor anhui = {.role = HK_ROLE_OFFICER, .account = "officer:341222", .jurisdiction = 341222};
+  assert_true(hk_death_readable(st, &anhui, MIGRANT));
+  assert_false(hk_death_readable(st, &hangzhou, MIGRANT));
+  assert_false(hk_death_readable(st, &resident, MIGRANT));
+  /* The same officer registering a death in the hukou county: that county is kept. */
+  ok(hk_death_register(st, &officer, SON, D("2024-06-21"), TODAY, &out, &err), &err);
+  json_decref(out);
+  assert_true(hk_death_readable(st, &officer, SON));
+  assert_false(hk_death_readable(st, &hangzhou, SON));
+  hk_person_clear(&p);
+  hk_store_close(st);
+}
 
 static void deaths(void **state)
 {
@@ -743,8 +861,9 @@ static void deaths(void **state)
   assert_string_equal(str(line, "died_on"), "2024-06-20");
   json_decref(line);
   hk_person_clear(&p);
-  assert_int_equal(count_events(st), 2);
-  chain_ok(st, 2);
+  /* two deaths, and LONE's permit ended (permit.end) */
+  assert_int_equal(count_events(st), 3);
+  chain_ok(st, 3);
   hk_store_close(st);
 }
 
@@ -1079,7 +1198,9 @@ int main(void)
       cmocka_unit_test(split_household),
       cmocka_unit_test(births),
       cmocka_unit_test(birth_refusals),
+      cmocka_unit_test(births_allocate_the_id_number),
       cmocka_unit_test(deaths),
+      cmocka_unit_test(a_migrant_dies_where_they_live),
       cmocka_unit_test(death_refusals),
       cmocka_unit_test(show_household),
       cmocka_unit_test(household_facts_survive_export_and_import),

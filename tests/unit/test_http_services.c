@@ -378,7 +378,8 @@ static void households_births_deaths(void **state)
   json_decref(doc);
   /* A birth: the child joins the mother's household. */
   const char *birth = "{\"id_number\":\"" CHILD "\",\"born\":\"2024-03-01\",\"name\":\"张小\","
-                      "\"mother\":\"" PB "\",\"father\":\"" PA "\"}";
+                      "\"mother\":\"" PB "\",\"father\":\"" PA "\","
+                      "\"birth_certificate\":\"Q330100001\",\"birthplace_division\":\"330402\"}";
   s = call(hk_h_births_post, NULL, birth, &elsewhere, "2024-03-05", &doc);
   expect_error(s, doc, 403, NULL);
   assert_int_equal(call(hk_h_births_post, NULL, birth, &officer, "2024-03-05", &doc), 201);
@@ -444,6 +445,23 @@ static void households_births_deaths(void **state)
   json_decref(doc);
   s = call(hk_h_persons_death, PA, "{\"died_on\":\"2024-03-09\"}", &officer, "2024-03-10", &doc);
   expect_error(s, doc, 409, NULL);
+  /* The officer who registered the death reads the record afterwards (issue 10); an officer
+   * elsewhere is told nothing. */
+  assert_int_equal(call(hk_h_persons_get, PA, NULL, &officer, "2024-03-10", &doc), 200);
+  assert_string_equal(str(doc, "died_on"), "2024-03-09");
+  json_decref(doc);
+  s = call(hk_h_persons_get, PA, NULL, &elsewhere, "2024-03-10", &doc);
+  expect_error(s, doc, 404, NULL);
+  /* A birth with the number allocated: a boy of 南湖区 born 2024-03-02, order code 001. */
+  assert_int_equal(call(hk_h_births_post, NULL,
+                        "{\"born\":\"2024-03-02\",\"sex\":\"M\",\"mother\":\"" PB "\","
+                        "\"birth_certificate\":\"Q330100002\",\"birthplace_division\":"
+                        "\"330402\",\"birthplace\":\"嘉兴市妇幼保健院\"}",
+                        &officer, "2024-03-10", &doc),
+                   201);
+  assert_string_equal(str(doc, "id_number"), "330402202403020011");
+  assert_string_equal(str(doc, "birth_certificate"), "Q330100002");
+  json_decref(doc);
   /* Bad bodies name the field. */
   struct {
     hk_http_handler h;
@@ -460,6 +478,12 @@ static void households_births_deaths(void **state)
       {hk_h_households_split, "330402-000100", "{\"members\":[\"x\"],\"head\":\"" PA "\"}",
        "members"},
       {hk_h_births_post, NULL, "{\"id_number\":\"" CHILD "\",\"born\":\"2024-02-30\"}", "born"},
+      {hk_h_births_post, NULL, "{\"born\":\"2024-03-01\",\"mother\":\"" PB "\"}",
+       "birth_certificate"},
+      {hk_h_births_post, NULL,
+       "{\"born\":\"2024-03-01\",\"birth_certificate\":\"Q1234567\","
+       "\"birthplace_division\":\"999999\"}",
+       "birthplace_division"},
       {hk_h_persons_death, PB, "{\"died\":\"2024-03-09\"}", "died"},
       {hk_h_persons_death, "123", "{\"died_on\":\"2024-03-09\"}", "id"},
   };
