@@ -114,7 +114,8 @@ def test_unknown_query_argument_is_named(api):
 
 # ---- routes and methods ----
 
-@pytest.mark.parametrize("path", ["/", "/api", "/api/v1", "/api/v1/", "/api/v2/eligibility",
+# "/" is the portal's page (test_web.py); every other unknown path is the API's 404.
+@pytest.mark.parametrize("path", ["/api", "/api/v1", "/api/v1/", "/api/v2/eligibility",
                                   "/api/v1/persons", "/api/v1/persons/", "/healthz/",
                                   "//healthz", "/api/v1/divisions//", "/favicon.ico",
                                   "/api/v1/persons/x/eligibility/y"])
