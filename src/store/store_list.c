@@ -205,6 +205,10 @@ static hk_status app_row(const store_qrow *r, void *cls, hk_error *err)
   return ps->cb(&it, ps->cls, err);
 }
 
+/* The page's keys are chosen first, from application alone (its queue index covers them; the
+ * applicant's row joins only for a name filter), and only the page's rows are then read with
+ * their documents: sorting the whole area's documents would cost what the area holds. The
+ * inner LIMIT keeps SQLite from flattening the two. */
 hk_status hk_store_app_page(hk_store *st, const hk_app_page_query *f, hk_app_item_cb cb, void *cls,
                             hk_error *err)
 {
@@ -212,38 +216,46 @@ hk_status hk_store_app_page(hk_store *st, const hk_app_page_query *f, hk_app_ite
   if (q == NULL)
     return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
   q_init(q, st);
-  char owed[64];
+  char owed[64], rank[160];
   state_list(f->owed_mask, owed, sizeof owed);
+  snprintf(rank, sizeof rank, "CASE WHEN a.state IN %s AND a.due_on < %lld THEN 0 ELSE 1 END", owed,
+           (long long)f->today);
+  static const char due[] = "coalesce(a.due_on, 2147483647)";
+  uint32_t limit = f->limit ? f->limit : 100;
   q_add(q, "SELECT a.id, a.person_id, a.kind, a.state, a.target, a.filed_in, a.submitted_on,"
            " a.due_on, p.id_number, p.name, ");
   q_add(q, q->pg ? "a.doc::json ->> 'pathway', a.doc::json ->> 'channel'"
                  : "json_extract(a.doc, '$.pathway'), json_extract(a.doc, '$.channel')");
-  q_add(q, ", k.rk, k.dk FROM (SELECT id, CASE WHEN state IN ");
-  q_add(q, owed);
-  q_add(q,
-        " AND due_on < @i THEN 0 ELSE 1 END AS rk, coalesce(due_on, 2147483647) AS dk"
-        " FROM application WHERE 1 = 1",
-        (int64_t)f->today);
+  q_add(q, ", k.rk, k.dk FROM (SELECT a.id AS id, ");
+  q_add(q, rank);
+  q_add(q, " AS rk, ");
+  q_add(q, due);
+  q_add(q, " AS dk FROM application a");
+  name_bounds b;
+  bool by_name = f->name && f->name[0];
+  if (by_name)
+    q_add(q, " JOIN person p ON p.id = a.person_id");
+  q_add(q, " WHERE 1 = 1");
   if (f->target_lo || f->target_hi)
-    q_add(q, " AND target BETWEEN @i AND @i", (int64_t)f->target_lo, (int64_t)f->target_hi);
+    q_add(q, " AND a.target BETWEEN @i AND @i", (int64_t)f->target_lo, (int64_t)f->target_hi);
   if (f->filed_lo || f->filed_hi)
-    q_add(q, " AND filed_in BETWEEN @i AND @i", (int64_t)f->filed_lo, (int64_t)f->filed_hi);
+    q_add(q, " AND a.filed_in BETWEEN @i AND @i", (int64_t)f->filed_lo, (int64_t)f->filed_hi);
   if (f->person_id)
-    q_add(q, " AND person_id = @i", f->person_id);
+    q_add(q, " AND a.person_id = @i", f->person_id);
   if (f->state_mask) {
     char states[128];
     state_list(f->state_mask, states, sizeof states);
-    q_add(q, " AND state IN ");
+    q_add(q, " AND a.state IN ");
     q_add(q, states);
   }
   if (f->kind >= 0)
-    q_add(q, " AND kind = @i", (int64_t)f->kind);
-  q_add(q, ") k JOIN application a ON a.id = k.id JOIN person p ON p.id = a.person_id"
-           " WHERE 1 = 1");
-  if (f->overdue >= 0)
-    q_add(q, " AND k.rk = @i", (int64_t)(f->overdue ? 0 : 1));
-  name_bounds b;
-  if (f->name && f->name[0]) {
+    q_add(q, " AND a.kind = @i", (int64_t)f->kind);
+  if (f->overdue >= 0) {
+    q_add(q, " AND ");
+    q_add(q, rank);
+    q_add(q, " = @i", (int64_t)(f->overdue ? 0 : 1));
+  }
+  if (by_name) {
     upper_of(f->name, b.upper);
     q_add(q, " AND p.name");
     q_add(q, bytewise(q));
@@ -251,10 +263,17 @@ hk_status hk_store_app_page(hk_store *st, const hk_app_page_query *f, hk_app_ite
     q_add(q, bytewise(q));
     q_add(q, " < @s", b.upper);
   }
-  if (f->has_after)
-    q_add(q, " AND (k.rk, k.dk, k.id) > (@i, @i, @i)", (int64_t)f->after.rank,
-          (int64_t)f->after.due, f->after.id);
-  q_add(q, " ORDER BY k.rk, k.dk, k.id LIMIT @i", (int64_t)(f->limit ? f->limit : 100));
+  if (f->has_after) {
+    q_add(q, " AND (");
+    q_add(q, rank);
+    q_add(q, ", ");
+    q_add(q, due);
+    q_add(q, ", a.id) > (@i, @i, @i)", (int64_t)f->after.rank, (int64_t)f->after.due, f->after.id);
+  }
+  q_add(q,
+        " ORDER BY 2, 3, 1 LIMIT @i) k JOIN application a ON a.id = k.id"
+        " JOIN person p ON p.id = a.person_id ORDER BY k.rk, k.dk, k.id",
+        (int64_t)limit);
   page_state ps = {cb, cls};
   hk_status rc = q_run(st, q, app_row, &ps, err);
   free(q);
