@@ -381,7 +381,7 @@ hk_status hk_store_person_search(hk_store *st, const hk_person_query *f, hk_pers
         " LEFT JOIN residence r ON r.person_id = p.id AND r.seq = (SELECT max(seq) FROM"
         " residence r2 WHERE r2.person_id = p.id AND r2.valid_to IS NULL)"
         " LEFT JOIN residence_address ra ON ra.person_id = r.person_id AND ra.seq = r.seq"
-        " WHERE p.id > @i",
+        " WHERE +p.id > @i",
         f->after);
   if (f->id_number)
     q_add(q, " AND p.id_number = @s", f->id_number);
@@ -446,16 +446,18 @@ hk_status hk_store_household_search(hk_store *st, const hk_household_query *f,
         "SELECT hh.id, hh.household_no, hh.kind, hh.division, hh.address, hh.dissolved_on,"
         " hp.name, hp.id_number, (SELECT count(*) FROM hukou m WHERE m.household_id = hh.id"
         " AND m.valid_to IS NULL) FROM household hh LEFT JOIN person hp ON hp.id = hh.head_person"
-        " WHERE hh.id > @i",
+        /* "+": the page's start is a filter, never the index walked (a walk in row order would
+           scan every household to fill a page) */
+        " WHERE +hh.id > @i",
         f->after);
   char upper[UPPER_MAX];
   if (f->number) {
     upper_of(f->number, upper);
-    q_add(q, " AND hh.household_no");
+    q_add(q, " AND hh.id IN (SELECT id FROM household WHERE household_no");
     q_add(q, bytewise(q));
-    q_add(q, " >= @s AND hh.household_no", f->number);
+    q_add(q, " >= @s AND household_no", f->number);
     q_add(q, bytewise(q));
-    q_add(q, " < @s", upper);
+    q_add(q, " < @s)", upper);
   }
   char phrase[PHRASE_MAX];
   if (f->address) {
@@ -508,6 +510,24 @@ static hk_status residence_row(const store_qrow *r, void *cls, hk_error *err)
   return rs->cb(&it, rs->cls, err);
 }
 
+/* One arm of the residence page: the rows of `where` in index order. */
+static void residence_arm(store_q *q, const hk_residence_query *f, const char *where)
+{
+  q_add(q,
+        "SELECT r.division, r.person_id, r.seq, p.id_number, p.name, ra.address, r.valid_from,"
+        " r.valid_to, r.declared_on, r.late FROM residence r JOIN person p ON p.id = r.person_id"
+        " LEFT JOIN residence_address ra ON ra.person_id = r.person_id AND ra.seq = r.seq WHERE ");
+  q_add(q, where);
+  if (f->active == 1)
+    q_add(q, " AND r.valid_to IS NULL AND r.ended = 0");
+  else if (f->active == 0)
+    q_add(q, " AND (r.valid_to IS NOT NULL OR r.ended <> 0)");
+}
+
+/* A page after a key is three index ranges in a row, merged in order: the rest of the key's
+ * person in the key's division, the later persons of that division, the later divisions. (A
+ * row-value comparison would be walked from the start of the area: a deep page would read
+ * every earlier row.) */
 hk_status hk_store_residence_page(hk_store *st, const hk_residence_query *f,
                                   hk_residence_item_cb cb, void *cls, hk_error *err)
 {
@@ -515,21 +535,26 @@ hk_status hk_store_residence_page(hk_store *st, const hk_residence_query *f,
   if (q == NULL)
     return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
   q_init(q, st);
-  q_add(q,
-        "SELECT r.division, r.person_id, r.seq, p.id_number, p.name, ra.address, r.valid_from,"
-        " r.valid_to, r.declared_on, r.late FROM residence r JOIN person p ON p.id = r.person_id"
-        " LEFT JOIN residence_address ra ON ra.person_id = r.person_id AND ra.seq = r.seq"
-        " WHERE r.division BETWEEN @i AND @i",
-        (int64_t)f->lo, (int64_t)f->hi);
-  if (f->active == 1)
-    q_add(q, " AND r.valid_to IS NULL AND r.ended = 0");
-  else if (f->active == 0)
-    q_add(q, " AND (r.valid_to IS NOT NULL OR r.ended <> 0)");
-  if (f->has_after)
-    q_add(q, " AND (r.division, r.person_id, r.seq) > (@i, @i, @i)", (int64_t)f->after.division,
-          f->after.person_id, (int64_t)f->after.seq);
-  q_add(q, " ORDER BY r.division, r.person_id, r.seq LIMIT @i",
-        (int64_t)(f->limit ? f->limit : 100));
+  char w[160];
+  if (!f->has_after) {
+    snprintf(w, sizeof w, "r.division BETWEEN %d AND %d", (int)f->lo, (int)f->hi);
+    residence_arm(q, f, w);
+    q_add(q, " ORDER BY r.division, r.person_id, r.seq");
+  } else {
+    const hk_residence_key *k = &f->after;
+    snprintf(w, sizeof w, "r.division = %d AND r.person_id = %lld AND r.seq > %d", (int)k->division,
+             (long long)k->person_id, (int)k->seq);
+    residence_arm(q, f, w);
+    q_add(q, " UNION ALL ");
+    snprintf(w, sizeof w, "r.division = %d AND r.person_id > %lld", (int)k->division,
+             (long long)k->person_id);
+    residence_arm(q, f, w);
+    q_add(q, " UNION ALL ");
+    snprintf(w, sizeof w, "r.division > %d AND r.division <= %d", (int)k->division, (int)f->hi);
+    residence_arm(q, f, w);
+    q_add(q, " ORDER BY 1, 2, 3");
+  }
+  q_add(q, " LIMIT @i", (int64_t)(f->limit ? f->limit : 100));
   residence_state rs = {cb, cls};
   hk_status rc = q_run(st, q, residence_row, &rs, err);
   free(q);
