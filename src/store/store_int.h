@@ -22,6 +22,8 @@ struct hk_access;
 struct hk_material_row; /* store_material.h */
 struct hk_material_filter;
 struct hk_vital_row; /* store_vital.h */
+struct store_q; /* store_q.h */
+struct store_qrow;
 
 struct hk_store_ops {
   int version; /* bump when appending members */
@@ -131,6 +133,11 @@ struct hk_store_ops {
   hk_status (*vital_get)(hk_store *st, int64_t person_id, int kind, struct hk_vital_row *out,
                          hk_error *err);
   hk_status (*permit_end)(hk_store *st, const char *number, hk_date on, int reason, hk_error *err);
+  /* Run one statement built by store_list.c (store_q.h), calling cb for each row (schema
+   * version 8: lists and search). */
+  hk_status (*query)(hk_store *st, const struct store_q *q,
+                     hk_status (*cb)(const struct store_qrow *, void *, hk_error *), void *cls,
+                     hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */

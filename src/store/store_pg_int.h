@@ -161,5 +161,11 @@ hk_status store__pg_permit_end(hk_store *st, const char *number, hk_date on, int
 hk_status store__pg_vital_insert(hk_store *st, const hk_vital_row *row, hk_error *err);
 hk_status store__pg_vital_get(hk_store *st, int64_t person_id, int kind, hk_vital_row *out,
                               hk_error *err);
+/* store_pg_list.c: lists and search (store_list.h, store_q.h). */
+struct store_q;
+struct store_qrow;
+hk_status store__pg_query(hk_store *st, const struct store_q *q,
+                          hk_status (*cb)(const struct store_qrow *, void *, hk_error *), void *cls,
+                          hk_error *err);
 
 #endif

@@ -125,5 +125,11 @@ hk_status store__sqlite_permit_end(hk_store *st, const char *number, hk_date on,
 hk_status store__sqlite_vital_insert(hk_store *st, const struct hk_vital_row *row, hk_error *err);
 hk_status store__sqlite_vital_get(hk_store *st, int64_t person_id, int kind,
                                   struct hk_vital_row *out, hk_error *err);
+/* store_sqlite_list.c: lists and search (store_list.h, store_q.h). */
+struct store_q;
+struct store_qrow;
+hk_status store__sqlite_query(hk_store *st, const struct store_q *q,
+                              hk_status (*cb)(const struct store_qrow *, void *, hk_error *),
+                              void *cls, hk_error *err);
 
 #endif
