@@ -13,8 +13,9 @@
  * 2: residence registration (declaration date, lateness, end, address).
  * 3: applications and residence permits.
  * 4: households: address, owner, dates; hukou end reasons; deaths (store_household.h).
- * 5: accounts, sessions, department keys, the access log (store_auth.h). */
-#define SCHEMA_VERSION 5
+ * 5: accounts, sessions, department keys, the access log (store_auth.h).
+ * 6: facts with provenance (store_fact.h). */
+#define SCHEMA_VERSION 6
 
 int hk_store_schema_version(void)
 {

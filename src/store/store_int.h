@@ -19,6 +19,7 @@ struct hk_hukou_row;
 struct hk_account_row; /* store_auth.h */
 struct hk_apikey_row;
 struct hk_access;
+struct hk_fact_row; /* store_fact.h */
 
 struct hk_store_ops {
   int version; /* bump when appending members */
@@ -112,6 +113,15 @@ struct hk_store_ops {
                            hk_error *err);
   /* Optional (hk_store_expect_stream): NULL when the backend has nothing to change. */
   void (*expect_stream)(hk_store *st);
+  /* Facts with provenance (store_fact.h, schema version 6). */
+  hk_status (*fact_insert)(hk_store *st, struct hk_fact_row *row, hk_error *err);
+  hk_status (*fact_supersede)(hk_store *st, int64_t old_id, int64_t new_id, hk_error *err);
+  hk_status (*fact_each)(hk_store *st, int64_t person_id,
+                         hk_status (*cb)(const struct hk_fact_row *, void *, hk_error *), void *cls,
+                         hk_error *err);
+  hk_status (*fact_by_delivery)(hk_store *st, const char *department, const char *delivery,
+                                hk_status (*cb)(const struct hk_fact_row *, void *, hk_error *),
+                                void *cls, hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */

@@ -12,6 +12,7 @@
 
 #include "store/store_app.h"
 #include "store/store_auth.h"
+#include "store/store_fact.h"
 #include "store/store_household.h"
 #include "store/store_int.h"
 
@@ -143,5 +144,13 @@ hk_status store__pg_access_last(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH
 hk_status store__pg_access_insert(hk_store *st, const hk_access *a, hk_error *err);
 hk_status store__pg_access_each(hk_store *st, int64_t person_id, hk_access_cb cb, void *cls,
                                 hk_error *err);
+
+/* store_pg_fact.c: facts with provenance (store_fact.h). */
+hk_status store__pg_fact_insert(hk_store *st, hk_fact_row *row, hk_error *err);
+hk_status store__pg_fact_supersede(hk_store *st, int64_t old_id, int64_t new_id, hk_error *err);
+hk_status store__pg_fact_each(hk_store *st, int64_t person_id, hk_fact_cb cb, void *cls,
+                              hk_error *err);
+hk_status store__pg_fact_by_delivery(hk_store *st, const char *department, const char *delivery,
+                                     hk_fact_cb cb, void *cls, hk_error *err);
 
 #endif

@@ -136,12 +136,27 @@ static const char migration_5[] =
     "  purpose TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
     "CREATE INDEX access_log_person ON access_log (person_id, seq);";
 
+/* Facts with provenance (issue 10): every entry records its source (1 declared, 2 verified,
+ * 3 department), who asserted it and when, and why; a correction is a new entry naming the one
+ * it supersedes (or the imported row of its kind, by index), and only superseded_by is ever set
+ * on an old entry. A department's delivery id is unique, so a re-delivery is recognised. */
+static const char migration_6[] =
+    "CREATE TABLE fact ("
+    "  id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL, kind INTEGER NOT NULL,"
+    "  source INTEGER NOT NULL, actor TEXT NOT NULL, department TEXT NOT NULL DEFAULT '',"
+    "  delivery TEXT, at TEXT NOT NULL, recorded_on INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL DEFAULT '', supersedes INTEGER, supersedes_row INTEGER,"
+    "  superseded_by INTEGER, doc TEXT NOT NULL);"
+    "CREATE INDEX fact_person ON fact (person_id, id);"
+    "CREATE UNIQUE INDEX fact_delivery ON fact (department, delivery) WHERE delivery IS NOT NULL;";
+
 const store_sqlite_migration store__sqlite_migrations[] = {
     {1, "persons, households, hukou, histories, kinship, events", migration_1},
     {2, "residence registration: declaration date, lateness, end, address", migration_2},
     {3, "applications and residence permits", migration_3},
     {4, "households: address, owner, dates; hukou end reason; deaths", migration_4},
     {5, "accounts, sessions, department keys, access log", migration_5},
+    {6, "facts with provenance", migration_6},
 };
 const int store__sqlite_migration_count =
     (int)(sizeof store__sqlite_migrations / sizeof store__sqlite_migrations[0]);
