@@ -120,4 +120,20 @@ typedef struct hk_facts_import_result {
 hk_status hk_facts_import(hk_store *st, const hk_actor *who, const char *department, FILE *in,
                           hk_date today, hk_facts_import_result *out, hk_error *err);
 
+/* What verification would change (issue 10): after `base`, the engine's answer for the situation
+ * `sit` assembled from verified and department facts (hk_situation_from_registry), ask again with
+ * the person's declared facts in force too, and list the pathways (and the permit) that only
+ * those make eligible, or eligible sooner:
+ * [{"pathway", "clause", "eligible_from", "facts": [{"entry", "kind"}], "message",
+ * "message_en"}], with a sentence "如果民警核实您申报的租赁合同等住房信息（记录 3），您可以通过居住
+ * 落户（二）落户 / if the officer confirms your declared lease (entry 3), you qualify for
+ * settlement by residence (二)". An empty array when nothing declared is waiting. */
+struct hk_policies;
+struct hk_situation;
+struct hk_answer;
+hk_status hk_facts_pending(hk_store *st, const struct hk_policies *pol,
+                           const struct hk_situation *sit, const struct hk_answer *base,
+                           const char *const *consenting, size_t n_consenting, json_t **out,
+                           hk_error *err);
+
 #endif
