@@ -50,6 +50,13 @@ const hk_http_route hk_http_routes[] = {
     {"POST", "/api/v1/users", hk_h_users_post, HK_ROUTE_ACCOUNT | HK_ROUTE_BODY},
     {"POST", "/api/v1/users/{name}/disable", hk_h_users_disable, HK_ROUTE_ACCOUNT},
     {"GET", "/api/v1/questions/{question}", hk_h_questions_get, HK_ROUTE_ACCOUNT},
+    /* Facts with provenance (issue 10): declared, verified, corrected; departments' deliveries. */
+    {"POST", "/api/v1/persons/{id}/facts", hk_h_facts_post, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/persons/{id}/facts", hk_h_facts_list, HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/persons/{id}/facts/{entry}/verify", hk_h_facts_verify, HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/persons/{id}/facts/{entry}/correct", hk_h_facts_correct,
+     HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/facts", hk_h_facts_department, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
 };
 const size_t hk_http_route_count = sizeof hk_http_routes / sizeof hk_http_routes[0];
 
