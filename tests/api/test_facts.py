@@ -197,6 +197,20 @@ def test_4_departments(world):
     assert entries[-1]["department"] == "social_insurance" and entries[-1]["delivery"] == "SI-1"
 
 
+def test_4b_arrival_created_on_declaring(world):
+    """An arrival from outside the registry: the officer declares residence with the name."""
+    arrival = "110101199003070513"
+    body = {"division": "330411", "address": "秀洲区 新城街道 8 号", "urban": True,
+            "moved_in": "2024-06-01"}
+    r = world.call("xiuzhou", "POST", "/api/v1/persons/{id}/residence/declare", arrival, body=body)
+    assert r.status == 404, r.body
+    r = world.call("xiuzhou", "POST", "/api/v1/persons/{id}/residence/declare", arrival,
+                   body=dict(body, name="王五"))
+    assert r.status == 200 and r.json()["person_created"] is True, r.body
+    p = world.call("xiuzhou", "GET", "/api/v1/persons/{id}", arrival).json()
+    assert (p["name"], p["hukou"]["division"], p["birth_date"]) == ("王五", "110101", "1990-03-07")
+
+
 def test_5_every_described_response_was_produced(world):
     missing = sorted(k for k in DESCRIBED - SEEN if k[2] != "401")
     assert not missing, "\n".join(map(str, missing))

@@ -81,4 +81,17 @@ expect 2 "$hukou" facts import --db "$db" "$tmp/si.jsonl"
 # Every entry an event: declare, verify, correct, two deliveries (the refusals wrote nothing).
 expect 0 "$hukou" audit verify --db "$db"
 [ "$(field 'd["valid"], d["events_checked"]')" = "(True, 6)" ] || fail "events: $(cat "$tmp/out")"
+# An arrival from outside the registry is created where they declare residence (issue 10).
+bj=110101199003070513
+echo "{\"id_number\":\"$bj\",\"division\":\"330411\",\"address\":\"秀洲区 新城街道 8 号\",\"urban\":true,\"moved_in\":\"2024-06-01\",\"declared_on\":\"2024-06-02\"}" >"$tmp/arrive.json"
+expect 2 "$hukou" residence declare --db "$db" "$tmp/arrive.json"
+grep -q 'give \"name\"' "$tmp/err" || fail "an unknown number without a name: $(cat "$tmp/err")"
+sed -i 's/^{/{"name":"王五",/' "$tmp/arrive.json"
+expect 0 "$hukou" residence declare --db "$db" "$tmp/arrive.json"
+[ "$(field 'd["outcome"], d["person_created"]')" = "('declared', True)" ] || fail "arrival: $(cat "$tmp/out")"
+expect 0 "$hukou" person show --db "$db" "$bj"
+[ "$(field 'd["name"], d["hukou"]["division"], d["birth_date"], d["sex"]')" = "('王五', '110101', '1990-03-07', 'M')" ] \
+  || fail "the person from the number: $(cat "$tmp/out")"
+expect 0 "$hukou" audit verify --db "$db"
+[ "$(field 'd["events_checked"]')" = "8" ] || fail "person.arrive and residence.declare: $(cat "$tmp/out")"
 echo "facts: ok"

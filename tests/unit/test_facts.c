@@ -12,6 +12,7 @@
 
 #include "core/person_json.h"
 #include "service/facts.h"
+#include "service/residence.h"
 #include "service/situation_db.h"
 #include "store/store.h"
 
@@ -28,6 +29,7 @@ static const char *const lines[] = {
 };
 #define WIFE "341222199202020229"
 #define HUSBAND "341222199001010112"
+#define UNKNOWN_BJ "110101199003070513" /* valid, registered nowhere: born 1990-03-07 */
 
 static hk_date today(void)
 {
@@ -201,11 +203,12 @@ static void corrections_supersede_and_keep(void **state)
   assert_int_equal(hk_facts_add(st, &system_actor, WIFE, HK_FACT_MARITAL, wed, "civil_affairs",
                                 "MA-1", today(), &r, &err),
                    HK_OK);
-  json_t *stranger = fact("{\"marital_status\":\"married\",\"spouse\":\"110101199003070514\"}");
+  json_t *stranger = fact("{\"marital_status\":\"married\",\"spouse\":\"110101199003070513\"}");
   assert_int_equal(hk_facts_add(st, &system_actor, WIFE, HK_FACT_MARITAL, stranger, "civil_affairs",
                                 "MA-2", today(), &r, &err),
                    HK_EINVAL);
   assert_string_equal(err.field, "fact.spouse");
+  assert_non_null(strstr(err.detail, "no person with this ID number is registered"));
   situation(st, false, &s);
   assert_int_equal(s.person.education, HK_EDU_BACHELOR);
   assert_int_equal(s.person.marital_status, HK_MARITAL_MARRIED);
@@ -339,6 +342,48 @@ static void deliveries_all_or_nothing_and_idempotent(void **state)
   hk_store_close(st);
 }
 
+/* Persons are created where they first meet the system: an arrival from Beijing declares
+ * residence with a name and is registered from what the number gives, in one transaction. */
+static void arrival_is_created_on_declaring(void **state)
+{
+  (void)state;
+  hk_store *st = fresh_store();
+  hk_error err = {0};
+  hk_residence_request r = {.division = 330411, .urban = HK_TRI_TRUE};
+  snprintf(r.id_number, sizeof r.id_number, "%s", UNKNOWN_BJ);
+  snprintf(r.address, sizeof r.address, "秀洲区 新城街道 8 号");
+  r.on = test_date("2024-06-01");
+  r.declared_on = test_date("2024-06-02");
+  hk_residence_result res;
+  /* Without a name the number is only unknown, and nothing is written. */
+  assert_int_equal(hk_residence_service(st, &officer, HK_RES_DECLARE, &r, today(), &res, &err),
+                   HK_ENOTFOUND);
+  assert_int_equal(events(st), 0);
+  snprintf(r.name, sizeof r.name, "王五");
+  assert_int_equal(hk_residence_service(st, &officer, HK_RES_DECLARE, &r, today(), &res, &err),
+                   HK_OK);
+  assert_true(res.created);
+  assert_int_equal(res.outcome, HK_RES_DECLARED);
+  hk_person p;
+  hk_person_init(&p);
+  assert_int_equal(hk_store_person_get(st, UNKNOWN_BJ, &p, &err), HK_OK);
+  assert_string_equal(p.name, "王五");
+  assert_int_equal(p.birth_date, test_date("1990-03-07"));
+  assert_int_equal(p.sex, 'M');
+  assert_true(p.has_hukou);
+  assert_int_equal(p.hukou.division, 110101); /* the number's origin, outside the registry */
+  assert_int_equal(p.residence.n, 1);
+  assert_int_equal(p.residence.items[0].division, 330411);
+  hk_person_clear(&p);
+  assert_int_equal(events(st), 2); /* person.arrive and residence.declare */
+  /* A Zhejiang number the registry does not hold is not invented. */
+  snprintf(r.id_number, sizeof r.id_number, "330106199003070516");
+  assert_int_equal(hk_residence_service(st, &officer, HK_RES_DECLARE, &r, today(), &res, &err),
+                   HK_ENOTFOUND);
+  assert_int_equal(events(st), 2);
+  hk_store_close(st);
+}
+
 static int cleanup(void **state)
 {
   (void)state;
@@ -353,6 +398,7 @@ int main(void)
       cmocka_unit_test(corrections_supersede_and_keep),
       cmocka_unit_test(who_records_what),
       cmocka_unit_test(deliveries_all_or_nothing_and_idempotent),
+      cmocka_unit_test(arrival_is_created_on_declaring),
   };
   int failed = cmocka_run_group_tests_name("facts_sqlite", tests, NULL, cleanup);
   if (test_backend_select("pg"))
