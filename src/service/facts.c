@@ -86,32 +86,38 @@ static void fact_field(hk_error *err)
   snprintf(err->field, sizeof err->field, rest[0] ? "fact.%s" : "fact", rest);
 }
 
-/* Read `fact` of a list kind (or education) into scratch (reset first). */
-static hk_status read_into(hk_fact_kind kind, const char *id_number, const json_t *fact,
-                           hk_date today, hk_person *scratch, hk_error *err)
+/* Read a fact of a list kind (or education), as its JSON text, into scratch (reset first). The
+ * list kinds go straight to the import line's reader as the one entry of a list. */
+static hk_status read_into(hk_fact_kind kind, const char *id_number, const char *doc, hk_date today,
+                           hk_person *scratch, hk_error *err)
 {
-  json_t *wrap = json_object();
-  if (wrap == NULL)
-    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
-  json_object_set_new(wrap, "id_number", json_string(id_number));
+  hk_status rc;
   if (kind == HK_FACT_EDUCATION) {
     static const char *const keys[] = {"education", NULL};
-    hk_status rc = hk_json_known_keys(fact, keys, err);
+    json_t *fact = json_loads(doc, JSON_REJECT_DUPLICATES, NULL);
+    if (fact == NULL)
+      return hk_error_set(err, HK_EINVAL, "fact", "not JSON");
+    rc = hk_json_known_keys(fact, keys, err);
     if (rc == HK_OK && json_object_get(fact, "education") == NULL)
       rc = hk_error_set(err, HK_EINVAL, "education", "missing");
-    if (rc != HK_OK) {
+    if (rc == HK_OK) {
+      json_t *wrap = json_pack("{s:s, s:O}", "id_number", id_number, "education",
+                               json_object_get(fact, "education"));
+      rc = wrap ? hk_person_from_json(wrap, HK_PJ_PERSON, today, scratch, err)
+                : hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
       json_decref(wrap);
-      fact_field(err);
-      return rc;
     }
-    json_object_set(wrap, "education", json_object_get(fact, "education"));
+    json_decref(fact);
   } else {
-    json_t *arr = json_array();
-    json_array_append(arr, (json_t *)fact);
-    json_object_set_new(wrap, kind_names[kind], arr);
+    size_t len = strlen(doc) + strlen(kind_names[kind]) + 64;
+    char *text = malloc(len);
+    if (text == NULL)
+      return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    int n =
+        snprintf(text, len, "{\"id_number\":\"%s\",\"%s\":[%s]}", id_number, kind_names[kind], doc);
+    rc = hk_person_parse(text, (size_t)n, HK_PJ_PERSON, today, scratch, err);
+    free(text);
   }
-  hk_status rc = hk_person_from_json(wrap, HK_PJ_PERSON, today, scratch, err);
-  json_decref(wrap);
   if (rc != HK_OK)
     fact_field(err);
   return rc;
@@ -165,8 +171,9 @@ static hk_status read_link_fact(hk_fact_kind kind, const char *self, const json_
   return rc;
 }
 
-hk_status hk_fact_check(hk_fact_kind kind, const char *id_number, const json_t *fact, hk_date today,
-                        hk_error *err)
+/* Check a fact given both as JSON and as its canonical text (the one that is kept). */
+static hk_status check_doc(hk_fact_kind kind, const char *id_number, const json_t *fact,
+                           const char *doc, hk_date today, hk_error *err)
 {
   if (hk_fact_kind_name(kind) == NULL)
     return hk_error_set(err, HK_EINVAL, "kind",
@@ -182,8 +189,26 @@ hk_status hk_fact_check(hk_fact_kind kind, const char *id_number, const json_t *
   }
   hk_person scratch;
   hk_person_init(&scratch);
-  hk_status rc = read_into(kind, id_number, fact, today, &scratch, err);
+  hk_status rc = read_into(kind, id_number, doc, today, &scratch, err);
   hk_person_clear(&scratch);
+  return rc;
+}
+
+/* The fact as it is kept: compact, keys sorted, so a re-delivery compares equal. */
+static char *canonical(const json_t *fact)
+{
+  return json_dumps(fact, JSON_COMPACT | JSON_SORT_KEYS);
+}
+
+hk_status hk_fact_check(hk_fact_kind kind, const char *id_number, const json_t *fact, hk_date today,
+                        hk_error *err)
+{
+  if (!json_is_object(fact))
+    return check_doc(kind, id_number, fact, NULL, today, err);
+  char *doc = canonical(fact);
+  hk_status rc = doc ? check_doc(kind, id_number, fact, doc, today, err)
+                     : hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  free(doc);
   return rc;
 }
 
@@ -210,22 +235,21 @@ static hk_status add_link(hk_person *p, hk_relation rel, const char *id, hk_erro
     }                                                                                              \
   } while (0)
 
-/* Lay one fact (already checked when it was recorded) over p. */
+/* Lay one fact (already checked when it was recorded) over p. Stored facts were checked on
+ * the day they were recorded: they are read as of a far day, so that a period checked then is
+ * not refused now. */
 static hk_status apply_fact(hk_fact_kind kind, const char *doc, hk_person *p, hk_person *scratch,
                             hk_error *err)
 {
-  json_error_t jerr;
-  json_t *fact = json_loads(doc, 0, &jerr);
-  if (fact == NULL)
-    return hk_error_set(err, HK_ESTORE, "fact", "a stored fact is not JSON");
-  hk_status rc = HK_OK;
-  /* Stored facts were checked on the day they were recorded: read them as of a far day so
-   * that a period checked then is not refused now. */
   hk_date far = hk_date_today() + 366 * 200;
   if (kind == HK_FACT_MARITAL || kind == HK_FACT_KINSHIP) {
+    json_t *fact = json_loads(doc, 0, NULL);
+    if (fact == NULL)
+      return hk_error_set(err, HK_ESTORE, "fact", "a stored fact is not JSON");
     int v = 0;
     char other[HK_IDNUM_LEN + 1];
-    rc = read_link_fact(kind, p->id_number, fact, far, &v, other, err);
+    hk_status rc = read_link_fact(kind, p->id_number, fact, far, &v, other, err);
+    json_decref(fact);
     if (rc == HK_OK && kind == HK_FACT_MARITAL) {
       p->marital_status = (hk_marital)v;
       if (other[0])
@@ -233,33 +257,34 @@ static hk_status apply_fact(hk_fact_kind kind, const char *doc, hk_person *p, hk
     } else if (rc == HK_OK) {
       rc = add_link(p, (hk_relation)v, other, err);
     }
-  } else if (is_list_kind(kind) || kind == HK_FACT_EDUCATION) {
-    rc = read_into(kind, p->id_number, fact, far, scratch, err);
-    if (rc == HK_OK) {
-      switch (kind) {
-      case HK_FACT_HOUSING:
-        APPEND(p->housing, scratch->housing);
-        break;
-      case HK_FACT_EMPLOYMENT:
-        APPEND(p->employment, scratch->employment);
-        break;
-      case HK_FACT_SCHOOLING:
-        APPEND(p->schooling, scratch->schooling);
-        break;
-      case HK_FACT_INSURANCE:
-        APPEND(p->social_insurance, scratch->social_insurance);
-        break;
-      case HK_FACT_TALENT:
-        APPEND(p->talent, scratch->talent);
-        break;
-      default:
-        p->education = scratch->education;
-        break;
-      }
-    }
+    return rc;
   }
-  json_decref(fact);
-  return rc;
+  if (!is_list_kind(kind) && kind != HK_FACT_EDUCATION)
+    return HK_OK;
+  hk_status rc = read_into(kind, p->id_number, doc, far, scratch, err);
+  if (rc != HK_OK)
+    return rc;
+  switch (kind) {
+  case HK_FACT_HOUSING:
+    APPEND(p->housing, scratch->housing);
+    break;
+  case HK_FACT_EMPLOYMENT:
+    APPEND(p->employment, scratch->employment);
+    break;
+  case HK_FACT_SCHOOLING:
+    APPEND(p->schooling, scratch->schooling);
+    break;
+  case HK_FACT_INSURANCE:
+    APPEND(p->social_insurance, scratch->social_insurance);
+    break;
+  case HK_FACT_TALENT:
+    APPEND(p->talent, scratch->talent);
+    break;
+  default:
+    p->education = scratch->education;
+    break;
+  }
+  return HK_OK;
 }
 
 /* ---- a person's entries ---- */
@@ -395,12 +420,6 @@ static void utc_now(char out[32])
   snprintf(out + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000L);
 }
 
-/* The fact as it is kept: compact, keys sorted, so a re-delivery compares equal. */
-static char *canonical(const json_t *fact)
-{
-  return json_dumps(fact, JSON_COMPACT | JSON_SORT_KEYS);
-}
-
 /* The fact for an event: ID numbers in it masked. */
 static json_t *masked_fact(const char *doc)
 {
@@ -469,10 +488,22 @@ static hk_status record(hk_store *st, const hk_actor *who, const record_req *q, 
   }
   if (q->reason && q->reason[0])
     json_object_set_new(o, "reason", json_string(q->reason));
-  json_t *mf = masked_fact(q->doc);
-  json_object_set_new(o, "fact", mf ? mf : json_null());
-  char *payload = json_dumps(o, JSON_COMPACT);
+  /* The fact goes in as its kept text (one write less on the bulk path); only the kinds that
+   * name another person are read again, to mask the number. */
+  char *head = json_dumps(o, JSON_COMPACT), *masked_doc = NULL;
   json_decref(o);
+  if (q->kind == HK_FACT_MARITAL || q->kind == HK_FACT_KINSHIP) {
+    json_t *mf = masked_fact(q->doc);
+    masked_doc = mf ? json_dumps(mf, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(mf);
+  }
+  const char *fact_text = masked_doc ? masked_doc : q->doc;
+  size_t hl = head ? strlen(head) : 0, len = hl + strlen(fact_text) + 16;
+  char *payload = head ? malloc(len) : NULL;
+  if (payload)
+    snprintf(payload, len, "%.*s,\"fact\":%s}", (int)(hl - 1), head, fact_text);
+  free(head);
+  free(masked_doc);
   char masked[HK_IDNUM_LEN + 1];
   rc = payload ? hk_store_event_append(st, who->account, q->action,
                                        hk_idnum_mask(q->id_number, masked), payload, err)
@@ -642,17 +673,19 @@ static hk_status redelivery(hk_store *st, const char *department, const char *de
 static hk_status add_fn(hk_store *st, void *cls, hk_person *p, int64_t row, hk_error *err)
 {
   add_ctx *c = cls;
-  hk_fact_source source;
+  hk_fact_source source = HK_FACT_SRC_NONE;
   hk_status rc = source_of(c->who, p, c->kind, c->department, &source, err);
+  char *doc = rc == HK_OK ? canonical(c->fact) : NULL;
+  if (rc == HK_OK && doc == NULL)
+    rc = hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
   if (rc == HK_OK)
-    rc = hk_fact_check(c->kind, p->id_number, c->fact, c->today, err);
+    rc = check_doc(c->kind, p->id_number, c->fact, doc, c->today, err);
   if (rc == HK_OK)
     rc = check_links(st, c->kind, p->id_number, c->fact, c->today, err);
-  if (rc != HK_OK)
+  if (rc != HK_OK) {
+    free(doc);
     return rc;
-  char *doc = canonical(c->fact);
-  if (doc == NULL)
-    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  }
   if (source == HK_FACT_DEPARTMENT && c->delivery && c->delivery[0]) {
     int64_t already = 0;
     rc = redelivery(st, c->department, c->delivery, row, c->kind, doc, &already, err);
@@ -837,13 +870,13 @@ static hk_status correct_fn(hk_store *st, void *cls, hk_person *p, int64_t row, 
   if (rc == HK_OK && source == HK_FACT_DEPARTMENT && x && strcmp(x->department, department) != 0)
     rc = hk_error_set(err, HK_EFORBIDDEN, "entry", "entry %" PRId64 " was not sent by %s", x->id,
                       department);
-  if (rc == HK_OK)
-    rc = hk_fact_check(kind, p->id_number, c->fact, c->today, err);
-  if (rc == HK_OK)
-    rc = check_links(st, kind, p->id_number, c->fact, c->today, err);
   char *doc = rc == HK_OK ? canonical(c->fact) : NULL;
   if (rc == HK_OK && doc == NULL)
     rc = hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  if (rc == HK_OK)
+    rc = check_doc(kind, p->id_number, c->fact, doc, c->today, err);
+  if (rc == HK_OK)
+    rc = check_links(st, kind, p->id_number, c->fact, c->today, err);
   if (rc == HK_OK) {
     record_req q = {.person_id = row,
                     .id_number = p->id_number,
@@ -1067,29 +1100,31 @@ static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk
   if (!(hk_fact_department_kinds(c->department) & BIT(kind)))
     return hk_error_set(err, HK_EFORBIDDEN, "kind", "the %s department does not send %s",
                         c->department, kind_name);
-  if ((rc = hk_fact_check(kind, idn.number, fact, c->today, err)) ||
-      (rc = check_links(st, kind, idn.number, fact, c->today, err)))
-    return rc;
-  int64_t row;
-  rc = hk_store_person_row(st, idn.number, &row, err);
-  if (rc == HK_ENOTFOUND)
-    return hk_error_set(err, HK_EINVAL, "id_number", "no person with this ID number");
-  if (rc != HK_OK)
-    return rc;
   char *doc = canonical(fact);
   if (doc == NULL)
     return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
-  int64_t already = 0;
-  rc = redelivery(st, c->department, delivery, row, kind, doc, &already, err);
-  if (rc == HK_OK) {
-    c->out->already++;
+  int64_t row = 0;
+  if ((rc = check_doc(kind, idn.number, fact, doc, c->today, err)) ||
+      (rc = check_links(st, kind, idn.number, fact, c->today, err)) ||
+      (rc = hk_store_person_row(st, idn.number, &row, err))) {
     free(doc);
-    return HK_OK;
+    return rc == HK_ENOTFOUND
+               ? hk_error_set(err, HK_EINVAL, "id_number", "no person with this ID number")
+               : rc;
   }
-  int64_t supersedes = 0;
-  if (rc == HK_ENOTFOUND && corrects) {
+  int64_t already = 0, supersedes = 0;
+  if (corrects) {
+    /* A correction delivered again is recognised before what it corrects is looked at (that
+     * one is superseded by now). */
+    rc = redelivery(st, c->department, delivery, row, kind, doc, &already, err);
+    if (rc == HK_OK) {
+      c->out->already++;
+      free(doc);
+      return HK_OK;
+    }
     delivered d = {0};
-    rc = hk_store_fact_by_delivery(st, c->department, corrects, note_delivery, &d, err);
+    if (rc == HK_ENOTFOUND)
+      rc = hk_store_fact_by_delivery(st, c->department, corrects, note_delivery, &d, err);
     if (rc == HK_ENOTFOUND)
       rc = hk_error_set(err, HK_EINVAL, "corrects", "no delivery \"%s\" of %s", corrects,
                         c->department);
@@ -1100,12 +1135,11 @@ static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk
       rc = hk_error_set(err, HK_ECONFLICT, "corrects",
                         "delivery \"%s\" was superseded by entry %" PRId64, corrects,
                         d.superseded_by);
-    if (rc == HK_OK) {
-      supersedes = d.id;
-      rc = HK_ENOTFOUND;
-    }
+    supersedes = d.id;
   }
-  if (rc == HK_ENOTFOUND) {
+  if (rc == HK_OK) {
+    /* Most lines are new: insert first; the store reports a delivery id it already holds
+     * without spoiling the transaction, and only then is the earlier one compared. */
     record_req q = {.person_id = row,
                     .id_number = idn.number,
                     .kind = kind,
@@ -1120,6 +1154,13 @@ static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk
     rc = record(st, c->who, &q, c->today, NULL, err);
     if (rc == HK_OK)
       c->out->added++;
+  }
+  if (rc == HK_EDUPLICATE && !corrects) {
+    rc = redelivery(st, c->department, delivery, row, kind, doc, &already, err);
+    if (rc == HK_OK)
+      c->out->already++;
+    else if (rc == HK_ENOTFOUND)
+      rc = hk_error_set(err, HK_ESTORE, "delivery", "reported taken, then not found");
   }
   free(doc);
   return rc;

@@ -33,7 +33,8 @@ typedef struct hk_fact_row {
 } hk_fact_row;
 
 /* Insert a new entry; row->id receives its number. HK_EDUPLICATE when (department, delivery)
- * was already recorded. */
+ * was already recorded: nothing is inserted and the transaction goes on (no failed statement,
+ * so PostgreSQL does not abort it). */
 hk_status hk_store_fact_insert(hk_store *st, hk_fact_row *row, hk_error *err);
 
 /* Mark entry `old_id` superseded by `new_id`. HK_ENOTFOUND when there is no such entry,

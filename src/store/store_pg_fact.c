@@ -1,6 +1,7 @@
 /* Facts with provenance on PostgreSQL (store_fact.h), the same rows as SQLite's. Superseding is
  * one conditional UPDATE, so two officers correcting one entry at once take turns on its row
  * lock and the second finds it no longer in force. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,13 +39,17 @@ hk_status store__pg_fact_insert(hk_store *st, hk_fact_row *row, hk_error *err)
       store__pg_run(st,
                     "INSERT INTO fact (person_id, kind, source, actor, department, delivery, at,"
                     " recorded_on, reason, supersedes, supersedes_row, doc) VALUES ($1, $2, $3,"
-                    " $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                    " $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (department, delivery)"
+                    " WHERE delivery IS NOT NULL DO NOTHING RETURNING id",
                     &q, "fact insert", &r, err);
-  if (rc == HK_OK) {
+  if (rc != HK_OK)
+    return rc;
+  /* A delivery id already recorded: nothing inserted, and the transaction goes on. */
+  bool inserted = PQntuples(r) == 1;
+  if (inserted)
     row->id = get_int(r, 0, 0);
-    PQclear(r);
-  }
-  return rc;
+  PQclear(r);
+  return inserted ? HK_OK : hk_error_set(err, HK_EDUPLICATE, "delivery", "already delivered");
 }
 
 hk_status store__pg_fact_supersede(hk_store *st, int64_t old_id, int64_t new_id, hk_error *err)

@@ -1,6 +1,7 @@
 /* Facts with provenance on SQLite (store_fact.h). The insert is on the bulk path of
  * `hukou facts import`, so its statement stays prepared (store__sqlite_cached); the rest are a
  * few rows per call. */
+#include <stdbool.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -14,7 +15,7 @@
 static const char insert_sql[] =
     "INSERT INTO fact (person_id, kind, source, actor, department, delivery, at, recorded_on,"
     " reason, supersedes, supersedes_row, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-    " ?11, ?12)";
+    " ?11, ?12) ON CONFLICT (department, delivery) WHERE delivery IS NOT NULL DO NOTHING";
 
 hk_status store__sqlite_fact_insert(hk_store *base, hk_fact_row *row, hk_error *err)
 {
@@ -51,6 +52,9 @@ hk_status store__sqlite_fact_insert(hk_store *base, hk_fact_row *row, hk_error *
   rc = r == SQLITE_DONE ? HK_OK : store__sqlite_fail(db, r, "fact insert", err);
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
+  /* A delivery id already recorded: nothing inserted, and the transaction goes on. */
+  if (rc == HK_OK && sqlite3_changes(db) == 0)
+    return hk_error_set(err, HK_EDUPLICATE, "delivery", "already delivered");
   if (rc == HK_OK)
     row->id = sqlite3_last_insert_rowid(db);
   return rc;
@@ -80,8 +84,9 @@ static const char *text_or(sqlite3_stmt *st, int i, const char *fallback)
   return s ? s : fallback;
 }
 
-static hk_status walk(sqlite3 *db, sqlite3_stmt *st, hk_fact_cb cb, void *cls, int *rows,
-                      hk_error *err)
+/* Read the rows of st into cb; a cached statement is reset, any other finalized. */
+static hk_status walk(sqlite3 *db, sqlite3_stmt *st, bool cached, hk_fact_cb cb, void *cls,
+                      int *rows, hk_error *err)
 {
   hk_status rc = HK_OK;
   int r;
@@ -109,7 +114,12 @@ static hk_status walk(sqlite3 *db, sqlite3_stmt *st, hk_fact_cb cb, void *cls, i
   }
   if (rc == HK_OK && r != SQLITE_DONE)
     rc = store__sqlite_fail(db, r, "fact read", err);
-  sqlite3_finalize(st);
+  if (cached) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+  } else {
+    sqlite3_finalize(st);
+  }
   return rc;
 }
 
@@ -131,23 +141,28 @@ hk_status store__sqlite_fact_each(hk_store *base, int64_t person_id, hk_fact_cb 
   if (person_id)
     sqlite3_bind_int64(st, 1, person_id);
   int rows;
-  return walk(db, st, cb, cls, &rows, err);
+  return walk(db, st, false, cb, cls, &rows, err);
 }
 
 hk_status store__sqlite_fact_by_delivery(hk_store *base, const char *department,
                                          const char *delivery, hk_fact_cb cb, void *cls,
                                          hk_error *err)
 {
-  sqlite3 *db = store__sqlite_db(base);
-  sqlite3_stmt *st;
-  hk_status rc = store__sqlite_prepare(
-      db, "SELECT " FACT_COLUMNS " FROM fact WHERE department = ?1 AND delivery = ?2", &st, err);
+  /* Asked once per line of a department's delivery: the statement stays prepared. */
+  static const char sql[] =
+      "SELECT " FACT_COLUMNS " FROM fact WHERE department = ?1 AND delivery = ?2";
+  hk_status rc = store__sqlite_flush(base, err);
   if (rc != HK_OK)
     return rc;
+  sqlite3 *db = store__sqlite_db(base);
+  int r = SQLITE_OK;
+  sqlite3_stmt *st = store__sqlite_cached(base, sql, &r);
+  if (st == NULL)
+    return store__sqlite_fail(db, r, "fact read", err);
   sqlite3_bind_text(st, 1, department, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, delivery, -1, SQLITE_STATIC);
   int rows = 0;
-  rc = walk(db, st, cb, cls, &rows, err);
+  rc = walk(db, st, true, cb, cls, &rows, err);
   if (rc == HK_OK && rows == 0)
     rc = hk_error_set(err, HK_ENOTFOUND, "delivery", "no such delivery");
   return rc;
