@@ -74,7 +74,7 @@ void hk_h_facts_post(hk_http_req *req, hk_http_resp *resp)
     return;
   }
   hk_error err = {0};
-  hk_fact_result res;
+  hk_fact_result res = {0};
   hk_store *st = hk_http_writer_acquire(req->srv, &err);
   hk_status rc = st ? hk_facts_add(st, &req->actor, id.number, kind, fact, NULL, NULL,
                                    hk_http_today(req->srv), &res, &err)
@@ -125,7 +125,7 @@ void hk_h_facts_verify(hk_http_req *req, hk_http_resp *resp)
     return;
   }
   hk_error err = {0};
-  hk_fact_result res;
+  hk_fact_result res = {0};
   hk_store *st = hk_http_writer_acquire(req->srv, &err);
   hk_status rc =
       st ? hk_facts_verify(st, &req->actor, id.number, entry, hk_http_today(req->srv), &res, &err)
@@ -156,7 +156,7 @@ void hk_h_facts_correct(hk_http_req *req, hk_http_resp *resp)
     rc = hk_json_object(doc, "fact", HK_JSON_REQUIRED, &fact, &err);
   if (rc == HK_OK)
     rc = hk_json_string(doc, "reason", HK_JSON_REQUIRED, 500, &reason, &err);
-  hk_fact_result res;
+  hk_fact_result res = {0};
   if (rc == HK_OK) {
     hk_store *st = hk_http_writer_acquire(req->srv, &err);
     rc = st ? hk_facts_correct(st, &req->actor, id.number, req->param[1], fact, reason,
@@ -218,7 +218,7 @@ static void send_many(hk_http_req *req, hk_http_resp *resp, const json_t *facts)
     return;
   }
   FILE *in = fmemopen(text, len, "r");
-  hk_facts_import_result res;
+  hk_facts_import_result res = {0};
   hk_store *st = in ? hk_http_writer_acquire(req->srv, &err) : NULL;
   hk_status rc = st   ? hk_facts_import(st, &req->actor, key_department(req), in,
                                         hk_http_today(req->srv), &res, &err)
@@ -231,12 +231,14 @@ static void send_many(hk_http_req *req, hk_http_resp *resp, const json_t *facts)
   free(text);
   if (rc != HK_OK) {
     /* "line 3: fact.to" → "facts[2].fact.to": the array's place, not a line. */
-    long line = 0;
-    int used = 0;
-    if (sscanf(err.field, "line %ld: %n", &line, &used) == 1 && used > 0) {
-      char rest[128];
-      snprintf(rest, sizeof rest, "%s", err.field + used);
-      snprintf(err.field, sizeof err.field, "facts[%ld].%s", line - 1, rest);
+    if (strncmp(err.field, "line ", 5) == 0) {
+      char *end;
+      long line = strtol(err.field + 5, &end, 10);
+      if (end[0] == ':' && end[1] == ' ' && line > 0) {
+        char rest[128];
+        snprintf(rest, sizeof rest, "%s", end + 2);
+        snprintf(err.field, sizeof err.field, "facts[%ld].%s", line - 1, rest);
+      }
     }
     hk_http_reply_error(resp, &err);
     return;
@@ -287,7 +289,7 @@ void hk_h_facts_department(hk_http_req *req, hk_http_resp *resp)
   if (rc == HK_OK && !key_may_send(req, hk_fact_kind_name(kind)))
     rc = hk_error_set(&err, HK_EFORBIDDEN, "kind", "this key may not send %s",
                       hk_fact_kind_name(kind));
-  hk_fact_result res;
+  hk_fact_result res = {0};
   if (rc == HK_OK) {
     hk_store *st = hk_http_writer_acquire(req->srv, &err);
     rc = st ? hk_facts_add(st, &req->actor, id.number, kind, fact, key_department(req), delivery,

@@ -606,7 +606,7 @@ static hk_status in_txn(hk_store *st, const char *id_number, txn_fn fn, void *cl
   hk_person_init(&p);
   hk_status rc = HK_ERETRY;
   for (int i = 0; i < RETRIES && rc == HK_ERETRY; i++) {
-    int64_t row;
+    int64_t row = 0;
     rc = hk_store_begin(st, err);
     if (rc == HK_OK)
       rc = hk_store_person_row(st, id_number, &row, err);
@@ -769,13 +769,20 @@ static hk_status verify_fn(hk_store *st, void *cls, hk_person *p, int64_t row, h
   entries e = {0};
   hk_status rc = hk_store_fact_each(st, row, collect, &e, err);
   const ledger_entry *x = rc == HK_OK ? find_entry(&e, c->entry) : NULL;
-  if (rc == HK_OK && x == NULL)
-    rc = hk_error_set(err, HK_ENOTFOUND, "entry", "no entry %" PRId64 " of this person", c->entry);
-  else if (rc == HK_OK && x->superseded_by)
+  if (rc == HK_OK && x == NULL) {
+    entries_free(&e);
+    return hk_error_set(err, HK_ENOTFOUND, "entry", "no entry %" PRId64 " of this person",
+                        c->entry);
+  }
+  if (rc != HK_OK || x == NULL) {
+    entries_free(&e);
+    return rc;
+  }
+  if (x->superseded_by)
     rc =
         hk_error_set(err, HK_ECONFLICT, "entry",
                      "entry %" PRId64 " was superseded by entry %" PRId64, x->id, x->superseded_by);
-  else if (rc == HK_OK && x->source != HK_FACT_DECLARED)
+  else if (x->source != HK_FACT_DECLARED)
     rc = hk_error_set(err, HK_ECONFLICT, "entry", "entry %" PRId64 " is already %s", x->id,
                       source_names[x->source]);
   if (rc == HK_OK) {

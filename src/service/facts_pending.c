@@ -127,12 +127,15 @@ hk_status hk_facts_pending(hk_store *st, const hk_policies *pol, const hk_situat
     *out = list;
     return HK_OK;
   }
+  hk_answer *a = malloc(sizeof *a);
+  if (a == NULL) {
+    json_decref(list);
+    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  }
   hk_situation with;
   hk_situation_init(&with);
-  hk_answer *a = malloc(sizeof *a);
-  rc = a ? hk_situation_from_registry_facts(st, sit->person.id_number, sit->target, sit->as_of,
-                                            consenting, n_consenting, true, &with, err)
-         : hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  rc = hk_situation_from_registry_facts(st, sit->person.id_number, sit->target, sit->as_of,
+                                        consenting, n_consenting, true, &with, err);
   if (rc == HK_OK)
     rc = hk_policy_eval(pol, &with, a, err);
   if (rc == HK_OK) {
