@@ -4,6 +4,7 @@
  * nothing and idempotent. */
 #include "test_util.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +37,10 @@ static hk_date today(void)
   return test_date("2024-06-30");
 }
 
+static char db[512]; /* the database of the last fresh_store */
+
 static hk_store *fresh_store(void)
 {
-  static char db[512];
   hk_store *st = NULL;
   hk_error err = {0};
   snprintf(db, sizeof db, "%s", test_fresh_db());
@@ -384,6 +386,59 @@ static void arrival_is_created_on_declaring(void **state)
   hk_store_close(st);
 }
 
+/* Officers correcting one imported row at once: exactly one correction supersedes it, the others
+ * find it superseded (the person's row lock orders them; nothing else makes the imported row's
+ * correction unique), and the chain holds one event. */
+#define THREADS 4
+typedef struct corrector {
+  hk_status rc;
+  char error[512];
+} corrector;
+
+static void *correct_once(void *arg)
+{
+  corrector *c = arg;
+  hk_store *st = NULL;
+  hk_error err = {0};
+  json_t *f = json_loads(lease, 0, NULL);
+  if (hk_store_open(db, HK_STORE_EXISTING, &st, &err) != HK_OK) {
+    snprintf(c->error, sizeof c->error, "open: %s", err.detail);
+    json_decref(f);
+    return NULL;
+  }
+  hk_fact_result r;
+  c->rc = hk_facts_correct(st, &officer, WIFE, "housing.0", f, "registered", today(), &r, &err);
+  if (c->rc != HK_OK && c->rc != HK_ECONFLICT)
+    snprintf(c->error, sizeof c->error, "%s: %s", err.field, err.detail);
+  hk_store_close(st);
+  json_decref(f);
+  return NULL;
+}
+
+static void concurrent_corrections_supersede_once(void **state)
+{
+  (void)state;
+  hk_store_close(fresh_store());
+  pthread_t threads[THREADS];
+  corrector c[THREADS];
+  memset(c, 0, sizeof c);
+  for (int t = 0; t < THREADS; t++)
+    assert_int_equal(pthread_create(&threads[t], NULL, correct_once, &c[t]), 0);
+  int ok = 0;
+  for (int t = 0; t < THREADS; t++) {
+    pthread_join(threads[t], NULL);
+    if (c[t].error[0])
+      fail_msg("thread %d: %s", t, c[t].error);
+    ok += c[t].rc == HK_OK;
+  }
+  assert_int_equal(ok, 1);
+  hk_store *st = NULL;
+  hk_error err = {0};
+  assert_int_equal(hk_store_open(db, HK_STORE_EXISTING, &st, &err), HK_OK);
+  assert_int_equal(events(st), 1);
+  hk_store_close(st);
+}
+
 static int cleanup(void **state)
 {
   (void)state;
@@ -399,6 +454,7 @@ int main(void)
       cmocka_unit_test(who_records_what),
       cmocka_unit_test(deliveries_all_or_nothing_and_idempotent),
       cmocka_unit_test(arrival_is_created_on_declaring),
+      cmocka_unit_test(concurrent_corrections_supersede_once),
   };
   int failed = cmocka_run_group_tests_name("facts_sqlite", tests, NULL, cleanup);
   if (test_backend_select("pg"))
