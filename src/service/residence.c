@@ -220,7 +220,7 @@ static hk_status attempt(hk_store *st, const hk_actor *who, hk_residence_op op,
                          const hk_residence_request *req, hk_date today, hk_person *p,
                          hk_residence_result *out, hk_error *err)
 {
-  int64_t row;
+  int64_t row = 0;
   bool created = false;
   hk_status rc = hk_store_begin(st, err);
   if (rc == HK_OK)
