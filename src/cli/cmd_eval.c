@@ -11,6 +11,7 @@
 #include "core/division.h"
 #include "core/idnum.h"
 #include "policy/policy.h"
+#include "service/facts.h"
 #include "service/situation_db.h"
 #include "store/store.h"
 
@@ -127,6 +128,25 @@ static int situation_from_db(const char *db, const char *person, const char *tar
   return 0;
 }
 
+/* The pathways only the person's declared facts would open (service/facts.h); 1 on failure,
+ * with the error printed and *status set. */
+static int pending_from_db(const char *db, const hk_policies *pol, const hk_situation *s,
+                           const hk_answer *a, const char *const *consenting, size_t n_consenting,
+                           json_t **out, int *status)
+{
+  hk_error err = {0};
+  hk_store *st = hk_cli_open_store("eval", db, HK_STORE_READONLY, status);
+  if (st == NULL)
+    return 1;
+  hk_status rc = hk_facts_pending(st, pol, s, a, consenting, n_consenting, out, &err);
+  hk_store_close(st);
+  if (rc != HK_OK) {
+    *status = hk_cli_fail("eval", &err);
+    return 1;
+  }
+  return 0;
+}
+
 int hk_cmd_eval(int argc, char **argv)
 {
   const char *file = NULL, *params_file = NULL, *dir = NULL;
@@ -210,6 +230,7 @@ int hk_cmd_eval(int argc, char **argv)
     status = hk_cli_fail("eval", &err);
     goto out;
   }
+  json_t *pending = NULL;
   hk_answer *a = malloc(sizeof *a);
   if (a == NULL) {
     hk_error_set(&err, HK_ENOMEM, "", "out of memory");
@@ -218,12 +239,24 @@ int hk_cmd_eval(int argc, char **argv)
   }
   if (hk_policy_eval(pol, &s, a, &err) != HK_OK) {
     status = hk_cli_fail("eval", &err);
+  } else if (from_db &&
+             pending_from_db(db, pol, &s, a, consenting, n_consenting, &pending, &status)) {
+    /* the error is printed */
   } else if (explain) {
     char *t = hk_answer_explain(a, &s);
     fputs(t ? t : "", stdout);
     free(t);
+    for (size_t i = 0; i < json_array_size(pending); i++) {
+      json_t *p = json_array_get(pending, i);
+      printf("待核实 / pending verification: %s\n  %s\n",
+             json_string_value(json_object_get(p, "message")),
+             json_string_value(json_object_get(p, "message_en")));
+    }
   } else {
     json_t *j = hk_answer_to_json(a);
+    /* From the registry: what verifying the declared facts would change (issue 10). */
+    if (j && pending)
+      json_object_set(j, "pending_verification", pending);
     char *out = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     if (out == NULL) {
       hk_error_set(&err, HK_ENOMEM, "", "out of memory");
@@ -235,6 +268,7 @@ int hk_cmd_eval(int argc, char **argv)
     json_decref(j);
   }
   free(a);
+  json_decref(pending);
 out:
   free(text);
   hk_situation_clear(&s);

@@ -16,26 +16,31 @@
 
 static void usage(FILE *out)
 {
-  fputs("用法 / usage:\n"
-        "  hukou key add --department NAME --questions Q1,Q2 --db PATH\n"
-        "  hukou key list --db PATH\n"
-        "  hukou key revoke ID --db PATH\n"
-        "  为其他部门签发只能询问指定是/否问题的接口密钥（只显示这一次）、列出、吊销。\n"
-        "  问题 / questions: permit-valid, hukou-registered。\n"
-        "  Issues a department key limited to the named yes/no questions (printed once), lists\n"
-        "  keys (never the keys themselves), revokes one.\n",
-        out);
+  fputs(
+      "用法 / usage:\n"
+      "  hukou key add --department NAME [--questions Q1,Q2] [--facts KIND,...] --db PATH\n"
+      "  hukou key list --db PATH\n"
+      "  hukou key revoke ID --db PATH\n"
+      "  为其他部门签发只能询问指定是/否问题的接口密钥（只显示这一次）、列出、吊销。\n"
+      "  问题 / questions: permit-valid, hukou-registered。\n"
+      "  --facts: 该部门可推送的事实 / the kinds of fact the key may send (its department's own:\n"
+      "  housing → housing; social_insurance → social_insurance; education → schooling,\n"
+      "  education; talent → talent; civil_affairs → marital_status).\n"
+      "  Issues a department key limited to the named yes/no questions (printed once), lists\n"
+      "  keys (never the keys themselves), revokes one.\n",
+      out);
 }
 
 static int key_add(int argc, char **argv)
 {
-  enum { O_DB = 1, O_DEPT, O_QUESTIONS };
+  enum { O_DB = 1, O_DEPT, O_QUESTIONS, O_FACTS };
   static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
                                        {"department", required_argument, NULL, O_DEPT},
                                        {"questions", required_argument, NULL, O_QUESTIONS},
+                                       {"facts", required_argument, NULL, O_FACTS},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
-  const char *db = NULL, *dept = NULL, *questions = NULL;
+  const char *db = NULL, *dept = NULL, *questions = NULL, *facts = NULL;
   optind = 1;
   int c;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -45,15 +50,32 @@ static int key_add(int argc, char **argv)
       dept = optarg;
     else if (c == O_QUESTIONS)
       questions = optarg;
+    else if (c == O_FACTS)
+      facts = optarg;
     else {
       usage(c == 'h' ? stdout : stderr);
       return c == 'h' ? HK_EXIT_OK : HK_EXIT_USAGE;
     }
   }
-  if (argc != optind || dept == NULL || questions == NULL) {
+  if (argc != optind || dept == NULL || (questions == NULL && facts == NULL)) {
     usage(stderr);
     return HK_EXIT_USAGE;
   }
+  /* --facts housing,education → "fact:housing,fact:education" among the key's scope. */
+  char scope[HK_QUESTIONS_MAX + 2] = "";
+  size_t used = questions ? (size_t)snprintf(scope, sizeof scope, "%s", questions) : 0;
+  for (const char *s = facts; s && *s && used < sizeof scope;) {
+    size_t n = strcspn(s, ",");
+    used += (size_t)snprintf(scope + used, sizeof scope - used, "%sfact:%.*s", used ? "," : "",
+                             (int)n, s);
+    s += n + (s[n] == ',');
+  }
+  if (used > HK_QUESTIONS_MAX) {
+    hk_error err = {0};
+    hk_error_set(&err, HK_EINVAL, "--facts", "too many questions and kinds for one key");
+    return hk_cli_fail("key add", &err);
+  }
+  questions = scope;
   int exit = HK_EXIT_OK;
   hk_store *st = hk_cli_open_store("key add", db, HK_STORE_EXISTING, &exit);
   if (st == NULL)

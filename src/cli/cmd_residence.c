@@ -21,6 +21,10 @@ static void usage(FILE *out)
         "  Residence registration (一): declare, change address, cancel. Input, one JSON object:\n"
         "    declare, change: {\"id_number\", \"division\", \"address\", \"urban\": true|false,\n"
         "                      \"moved_in\": \"YYYY-MM-DD\", \"declared_on\": \"YYYY-MM-DD\"}\n"
+        "    declare 另可带 "
+        "\"name\"：号码不在户籍库中的来人据号码登记（出生日期、性别、签发地为户籍地）\n"
+        "      / declare also takes \"name\": an arrival not in the registry is created from the\n"
+        "      number (birth date, sex, the issuing division as hukou place outside Zhejiang)\n"
         "    cancel:          {\"id_number\", \"left_on\": \"YYYY-MM-DD\", \"declared_on\"}\n"
         "  declared_on 默认今天 / defaults to today. 逾期申报照常受理并标记 / late declarations\n"
         "  are accepted and flagged (申报 3 日内, 变更 10 日内 / declare within 3 days, change\n"
@@ -35,7 +39,7 @@ static hk_status read_request(const json_t *doc, hk_residence_op op, hk_date tod
                               hk_residence_request *req, hk_error *err)
 {
   static const char *const move_keys[] = {"id_number", "division",    "address", "urban",
-                                          "moved_in",  "declared_on", NULL};
+                                          "moved_in",  "declared_on", "name",    NULL};
   static const char *const cancel_keys[] = {"id_number", "left_on", "declared_on", NULL};
   memset(req, 0, sizeof *req);
   if (!json_is_object(doc))
@@ -68,6 +72,14 @@ static hk_status read_request(const json_t *doc, hk_residence_op op, hk_date tod
     rc = hk_json_date(doc, "declared_on", HK_JSON_OPTIONAL, &req->declared_on, err);
   if (rc == HK_OK && req->declared_on == HK_DATE_NONE)
     req->declared_on = today;
+  /* An arrival not in the registry yet is created from the number and this name (issue 10). */
+  const char *name = NULL;
+  if (rc == HK_OK && op != HK_RES_CANCEL)
+    rc = hk_json_string(doc, "name", HK_JSON_OPTIONAL, HK_NAME_MAX, &name, err);
+  if (rc == HK_OK && name && op != HK_RES_DECLARE)
+    rc = hk_error_set(err, HK_EINVAL, "name", "only a declaration registers an arrival");
+  if (rc == HK_OK && name)
+    snprintf(req->name, sizeof req->name, "%s", name);
   return rc;
 }
 
@@ -140,6 +152,8 @@ int hk_cmd_residence(int argc, char **argv)
   if (res.deadline)
     hk_json_set_date(out, "deadline", res.deadline);
   hk_json_set_division(out, "previous_division", res.previous_division);
+  if (res.created)
+    json_object_set_new(out, "person_created", json_true());
   if (res.late)
     json_object_set_new(out, "notice",
                         json_string("逾期申报已受理并记录 / late: accepted and recorded"));

@@ -14,6 +14,7 @@
 #include "core/json.h"
 #include "core/person_json.h"
 #include "service/household.h"
+#include "service/facts.h"
 #include "service/situation_db.h"
 
 /* The {id} of the path, checked and normalised ("me": a signed-in resident's own number);
@@ -91,6 +92,29 @@ void hk_h_persons_get(hk_http_req *req, hk_http_resp *resp)
   resp->no_store = true;
 }
 
+/* The engine's answer on verified and department facts, with what verifying the person's
+ * declared facts would change (issue 10; service/facts.h). */
+static void answer_with_pending(hk_http_req *req, hk_http_worker *w, hk_store *st,
+                                const char *const *consenting, size_t n, hk_http_resp *resp)
+{
+  hk_error err = {0};
+  json_t *pending = NULL, *doc = NULL;
+  if (hk_policy_eval(req->srv->pol, &w->sit, w->answer, &err) != HK_OK ||
+      hk_facts_pending(st, req->srv->pol, &w->sit, w->answer, consenting, n, &pending, &err) !=
+          HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  doc = hk_answer_to_json(w->answer);
+  if (doc == NULL) {
+    json_decref(pending);
+    hk_http_reply_fail(resp, HK_ENOMEM, NULL, "out of memory");
+    return;
+  }
+  json_object_set_new(doc, "pending_verification", pending);
+  hk_http_reply_json(resp, 200, doc);
+}
+
 void hk_h_persons_eligibility(hk_http_req *req, hk_http_resp *resp)
 {
   static const char *const allowed[] = {"target", "as_of", "consent", NULL};
@@ -161,7 +185,7 @@ void hk_h_persons_eligibility(hk_http_req *req, hk_http_resp *resp)
       if (w->sit.relatives[i].id_number[0] != '\0')
         hk_http_access_record(req, w->sit.relatives[i].id_number,
                               "GET /api/v1/persons/{id}/eligibility (as a relative)");
-    hk_http_answer_situation(req->srv, w, resp);
+    answer_with_pending(req, w, st, consenting, n, resp);
   }
   hk_http_worker_release(w);
   resp->no_store = true;

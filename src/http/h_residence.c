@@ -20,8 +20,20 @@ static hk_status read_body(const json_t *doc, hk_residence_op op, hk_residence_r
                            hk_error *err)
 {
   static const char *const move_keys[] = {"division", "address", "urban", "moved_in", NULL};
+  static const char *const declare_keys[] = {"division", "address", "urban",
+                                             "moved_in", "name",    NULL};
   static const char *const cancel_keys[] = {"left_on", NULL};
-  hk_status rc = hk_json_known_keys(doc, op == HK_RES_CANCEL ? cancel_keys : move_keys, err);
+  hk_status rc = hk_json_known_keys(doc,
+                                    op == HK_RES_CANCEL    ? cancel_keys
+                                    : op == HK_RES_DECLARE ? declare_keys
+                                                           : move_keys,
+                                    err);
+  /* An arrival not in the registry yet is created from the number and this name (issue 10). */
+  const char *name = NULL;
+  if (rc == HK_OK && op == HK_RES_DECLARE)
+    rc = hk_json_string(doc, "name", HK_JSON_OPTIONAL, HK_NAME_MAX, &name, err);
+  if (rc == HK_OK && name)
+    snprintf(r->name, sizeof r->name, "%s", name);
   if (rc == HK_OK && op != HK_RES_CANCEL) {
     const char *address = NULL;
     bool urban = false;
@@ -122,6 +134,8 @@ static void residence(hk_http_req *req, hk_http_resp *resp, hk_residence_op op)
   hk_json_set_date(out, "deadline", res.deadline ? res.deadline : HK_DATE_NONE);
   hk_json_set_division(out, "previous_division", res.previous_division);
   hk_json_set_date(out, "declared_on", today);
+  if (res.created)
+    json_object_set_new(out, "person_created", json_true());
   if (res.late)
     json_object_set_new(out, "notice",
                         json_string("逾期申报已受理并记录 / late: accepted and recorded"));

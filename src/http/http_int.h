@@ -234,6 +234,11 @@ void hk_h_users_get(hk_http_req *req, hk_http_resp *resp);
 void hk_h_users_post(hk_http_req *req, hk_http_resp *resp);
 void hk_h_users_disable(hk_http_req *req, hk_http_resp *resp);
 void hk_h_questions_get(hk_http_req *req, hk_http_resp *resp);
+void hk_h_facts_post(hk_http_req *req, hk_http_resp *resp); /* h_facts.c (issue 10) */
+void hk_h_facts_list(hk_http_req *req, hk_http_resp *resp);
+void hk_h_facts_verify(hk_http_req *req, hk_http_resp *resp);
+void hk_h_facts_correct(hk_http_req *req, hk_http_resp *resp);
+void hk_h_facts_department(hk_http_req *req, hk_http_resp *resp);
 
 /* ---- who may see what (access.c) ---- */
 

@@ -62,6 +62,13 @@ const hk_http_route hk_http_routes[] = {
     {"POST", "/api/v1/persons/search", hk_h_persons_search, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
     {"POST", "/api/v1/households/search", hk_h_households_search, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
     {"GET", "/api/v1/residence", hk_h_residence_list, HK_ROUTE_ACCOUNT},
+    /* Facts with provenance (issue 10): declared, verified, corrected; departments' deliveries. */
+    {"POST", "/api/v1/persons/{id}/facts", hk_h_facts_post, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/persons/{id}/facts", hk_h_facts_list, HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/persons/{id}/facts/{entry}/verify", hk_h_facts_verify, HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/persons/{id}/facts/{entry}/correct", hk_h_facts_correct,
+     HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/facts", hk_h_facts_department, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
 };
 const size_t hk_http_route_count = sizeof hk_http_routes / sizeof hk_http_routes[0];
 

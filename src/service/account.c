@@ -1,6 +1,8 @@
 /* account.c — accounts, sessions and department keys (account.h), clause (九). */
 #include "service/account.h"
 
+#include "service/facts.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -318,6 +320,19 @@ hk_status hk_apikey_add(hk_store *st, const hk_actor *who, const char *departmen
     bool known = false;
     for (const char *const *q = hk_question_names; *q && !known; q++)
       known = strlen(*q) == n && strncmp(*q, s, n) == 0;
+    /* "fact:KIND": the key may send facts of a kind its department owns (issue 10). */
+    if (!known && n > 5 && strncmp(s, "fact:", 5) == 0) {
+      char kind[32];
+      snprintf(kind, sizeof kind, "%.*s", (int)(n - 5 < 31 ? n - 5 : 31), s + 5);
+      hk_fact_kind k = hk_fact_kind_from(kind);
+      if (k == HK_FACT_NONE || !(hk_fact_department_kinds(department) & (1u << k)))
+        return hk_error_set(err, HK_EINVAL, "facts",
+                            "the %s department does not send %s (housing: housing; "
+                            "social_insurance: social_insurance; education: schooling, "
+                            "education; talent: talent; civil_affairs: marital_status)",
+                            department, kind);
+      known = true;
+    }
     if (!known)
       return hk_error_set(err, HK_EINVAL, "questions", "unknown question (known: %s, %s)",
                           hk_question_names[0], hk_question_names[1]);

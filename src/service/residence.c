@@ -8,6 +8,7 @@
 
 #include "core/division.h"
 #include "core/json.h"
+#include "core/utf8.h"
 
 #define RETRIES 5
 
@@ -100,7 +101,8 @@ hk_status hk_residence_apply(hk_person *p, hk_residence_op op, const hk_residenc
                           "no active residence registration to cancel");
     cur->period.to = req->on;
     cur->ended = HK_RES_END_CANCELLED;
-    *out = (hk_residence_result){HK_RES_CANCELLED, false, 0, cur->division, (uint32_t)active};
+    *out =
+        (hk_residence_result){HK_RES_CANCELLED, false, 0, cur->division, (uint32_t)active, false};
     return HK_OK;
   }
 
@@ -143,7 +145,7 @@ hk_status hk_residence_apply(hk_person *p, hk_residence_op op, const hk_residenc
                          .declared_on = req->declared_on,
                          .late = req->declared_on > deadline,
                          .address = address};
-  *out = (hk_residence_result){outcome, next->late, deadline, previous, p->residence.n - 1};
+  *out = (hk_residence_result){outcome, next->late, deadline, previous, p->residence.n - 1, false};
   return HK_OK;
 }
 
@@ -167,21 +169,82 @@ static char *event_payload(const hk_residence_request *req, const hk_residence_r
   return text;
 }
 
+/* Issue 10: persons are created where they first meet the system. An arrival from outside
+ * the registry declares residence (一); what the ID number gives (GB 11643: birth date, sex,
+ * the division where it was issued) and the declared name make the person, with the hukou
+ * place the number's origin, in a family household of their own there, like a migrant's
+ * imported line. A number issued in Zhejiang belongs to someone the registry should hold: it is
+ * not invented here. */
+static hk_status create_arrival(hk_store *st, const hk_actor *who, const hk_residence_request *req,
+                                hk_person *p, int64_t *row, hk_error *err)
+{
+  hk_idnum idn;
+  if (!hk_idnum_check(req->id_number, req->declared_on, &idn))
+    return hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
+                        hk_idnum_fault_name(idn.fault));
+  if (hk_division_province_of(idn.division) == 330000)
+    return hk_error_set(err, HK_ENOTFOUND, "id_number",
+                        "issued in Zhejiang (%06d) but not in the registry: register the hukou "
+                        "first",
+                        (int)idn.division);
+  const hk_division *origin = hk_division_find(idn.division);
+  if (origin == NULL)
+    return hk_error_set(err, HK_EINVAL, "id_number",
+                        "the number's division %06d is in no table: register the hukou first",
+                        (int)idn.division);
+  if (strlen(req->name) > HK_NAME_MAX || !hk_utf8_valid(req->name, strlen(req->name)))
+    return hk_error_set(err, HK_EINVAL, "name", "not UTF-8 text of at most %d bytes", HK_NAME_MAX);
+  hk_person_reset(p);
+  memcpy(p->id_number, idn.number, sizeof p->id_number);
+  snprintf(p->name, sizeof p->name, "%s", req->name);
+  p->birth_date = idn.birth_date;
+  p->sex = idn.sex;
+  p->has_hukou = true;
+  p->hukou.division = idn.division;
+  p->hukou.household = HK_HOUSEHOLD_FAMILY;
+  p->hukou.head = true;
+  hk_status rc = hk_store_person_add(st, p, row, err);
+  if (rc != HK_OK)
+    return rc;
+  json_t *o = json_object();
+  hk_json_set_date(o, "born", idn.birth_date);
+  json_object_set_new(o, "sex", json_stringn(&idn.sex, 1));
+  hk_json_set_division(o, "hukou_division", idn.division);
+  json_object_set_new(o, "from", json_string("id_number"));
+  char *payload = json_dumps(o, JSON_COMPACT), masked[HK_IDNUM_LEN + 1];
+  json_decref(o);
+  rc = payload ? hk_store_event_append(st, who->account, "person.arrive",
+                                       hk_idnum_mask(idn.number, masked), payload, err)
+               : hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  free(payload);
+  return rc;
+}
+
 /* One attempt: the whole read-modify-write inside one transaction. */
 static hk_status attempt(hk_store *st, const hk_actor *who, hk_residence_op op,
                          const hk_residence_request *req, hk_date today, hk_person *p,
                          hk_residence_result *out, hk_error *err)
 {
-  int64_t row;
+  int64_t row = 0;
+  bool created = false;
   hk_status rc = hk_store_begin(st, err);
   if (rc == HK_OK)
     rc = hk_store_person_row(st, req->id_number, &row, err);
+  if (rc == HK_ENOTFOUND && op == HK_RES_DECLARE && req->name[0] != '\0') {
+    rc = create_arrival(st, who, req, p, &row, err);
+    created = rc == HK_OK;
+  } else if (rc == HK_ENOTFOUND && op == HK_RES_DECLARE) {
+    rc = hk_error_set(err, HK_ENOTFOUND, "id_number",
+                      "no person with this ID number: give \"name\" to register an arrival");
+  }
   if (rc == HK_OK)
     rc = hk_store_person_lock(st, row, err);
   if (rc == HK_OK)
     rc = hk_store_person_get(st, req->id_number, p, err);
   if (rc == HK_OK)
     rc = hk_residence_apply(p, op, req, today, out, err);
+  if (rc == HK_OK)
+    out->created = created;
   if (rc == HK_OK)
     rc = hk_store_person_update(st, row, p, err);
   if (rc == HK_OK) {

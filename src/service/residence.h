@@ -33,6 +33,9 @@ typedef struct hk_residence_request {
   char address[HK_ADDRESS_MAX + 1]; /* declare/change */
   hk_date on;                       /* declare/change: moved in; cancel: left */
   hk_date declared_on;              /* the day it is reported */
+  /* declare: the person's name, when the ID number is not in the registry yet (an arrival from
+   * outside it): the person is then created from what the number gives (issue 10). "" none. */
+  char name[HK_NAME_MAX + 1];
 } hk_residence_request;
 
 typedef enum hk_residence_outcome {
@@ -48,6 +51,7 @@ typedef struct hk_residence_result {
   hk_date deadline;          /* the last day it could be reported in time; 0 for a cancel */
   int32_t previous_division; /* the registration that ended, or 0 */
   uint32_t index;            /* the entry in person.residence that is now active (or ended) */
+  bool created;              /* the person was created by this declaration (an arrival) */
 } hk_residence_result;
 
 /* The rules, on a person in memory: checks the request and changes p->residence. today bounds
@@ -59,7 +63,10 @@ hk_status hk_residence_apply(hk_person *p, hk_residence_op op, const hk_residenc
 
 /* The service: one transaction that locks the person, applies the rules, stores the result
  * and appends a "residence.declare|change|cancel" event; retried when the store reports a
- * write conflict. */
+ * write conflict. A declaration for an ID number the registry does not hold, with req->name,
+ * first creates the person in the same transaction (event "person.arrive"): birth date and sex
+ * from the number, the hukou place the number's origin division (outside Zhejiang: a Zhejiang
+ * origin not in the registry is refused), a household of their own there. */
 hk_status hk_residence_service(hk_store *st, const hk_actor *who, hk_residence_op op,
                                const hk_residence_request *req, hk_date today,
                                hk_residence_result *out, hk_error *err);

@@ -2,14 +2,39 @@
 
 #include <string.h>
 
+#include "service/facts.h"
+
+/* The registry's rows with the facts in force laid over them (facts.h): verified and
+ * department facts, and declared ones only when asked what verification would change. */
+static hk_status read_with_facts(hk_store *st, const char *id_number, bool with_declared,
+                                 hk_person *p, hk_error *err)
+{
+  int64_t row;
+  hk_status rc = hk_store_person_row(st, id_number, &row, err);
+  if (rc == HK_OK)
+    rc = hk_store_person_get(st, id_number, p, err);
+  if (rc == HK_OK)
+    rc = hk_facts_overlay(st, row, p, with_declared, NULL, 0, NULL, err);
+  return rc;
+}
+
 hk_status hk_situation_from_registry(hk_store *st, const char *id_number, int32_t target,
                                      hk_date as_of, const char *const *consenting,
                                      size_t n_consenting, hk_situation *out, hk_error *err)
 {
+  return hk_situation_from_registry_facts(st, id_number, target, as_of, consenting, n_consenting,
+                                          false, out, err);
+}
+
+hk_status hk_situation_from_registry_facts(hk_store *st, const char *id_number, int32_t target,
+                                           hk_date as_of, const char *const *consenting,
+                                           size_t n_consenting, bool with_declared,
+                                           hk_situation *out, hk_error *err)
+{
   hk_situation_reset(out);
   out->as_of = as_of;
   out->target = target;
-  hk_status rc = hk_store_person_get(st, id_number, &out->person, err);
+  hk_status rc = read_with_facts(st, id_number, with_declared, &out->person, err);
   if (rc != HK_OK)
     return rc;
   /* The person's links name their relatives; each comes with their own histories. */
@@ -19,7 +44,7 @@ hk_status hk_situation_from_registry(hk_store *st, const char *id_number, int32_
     hk_person *rel = hk_situation_add_relative(out);
     if (rel == NULL)
       return hk_error_set(err, HK_ETOOBIG, "relatives", "too many relatives");
-    rc = hk_store_person_get(st, link->id_number, rel, err);
+    rc = read_with_facts(st, link->id_number, with_declared, rel, err);
     if (rc == HK_ENOTFOUND)
       rc = hk_error_set(err, HK_ESTORE, "relatives", "a linked relative is missing");
     /* A relative's own links are not part of the question. */

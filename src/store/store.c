@@ -14,6 +14,7 @@
  * 3: applications and residence permits.
  * 4: households: address, owner, dates; hukou end reasons; deaths (store_household.h).
  * 5: accounts, sessions, department keys, the access log (store_auth.h).
+ * 6: facts with provenance (store_fact.h).
  * 7: birth and death registrations, ended residence permits (store_vital.h).
  * 8: lists and search: filing county, queue index, names, addresses (store_list.h).
  * 9: materials: attachments and their content by SHA-256 (store_material.h). */

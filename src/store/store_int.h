@@ -24,6 +24,7 @@ struct hk_material_filter;
 struct hk_vital_row; /* store_vital.h */
 struct store_q; /* store_q.h */
 struct store_qrow;
+struct hk_fact_row; /* store_fact.h */
 
 struct hk_store_ops {
   int version; /* bump when appending members */
@@ -138,6 +139,15 @@ struct hk_store_ops {
   hk_status (*query)(hk_store *st, const struct store_q *q,
                      hk_status (*cb)(const struct store_qrow *, void *, hk_error *), void *cls,
                      hk_error *err);
+  /* Facts with provenance (store_fact.h, schema version 6). */
+  hk_status (*fact_insert)(hk_store *st, struct hk_fact_row *row, hk_error *err);
+  hk_status (*fact_supersede)(hk_store *st, int64_t old_id, int64_t new_id, hk_error *err);
+  hk_status (*fact_each)(hk_store *st, int64_t person_id,
+                         hk_status (*cb)(const struct hk_fact_row *, void *, hk_error *), void *cls,
+                         hk_error *err);
+  hk_status (*fact_by_delivery)(hk_store *st, const char *department, const char *delivery,
+                                hk_status (*cb)(const struct hk_fact_row *, void *, hk_error *),
+                                void *cls, hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */

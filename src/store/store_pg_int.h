@@ -12,6 +12,7 @@
 
 #include "store/store_app.h"
 #include "store/store_auth.h"
+#include "store/store_fact.h"
 #include "store/store_household.h"
 #include "store/store_int.h"
 #include "store/store_material.h"
@@ -167,5 +168,12 @@ struct store_qrow;
 hk_status store__pg_query(hk_store *st, const struct store_q *q,
                           hk_status (*cb)(const struct store_qrow *, void *, hk_error *), void *cls,
                           hk_error *err);
+/* store_pg_fact.c: facts with provenance (store_fact.h). */
+hk_status store__pg_fact_insert(hk_store *st, hk_fact_row *row, hk_error *err);
+hk_status store__pg_fact_supersede(hk_store *st, int64_t old_id, int64_t new_id, hk_error *err);
+hk_status store__pg_fact_each(hk_store *st, int64_t person_id, hk_fact_cb cb, void *cls,
+                              hk_error *err);
+hk_status store__pg_fact_by_delivery(hk_store *st, const char *department, const char *delivery,
+                                     hk_fact_cb cb, void *cls, hk_error *err);
 
 #endif

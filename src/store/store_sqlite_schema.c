@@ -136,6 +136,19 @@ static const char migration_5[] =
     "  purpose TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
     "CREATE INDEX access_log_person ON access_log (person_id, seq);";
 
+/* Facts with provenance (issue 10): every entry records its source (1 declared, 2 verified,
+ * 3 department), who asserted it and when, and why; a correction is a new entry naming the one
+ * it supersedes (or the imported row of its kind, by index), and only superseded_by is ever set
+ * on an old entry. A department's delivery id is unique, so a re-delivery is recognised. */
+static const char migration_6[] =
+    "CREATE TABLE fact ("
+    "  id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL, kind INTEGER NOT NULL,"
+    "  source INTEGER NOT NULL, actor TEXT NOT NULL, department TEXT NOT NULL DEFAULT '',"
+    "  delivery TEXT, at TEXT NOT NULL, recorded_on INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL DEFAULT '', supersedes INTEGER, supersedes_row INTEGER,"
+    "  superseded_by INTEGER, doc TEXT NOT NULL);"
+    "CREATE INDEX fact_person ON fact (person_id, id);"
+    "CREATE UNIQUE INDEX fact_delivery ON fact (department, delivery) WHERE delivery IS NOT NULL;";
 /* Births and deaths as registrations, and permits that ended for good (issue 10): the birth
  * medical certificate's number (unique among births) and the birthplace; the county that
  * registered a death and the hukou county then, so the record stays with those offices; when
@@ -219,6 +232,7 @@ const store_sqlite_migration store__sqlite_migrations[] = {
     {3, "applications and residence permits", migration_3},
     {4, "households: address, owner, dates; hukou end reason; deaths", migration_4},
     {5, "accounts, sessions, department keys, access log", migration_5},
+    {6, "facts with provenance", migration_6},
     {7, "birth and death registrations; ended residence permits", migration_7},
     {8, "lists and search: filing county, queue, names, addresses, residence by area", migration_8},
     {9, "materials: attachments and their content by SHA-256", migration_9},

@@ -176,6 +176,29 @@ MATRIX += [
 ]
 
 
+# Facts with provenance (issue 10; h_facts.c), with requests that change nothing: a fact that
+# ends before it starts (400) for those who may record one, an entry that does not exist (404)
+# for those who may verify or correct; an officer outside meets the 404 of person reads.
+BAD_FACT = {"kind": "housing", "fact": {"division": "330411", "kind": "rented",
+                                        "from": "2021-03-01", "to": "2020-01-01"}}
+MATRIX += [
+    (("POST", f"/api/v1/persons/{ME}/facts", BAD_FACT, None),
+     expect(400, officer_out=404, **SERVICE_USERS)),
+    (("POST", f"/api/v1/persons/{OTHER}/facts", BAD_FACT, None),
+     expect(400, resident=403, officer_in=404, **SERVICE_USERS)),
+    (("GET", f"/api/v1/persons/{ME}/facts", None, None),
+     expect(200, officer_out=404, **PERSON_READERS)),
+    (("POST", f"/api/v1/persons/{ME}/facts/999999/verify", None, None),
+     expect(404, resident=403, **SERVICE_USERS)),
+    (("POST", f"/api/v1/persons/{ME}/facts/999999/correct",
+      {"fact": {"education": "master"}, "reason": "x"}, None),
+     expect(404, **SERVICE_USERS)),
+    # Only department keys send facts, and only the kinds their key names (this one none).
+    (("POST", "/api/v1/facts", {"id_number": ME, "kind": "housing", "fact": {}}, None),
+     expect(403, anonymous=401)),
+]
+
+
 def router_routes():
     text = open(os.path.join(SOURCE, "src", "http", "router.c")).read()
     return set(re.findall(r'\{"([A-Z]+)", "(/[^"]*)", hk_h_', text))

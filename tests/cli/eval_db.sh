@@ -53,7 +53,12 @@ for n, path in enumerate(files):
         cmd += ["--parameters", pfile]
     via_db = subprocess.run(cmd, capture_output=True, text=True)
     compared += 1
-    if via_db.returncode != 0 or json.loads(via_db.stdout) != json.loads(direct.stdout):
+    # From the registry the answer also lists what verifying declared facts would open
+    # (issue 10); nothing is declared here, so that list is empty and the rest is the answer.
+    answer = json.loads(via_db.stdout) if via_db.returncode == 0 else None
+    if answer is not None and answer.pop("pending_verification", None) != []:
+        answer = None
+    if answer is None or answer != json.loads(direct.stdout):
         failed += 1
         print(f"FAIL {os.path.basename(path)}: eval --db differs ({via_db.stderr.strip()[:200]})")
 print(f"eval --db: {compared - failed} passed, {failed} failed")

@@ -1,0 +1,1226 @@
+/* Facts with provenance (facts.h, issue 10). */
+#include "service/facts.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/division.h"
+#include "core/json.h"
+#include "core/person_json.h"
+#include "store/store_fact.h"
+
+#define RETRIES 5
+#define REASON_MAX 500
+#define DELIVERY_MAX 64
+
+static const char *const kind_names[HK_FACT_KIND_COUNT] = {
+    NULL,     "housing",   "employment",     "schooling", "social_insurance",
+    "talent", "education", "marital_status", "kinship"};
+
+static const char *const source_names[HK_FACT_SRC_COUNT] = {NULL, "declared", "verified",
+                                                            "department"};
+
+const char *hk_fact_kind_name(hk_fact_kind k)
+{
+  return (int)k > 0 && k < HK_FACT_KIND_COUNT ? kind_names[k] : NULL;
+}
+
+hk_fact_kind hk_fact_kind_from(const char *s)
+{
+  for (int k = 1; s && k < HK_FACT_KIND_COUNT; k++)
+    if (strcmp(s, kind_names[k]) == 0)
+      return (hk_fact_kind)k;
+  return HK_FACT_NONE;
+}
+
+const char *hk_fact_source_name(hk_fact_source s)
+{
+  return (int)s > 0 && s < HK_FACT_SRC_COUNT ? source_names[s] : "unknown";
+}
+
+#define BIT(k) (1u << (k))
+/* (九) cross-department data sharing: each department sends the kinds it owns. */
+static const struct {
+  const char *name;
+  uint32_t kinds;
+} departments[] = {
+    {"housing", BIT(HK_FACT_HOUSING)},
+    {"social_insurance", BIT(HK_FACT_INSURANCE)}, /* months and pension transfers (七) */
+    {"education", BIT(HK_FACT_SCHOOLING) | BIT(HK_FACT_EDUCATION)},
+    {"talent", BIT(HK_FACT_TALENT)},
+    {"civil_affairs", BIT(HK_FACT_MARITAL)},
+};
+const char *const hk_fact_departments[] = {"housing", "social_insurance", "education",
+                                           "talent",  "civil_affairs",    NULL};
+
+uint32_t hk_fact_department_kinds(const char *department)
+{
+  for (size_t i = 0; department && i < sizeof departments / sizeof departments[0]; i++)
+    if (strcmp(department, departments[i].name) == 0)
+      return departments[i].kinds;
+  return 0;
+}
+
+/* ---- reading a fact ---- */
+
+/* The list kinds are read by the import line's own reader, so a fact is checked exactly as an
+ * imported entry is: the fact becomes the one entry of a person's list. */
+static bool is_list_kind(hk_fact_kind k)
+{
+  return k >= HK_FACT_HOUSING && k <= HK_FACT_TALENT;
+}
+
+/* "housing[0].to" → "fact.to"; "education" → "fact.education". */
+static void fact_field(hk_error *err)
+{
+  if (err == NULL)
+    return;
+  char rest[sizeof err->field];
+  const char *br = strstr(err->field, "[0]");
+  const char *tail = br ? br + 3 : err->field;
+  if (*tail == '.')
+    tail++;
+  snprintf(rest, sizeof rest, "%s", tail);
+  snprintf(err->field, sizeof err->field, rest[0] ? "fact.%s" : "fact", rest);
+}
+
+/* Read a fact of a list kind (or education), as its JSON text, into scratch (reset first). The
+ * list kinds go straight to the import line's reader as the one entry of a list. */
+static hk_status read_into(hk_fact_kind kind, const char *id_number, const char *doc, hk_date today,
+                           hk_person *scratch, hk_error *err)
+{
+  hk_status rc;
+  if (kind == HK_FACT_EDUCATION) {
+    static const char *const keys[] = {"education", NULL};
+    json_t *fact = json_loads(doc, JSON_REJECT_DUPLICATES, NULL);
+    if (fact == NULL)
+      return hk_error_set(err, HK_EINVAL, "fact", "not JSON");
+    rc = hk_json_known_keys(fact, keys, err);
+    if (rc == HK_OK && json_object_get(fact, "education") == NULL)
+      rc = hk_error_set(err, HK_EINVAL, "education", "missing");
+    if (rc == HK_OK) {
+      json_t *wrap = json_pack("{s:s, s:O}", "id_number", id_number, "education",
+                               json_object_get(fact, "education"));
+      rc = wrap ? hk_person_from_json(wrap, HK_PJ_PERSON, today, scratch, err)
+                : hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+      json_decref(wrap);
+    }
+    json_decref(fact);
+  } else {
+    size_t len = strlen(doc) + strlen(kind_names[kind]) + 64;
+    char *text = malloc(len);
+    if (text == NULL)
+      return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    int n =
+        snprintf(text, len, "{\"id_number\":\"%s\",\"%s\":[%s]}", id_number, kind_names[kind], doc);
+    rc = hk_person_parse(text, (size_t)n, HK_PJ_PERSON, today, scratch, err);
+    free(text);
+  }
+  if (rc != HK_OK)
+    fact_field(err);
+  return rc;
+}
+
+static hk_status read_id(const json_t *fact, const char *key, const char *self, hk_date today,
+                         hk_json_need need, char out[HK_IDNUM_LEN + 1], hk_error *err)
+{
+  const char *s = NULL;
+  out[0] = '\0';
+  hk_status rc = hk_json_string(fact, key, need, HK_IDNUM_INPUT_MAX, &s, err);
+  if (rc != HK_OK || s == NULL)
+    return rc;
+  hk_idnum idn;
+  if (!hk_idnum_check(s, today, &idn))
+    return hk_error_set(err, HK_EINVAL, key, "invalid ID number (%s)",
+                        hk_idnum_fault_name(idn.fault));
+  if (strcmp(idn.number, self) == 0)
+    return hk_error_set(err, HK_EINVAL, key, "the person themself");
+  memcpy(out, idn.number, HK_IDNUM_LEN + 1);
+  return HK_OK;
+}
+
+/* Marital status and kinship facts, read by hand: {"marital_status", "spouse"?} and
+ * {"relation", "id_number"}. */
+static hk_status read_link_fact(hk_fact_kind kind, const char *self, const json_t *fact,
+                                hk_date today, int *value, char other[HK_IDNUM_LEN + 1],
+                                hk_error *err)
+{
+  static const char *const marital_keys[] = {"marital_status", "spouse", NULL};
+  static const char *const kin_keys[] = {"relation", "id_number", NULL};
+  bool marital = kind == HK_FACT_MARITAL;
+  const char *name = NULL;
+  hk_status rc = hk_json_known_keys(fact, marital ? marital_keys : kin_keys, err);
+  if (rc == HK_OK)
+    rc = hk_json_string(fact, marital ? "marital_status" : "relation", HK_JSON_REQUIRED, 32, &name,
+                        err);
+  if (rc == HK_OK) {
+    *value = marital ? (int)hk_marital_from(name) : (int)hk_relation_from(name);
+    if (*value == 0)
+      rc = hk_error_set(err, HK_EINVAL, marital ? "marital_status" : "relation",
+                        "unknown value \"%s\"", name);
+  }
+  if (rc == HK_OK)
+    rc = read_id(fact, marital ? "spouse" : "id_number", self, today,
+                 marital ? HK_JSON_OPTIONAL : HK_JSON_REQUIRED, other, err);
+  if (rc == HK_OK && marital && other[0] && *value != HK_MARITAL_MARRIED)
+    rc = hk_error_set(err, HK_EINVAL, "spouse", "only with marital_status \"married\"");
+  if (rc != HK_OK)
+    fact_field(err);
+  return rc;
+}
+
+/* Check a fact given both as JSON and as its canonical text (the one that is kept). */
+static hk_status check_doc(hk_fact_kind kind, const char *id_number, const json_t *fact,
+                           const char *doc, hk_date today, hk_error *err)
+{
+  if (hk_fact_kind_name(kind) == NULL)
+    return hk_error_set(err, HK_EINVAL, "kind",
+                        "one of housing, employment, schooling, "
+                        "social_insurance, talent, education, "
+                        "marital_status, kinship");
+  if (!json_is_object(fact))
+    return hk_error_set(err, HK_EINVAL, "fact", "not a JSON object");
+  if (kind == HK_FACT_MARITAL || kind == HK_FACT_KINSHIP) {
+    int v;
+    char other[HK_IDNUM_LEN + 1];
+    return read_link_fact(kind, id_number, fact, today, &v, other, err);
+  }
+  hk_person scratch;
+  hk_person_init(&scratch);
+  hk_status rc = read_into(kind, id_number, doc, today, &scratch, err);
+  hk_person_clear(&scratch);
+  return rc;
+}
+
+/* The fact as it is kept: compact, keys sorted, so a re-delivery compares equal. */
+static char *canonical(const json_t *fact)
+{
+  return json_dumps(fact, JSON_COMPACT | JSON_SORT_KEYS);
+}
+
+hk_status hk_fact_check(hk_fact_kind kind, const char *id_number, const json_t *fact, hk_date today,
+                        hk_error *err)
+{
+  if (!json_is_object(fact))
+    return check_doc(kind, id_number, fact, NULL, today, err);
+  char *doc = canonical(fact);
+  hk_status rc = doc ? check_doc(kind, id_number, fact, doc, today, err)
+                     : hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  free(doc);
+  return rc;
+}
+
+static hk_status add_link(hk_person *p, hk_relation rel, const char *id, hk_error *err)
+{
+  for (uint32_t i = 0; i < p->relatives.n; i++)
+    if (strcmp(p->relatives.items[i].id_number, id) == 0)
+      return HK_OK;
+  hk_relative_link *l = HK_LIST_PUSH(&p->relatives);
+  if (l == NULL)
+    return hk_error_set(err, HK_ETOOBIG, "relatives", "cannot add another relative");
+  l->relation = rel;
+  memcpy(l->id_number, id, HK_IDNUM_LEN + 1);
+  return HK_OK;
+}
+
+#define APPEND(dst, src)                                                                           \
+  do {                                                                                             \
+    for (uint32_t i_ = 0; i_ < (src).n; i_++) {                                                    \
+      void *slot_ = HK_LIST_PUSH(&(dst));                                                          \
+      if (slot_ == NULL)                                                                           \
+        return hk_error_set(err, HK_ETOOBIG, kind_names[kind], "too many entries");                \
+      memcpy(slot_, &(src).items[i_], sizeof *(src).items);                                        \
+    }                                                                                              \
+  } while (0)
+
+/* Lay one fact (already checked when it was recorded) over p. Stored facts were checked on
+ * the day they were recorded: they are read as of a far day, so that a period checked then is
+ * not refused now. */
+static hk_status apply_fact(hk_fact_kind kind, const char *doc, hk_person *p, hk_person *scratch,
+                            hk_error *err)
+{
+  hk_date far = hk_date_today() + 366 * 200;
+  if (kind == HK_FACT_MARITAL || kind == HK_FACT_KINSHIP) {
+    json_t *fact = json_loads(doc, 0, NULL);
+    if (fact == NULL)
+      return hk_error_set(err, HK_ESTORE, "fact", "a stored fact is not JSON");
+    int v = 0;
+    char other[HK_IDNUM_LEN + 1];
+    hk_status rc = read_link_fact(kind, p->id_number, fact, far, &v, other, err);
+    json_decref(fact);
+    if (rc == HK_OK && kind == HK_FACT_MARITAL) {
+      p->marital_status = (hk_marital)v;
+      if (other[0])
+        rc = add_link(p, HK_REL_SPOUSE, other, err);
+    } else if (rc == HK_OK) {
+      rc = add_link(p, (hk_relation)v, other, err);
+    }
+    return rc;
+  }
+  if (!is_list_kind(kind) && kind != HK_FACT_EDUCATION)
+    return HK_OK;
+  hk_status rc = read_into(kind, p->id_number, doc, far, scratch, err);
+  if (rc != HK_OK)
+    return rc;
+  switch (kind) {
+  case HK_FACT_HOUSING:
+    APPEND(p->housing, scratch->housing);
+    break;
+  case HK_FACT_EMPLOYMENT:
+    APPEND(p->employment, scratch->employment);
+    break;
+  case HK_FACT_SCHOOLING:
+    APPEND(p->schooling, scratch->schooling);
+    break;
+  case HK_FACT_INSURANCE:
+    APPEND(p->social_insurance, scratch->social_insurance);
+    break;
+  case HK_FACT_TALENT:
+    APPEND(p->talent, scratch->talent);
+    break;
+  default:
+    p->education = scratch->education;
+    break;
+  }
+  return HK_OK;
+}
+
+/* ---- a person's entries ---- */
+
+typedef struct ledger_entry {
+  int64_t id;
+  int kind, source;
+  int32_t supersedes_row;
+  int64_t supersedes, superseded_by;
+  hk_date recorded_on;
+  char *department, *doc, *actor, *at, *reason, *delivery;
+} ledger_entry;
+
+typedef struct entries {
+  ledger_entry *items;
+  size_t n, cap;
+} entries;
+
+static void entries_free(entries *e)
+{
+  for (size_t i = 0; i < e->n; i++) {
+    free(e->items[i].department);
+    free(e->items[i].doc);
+    free(e->items[i].actor);
+    free(e->items[i].at);
+    free(e->items[i].reason);
+    free(e->items[i].delivery);
+  }
+  free(e->items);
+  memset(e, 0, sizeof *e);
+}
+
+static hk_status collect(const hk_fact_row *row, void *cls, hk_error *err)
+{
+  entries *e = cls;
+  if (e->n == e->cap) {
+    size_t cap = e->cap ? e->cap * 2 : 8;
+    ledger_entry *items = realloc(e->items, cap * sizeof *items);
+    if (items == NULL)
+      return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    e->items = items;
+    e->cap = cap;
+  }
+  ledger_entry *x = &e->items[e->n];
+  *x = (ledger_entry){.id = row->id,
+                      .kind = row->kind,
+                      .source = row->source,
+                      .supersedes_row = row->supersedes_row,
+                      .supersedes = row->supersedes,
+                      .superseded_by = row->superseded_by,
+                      .recorded_on = row->recorded_on,
+                      .department = strdup(row->department),
+                      .doc = strdup(row->doc),
+                      .actor = strdup(row->actor),
+                      .at = strdup(row->at),
+                      .reason = strdup(row->reason),
+                      .delivery = strdup(row->delivery ? row->delivery : "")};
+  e->n++; /* freed by entries_free even when a copy failed */
+  if (!x->department || !x->doc || !x->actor || !x->at || !x->reason || !x->delivery)
+    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  return HK_OK;
+}
+
+/* The entry that supersedes imported row `index` of `kind`, or 0. */
+static int64_t import_superseded_by(const entries *e, int kind, int32_t index)
+{
+  for (size_t i = 0; i < e->n; i++)
+    if (e->items[i].kind == kind && e->items[i].supersedes_row == index)
+      return e->items[i].id;
+  return 0;
+}
+
+#define DROP(list, kind_)                                                                          \
+  do {                                                                                             \
+    uint32_t w_ = 0;                                                                               \
+    for (uint32_t r_ = 0; r_ < (list).n; r_++)                                                     \
+      if (!import_superseded_by(&e, (kind_), (int32_t)r_))                                         \
+        (list).items[w_++] = (list).items[r_];                                                     \
+    (list).n = w_;                                                                                 \
+  } while (0)
+
+hk_status hk_facts_overlay(hk_store *st, int64_t row, hk_person *p, bool with_declared,
+                           int64_t *declared, size_t max_declared, size_t *n_declared,
+                           hk_error *err)
+{
+  if (n_declared)
+    *n_declared = 0;
+  entries e = {0};
+  hk_status rc = hk_store_fact_each(st, row, collect, &e, err);
+  if (rc != HK_OK || e.n == 0) {
+    entries_free(&e);
+    return rc;
+  }
+  /* Imported rows a correction took the place of are no longer facts. */
+  DROP(p->housing, HK_FACT_HOUSING);
+  DROP(p->employment, HK_FACT_EMPLOYMENT);
+  DROP(p->schooling, HK_FACT_SCHOOLING);
+  DROP(p->social_insurance, HK_FACT_INSURANCE);
+  DROP(p->talent, HK_FACT_TALENT);
+  DROP(p->relatives, HK_FACT_KINSHIP);
+  if (import_superseded_by(&e, HK_FACT_EDUCATION, 0))
+    p->education = HK_EDU_UNSET;
+  if (import_superseded_by(&e, HK_FACT_MARITAL, 0))
+    p->marital_status = HK_MARITAL_UNSET;
+  hk_person scratch;
+  hk_person_init(&scratch);
+  for (size_t i = 0; i < e.n && rc == HK_OK; i++) {
+    const ledger_entry *x = &e.items[i];
+    if (x->superseded_by)
+      continue;
+    if (x->source == HK_FACT_DECLARED) {
+      if (declared && n_declared && *n_declared < max_declared)
+        declared[(*n_declared)++] = x->id;
+      if (!with_declared)
+        continue;
+    }
+    rc = apply_fact((hk_fact_kind)x->kind, x->doc, p, &scratch, err);
+  }
+  hk_person_clear(&scratch);
+  entries_free(&e);
+  return rc;
+}
+
+/* ---- recording ---- */
+
+static void utc_now(char out[32])
+{
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(out + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000L);
+}
+
+/* The fact for an event: ID numbers in it masked. */
+static json_t *masked_fact(const char *doc)
+{
+  json_t *f = json_loads(doc, 0, NULL);
+  static const char *const id_keys[] = {"spouse", "id_number"};
+  for (size_t i = 0; f && i < 2; i++) {
+    const char *s = json_string_value(json_object_get(f, id_keys[i]));
+    if (s) {
+      char masked[HK_IDNUM_LEN + 1];
+      json_object_set_new(f, id_keys[i], json_string(hk_idnum_mask(s, masked)));
+    }
+  }
+  return f;
+}
+
+typedef struct record_req {
+  int64_t person_id;
+  const char *id_number;
+  hk_fact_kind kind;
+  hk_fact_source source;
+  const char *doc; /* canonical */
+  const char *department, *delivery, *reason;
+  int64_t supersedes;
+  int32_t supersedes_row;
+  const char *action; /* "fact.declared", "fact.verify", "fact.correct", ... */
+} record_req;
+
+static hk_status record(hk_store *st, const hk_actor *who, const record_req *q, hk_date today,
+                        hk_fact_result *out, hk_error *err)
+{
+  char at[32];
+  utc_now(at);
+  hk_fact_row row = {.person_id = q->person_id,
+                     .kind = q->kind,
+                     .source = q->source,
+                     .actor = who->account,
+                     .department = q->department ? q->department : "",
+                     .delivery = q->delivery,
+                     .at = at,
+                     .recorded_on = today,
+                     .reason = q->reason ? q->reason : "",
+                     .supersedes = q->supersedes,
+                     .supersedes_row = q->supersedes_row,
+                     .doc = q->doc};
+  hk_status rc = hk_store_fact_insert(st, &row, err);
+  if (rc == HK_EDUPLICATE)
+    return hk_error_set(err, HK_EDUPLICATE, "delivery", "already delivered");
+  if (rc == HK_OK && q->supersedes)
+    rc = hk_store_fact_supersede(st, q->supersedes, row.id, err);
+  if (rc != HK_OK)
+    return rc;
+  json_t *o = json_object();
+  json_object_set_new(o, "entry", json_integer(row.id));
+  json_object_set_new(o, "kind", json_string(kind_names[q->kind]));
+  json_object_set_new(o, "source", json_string(source_names[q->source]));
+  if (q->department && q->department[0])
+    json_object_set_new(o, "department", json_string(q->department));
+  if (q->delivery && q->delivery[0])
+    json_object_set_new(o, "delivery", json_string(q->delivery));
+  if (q->supersedes)
+    json_object_set_new(o, "supersedes", json_integer(q->supersedes));
+  char ref[32] = "";
+  if (q->supersedes_row >= 0) {
+    snprintf(ref, sizeof ref, "%s.%d", kind_names[q->kind], (int)q->supersedes_row);
+    json_object_set_new(o, "supersedes", json_string(ref));
+  }
+  if (q->reason && q->reason[0])
+    json_object_set_new(o, "reason", json_string(q->reason));
+  /* The fact goes in as its kept text (one write less on the bulk path); only the kinds that
+   * name another person are read again, to mask the number. */
+  char *head = json_dumps(o, JSON_COMPACT), *masked_doc = NULL;
+  json_decref(o);
+  if (q->kind == HK_FACT_MARITAL || q->kind == HK_FACT_KINSHIP) {
+    json_t *mf = masked_fact(q->doc);
+    masked_doc = mf ? json_dumps(mf, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    json_decref(mf);
+  }
+  const char *fact_text = masked_doc ? masked_doc : q->doc;
+  size_t hl = head ? strlen(head) : 0, len = hl + strlen(fact_text) + 16;
+  char *payload = head ? malloc(len) : NULL;
+  if (payload)
+    snprintf(payload, len, "%.*s,\"fact\":%s}", (int)(hl - 1), head, fact_text);
+  free(head);
+  free(masked_doc);
+  char masked[HK_IDNUM_LEN + 1];
+  rc = payload ? hk_store_event_append(st, who->account, q->action,
+                                       hk_idnum_mask(q->id_number, masked), payload, err)
+               : hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  free(payload);
+  if (rc == HK_OK && out) {
+    *out = (hk_fact_result){.entry = row.id, .source = q->source, .supersedes = q->supersedes};
+    memcpy(out->supersedes_import, ref, sizeof ref);
+  }
+  return rc;
+}
+
+/* The active residence registration's county, or 0. */
+static int32_t residence_county(const hk_person *p)
+{
+  int found = -1;
+  for (uint32_t i = 0; i < p->residence.n; i++)
+    if (p->residence.items[i].period.to == HK_DATE_OPEN &&
+        (found < 0 || p->residence.items[i].period.from >= p->residence.items[found].period.from))
+      found = (int)i;
+  return found >= 0 ? p->residence.items[found].division : 0;
+}
+
+/* May an officer or supervisor act on this person: their hukou county or their active
+ * residence registration is in the jurisdiction (九). */
+static bool officer_may(const hk_actor *who, const hk_person *p)
+{
+  int32_t res = residence_county(p);
+  return (p->has_hukou && p->hukou.division && hk_actor_may_decide(who, p->hukou.division)) ||
+         (res && hk_actor_may_decide(who, res));
+}
+
+/* What the actor's entries are, or an error: residents declare about themselves, officers
+ * verify in their jurisdiction, departments send their own kinds, the system verifies. */
+static hk_status source_of(const hk_actor *who, const hk_person *p, hk_fact_kind kind,
+                           const char *department, hk_fact_source *out, hk_error *err)
+{
+  switch (who->role) {
+  case HK_ROLE_RESIDENT:
+    if (strcmp(who->id_number, p->id_number) != 0)
+      return hk_error_set(err, HK_EFORBIDDEN, "id_number",
+                          "residents declare facts about themselves only");
+    *out = HK_FACT_DECLARED;
+    return HK_OK;
+  case HK_ROLE_OFFICER:
+  case HK_ROLE_SUPERVISOR:
+    if (!officer_may(who, p))
+      return hk_error_set(err, HK_ENOTFOUND, "id_number",
+                          "no person with this ID number in your jurisdiction");
+    *out = HK_FACT_VERIFIED;
+    return HK_OK;
+  case HK_ROLE_DEPARTMENT:
+  case HK_ROLE_SYSTEM:
+    if (department && department[0]) {
+      uint32_t kinds = hk_fact_department_kinds(department);
+      if (kinds == 0)
+        return hk_error_set(err, HK_EINVAL, "department", "unknown department \"%s\"", department);
+      if (!(kinds & BIT(kind)))
+        return hk_error_set(err, HK_EFORBIDDEN, "kind", "the %s department does not send %s",
+                            department, kind_names[kind]);
+      *out = HK_FACT_DEPARTMENT;
+      return HK_OK;
+    }
+    if (who->role == HK_ROLE_DEPARTMENT)
+      return hk_error_set(err, HK_EFORBIDDEN, "department",
+                          "a department key names its department");
+    *out = HK_FACT_VERIFIED;
+    return HK_OK;
+  default:
+    return hk_error_set(err, HK_EFORBIDDEN, "role", "%s accounts record no facts",
+                        hk_role_name(who->role));
+  }
+}
+
+/* A linked person (a spouse, a relative) must be registered. */
+static hk_status check_links(hk_store *st, hk_fact_kind kind, const char *self, const json_t *fact,
+                             hk_date today, hk_error *err)
+{
+  if (kind != HK_FACT_MARITAL && kind != HK_FACT_KINSHIP)
+    return HK_OK;
+  int v;
+  char other[HK_IDNUM_LEN + 1];
+  hk_status rc = read_link_fact(kind, self, fact, today, &v, other, err);
+  if (rc != HK_OK || other[0] == '\0')
+    return rc;
+  int64_t row;
+  rc = hk_store_person_row(st, other, &row, err);
+  if (rc == HK_ENOTFOUND)
+    rc = hk_error_set(err, HK_EINVAL, kind == HK_FACT_MARITAL ? "fact.spouse" : "fact.id_number",
+                      "no person with this ID number is registered");
+  return rc;
+}
+
+/* One transaction around fn, run again on a write conflict. */
+typedef hk_status (*txn_fn)(hk_store *st, void *cls, hk_person *p, int64_t row, hk_error *err);
+
+static hk_status in_txn(hk_store *st, const char *id_number, txn_fn fn, void *cls, hk_error *err)
+{
+  hk_person p;
+  hk_person_init(&p);
+  hk_status rc = HK_ERETRY;
+  for (int i = 0; i < RETRIES && rc == HK_ERETRY; i++) {
+    int64_t row = 0;
+    rc = hk_store_begin(st, err);
+    if (rc == HK_OK)
+      rc = hk_store_person_row(st, id_number, &row, err);
+    if (rc == HK_ENOTFOUND)
+      rc = hk_error_set(err, HK_ENOTFOUND, "id_number", "no person with this ID number");
+    if (rc == HK_OK)
+      rc = hk_store_person_lock(st, row, err);
+    if (rc == HK_OK)
+      rc = hk_store_person_get(st, id_number, &p, err);
+    if (rc == HK_OK)
+      rc = fn(st, cls, &p, row, err);
+    if (rc == HK_OK)
+      rc = hk_store_commit(st, err);
+    if (rc != HK_OK)
+      hk_store_rollback(st);
+  }
+  hk_person_clear(&p);
+  return rc;
+}
+
+typedef struct add_ctx {
+  const hk_actor *who;
+  hk_fact_kind kind;
+  const json_t *fact;
+  const char *department, *delivery;
+  hk_date today;
+  hk_fact_result *out;
+} add_ctx;
+
+typedef struct same_ctx {
+  int64_t person_id;
+  int kind;
+  const char *doc;
+  bool same;
+  int64_t id;
+} same_ctx;
+
+static hk_status compare_delivery(const hk_fact_row *row, void *cls, hk_error *err)
+{
+  (void)err;
+  same_ctx *c = cls;
+  c->id = row->id;
+  c->same = row->person_id == c->person_id && row->kind == c->kind && strcmp(row->doc, c->doc) == 0;
+  return HK_OK;
+}
+
+/* A delivery already recorded: HK_OK with *already when it is the same fact, an error when it
+ * is another; HK_ENOTFOUND when new. */
+static hk_status redelivery(hk_store *st, const char *department, const char *delivery,
+                            int64_t person_id, int kind, const char *doc, int64_t *already,
+                            hk_error *err)
+{
+  same_ctx c = {person_id, kind, doc, false, 0};
+  hk_status rc = hk_store_fact_by_delivery(st, department, delivery, compare_delivery, &c, err);
+  if (rc != HK_OK)
+    return rc;
+  if (!c.same)
+    return hk_error_set(err, HK_EDUPLICATE, "delivery",
+                        "already delivered (entry %" PRId64 ") with other content", c.id);
+  *already = c.id;
+  return HK_OK;
+}
+
+static hk_status add_fn(hk_store *st, void *cls, hk_person *p, int64_t row, hk_error *err)
+{
+  add_ctx *c = cls;
+  hk_fact_source source = HK_FACT_SRC_NONE;
+  hk_status rc = source_of(c->who, p, c->kind, c->department, &source, err);
+  char *doc = rc == HK_OK ? canonical(c->fact) : NULL;
+  if (rc == HK_OK && doc == NULL)
+    rc = hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  if (rc == HK_OK)
+    rc = check_doc(c->kind, p->id_number, c->fact, doc, c->today, err);
+  if (rc == HK_OK)
+    rc = check_links(st, c->kind, p->id_number, c->fact, c->today, err);
+  if (rc != HK_OK) {
+    free(doc);
+    return rc;
+  }
+  if (source == HK_FACT_DEPARTMENT && c->delivery && c->delivery[0]) {
+    int64_t already = 0;
+    rc = redelivery(st, c->department, c->delivery, row, c->kind, doc, &already, err);
+    if (rc == HK_OK) {
+      free(doc);
+      *c->out = (hk_fact_result){.entry = already, .source = source, .already = true};
+      return HK_OK;
+    }
+    if (rc != HK_ENOTFOUND) {
+      free(doc);
+      return rc;
+    }
+  }
+  char action[32];
+  snprintf(action, sizeof action, "fact.%s", source_names[source]);
+  record_req q = {.person_id = row,
+                  .id_number = p->id_number,
+                  .kind = c->kind,
+                  .source = source,
+                  .doc = doc,
+                  .department = source == HK_FACT_DEPARTMENT ? c->department : "",
+                  .delivery = source == HK_FACT_DEPARTMENT ? c->delivery : NULL,
+                  .supersedes_row = -1,
+                  .action = action};
+  rc = record(st, c->who, &q, c->today, c->out, err);
+  free(doc);
+  return rc;
+}
+
+static hk_status check_delivery(const char *delivery, hk_error *err)
+{
+  if (delivery && strlen(delivery) > DELIVERY_MAX)
+    return hk_error_set(err, HK_EINVAL, "delivery", "longer than %d bytes", DELIVERY_MAX);
+  return HK_OK;
+}
+
+hk_status hk_facts_add(hk_store *st, const hk_actor *who, const char *id_number, hk_fact_kind kind,
+                       const json_t *fact, const char *department, const char *delivery,
+                       hk_date today, hk_fact_result *out, hk_error *err)
+{
+  memset(out, 0, sizeof *out);
+  if (hk_fact_kind_name(kind) == NULL)
+    return hk_fact_check(kind, id_number, fact, today, err);
+  hk_status rc = check_delivery(delivery, err);
+  if (rc != HK_OK)
+    return rc;
+  add_ctx c = {who, kind, fact, department, delivery, today, out};
+  return in_txn(st, id_number, add_fn, &c, err);
+}
+
+/* ---- verify and correct ---- */
+
+typedef struct change_ctx {
+  const hk_actor *who;
+  int64_t entry;     /* the entry to verify or correct, or 0 */
+  hk_fact_kind kind; /* with row >= 0: the imported row to correct */
+  int32_t row;
+  const json_t *fact; /* correct */
+  const char *reason;
+  hk_date today;
+  hk_fact_result *out;
+} change_ctx;
+
+static const ledger_entry *find_entry(const entries *e, int64_t id)
+{
+  for (size_t i = 0; i < e->n; i++)
+    if (e->items[i].id == id)
+      return &e->items[i];
+  return NULL;
+}
+
+static hk_status verify_fn(hk_store *st, void *cls, hk_person *p, int64_t row, hk_error *err)
+{
+  change_ctx *c = cls;
+  if (c->who->role != HK_ROLE_OFFICER && c->who->role != HK_ROLE_SUPERVISOR &&
+      c->who->role != HK_ROLE_SYSTEM)
+    return hk_error_set(err, HK_EFORBIDDEN, "role", "only officers verify facts");
+  if (c->who->role != HK_ROLE_SYSTEM && !officer_may(c->who, p))
+    return hk_error_set(err, HK_ENOTFOUND, "id_number",
+                        "no person with this ID number in your jurisdiction");
+  entries e = {0};
+  hk_status rc = hk_store_fact_each(st, row, collect, &e, err);
+  const ledger_entry *x = rc == HK_OK ? find_entry(&e, c->entry) : NULL;
+  if (rc == HK_OK && x == NULL) {
+    entries_free(&e);
+    return hk_error_set(err, HK_ENOTFOUND, "entry", "no entry %" PRId64 " of this person",
+                        c->entry);
+  }
+  if (rc != HK_OK || x == NULL) {
+    entries_free(&e);
+    return rc;
+  }
+  if (x->superseded_by)
+    rc =
+        hk_error_set(err, HK_ECONFLICT, "entry",
+                     "entry %" PRId64 " was superseded by entry %" PRId64, x->id, x->superseded_by);
+  else if (x->source != HK_FACT_DECLARED)
+    rc = hk_error_set(err, HK_ECONFLICT, "entry", "entry %" PRId64 " is already %s", x->id,
+                      source_names[x->source]);
+  if (rc == HK_OK) {
+    record_req q = {.person_id = row,
+                    .id_number = p->id_number,
+                    .kind = (hk_fact_kind)x->kind,
+                    .source = HK_FACT_VERIFIED,
+                    .doc = x->doc,
+                    .reason = "核实 / verified",
+                    .supersedes = x->id,
+                    .supersedes_row = -1,
+                    .action = "fact.verify"};
+    rc = record(st, c->who, &q, c->today, c->out, err);
+  }
+  entries_free(&e);
+  return rc;
+}
+
+hk_status hk_facts_verify(hk_store *st, const hk_actor *who, const char *id_number, int64_t entry,
+                          hk_date today, hk_fact_result *out, hk_error *err)
+{
+  memset(out, 0, sizeof *out);
+  change_ctx c = {.who = who, .entry = entry, .row = -1, .today = today, .out = out};
+  return in_txn(st, id_number, verify_fn, &c, err);
+}
+
+/* How many imported rows of a kind the registry holds for p. */
+static uint32_t imported_count(const hk_person *p, hk_fact_kind kind)
+{
+  switch (kind) {
+  case HK_FACT_HOUSING:
+    return p->housing.n;
+  case HK_FACT_EMPLOYMENT:
+    return p->employment.n;
+  case HK_FACT_SCHOOLING:
+    return p->schooling.n;
+  case HK_FACT_INSURANCE:
+    return p->social_insurance.n;
+  case HK_FACT_TALENT:
+    return p->talent.n;
+  case HK_FACT_EDUCATION:
+    return p->education != HK_EDU_UNSET;
+  case HK_FACT_MARITAL:
+    return p->marital_status != HK_MARITAL_UNSET;
+  case HK_FACT_KINSHIP:
+    return p->relatives.n;
+  default:
+    return 0;
+  }
+}
+
+static hk_status correct_fn(hk_store *st, void *cls, hk_person *p, int64_t row, hk_error *err)
+{
+  change_ctx *c = cls;
+  entries e = {0};
+  hk_status rc = hk_store_fact_each(st, row, collect, &e, err);
+  hk_fact_kind kind = c->kind;
+  const ledger_entry *x = NULL;
+  if (rc == HK_OK && c->entry) {
+    x = find_entry(&e, c->entry);
+    if (x == NULL)
+      rc =
+          hk_error_set(err, HK_ENOTFOUND, "entry", "no entry %" PRId64 " of this person", c->entry);
+    else if (x->superseded_by)
+      rc = hk_error_set(err, HK_ECONFLICT, "entry",
+                        "entry %" PRId64 " was superseded by entry %" PRId64 ": correct that one",
+                        x->id, x->superseded_by);
+    else
+      kind = (hk_fact_kind)x->kind;
+  } else if (rc == HK_OK) {
+    int64_t by = import_superseded_by(&e, kind, c->row);
+    if ((uint32_t)c->row >= imported_count(p, kind))
+      rc = hk_error_set(err, HK_ENOTFOUND, "entry", "no imported %s.%d", kind_names[kind],
+                        (int)c->row);
+    else if (by)
+      rc = hk_error_set(err, HK_ECONFLICT, "entry",
+                        "%s.%d was superseded by entry %" PRId64 ": correct that one",
+                        kind_names[kind], (int)c->row, by);
+  }
+  hk_fact_source source = HK_FACT_SRC_NONE;
+  const char *department = c->who->role == HK_ROLE_DEPARTMENT ? c->who->account : "";
+  /* A department key's account is "department:NAME". */
+  if (c->who->role == HK_ROLE_DEPARTMENT && strncmp(department, "department:", 11) == 0)
+    department += 11;
+  if (rc == HK_OK)
+    rc = source_of(c->who, p, kind, department, &source, err);
+  /* Who may correct what: a resident their own declarations; a department its own entries
+   * (and the imported rows of the kinds it owns); officers and the system anything. */
+  if (rc == HK_OK && source == HK_FACT_DECLARED && (x == NULL || x->source != HK_FACT_DECLARED))
+    rc = hk_error_set(err, HK_EFORBIDDEN, "entry",
+                      "a resident corrects only their own declarations; declare a new fact");
+  if (rc == HK_OK && source == HK_FACT_DEPARTMENT && x && strcmp(x->department, department) != 0)
+    rc = hk_error_set(err, HK_EFORBIDDEN, "entry", "entry %" PRId64 " was not sent by %s", x->id,
+                      department);
+  char *doc = rc == HK_OK ? canonical(c->fact) : NULL;
+  if (rc == HK_OK && doc == NULL)
+    rc = hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  if (rc == HK_OK)
+    rc = check_doc(kind, p->id_number, c->fact, doc, c->today, err);
+  if (rc == HK_OK)
+    rc = check_links(st, kind, p->id_number, c->fact, c->today, err);
+  if (rc == HK_OK) {
+    record_req q = {.person_id = row,
+                    .id_number = p->id_number,
+                    .kind = kind,
+                    .source = source,
+                    .doc = doc,
+                    .department = source == HK_FACT_DEPARTMENT ? department : "",
+                    .reason = c->reason,
+                    .supersedes = x ? x->id : 0,
+                    .supersedes_row = x ? -1 : c->row,
+                    .action = "fact.correct"};
+    rc = record(st, c->who, &q, c->today, c->out, err);
+  }
+  free(doc);
+  entries_free(&e);
+  return rc;
+}
+
+/* "12" an entry; "housing.0" an imported row. */
+static hk_status parse_ref(const char *ref, int64_t *entry, hk_fact_kind *kind, int32_t *row,
+                           hk_error *err)
+{
+  *entry = 0;
+  *row = -1;
+  *kind = HK_FACT_NONE;
+  char *end;
+  if (ref && ref[0] >= '1' && ref[0] <= '9') {
+    long long v = strtoll(ref, &end, 10);
+    if (*end == '\0' && v > 0) {
+      *entry = v;
+      return HK_OK;
+    }
+  }
+  const char *dot = ref ? strrchr(ref, '.') : NULL;
+  if (dot && dot - ref < 24 && dot[1] >= '0' && dot[1] <= '9') {
+    char name[24];
+    memcpy(name, ref, (size_t)(dot - ref));
+    name[dot - ref] = '\0';
+    long v = strtol(dot + 1, &end, 10);
+    *kind = hk_fact_kind_from(name);
+    if (*kind != HK_FACT_NONE && *end == '\0' && v >= 0 && v < HK_LIST_MAX) {
+      *row = (int32_t)v;
+      return HK_OK;
+    }
+  }
+  return hk_error_set(err, HK_EINVAL, "entry",
+                      "an entry number (12) or an imported fact (housing.0)");
+}
+
+hk_status hk_facts_correct(hk_store *st, const hk_actor *who, const char *id_number,
+                           const char *ref, const json_t *fact, const char *reason, hk_date today,
+                           hk_fact_result *out, hk_error *err)
+{
+  memset(out, 0, sizeof *out);
+  change_ctx c = {.who = who, .fact = fact, .reason = reason, .today = today, .out = out};
+  hk_status rc = parse_ref(ref, &c.entry, &c.kind, &c.row, err);
+  if (rc != HK_OK)
+    return rc;
+  if (reason == NULL || reason[0] == '\0')
+    return hk_error_set(err, HK_EINVAL, "reason", "a correction says why");
+  if (strlen(reason) > REASON_MAX)
+    return hk_error_set(err, HK_EINVAL, "reason", "longer than %d bytes", REASON_MAX);
+  return in_txn(st, id_number, correct_fn, &c, err);
+}
+
+/* ---- list ---- */
+
+static json_t *imported_item(const json_t *line, hk_fact_kind kind, uint32_t i)
+{
+  switch (kind) {
+  case HK_FACT_EDUCATION:
+    return json_pack("{s:O}", "education", json_object_get(line, "education"));
+  case HK_FACT_MARITAL:
+    return json_pack("{s:O}", "marital_status", json_object_get(line, "marital_status"));
+  case HK_FACT_KINSHIP:
+    return json_deep_copy(json_array_get(json_object_get(line, "relatives"), i));
+  default:
+    return json_deep_copy(json_array_get(json_object_get(line, kind_names[kind]), i));
+  }
+}
+
+hk_status hk_facts_list(hk_store *st, const hk_actor *who, const char *id_number, json_t **out,
+                        hk_error *err)
+{
+  *out = NULL;
+  hk_person p;
+  hk_person_init(&p);
+  int64_t row = 0;
+  entries e = {0};
+  hk_status rc = hk_store_person_row(st, id_number, &row, err);
+  if (rc == HK_OK)
+    rc = hk_store_person_get(st, id_number, &p, err);
+  if (rc == HK_ENOTFOUND)
+    rc = hk_error_set(err, HK_ENOTFOUND, "id_number", "no person with this ID number");
+  if (rc == HK_OK) {
+    bool may =
+        who->role == HK_ROLE_SYSTEM ||
+        (who->role == HK_ROLE_RESIDENT && strcmp(who->id_number, id_number) == 0) ||
+        ((who->role == HK_ROLE_OFFICER || who->role == HK_ROLE_SUPERVISOR) && officer_may(who, &p));
+    if (!may)
+      rc = who->role == HK_ROLE_RESIDENT || who->role == HK_ROLE_OFFICER ||
+                   who->role == HK_ROLE_SUPERVISOR
+               ? hk_error_set(err, HK_ENOTFOUND, "id_number", "no person with this ID number")
+               : hk_error_set(err, HK_EFORBIDDEN, "role", "%s accounts read no facts",
+                              hk_role_name(who->role));
+  }
+  if (rc == HK_OK)
+    rc = hk_store_fact_each(st, row, collect, &e, err);
+  json_t *line = rc == HK_OK ? hk_person_to_json(&p, HK_PJ_RECORD) : NULL;
+  if (rc == HK_OK && line == NULL)
+    rc = hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  if (rc == HK_OK) {
+    json_t *o = json_object(), *list = json_array(), *imp = json_array();
+    json_object_set_new(o, "id_number", json_string(id_number));
+    for (size_t i = 0; i < e.n; i++) {
+      const ledger_entry *x = &e.items[i];
+      json_t *f = json_loads(x->doc, 0, NULL);
+      json_t *item = json_object();
+      json_object_set_new(item, "entry", json_integer(x->id));
+      json_object_set_new(item, "kind", json_string(hk_fact_kind_name((hk_fact_kind)x->kind)));
+      json_object_set_new(item, "source",
+                          json_string(hk_fact_source_name((hk_fact_source)x->source)));
+      json_object_set_new(item, "actor", json_string(x->actor));
+      if (x->department[0])
+        json_object_set_new(item, "department", json_string(x->department));
+      if (x->delivery[0])
+        json_object_set_new(item, "delivery", json_string(x->delivery));
+      json_object_set_new(item, "at", json_string(x->at));
+      hk_json_set_date(item, "recorded_on", x->recorded_on);
+      if (x->reason[0])
+        json_object_set_new(item, "reason", json_string(x->reason));
+      json_object_set_new(item, "in_force", json_boolean(x->superseded_by == 0));
+      json_object_set_new(item, "supersedes",
+                          x->supersedes ? json_integer(x->supersedes)
+                          : x->supersedes_row >= 0
+                              ? json_sprintf("%s.%d", kind_names[x->kind], (int)x->supersedes_row)
+                              : json_null());
+      json_object_set_new(item, "superseded_by",
+                          x->superseded_by ? json_integer(x->superseded_by) : json_null());
+      json_object_set_new(item, "fact", f ? f : json_null());
+      json_array_append_new(list, item);
+    }
+    for (int k = 1; k < HK_FACT_KIND_COUNT; k++)
+      for (uint32_t i = 0; i < imported_count(&p, (hk_fact_kind)k); i++) {
+        int64_t by = import_superseded_by(&e, k, (int32_t)i);
+        json_t *item = json_object();
+        json_object_set_new(item, "ref", json_sprintf("%s.%u", kind_names[k], i));
+        json_object_set_new(item, "kind", json_string(kind_names[k]));
+        json_object_set_new(item, "source", json_string("department"));
+        json_object_set_new(item, "in_force", json_boolean(by == 0));
+        json_object_set_new(item, "superseded_by", by ? json_integer(by) : json_null());
+        json_t *f = imported_item(line, (hk_fact_kind)k, i);
+        json_object_set_new(item, "fact", f ? f : json_null());
+        json_array_append_new(imp, item);
+      }
+    json_object_set_new(o, "entries", list);
+    json_object_set_new(o, "imported", imp);
+    *out = o;
+  }
+  json_decref(line);
+  entries_free(&e);
+  hk_person_clear(&p);
+  return rc;
+}
+
+/* ---- bulk delivery ---- */
+
+typedef struct import_ctx {
+  const hk_actor *who;
+  const char *department;
+  hk_date today;
+  hk_person p;
+  hk_facts_import_result *out;
+} import_ctx;
+
+typedef struct delivered {
+  int64_t id, person_id, superseded_by;
+  int kind;
+} delivered;
+
+static hk_status note_delivery(const hk_fact_row *row, void *cls, hk_error *err)
+{
+  (void)err;
+  *(delivered *)cls = (delivered){row->id, row->person_id, row->superseded_by, row->kind};
+  return HK_OK;
+}
+
+/* One line: {"delivery", "id_number", "kind", "fact"} and optionally "corrects", "reason". */
+static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk_error *err)
+{
+  static const char *const keys[] = {"delivery", "id_number", "kind", "fact",
+                                     "corrects", "reason",    NULL};
+  const char *delivery = NULL, *id = NULL, *kind_name = NULL, *corrects = NULL, *reason = NULL;
+  json_t *fact = NULL;
+  hk_status rc = hk_json_known_keys(line, keys, err);
+  if (rc == HK_OK)
+    rc = hk_json_string(line, "delivery", HK_JSON_REQUIRED, DELIVERY_MAX, &delivery, err);
+  if (rc == HK_OK && delivery[0] == '\0')
+    rc = hk_error_set(err, HK_EINVAL, "delivery", "empty");
+  if (rc == HK_OK)
+    rc = hk_json_string(line, "id_number", HK_JSON_REQUIRED, HK_IDNUM_INPUT_MAX, &id, err);
+  if (rc == HK_OK)
+    rc = hk_json_string(line, "kind", HK_JSON_REQUIRED, 32, &kind_name, err);
+  if (rc == HK_OK)
+    rc = hk_json_object(line, "fact", HK_JSON_REQUIRED, &fact, err);
+  if (rc == HK_OK)
+    rc = hk_json_string(line, "corrects", HK_JSON_OPTIONAL, DELIVERY_MAX, &corrects, err);
+  if (rc == HK_OK)
+    rc = hk_json_string(line, "reason", HK_JSON_OPTIONAL, REASON_MAX, &reason, err);
+  if (rc == HK_OK && corrects && (reason == NULL || reason[0] == '\0'))
+    rc = hk_error_set(err, HK_EINVAL, "reason", "a correction says why");
+  if (rc != HK_OK)
+    return rc;
+  hk_idnum idn;
+  if (!hk_idnum_check(id, c->today, &idn))
+    return hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
+                        hk_idnum_fault_name(idn.fault));
+  hk_fact_kind kind = hk_fact_kind_from(kind_name);
+  if (kind == HK_FACT_NONE)
+    return hk_error_set(err, HK_EINVAL, "kind", "unknown kind \"%s\"", kind_name);
+  if (!(hk_fact_department_kinds(c->department) & BIT(kind)))
+    return hk_error_set(err, HK_EFORBIDDEN, "kind", "the %s department does not send %s",
+                        c->department, kind_name);
+  char *doc = canonical(fact);
+  if (doc == NULL)
+    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  int64_t row = 0;
+  if ((rc = check_doc(kind, idn.number, fact, doc, c->today, err)) ||
+      (rc = check_links(st, kind, idn.number, fact, c->today, err)) ||
+      (rc = hk_store_person_row(st, idn.number, &row, err))) {
+    free(doc);
+    return rc == HK_ENOTFOUND
+               ? hk_error_set(err, HK_EINVAL, "id_number", "no person with this ID number")
+               : rc;
+  }
+  int64_t already = 0, supersedes = 0;
+  if (corrects) {
+    /* A correction delivered again is recognised before what it corrects is looked at (that
+     * one is superseded by now). */
+    rc = redelivery(st, c->department, delivery, row, kind, doc, &already, err);
+    if (rc == HK_OK) {
+      c->out->already++;
+      free(doc);
+      return HK_OK;
+    }
+    delivered d = {0};
+    if (rc == HK_ENOTFOUND)
+      rc = hk_store_fact_by_delivery(st, c->department, corrects, note_delivery, &d, err);
+    if (rc == HK_ENOTFOUND)
+      rc = hk_error_set(err, HK_EINVAL, "corrects", "no delivery \"%s\" of %s", corrects,
+                        c->department);
+    else if (rc == HK_OK && (d.person_id != row || d.kind != (int)kind))
+      rc = hk_error_set(err, HK_EINVAL, "corrects", "delivery \"%s\" is another person's or kind",
+                        corrects);
+    else if (rc == HK_OK && d.superseded_by)
+      rc = hk_error_set(err, HK_ECONFLICT, "corrects",
+                        "delivery \"%s\" was superseded by entry %" PRId64, corrects,
+                        d.superseded_by);
+    supersedes = d.id;
+  }
+  if (rc == HK_OK) {
+    /* Most lines are new: insert first; the store reports a delivery id it already holds
+     * without spoiling the transaction, and only then is the earlier one compared. */
+    record_req q = {.person_id = row,
+                    .id_number = idn.number,
+                    .kind = kind,
+                    .source = HK_FACT_DEPARTMENT,
+                    .doc = doc,
+                    .department = c->department,
+                    .delivery = delivery,
+                    .reason = reason,
+                    .supersedes = supersedes,
+                    .supersedes_row = -1,
+                    .action = supersedes ? "fact.correct" : "fact.department"};
+    rc = record(st, c->who, &q, c->today, NULL, err);
+    if (rc == HK_OK)
+      c->out->added++;
+  }
+  if (rc == HK_EDUPLICATE && !corrects) {
+    rc = redelivery(st, c->department, delivery, row, kind, doc, &already, err);
+    if (rc == HK_OK)
+      c->out->already++;
+    else if (rc == HK_ENOTFOUND)
+      rc = hk_error_set(err, HK_ESTORE, "delivery", "reported taken, then not found");
+  }
+  free(doc);
+  return rc;
+}
+
+hk_status hk_facts_import(hk_store *st, const hk_actor *who, const char *department, FILE *in,
+                          hk_date today, hk_facts_import_result *out, hk_error *err)
+{
+  memset(out, 0, sizeof *out);
+  if (hk_fact_department_kinds(department) == 0)
+    return hk_error_set(err, HK_EINVAL, "--source",
+                        "one of housing, social_insurance, education, talent, civil_affairs");
+  if (who->role != HK_ROLE_SYSTEM && who->role != HK_ROLE_DEPARTMENT)
+    return hk_error_set(err, HK_EFORBIDDEN, "role", "a department's delivery");
+  import_ctx c = {.who = who, .department = department, .today = today, .out = out};
+  hk_status rc = hk_store_begin(st, err);
+  if (rc != HK_OK)
+    return rc;
+  char *buf = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  int64_t lineno = 0;
+  while (rc == HK_OK && (len = getline(&buf, &cap, in)) >= 0) {
+    lineno++;
+    size_t n = (size_t)len;
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
+      n--;
+    if (n == 0)
+      continue;
+    out->lines++;
+    json_error_t jerr;
+    json_t *line = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &jerr);
+    if (line == NULL || !json_is_object(line))
+      rc =
+          hk_error_set(err, HK_EINVAL, "", line ? "not a JSON object" : "not JSON (%s)", jerr.text);
+    else
+      rc = import_line(st, &c, line, err);
+    json_decref(line);
+    if (rc != HK_OK) {
+      char field[sizeof err->field];
+      snprintf(field, sizeof field, "%s", err->field);
+      snprintf(err->field, sizeof err->field, field[0] ? "line %" PRId64 ": %s" : "line %" PRId64,
+               lineno, field);
+    }
+  }
+  free(buf);
+  if (rc == HK_OK && ferror(in))
+    rc = hk_error_set(err, HK_EIO, "FILE", "read error");
+  if (rc == HK_OK)
+    rc = hk_store_commit(st, err);
+  if (rc != HK_OK) {
+    hk_store_rollback(st);
+    out->added = 0;
+  }
+  return rc;
+}
