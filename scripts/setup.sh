@@ -11,7 +11,7 @@ shift || true
 packages=(
   build-essential cmake ninja-build pkg-config clang clang-format clang-tidy cppcheck
   libsqlite3-dev sqlite3 libpq-dev postgresql libjansson-dev libcjson-dev libsodium-dev libcmocka-dev
-  nodejs npm python3 python3-pytest libmicrohttpd-dev wrk
+  nodejs npm python3 python3-pytest libmicrohttpd-dev zlib1g-dev wrk
 )
 # A machine that already has node and npm (from any source) keeps them.
 have_node=false

@@ -1,4 +1,5 @@
-/* hukou serve --db PATH [--listen HOST:PORT] ... : the HTTP JSON API (src/http/, docs/http.md).
+/* hukou serve --db PATH [--listen HOST:PORT] ... : the HTTP JSON API (src/http/, docs/http.md)
+ * and the web portal's files (--web DIR).
  * Runs until SIGTERM or SIGINT, then stops accepting, lets requests in flight finish, and
  * exits 0. */
 #include <errno.h>
@@ -22,10 +23,12 @@ static void usage(FILE *out)
         "                   [--rate N] [--burst N] [--timeout S]\n"
         "                   [--max-connections N] [--openapi FILE] [--no-access-log]\n"
         "                   [--access-flush S] [--settlement-days N] [--today YYYY-MM-DD]\n"
-        "  以 HTTP 提供 JSON 接口（/api/v1/…，见 docs/http.md），收到 SIGTERM/SIGINT 后处理完\n"
-        "  进行中的请求再退出。\n"
-        "  Serves the JSON API over HTTP (/api/v1/..., see docs/http.md); on SIGTERM or SIGINT it\n"
-        "  finishes the requests in flight, writes the access log queued so far and exits 0.\n"
+        "                   [--web DIR] [--secure-cookies]\n"
+        "  以 HTTP 提供 JSON 接口（/api/v1/…，见 docs/http.md）和网上门户（/），收到\n"
+        "  SIGTERM/SIGINT 后处理完进行中的请求再退出。\n"
+        "  Serves the JSON API over HTTP (/api/v1/..., see docs/http.md) and the web portal (/);\n"
+        "  on SIGTERM or SIGINT it finishes the requests in flight, writes the access log queued\n"
+        "  so far and exits 0.\n"
         "  Accounts: hukou user add; department keys: hukou key add.\n"
         "  --listen HOST:PORT   监听地址 / address (default 127.0.0.1:8080; port 0 picks a free\n"
         "                       port, printed on stdout)\n"
@@ -39,6 +42,12 @@ static void usage(FILE *out)
         "                       seconds (default 10)\n"
         "  --max-connections N  最大连接数 / connections at once (default 1000; 200 per address)\n"
         "  --openapi FILE       OpenAPI 文档 / the document served at /api/v1/openapi.json\n"
+        "  --web DIR            门户文件目录（index.html 与 assets/）/ the portal's files\n"
+        "                       (index.html and assets/; default $HUKOU_WEB or the build's web/;\n"
+        "                       without it only the API is served)\n"
+        "  --secure-cookies     会话 Cookie 总带 Secure（经 TLS 提供服务时）/ the session cookie\n"
+        "                       always carries Secure (served behind TLS; X-Forwarded-Proto:\n"
+        "                       https sets it per request)\n"
         "  --no-access-log      不写访问日志 / no JSON access log on stderr (benchmarks)\n"
         "  --access-flush S     人员数据查阅记录至少每 S 秒写入一次 / the log of person reads is\n"
         "                       written at least every S seconds (default 0.1; all of it on stop)\n"
@@ -112,6 +121,10 @@ int hk_cmd_serve(int argc, char **argv)
       cfg.access_log = false;
       continue;
     }
+    if (strcmp(a, "--secure-cookies") == 0) {
+      cfg.secure_cookies = true;
+      continue;
+    }
     if (next == NULL || a[0] != '-') {
       usage(stderr);
       return HK_EXIT_USAGE;
@@ -123,6 +136,8 @@ int hk_cmd_serve(int argc, char **argv)
       cfg.policy_dir = next;
     } else if (strcmp(a, "--openapi") == 0) {
       cfg.openapi = next;
+    } else if (strcmp(a, "--web") == 0) {
+      cfg.web_dir = next;
     } else if (strcmp(a, "--listen") == 0) {
       const char *colon = strrchr(next, ':');
       if (colon == NULL || (size_t)(colon - next) >= sizeof host ||

@@ -1,6 +1,9 @@
 /* h_accounts.c — signing in and out, and accounts for admins (九):
- *   POST   /api/v1/sessions                {name, password} -> {token, expires_at, role, ...}
- *   DELETE /api/v1/sessions/current        ends the caller's session
+ *   POST   /api/v1/sessions                {name, password} -> {token, expires_at, role, ...};
+ *                                          with "cookie": true the token goes in an HttpOnly
+ *                                          cookie and the body has the CSRF token instead
+ *   GET    /api/v1/sessions/current        who the caller is (the portal asks on load)
+ *   DELETE /api/v1/sessions/current        ends the caller's session (and clears the cookie)
  *   GET    /api/v1/users                   admin: every account
  *   POST   /api/v1/users                   admin: a new account
  *   POST   /api/v1/users/{name}/disable    admin: disable one
@@ -68,9 +71,22 @@ static json_t *jurisdiction_json(int32_t j)
   return j ? json_sprintf("%06d", (int)j) : json_null();
 }
 
+void hk_http_csrf_token(const char *session_token, char out[HK_CSRF_LEN + 1])
+{
+  /* A fixed context key: the secret is the session token itself (32 random bytes that only the
+   * browser holding the cookie and this request know), so no key has to be kept, shared between
+   * servers or survive a restart. BLAKE2b keyed this way is not the SHA-256 the store keeps. */
+  static const unsigned char context[32] = "hukou csrf token v1 (issue 11)";
+  unsigned char h[32];
+  crypto_generichash(h, sizeof h, (const unsigned char *)session_token, strlen(session_token),
+                     context, sizeof context);
+  sodium_bin2base64(out, HK_CSRF_LEN + 1, h, sizeof h, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero(h, sizeof h);
+}
+
 void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp)
 {
-  static const char *const fields[] = {"name", "password", NULL};
+  static const char *const fields[] = {"name", "password", "cookie", NULL};
   static const char *const none[] = {NULL};
   hk_error err = {0};
   if (hk_http_query_known(req, none, &err) != HK_OK) {
@@ -83,6 +99,21 @@ void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp)
   bool bad = false;
   const char *name = member(doc, "name", true, resp, &bad);
   const char *password = member(doc, "password", true, resp, &bad);
+  json_t *cv = json_object_get(doc, "cookie");
+  if (!bad && cv != NULL && !json_is_boolean(cv) && !json_is_null(cv)) {
+    hk_http_reply_fail(resp, HK_EINVAL, "cookie", "must be true or false");
+    bad = true;
+  }
+  bool cookie = json_is_true(cv);
+  /* Login CSRF: another site's page must not sign the browser in to an account of its choosing.
+   * A browser names the page's origin on a POST; it must be this server's. */
+  const char *origin = hk_http_header(req, "Origin");
+  if (!bad && cookie && origin != NULL &&
+      !hk_http_origin_matches(origin, hk_http_header(req, "Host"))) {
+    hk_http_reply_fail(resp, HK_EFORBIDDEN, "Origin",
+                       "a sign-in from another site is refused for a browser session");
+    bad = true;
+  }
   if (bad) {
     json_decref(doc);
     return;
@@ -109,9 +140,22 @@ void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp)
   iso_time(expires, when);
   hk_actor a;
   hk_account_actor(&row, &a);
-  json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:o}", "token", token, "token_type", "Bearer",
-                        "expires_at", when, "role", hk_role_name(a.role), "jurisdiction",
-                        jurisdiction_json(a.jurisdiction));
+  json_t *o;
+  if (cookie) {
+    /* The token never reaches a script: it is the HttpOnly cookie's, and the body carries the
+     * CSRF token the portal's changes must send back. */
+    char csrf[HK_CSRF_LEN + 1];
+    hk_http_csrf_token(token, csrf);
+    o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "token_type", "cookie", "expires_at", when,
+                  "role", hk_role_name(a.role), "name", row.name, "jurisdiction",
+                  jurisdiction_json(a.jurisdiction), "csrf_token", csrf);
+    hk_http_session_cookie(req, resp, token, expires - (int64_t)time(NULL));
+    sodium_memzero(csrf, sizeof csrf);
+  } else {
+    o = json_pack("{s:s, s:s, s:s, s:s, s:o}", "token", token, "token_type", "Bearer", "expires_at",
+                  when, "role", hk_role_name(a.role), "jurisdiction",
+                  jurisdiction_json(a.jurisdiction));
+  }
   sodium_memzero(token, sizeof token);
   hk_http_reply_json(resp, 201, o);
   resp->no_store = true;
@@ -134,6 +178,44 @@ void hk_h_sessions_delete(hk_http_req *req, hk_http_resp *resp)
   }
   hk_http_tokens_forget(req->srv);
   resp->status = 204;
+  if (req->by_cookie)
+    hk_http_session_cookie(req, resp, "", 0); /* the browser forgets it (Max-Age=0) */
+}
+
+void hk_h_sessions_current(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const none[] = {NULL};
+  hk_error err = {0};
+  if (req->is_key) {
+    hk_http_reply_fail(resp, HK_EFORBIDDEN, "Authorization",
+                       "a department key is not a session: it asks its questions only");
+    return;
+  }
+  if (hk_http_query_known(req, none, &err) != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  const hk_actor *a = &req->actor;
+  const char *colon = strchr(a->account, ':'); /* "officer:wang" */
+  const hk_division *d = a->jurisdiction ? hk_division_find(a->jurisdiction) : NULL;
+  char when[32];
+  iso_time(req->expires, when);
+  json_t *o = json_pack("{s:s, s:s, s:o, s:s}", "name", colon ? colon + 1 : a->account, "role",
+                        hk_role_name(a->role), "jurisdiction", jurisdiction_json(a->jurisdiction),
+                        "jurisdiction_name", d ? d->name : "");
+  if (a->role == HK_ROLE_RESIDENT && a->id_number[0]) {
+    char masked[HK_IDNUM_LEN + 1];
+    json_object_set_new(o, "id_number_masked", json_string(hk_idnum_mask(a->id_number, masked)));
+  }
+  json_object_set_new(o, "expires_at", json_string(when));
+  if (req->by_cookie) {
+    char csrf[HK_CSRF_LEN + 1];
+    hk_http_csrf_token(req->token, csrf);
+    json_object_set_new(o, "csrf_token", json_string(csrf));
+    sodium_memzero(csrf, sizeof csrf);
+  }
+  hk_http_reply_json(resp, 200, o);
+  resp->no_store = true;
 }
 
 #define ADMIN HK_ROLE_BIT(HK_ROLE_ADMIN)

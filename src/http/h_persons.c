@@ -1,8 +1,9 @@
 /* h_persons.c — the registry, read-only: GET /api/v1/persons/{id} (the person with hukou,
  * histories and relative links, as `hukou person show` prints it) and
  * GET /api/v1/persons/{id}/eligibility?target=&as_of=&consent= (the situation assembled from
- * the registry, answered by the engine). Signed-in residents read their own, officers and
- * supervisors those inside their jurisdiction (access.c); every read is logged (九). */
+ * the registry, answered by the engine). Signed-in residents read their own ({id} may be "me"),
+ * officers and supervisors those inside their jurisdiction (access.c); every read is logged
+ * (九). */
 #include "http/http_int.h"
 
 #include <stdio.h>
@@ -14,16 +15,12 @@
 #include "core/person_json.h"
 #include "service/situation_db.h"
 
-/* The {id} of the path, checked and normalised; false with the error replied. The number is
- * never echoed back: the message names the failing check only. */
+/* The {id} of the path, checked and normalised ("me": a signed-in resident's own number);
+ * false with the error replied. The number is never echoed back: the message names the failing
+ * check only. */
 static bool person_id(hk_http_req *req, hk_http_resp *resp, hk_idnum *id)
 {
-  if (!hk_idnum_check(req->param[0], hk_date_today(), id)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "id", "not a valid ID number (%s)",
-                       hk_idnum_fault_name(id->fault));
-    return false;
-  }
-  return true;
+  return hk_http_idnum_or_me(req, req->param[0], hk_date_today(), resp, id);
 }
 
 #define READERS                                                                                    \

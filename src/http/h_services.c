@@ -1,6 +1,7 @@
 /* h_services.c — what the handlers of the services (h_residence.c, h_applications.c,
- * h_permits.c) share: the JSON body, the person's number in the path, and the first gate on
- * whose records an actor may touch at all. */
+ * h_permits.c) share: the JSON body, the person's number in the path (or "me", a resident's
+ * own; the persons routes use it too), and the first gate on whose records an actor may touch
+ * at all. */
 #include "http/http_int.h"
 
 #include <string.h>
@@ -25,15 +26,33 @@ json_t *hk_http_body_object(hk_http_req *req, hk_http_resp *resp)
   return doc;
 }
 
-bool hk_http_param_idnum(hk_http_req *req, size_t i, hk_http_resp *resp, hk_idnum *out)
+bool hk_http_idnum_or_me(hk_http_req *req, const char *text, hk_date today, hk_http_resp *resp,
+                         hk_idnum *out)
 {
   memset(out, 0, sizeof *out);
-  if (i >= req->n_param || !hk_idnum_check(req->param[i], hk_http_today(req->srv), out)) {
+  /* "me": the signed-in resident's own number, so that the portal never writes a full ID
+   * number into a URL, where browsers keep it in their history (issue 11). */
+  if (text != NULL && strcmp(text, "me") == 0) {
+    const hk_actor *a = &req->actor;
+    if (!req->signed_in || a->role != HK_ROLE_RESIDENT || a->id_number[0] == '\0') {
+      hk_http_reply_fail(resp, HK_EINVAL, "id",
+                         "\"me\" stands for a signed-in resident's own number only");
+      return false;
+    }
+    text = a->id_number;
+  }
+  if (text == NULL || !hk_idnum_check(text, today, out)) {
     hk_http_reply_fail(resp, HK_EINVAL, "id", "not a valid ID number (%s)",
                        hk_idnum_fault_name(out->fault));
     return false;
   }
   return true;
+}
+
+bool hk_http_param_idnum(hk_http_req *req, size_t i, hk_http_resp *resp, hk_idnum *out)
+{
+  return hk_http_idnum_or_me(req, i < req->n_param ? req->param[i] : NULL, hk_http_today(req->srv),
+                             resp, out);
 }
 
 bool hk_http_may_touch_person(hk_http_req *req, const char *id_number, hk_http_resp *resp)

@@ -19,6 +19,9 @@ typedef struct hk_http_config {
   unsigned threads;       /* worker threads of the pool */
   const char *policy_dir; /* NULL: hk_policies_default_dir() */
   const char *openapi;    /* NULL: $HUKOU_OPENAPI, else HK_DEFAULT_OPENAPI */
+  const char *web_dir;    /* the portal's files; NULL: $HUKOU_WEB, else HK_DEFAULT_WEB. A missing
+                             directory is not fatal: the API runs and / is a 404 (static.c) */
+  bool secure_cookies;    /* the session cookie always carries Secure (served behind TLS) */
   double access_flush;    /* the access log is written at least this often (seconds) */
   double rate;            /* POST /api/v1/eligibility per client address per second; 0 off */
   double burst;           /* the bucket's size */

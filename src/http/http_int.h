@@ -44,7 +44,9 @@ typedef struct hk_http_req {
   const char *purpose;   /* the X-Purpose header (required of department keys), or NULL */
   bool is_key;           /* signed in with a department key */
   const char *questions; /* a key's questions, comma-separated ("" otherwise) */
-  const char *token;     /* the bearer token as sent (for signing out) */
+  const char *token;     /* the bearer token or session cookie as sent (for signing out) */
+  bool by_cookie;        /* signed in by the hk_session cookie (a browser), not a header */
+  int64_t expires;       /* the session's end (Unix seconds); 0 for department keys */
   char questions_buf[HK_QUESTIONS_MAX + 1];
 } hk_http_req;
 
@@ -64,7 +66,18 @@ typedef struct hk_http_resp {
   unsigned retry_after; /* seconds for Retry-After; 0 none */
   char allow[32];       /* for 405: the methods the path has */
   bool no_store;        /* personal data: Cache-Control: no-store */
+  /* The portal's files (static.c): the body is static_body with this length (it may hold NUL
+   * bytes), with these headers; NULL/0 for none. */
+  size_t static_len;
+  const char *etag;
+  const char *encoding;      /* Content-Encoding: "gzip" */
+  bool vary_encoding;        /* Vary: Accept-Encoding: the file has a gzip variant */
+  const char *cache_control; /* when no_store is not set */
+  char set_cookie[160];      /* Set-Cookie, or "" */
 } hk_http_resp;
+
+/* A request header (the first of that name), or NULL. */
+const char *hk_http_header(const hk_http_req *req, const char *name);
 
 /* Reply with a JSON document (the reference is stolen). */
 void hk_http_reply_json(hk_http_resp *resp, int status, json_t *doc);
@@ -97,6 +110,7 @@ extern const size_t hk_http_route_count;
 
 #define HK_ROUTE_NOT_FOUND (-1)
 #define HK_ROUTE_BAD_METHOD (-2)
+#define HK_ROUTE_STATIC (-3) /* the portal's files (static.c): not in the table */
 /* The index of the route for method and path, filling req's params; HK_ROUTE_NOT_FOUND, or
  * HK_ROUTE_BAD_METHOD with the path's methods in allow ("GET, POST"). */
 int hk_http_route_match(const char *method, const char *path, hk_http_req *req, char *allow,
@@ -139,14 +153,64 @@ void hk_h_households_split(hk_http_req *req, hk_http_resp *resp);
 void hk_h_births_post(hk_http_req *req, hk_http_resp *resp);
 void hk_h_persons_death(hk_http_req *req, hk_http_resp *resp);
 
+/* ---- browser sessions (h_accounts.c, server.c; docs/http.md "The portal and browser
+ * sessions") ---- */
+
+#define HK_SESSION_COOKIE "hk_session"
+#define HK_CSRF_LEN 43 /* 32 bytes in base64url, no padding */
+/* The CSRF token of a session: a keyed BLAKE2b of the session token under a fixed context key,
+ * so only a holder of the session (the browser, which never shows its HttpOnly cookie to a
+ * script of another site) can know it; the store keeps only the token's SHA-256, from which it
+ * cannot be derived; and it survives a restart and holds across servers on one registry. */
+void hk_http_csrf_token(const char *session_token, char out[HK_CSRF_LEN + 1]);
+/* Is origin (an Origin header) this server's own, as named by host (the Host header)? Only
+ * http and https origins with exactly that host and port (a default port may be left out on
+ * either side); "null", other schemes and a missing Host are not. */
+bool hk_http_origin_matches(const char *origin, const char *host);
+/* Fill resp->set_cookie with the session cookie (max_age seconds; 0 clears it). Secure when the
+ * server was started with --secure-cookies or the request came through TLS
+ * (X-Forwarded-Proto: https). */
+void hk_http_session_cookie(const hk_http_req *req, hk_http_resp *resp, const char *token,
+                            int64_t max_age);
+
+/* ---- the portal's files (static.c) ---- */
+
+#define HK_WEB_FILE_MAX (16u << 20)  /* a file larger than this is refused at load */
+#define HK_WEB_TOTAL_MAX (64u << 20) /* all files together, before compression */
+#define HK_WEB_FILES_MAX 4096
+typedef struct hk_http_web hk_http_web;
+/* Load the portal's files into memory: dir/index.html and everything under dir/assets/, each
+ * with a strong ETag and, for compressible types where it is smaller, a gzip variant. Symlinks
+ * that lead outside dir, files over HK_WEB_FILE_MAX and dot files are refused, each named on
+ * stderr. HK_ENOTFOUND when dir is not a directory (the caller serves the API only). */
+hk_status hk_http_web_load(const char *dir, hk_http_web **out, hk_error *err);
+void hk_http_web_free(hk_http_web *web);
+/* Is path the portal's ("/" or under "/assets/")? */
+bool hk_http_web_path(const char *path);
+/* Answer GET or HEAD of a portal path (web NULL: not installed, a 404): the file with its type,
+ * ETag, Cache-Control and Vary, gzip when accept_encoding allows it, 304 when if_none_match
+ * names it. The body points into web, which outlives the response. */
+void hk_http_web_serve(const hk_http_web *web, const char *path, const char *accept_encoding,
+                       const char *if_none_match, hk_http_resp *resp);
+/* The Content-Type of a file name, by its extension (application/octet-stream when unknown). */
+const char *hk_http_web_type(const char *name);
+/* Does an Accept-Encoding header accept gzip (q > 0, by name or by "*")? */
+bool hk_http_accepts_gzip(const char *accept_encoding);
+/* Does an If-None-Match header name etag (weak comparison) or "*"? */
+bool hk_http_etag_matches(const char *if_none_match, const char *etag);
+
 /* ---- helpers of the service handlers (h_services.c) ---- */
 
 /* The request body as a JSON object (duplicate keys refused); NULL with the error replied,
  * naming "body" for a missing body, one that is not JSON or not an object. Caller decrefs. */
 json_t *hk_http_body_object(hk_http_req *req, hk_http_resp *resp);
 /* The {id} path parameter number `i` as a checked, normalised ID number; false with the error
- * replied (field "id"; the number is never echoed). */
+ * replied (field "id"; the number is never echoed). "me" is the signed-in resident's own number,
+ * so the portal never puts a full number in a URL; for anyone else it is 400 naming "id". */
 bool hk_http_param_idnum(hk_http_req *req, size_t i, hk_http_resp *resp, hk_idnum *out);
+/* The same for a path's person text, checked against `today`. */
+bool hk_http_idnum_or_me(hk_http_req *req, const char *text, hk_date today, hk_http_resp *resp,
+                         hk_idnum *out);
 /* Only residents (for their own number), officers and supervisors act on or read a person's
  * records through the services: anyone else, or a resident asking about another person, is
  * refused (403) before the store is asked, so nothing tells whether that person exists. False
@@ -157,6 +221,7 @@ bool hk_http_may_touch_person(hk_http_req *req, const char *id_number, hk_http_r
 bool hk_http_query_only(hk_http_req *req, const char *const *allowed, hk_http_resp *resp);
 void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp);
 void hk_h_sessions_delete(hk_http_req *req, hk_http_resp *resp);
+void hk_h_sessions_current(hk_http_req *req, hk_http_resp *resp);
 void hk_h_users_get(hk_http_req *req, hk_http_resp *resp);
 void hk_h_users_post(hk_http_req *req, hk_http_resp *resp);
 void hk_h_users_disable(hk_http_req *req, hk_http_resp *resp);
@@ -225,7 +290,7 @@ hk_date hk_http_today(const hk_http_server *srv);
 
 /* ---- metrics (metrics.c) ---- */
 
-#define HK_HTTP_ROUTES_MAX 48 /* routes + 1 for requests that matched none */
+#define HK_HTTP_ROUTES_MAX 48 /* routes + 1 for the portal's files + 1 for those matching none */
 #define HK_HTTP_STATUS_SLOTS 16
 #define HK_HTTP_BUCKETS 12
 
@@ -236,7 +301,7 @@ typedef struct hk_http_metrics {
   atomic_uint_fast64_t errors[HK_STATUS_COUNT];
 } hk_http_metrics;
 
-/* route: an index of hk_http_routes, or -1 for none. */
+/* route: an index of hk_http_routes, HK_ROUTE_STATIC for the portal's files, or -1 for none. */
 void hk_http_metrics_record(hk_http_metrics *m, int route, int status, hk_status error,
                             uint64_t micros);
 /* Prometheus text format 0.0.4 (malloc'd). */
@@ -300,6 +365,7 @@ struct hk_http_server {
   hk_store *writer; /* opened on first use */
   atomic_uint auth_epoch;
   hk_http_accesslog *accesslog;
+  hk_http_web *web; /* the portal's files; NULL when there are none */
 };
 
 #define HK_HTTP_TOKEN_TTL 2.0 /* seconds a checked token is trusted without the store */

@@ -26,7 +26,9 @@ static int status_slot(int status)
 void hk_http_metrics_record(hk_http_metrics *m, int route, int status, hk_status error,
                             uint64_t micros)
 {
-  int r = route >= 0 && (size_t)route < hk_http_route_count ? route : (int)hk_http_route_count;
+  int r = route >= 0 && (size_t)route < hk_http_route_count ? route
+          : route == HK_ROUTE_STATIC                        ? (int)hk_http_route_count + 1
+                                                            : (int)hk_http_route_count;
   atomic_fetch_add_explicit(&m->requests[r][status_slot(status)], 1, memory_order_relaxed);
   int b = 0;
   while (b < HK_HTTP_BUCKETS && micros > bucket_us[b])
@@ -80,6 +82,8 @@ static void labels(out *o, size_t r)
 {
   if (r < hk_http_route_count)
     put(o, "method=\"%s\",route=\"%s\"", hk_http_routes[r].method, hk_http_routes[r].pattern);
+  else if (r == hk_http_route_count + 1)
+    put(o, "method=\"GET\",route=\"portal\""); /* / and /assets/… (static.c) */
   else
     put(o, "method=\"\",route=\"unmatched\"");
 }
@@ -91,7 +95,7 @@ char *hk_http_metrics_render(const hk_http_metrics *m, int in_flight, size_t *le
     return NULL;
   put(&o, "# HELP hukou_http_requests_total HTTP requests by route and status.\n"
           "# TYPE hukou_http_requests_total counter\n");
-  for (size_t r = 0; r <= hk_http_route_count; r++)
+  for (size_t r = 0; r <= hk_http_route_count + 1; r++)
     for (int s = 0; s < HK_HTTP_STATUS_SLOTS; s++) {
       uint64_t n = get(&m->requests[r][s]);
       if (n == 0)
@@ -106,7 +110,7 @@ char *hk_http_metrics_render(const hk_http_metrics *m, int in_flight, size_t *le
   put(&o, "# HELP hukou_http_request_duration_seconds Time from the request's headers to the "
           "last byte of the response.\n"
           "# TYPE hukou_http_request_duration_seconds histogram\n");
-  for (size_t r = 0; r <= hk_http_route_count; r++) {
+  for (size_t r = 0; r <= hk_http_route_count + 1; r++) {
     uint64_t total = 0;
     for (int b = 0; b <= HK_HTTP_BUCKETS; b++)
       total += get(&m->latency[r][b]);

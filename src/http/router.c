@@ -48,6 +48,7 @@ const hk_http_route hk_http_routes[] = {
     /* Accounts (九): sign in and out, accounts for admins, departments' yes/no questions. */
     {"POST", "/api/v1/sessions", hk_h_sessions_post, HK_ROUTE_BODY | HK_ROUTE_LIMITED},
     {"DELETE", "/api/v1/sessions/current", hk_h_sessions_delete, HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/sessions/current", hk_h_sessions_current, HK_ROUTE_ACCOUNT},
     {"GET", "/api/v1/users", hk_h_users_get, HK_ROUTE_ACCOUNT},
     {"POST", "/api/v1/users", hk_h_users_post, HK_ROUTE_ACCOUNT | HK_ROUTE_BODY},
     {"POST", "/api/v1/users/{name}/disable", hk_h_users_disable, HK_ROUTE_ACCOUNT},
@@ -59,8 +60,9 @@ const hk_http_route hk_http_routes[] = {
 };
 const size_t hk_http_route_count = sizeof hk_http_routes / sizeof hk_http_routes[0];
 
-_Static_assert(sizeof hk_http_routes / sizeof hk_http_routes[0] < HK_HTTP_ROUTES_MAX,
-               "metrics keep a slot per route plus one for unmatched requests");
+_Static_assert(sizeof hk_http_routes / sizeof hk_http_routes[0] + 1 < HK_HTTP_ROUTES_MAX,
+               "metrics keep a slot per route plus one for the portal's files and one for "
+               "unmatched requests");
 
 hk_status hk_http_path_check(const char *path, hk_error *err)
 {

@@ -1,7 +1,9 @@
 /* server.c — libmicrohttpd glue: the daemon with its thread pool, a request's life (checks on
- * the headers, the body up to 1 MiB, dispatch, the response), the access log and metrics when
- * it completes, per-worker store connections, and the graceful stop. The only file that
- * includes <microhttpd.h>. */
+ * the headers, the body up to 1 MiB, dispatch, the response), who is asking (a bearer token or a
+ * browser's session cookie with its CSRF checks), the portal's files (static.c) at / and
+ * /assets/, the security headers of every response, the access log and metrics when it
+ * completes, per-worker store connections, and the graceful stop. The only file that includes
+ * <microhttpd.h>. */
 #include "http/http.h"
 
 #include <arpa/inet.h>
@@ -30,6 +32,7 @@ typedef struct reqctx {
   size_t len, cap;
   char method[12];
   char client[INET6_ADDRSTRLEN];
+  const char *log_route; /* the portal's files: "/" or "/assets/{file}" (never the raw path) */
 } reqctx;
 
 double hk_http_now(void)
@@ -65,6 +68,11 @@ uint16_t hk_http_port(const hk_http_server *srv)
 const char *hk_http_query(const hk_http_req *req, const char *key)
 {
   return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *hk_http_header(const hk_http_req *req, const char *name)
+{
+  return req->conn ? MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name) : NULL;
 }
 
 typedef struct known_ctx {
@@ -173,19 +181,13 @@ void hk_http_tokens_forget(hk_http_server *srv)
   atomic_fetch_add(&srv->auth_epoch, 1);
 }
 
-/* Check "Bearer <token>" and fill the request's actor. A token checked by this worker within
- * HK_HTTP_TOKEN_TTL seconds, with no sign-out or disabling through this server since, is
- * trusted without the store, so a signed-in read does not pay a session query each time. A
- * disabling or revocation done with the CLI takes effect within that bound. */
-static bool authenticate(hk_http_server *srv, reqctx *rc, const char *auth, hk_error *err)
+/* Check a token (from "Authorization: Bearer <token>" or the session cookie) and fill the
+ * request's actor. A token checked by this worker within HK_HTTP_TOKEN_TTL seconds, with no
+ * sign-out or disabling through this server since, is trusted without the store, so a signed-in
+ * read does not pay a session query each time. A disabling or revocation done with the CLI takes
+ * effect within that bound. */
+static bool authenticate_token(hk_http_server *srv, reqctx *rc, const char *token, hk_error *err)
 {
-  if (strncasecmp(auth, "Bearer ", 7) != 0) {
-    hk_error_set(err, HK_EUNAUTH, "Authorization", "expected Bearer <token>");
-    return false;
-  }
-  const char *token = auth + 7;
-  while (*token == ' ')
-    token++;
   if (strlen(token) >= HK_TOKEN_MAX) {
     hk_error_set(err, HK_EUNAUTH, "Authorization", "not a token of this server");
     return false;
@@ -226,6 +228,95 @@ static bool authenticate(hk_http_server *srv, reqctx *rc, const char *auth, hk_e
   memcpy(req->questions_buf, cred.questions, sizeof req->questions_buf);
   req->questions = req->questions_buf;
   req->token = token;
+  req->expires = cred.expires;
+  return true;
+}
+
+static bool authenticate(hk_http_server *srv, reqctx *rc, const char *auth, hk_error *err)
+{
+  if (strncasecmp(auth, "Bearer ", 7) != 0) {
+    hk_error_set(err, HK_EUNAUTH, "Authorization", "expected Bearer <token>");
+    return false;
+  }
+  const char *token = auth + 7;
+  while (*token == ' ')
+    token++;
+  return authenticate_token(srv, rc, token, err);
+}
+
+/* ---- browser sessions ---- */
+
+/* The length of an authority ("host:port") without a port that is the scheme's default. */
+static size_t authority_len(const char *a, const char *default_port)
+{
+  size_t n = strlen(a), k = strlen(default_port);
+  if (n > k && strcmp(a + n - k, default_port) == 0)
+    return n - k;
+  return n;
+}
+
+bool hk_http_origin_matches(const char *origin, const char *host)
+{
+  if (origin == NULL || host == NULL || host[0] == '\0')
+    return false;
+  const char *rest, *port;
+  if (strncasecmp(origin, "http://", 7) == 0) {
+    rest = origin + 7;
+    port = ":80";
+  } else if (strncasecmp(origin, "https://", 8) == 0) {
+    /* TLS ended by a proxy in front: the browser's origin is https, the Host the same. */
+    rest = origin + 8;
+    port = ":443";
+  } else {
+    return false; /* "null" (a sandboxed or opaque origin), file:, anything else */
+  }
+  if (rest[0] == '\0' || strpbrk(rest, "/?#@ \t") != NULL || strpbrk(host, "/?#@ \t") != NULL)
+    return false;
+  size_t a = authority_len(rest, port), b = authority_len(host, port);
+  return a == b && strncasecmp(rest, host, a) == 0;
+}
+
+void hk_http_session_cookie(const hk_http_req *req, hk_http_resp *resp, const char *token,
+                            int64_t max_age)
+{
+  bool secure = req->srv != NULL && req->srv->cfg.secure_cookies;
+  const char *proto = hk_http_header(req, "X-Forwarded-Proto");
+  if (proto != NULL && strncasecmp(proto, "https", 5) == 0 &&
+      (proto[5] == '\0' || proto[5] == ',' || proto[5] == ' '))
+    secure = true;
+  /* HttpOnly: no script reads it; SameSite=Strict: no other site's page sends it. */
+  snprintf(resp->set_cookie, sizeof resp->set_cookie,
+           "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s", HK_SESSION_COOKIE, token,
+           (long long)(max_age > 0 ? max_age : 0), secure ? "; Secure" : "");
+}
+
+/* A request signed in by the cookie that changes anything must come from this server's own
+ * pages: an Origin, when the browser sends one, naming this server, and the session's CSRF
+ * token in X-CSRF-Token, which a page of another site cannot know. */
+static bool cookie_request_ok(struct MHD_Connection *c, reqctx *rc, hk_http_resp *resp)
+{
+  if (strcmp(rc->method, "GET") == 0 || strcmp(rc->method, "HEAD") == 0)
+    return true;
+  const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+  if (origin != NULL &&
+      !hk_http_origin_matches(
+          origin, MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))) {
+    hk_http_reply_fail(resp, HK_EFORBIDDEN, "Origin",
+                       "a request from another site is refused for a browser session");
+    return false;
+  }
+  const char *sent = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+  char want[HK_CSRF_LEN + 1];
+  hk_http_csrf_token(rc->req.token, want);
+  bool ok =
+      sent != NULL && strlen(sent) == HK_CSRF_LEN && sodium_memcmp(sent, want, HK_CSRF_LEN) == 0;
+  sodium_memzero(want, sizeof want);
+  if (!ok) {
+    hk_http_reply_fail(resp, HK_EFORBIDDEN, "X-CSRF-Token",
+                       sent ? "not this session's token (GET /api/v1/sessions/current gives it)"
+                            : "missing: a browser session's changes carry its CSRF token");
+    return false;
+  }
   return true;
 }
 
@@ -347,15 +438,37 @@ static enum MHD_Result queue(hk_http_server *srv, struct MHD_Connection *c, reqc
       resp->body = NULL; /* libmicrohttpd frees it */
   } else {
     const char *b = resp->static_body ? resp->static_body : "";
-    r = MHD_create_response_from_buffer(strlen(b), (void *)b, MHD_RESPMEM_PERSISTENT);
+    size_t n = resp->static_len ? resp->static_len : strlen(b);
+    r = MHD_create_response_from_buffer(n, (void *)(uintptr_t)b, MHD_RESPMEM_PERSISTENT);
   }
   if (r == NULL)
     return MHD_NO;
   if (resp->content_type)
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+  /* Every response, the API's too (issue 11): a JSON answer opened in a tab, framed by another
+   * site or loaded as a script gets the portal's protection. No inline script or style, nothing
+   * from elsewhere, never framed, no Referer (a URL could name a person), a window of its own. */
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(r, "Content-Security-Policy",
+                          "default-src 'self'; script-src 'self'; style-src 'self'; "
+                          "img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+                          "object-src 'none'; base-uri 'none'; form-action 'self'; "
+                          "frame-ancestors 'none'");
+  MHD_add_response_header(r, "X-Frame-Options", "DENY");
+  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+  MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
   if (resp->no_store)
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  else if (resp->cache_control)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, resp->cache_control);
+  if (resp->etag)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, resp->etag);
+  if (resp->encoding)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, resp->encoding);
+  if (resp->vary_encoding)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+  if (resp->set_cookie[0])
+    MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, resp->set_cookie);
   if (resp->retry_after) {
     char s[16];
     snprintf(s, sizeof s, "%u", resp->retry_after);
@@ -386,7 +499,8 @@ static bool json_content_type(const char *ct)
 }
 
 /* Everything decided from the request line and headers, before any body is read. Returns true
- * when the answer is already known (an error). */
+ * when the answer is already known (an error), to be queued at once; a portal file's answer is
+ * made here too but queued on the next call (resp.status is set, so nothing is dispatched). */
 static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, const char *url)
 {
   hk_http_resp *resp = &rc->resp;
@@ -394,6 +508,23 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
   if (hk_http_path_check(url, &err) != HK_OK) {
     hk_http_reply_error(resp, &err);
     return true;
+  }
+  /* The portal's files: answered from memory, whatever cookie or body comes along. The answer
+   * is queued on the next call, as a handler's: queued now, before the request is wholly read,
+   * libmicrohttpd would close the connection, and a page loads a dozen files over one. */
+  if (hk_http_web_path(url)) {
+    rc->route = HK_ROUTE_STATIC;
+    rc->log_route = strcmp(url, "/") == 0 ? "/" : "/assets/{file}";
+    if (strcmp(rc->method, "GET") != 0 && strcmp(rc->method, "HEAD") != 0) {
+      snprintf(resp->allow, sizeof resp->allow, "GET, HEAD");
+      hk_http_reply_fail(resp, HK_EMETHOD, "method", "this path answers GET, HEAD");
+      return true;
+    }
+    hk_http_web_serve(
+        srv->web, url,
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING),
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH), resp);
+    return false;
   }
   rc->route = hk_http_route_match(rc->method, url, &rc->req, resp->allow, sizeof resp->allow);
   if (rc->route == HK_ROUTE_NOT_FOUND) {
@@ -422,6 +553,23 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
   if (auth != NULL && !authenticate(srv, rc, auth, &err)) {
     hk_http_reply_error(resp, &err);
     return true;
+  }
+  /* Without that header, a browser's session cookie, on the API's routes (the sign-in itself
+   * ignores one: it replaces it). A cookie that is no longer good is cleared with the 401. */
+  const char *cookie =
+      auth == NULL && strncmp(url, "/api/", 5) == 0 && route->handler != hk_h_sessions_post
+          ? MHD_lookup_connection_value(c, MHD_COOKIE_KIND, HK_SESSION_COOKIE)
+          : NULL;
+  if (cookie != NULL && cookie[0] != '\0') {
+    if (!authenticate_token(srv, rc, cookie, &err)) {
+      hk_http_reply_fail(resp, HK_EUNAUTH, HK_SESSION_COOKIE,
+                         "the session has ended or is unknown: sign in again");
+      hk_http_session_cookie(&rc->req, resp, "", 0);
+      return true;
+    }
+    rc->req.by_cookie = true;
+    if (!cookie_request_ok(c, rc, resp))
+      return true;
   }
   if (route->flags & HK_ROUTE_ACCOUNT && !rc->req.signed_in) {
     hk_http_reply_fail(resp, HK_EUNAUTH, "Authorization",
@@ -487,6 +635,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     atomic_fetch_add(&srv->in_flight, 1);
     snprintf(rc->method, sizeof rc->method, "%s", method);
     client_address(c, rc->client, sizeof rc->client);
+    rc->req.srv = srv; /* for the cookie's Secure flag before dispatch */
+    rc->req.conn = c;
     if (begin(srv, c, rc, url))
       return queue(srv, c, rc);
     return MHD_YES;
@@ -496,7 +646,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     *upload_data_size = 0;
     /* Routes without a body ignore one; the declared length was checked in begin and
      * libmicrohttpd never passes more than it. */
-    if (!(hk_http_routes[rc->route].flags & HK_ROUTE_BODY) || rc->resp.status != 0)
+    if (rc->route < 0 || !(hk_http_routes[rc->route].flags & HK_ROUTE_BODY) || rc->resp.status != 0)
       return MHD_YES;
     if (rc->len + n > HK_HTTP_BODY_MAX) {
       hk_http_reply_fail(&rc->resp, HK_ETOOBIG, "body", "the request body is larger than %u bytes",
@@ -543,7 +693,9 @@ static void log_request(const reqctx *rc, int status, double ms, bool aborted)
   for (const char *s = method; *s; s++)
     if (*s < 'A' || *s > 'Z')
       method = "OTHER";
-  const char *route = rc->route >= 0 ? hk_http_routes[rc->route].pattern : "unmatched";
+  const char *route = rc->route >= 0  ? hk_http_routes[rc->route].pattern
+                      : rc->log_route ? rc->log_route
+                                      : "unmatched";
   /* Account names are [A-Za-z0-9._-] (service/account.c): safe in JSON as they are. */
   char actor[96] = "";
   if (rc->req.signed_in)
@@ -575,6 +727,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     log_request(rc, status, secs * 1e3, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
   free(rc->resp.body);
   free(rc->body);
+  sodium_memzero(rc->resp.set_cookie, sizeof rc->resp.set_cookie); /* it may hold a token */
   free(rc);
   *con_cls = NULL;
   atomic_fetch_add(&srv->served, 1);
@@ -617,6 +770,7 @@ static void server_free(hk_http_server *srv)
   hk_store_close(srv->writer);
   pthread_mutex_destroy(&srv->writer_mu);
   hk_policies_free(srv->pol);
+  hk_http_web_free(srv->web);
   hk_http_ratelimit_free(srv->rl);
   free(srv->openapi);
   free(srv);
@@ -660,6 +814,22 @@ hk_status hk_http_start(const hk_http_config *cfg, hk_http_server **out, hk_erro
     goto fail;
   }
   json_decref(doc);
+  /* The portal's files. None is not fatal: the API is what other systems use (said once). */
+  const char *web = cfg->web_dir ? cfg->web_dir : getenv("HUKOU_WEB");
+  if (web == NULL || web[0] == '\0')
+    web = HK_DEFAULT_WEB;
+  hk_error werr = {0};
+  hk_status wrc = hk_http_web_load(web, &srv->web, &werr);
+  if (wrc == HK_ENOTFOUND) {
+    fprintf(stderr,
+            "hukou serve: 门户目录 %s 不存在，只提供接口 / no portal directory at %s: serving the "
+            "API only (--web DIR or $HUKOU_WEB)\n",
+            web, web);
+  } else if (wrc != HK_OK) {
+    *err = werr;
+    rc = wrc;
+    goto fail;
+  }
   srv->rl = hk_http_ratelimit_new(cfg->rate, cfg->burst);
   srv->n_workers = cfg->threads + 1;
   srv->workers = calloc(srv->n_workers, sizeof *srv->workers);

@@ -1,7 +1,7 @@
 """A checker for the subset of JSON Schema docs/openapi.json uses: $ref (to
 #/components/schemas), type (a name or a list, "integer" excluding booleans), required,
-properties, additionalProperties (false or a schema), items, enum, pattern, minimum, allOf. Returns the
-list of problems, each with the JSON path where it was found."""
+properties, additionalProperties (false or a schema), items, enum, pattern, minimum, allOf,
+oneOf (exactly one must fit). Returns the list of problems, each with the JSON path where it was found."""
 import re
 
 TYPES = {
@@ -14,7 +14,7 @@ TYPES = {
     "null": lambda v: v is None,
 }
 KNOWN = {"$ref", "type", "required", "properties", "additionalProperties", "items", "enum",
-         "pattern", "allOf", "description", "minimum"}
+         "pattern", "allOf", "oneOf", "description", "minimum"}
 
 
 def resolve(doc, schema):
@@ -36,6 +36,10 @@ def check(doc, schema, value, path="$"):
     problems = []
     for sub in schema.get("allOf", []):
         problems += check(doc, sub, value, path)
+    if "oneOf" in schema:
+        fits = [not check(doc, sub, value, path) for sub in schema["oneOf"]]
+        if fits.count(True) != 1:
+            problems.append(f"{path}: matches {fits.count(True)} of the oneOf schemas, not 1")
     if "type" in schema:
         types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         if not any(TYPES[t](value) for t in types):

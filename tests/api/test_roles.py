@@ -86,6 +86,12 @@ MATRIX = [
       None, None), expect(403, anonymous=401, dept_key=200)),
     (("GET", f"/api/v1/questions/hukou-registered?id_number={ME}&division=341222", None, None),
      expect(403, anonymous=401)),
+    # Who is signed in (the portal asks on load): every session; a key is not one.
+    (("GET", "/api/v1/sessions/current", None, None), expect(200, anonymous=401, dept_key=403)),
+    # "me": a resident's own number; anyone else who reads persons gets 400 naming id.
+    (("GET", "/api/v1/persons/me", None, None), expect(400, resident=200, **PERSON_READERS)),
+    (("GET", "/api/v1/persons/me/eligibility?target=330411&as_of=2024-06-01", None, None),
+     expect(400, resident=200, **PERSON_READERS)),
     (("DELETE", "/api/v1/sessions/current", None, "fresh"),
      expect(204, anonymous=401, dept_key=403)),
 ]
