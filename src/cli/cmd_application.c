@@ -17,8 +17,10 @@ static void usage(FILE *out)
   fputs(
       "用法 / usage:\n"
       "  hukou application show --db PATH [--as ACTOR] ID\n"
-      "  hukou application list --db PATH [--as ACTOR] [--area DIVISION] [--state STATE]\n"
-      "                         [--overdue] [--today DATE] [--limit N]\n"
+      "  hukou application list --db PATH [--as ACTOR] [--area DIVISION] [--state STATE[,..]]\n"
+      "                         [--kind KIND] [--filed-in DIVISION] [--scope decided|filed]\n"
+      "                         [--name PREFIX] [--overdue] [--today DATE] [--limit N]\n"
+      "                         [--after NEXT]\n"
       "  hukou application act  --db PATH --as ACTOR [--reason TEXT] [--policies DIR]\n"
       "                         [--today DATE] [--settlement-days N]\n"
       "                         [--unit CODE --unit-name NAME] [--community NAME]\n"
@@ -35,8 +37,13 @@ static void usage(FILE *out)
       "  --address TEXT  新立户地址 / a new household's address (default: the residence)\n"
       "  ACTOR:  officer:DIVISION (户籍民警，辖区 / an officer and their jurisdiction),\n"
       "          supervisor:DIVISION, resident:ID_NUMBER, system (默认 / the default)\n"
-      "  STATE:  submitted accepted material_requested approved rejected completed\n"
+      "  STATE:  submitted accepted material_requested approved rejected completed, or open\n"
+      "          (未办结 / every state not finished); a comma list takes several\n"
       "  --overdue  已逾期 / open, owed by the office, past the due date on --today\n"
+      "  列表 / the list: overdue first, then the earliest due; {\"applications\", \"next\"}:\n"
+      "  --after NEXT continues after the previous page. --scope filed: what the service\n"
+      "  points of the area filed (for other counties too; decides says who may act).\n"
+      "  --name PREFIX  申请人姓名前缀 / the applicant's name begins with PREFIX\n"
       "  --settlement-days N  落户申请办理期限（天）/ days for a settlement decision from\n"
       "             acceptance (default 30); a permit is 15 days (Art.18)\n"
       "  --today DATE  办理日期 / the day of the action (default today)\n"
@@ -105,7 +112,12 @@ int hk_cmd_application(int argc, char **argv)
     O_UNIT,
     O_UNIT_NAME,
     O_COMMUNITY,
-    O_ADDRESS
+    O_ADDRESS,
+    O_KIND,
+    O_FILED_IN,
+    O_SCOPE,
+    O_NAME,
+    O_AFTER
   };
   static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
                                        {"as", required_argument, NULL, O_AS},
@@ -121,6 +133,11 @@ int hk_cmd_application(int argc, char **argv)
                                        {"unit-name", required_argument, NULL, O_UNIT_NAME},
                                        {"community", required_argument, NULL, O_COMMUNITY},
                                        {"address", required_argument, NULL, O_ADDRESS},
+                                       {"kind", required_argument, NULL, O_KIND},
+                                       {"filed-in", required_argument, NULL, O_FILED_IN},
+                                       {"scope", required_argument, NULL, O_SCOPE},
+                                       {"name", required_argument, NULL, O_NAME},
+                                       {"after", required_argument, NULL, O_AFTER},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   if (argc < 2 || hk_cli_wants_help(argc, argv)) {
@@ -135,7 +152,8 @@ int hk_cmd_application(int argc, char **argv)
   argc--;
   argv++;
   const char *db = NULL, *as = NULL, *reason = NULL, *poldir = NULL;
-  hk_app_query q = {.state = -1, .today = hk_date_today()};
+  hk_app_query q;
+  hk_app_query_init(&q, hk_date_today());
   int days = 0;
   hk_error err = {0};
   hk_move_hint hint = {0};
@@ -173,20 +191,29 @@ int hk_cmd_application(int argc, char **argv)
       poldir = optarg;
       break;
     case O_OVERDUE:
-      q.overdue = true;
+      q.overdue = 1;
       break;
     case O_AREA:
-      if (!hk_division_parse(optarg, &q.area) || hk_division_find(q.area) == NULL) {
-        hk_error_set(&err, HK_EINVAL, "--area", "not a division code");
-        return hk_cli_fail("application", &err);
-      }
-      break;
     case O_STATE:
-      if ((q.state = (int)hk_app_state_from(optarg)) == HK_APP_STATE_COUNT) {
-        hk_error_set(&err, HK_EINVAL, "--state", "unknown state %s", optarg);
+    case O_KIND:
+    case O_FILED_IN:
+    case O_SCOPE:
+    case O_NAME:
+    case O_AFTER: {
+      /* The same words as GET /api/v1/applications (hk_app_query_set). */
+      static const char *const keys[] = {"area",  "state", "kind", "filed_in",
+                                         "scope", "q",     "after"};
+      int k = c == O_AREA       ? 0
+              : c == O_STATE    ? 1
+              : c == O_KIND     ? 2
+              : c == O_FILED_IN ? 3
+              : c == O_SCOPE    ? 4
+              : c == O_NAME     ? 5
+                                : 6;
+      if (hk_app_query_set(&q, keys[k], optarg, &err) != HK_OK)
         return hk_cli_fail("application", &err);
-      }
       break;
+    }
     case O_TODAY:
       if (!hk_date_parse(optarg, &q.today)) {
         hk_error_set(&err, HK_EINVAL, "--today", "not a date (YYYY-MM-DD)");

@@ -1,6 +1,8 @@
 /* h_applications.c — applications and their review (issue 4) over HTTP:
  *   POST /api/v1/applications                  submit (hk_app_submit): 201 and the application
- *   GET  /api/v1/applications?state=&area=&overdue=&limit=   summaries (hk_app_list)
+ *   GET  /api/v1/applications?state=&kind=&area=&filed_in=&scope=&overdue=&q=&limit=&after=
+ *        the queue: summaries with names, overdue first, paged by `next` (hk_app_list)
+ *   GET  /api/v1/applications/counts?area=&scope=   counts by state and overdue (hk_app_counts)
  *   GET  /api/v1/applications/{id}             one application (hk_app_show)
  *   POST /api/v1/applications/{id}/actions     {action, reason}: a step (hk_app_act); complete
  *        takes what the officer adds for a settlement's hukou move (unit_code, unit_name,
@@ -18,9 +20,6 @@
 #include "core/division.h"
 #include "core/json.h"
 #include "service/app_service.h"
-
-#define LIST_LIMIT_DEFAULT 100
-#define LIST_LIMIT_MAX 1000
 
 /* The submission (hk_app_request_read, without a channel field): the channel is the actor's,
  * online for a resident, a service point for an officer or supervisor, in a county of their
@@ -148,47 +147,62 @@ void hk_h_applications_get(hk_http_req *req, hk_http_resp *resp)
   resp->no_store = true;
 }
 
+/* The officer's queue (issue 10): every filter is a query argument that hk_app_query_set
+ * reads, the same words as `hukou application list`. */
 void hk_h_applications_list(hk_http_req *req, hk_http_resp *resp)
 {
-  static const char *const allowed[] = {"state", "area", "overdue", "limit", NULL};
+  static const char *const allowed[] = {"state",   "kind", "area",  "filed_in", "scope",
+                                        "overdue", "q",    "limit", "after",    NULL};
   resp->no_store = true;
   if (!hk_http_query_only(req, allowed, resp) || !actor_may_apply(req, resp))
     return;
-  hk_app_query q = {.state = -1, .today = hk_http_today(req->srv), .limit = LIST_LIMIT_DEFAULT};
-  const char *state = hk_http_query(req, "state"), *area = hk_http_query(req, "area");
-  const char *overdue = hk_http_query(req, "overdue"), *limit = hk_http_query(req, "limit");
-  if (state && (q.state = (int)hk_app_state_from(state)) == HK_APP_STATE_COUNT) {
-    hk_http_reply_fail(resp, HK_EINVAL, "state",
-                       "one of submitted, accepted, material_requested, approved, rejected, "
-                       "completed");
-    return;
-  }
-  if (area && (!hk_division_parse(area, &q.area) || hk_division_find(q.area) == NULL)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "area", "not a division code");
-    return;
-  }
-  if (overdue) {
-    if (strcmp(overdue, "true") != 0 && strcmp(overdue, "false") != 0) {
-      hk_http_reply_fail(resp, HK_EINVAL, "overdue", "true or false");
-      return;
-    }
-    q.overdue = overdue[0] == 't';
-  }
-  if (limit) {
-    char *end;
-    errno = 0;
-    long v = strtol(limit, &end, 10);
-    if (limit[0] < '0' || limit[0] > '9' || *end || errno || v < 1 || v > LIST_LIMIT_MAX) {
-      hk_http_reply_fail(resp, HK_EINVAL, "limit", "a number from 1 to %d", LIST_LIMIT_MAX);
-      return;
-    }
-    q.limit = (uint32_t)v;
-  }
+  hk_app_query q;
+  hk_app_query_init(&q, hk_http_today(req->srv));
   hk_error err = {0};
+  hk_status rc = HK_OK;
+  for (size_t i = 0; rc == HK_OK && allowed[i]; i++)
+    rc = hk_app_query_set(&q, allowed[i], hk_http_query(req, allowed[i]), &err);
+  if (rc != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
   json_t *out = NULL;
   hk_http_worker *w = hk_http_worker_acquire(req->srv);
   hk_store *st = hk_http_worker_store(req->srv, w, &err);
-  hk_status rc = st ? hk_app_list(st, &req->actor, &q, &out, &err) : err.code;
+  rc = st ? hk_app_list(st, &req->actor, &q, &out, &err) : err.code;
+  hk_http_worker_release(w);
+  if (rc != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  hk_http_reply_json(resp, 200, out);
+  resp->no_store = true;
+}
+
+/* Counts by state and overdue in the jurisdiction (or ?area= inside it; ?scope=filed for what
+ * its service points filed): the workbench's header. Officers and supervisors only. */
+void hk_h_applications_counts(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const allowed[] = {"area", "scope", NULL};
+  resp->no_store = true;
+  if (!hk_http_query_only(req, allowed, resp) ||
+      !hk_http_require_role(req, resp,
+                            HK_ROLE_BIT(HK_ROLE_OFFICER) | HK_ROLE_BIT(HK_ROLE_SUPERVISOR)))
+    return;
+  hk_app_query q;
+  hk_app_query_init(&q, hk_http_today(req->srv));
+  hk_error err = {0};
+  hk_status rc = hk_app_query_set(&q, "area", hk_http_query(req, "area"), &err);
+  if (rc == HK_OK)
+    rc = hk_app_query_set(&q, "scope", hk_http_query(req, "scope"), &err);
+  if (rc != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  json_t *out = NULL;
+  hk_http_worker *w = hk_http_worker_acquire(req->srv);
+  hk_store *st = hk_http_worker_store(req->srv, w, &err);
+  rc = st ? hk_app_counts(st, &req->actor, q.area, q.scope_filed, q.today, &out, &err) : err.code;
   hk_http_worker_release(w);
   if (rc != HK_OK) {
     hk_http_reply_error(resp, &err);

@@ -137,6 +137,10 @@ void hk_h_applications_post(hk_http_req *req, hk_http_resp *resp);
 void hk_h_applications_list(hk_http_req *req, hk_http_resp *resp);
 void hk_h_applications_get(hk_http_req *req, hk_http_resp *resp);
 void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp);
+void hk_h_applications_counts(hk_http_req *req, hk_http_resp *resp);
+void hk_h_persons_search(hk_http_req *req, hk_http_resp *resp);
+void hk_h_households_search(hk_http_req *req, hk_http_resp *resp);
+void hk_h_residence_list(hk_http_req *req, hk_http_resp *resp);
 void hk_h_permit_get(hk_http_req *req, hk_http_resp *resp);
 void hk_h_permit_endorse(hk_http_req *req, hk_http_resp *resp);
 void hk_h_permit_recognise(hk_http_req *req, hk_http_resp *resp);
@@ -243,6 +247,9 @@ void hk_http_reply_hidden(const hk_http_req *req, hk_http_resp *resp, const hk_e
  * before replying. The entry is queued and appended by the server's log writer in batches
  * (server.c, docs/http.md); the full ID number never leaves the store's masking. */
 void hk_http_access_record(hk_http_req *req, const char *id_number, const char *endpoint);
+/* Record a search (issue 10): an entry of the searcher with what was searched (`what` holds
+ * no full ID number: hk_search_describe masks it), person row 0. */
+void hk_http_access_search(hk_http_req *req, const char *what, const char *endpoint);
 
 /* ---- per-worker resources ---- */
 

@@ -25,6 +25,8 @@ const hk_http_route hk_http_routes[] = {
      HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
     {"POST", "/api/v1/applications", hk_h_applications_post, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
     {"GET", "/api/v1/applications", hk_h_applications_list, HK_ROUTE_ACCOUNT},
+    /* before {id}: the first matching pattern wins */
+    {"GET", "/api/v1/applications/counts", hk_h_applications_counts, HK_ROUTE_ACCOUNT},
     {"GET", "/api/v1/applications/{id}", hk_h_applications_get, HK_ROUTE_ACCOUNT},
     {"POST", "/api/v1/applications/{id}/actions", hk_h_applications_act,
      HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
@@ -51,6 +53,10 @@ const hk_http_route hk_http_routes[] = {
     {"POST", "/api/v1/users", hk_h_users_post, HK_ROUTE_ACCOUNT | HK_ROUTE_BODY},
     {"POST", "/api/v1/users/{name}/disable", hk_h_users_disable, HK_ROUTE_ACCOUNT},
     {"GET", "/api/v1/questions/{question}", hk_h_questions_get, HK_ROUTE_ACCOUNT},
+    /* Search and lists for officers (issue 10): ID numbers travel in a body, never a URL. */
+    {"POST", "/api/v1/persons/search", hk_h_persons_search, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/households/search", hk_h_households_search, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/residence", hk_h_residence_list, HK_ROUTE_ACCOUNT},
 };
 const size_t hk_http_route_count = sizeof hk_http_routes / sizeof hk_http_routes[0];
 

@@ -393,6 +393,23 @@ void hk_http_access_record(hk_http_req *req, const char *id_number, const char *
   sodium_memzero(e.id_number, sizeof e.id_number);
 }
 
+void hk_http_access_search(hk_http_req *req, const char *what, const char *endpoint)
+{
+  hk_http_server *srv = req->srv;
+  if (srv == NULL || srv->accesslog == NULL)
+    return;
+  hk_access_in e;
+  memset(&e, 0, sizeof e);
+  hk_store_utc_now(e.at);
+  snprintf(e.actor, sizeof e.actor, "%s", req->signed_in ? req->actor.account : "anonymous");
+  snprintf(e.role, sizeof e.role, "%s",
+           req->signed_in ? hk_role_name(req->actor.role) : "anonymous");
+  snprintf(e.what, sizeof e.what, "search: %s", what);
+  snprintf(e.endpoint, sizeof e.endpoint, "%s", endpoint);
+  clean_purpose(req->purpose ? req->purpose : "", e.purpose, sizeof e.purpose);
+  hk_http_accesslog_push(srv->accesslog, &e);
+}
+
 /* ---- a request's life ---- */
 
 static void client_address(struct MHD_Connection *c, char *out, size_t size)

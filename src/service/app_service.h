@@ -80,19 +80,53 @@ hk_status hk_app_complete(hk_store *st, const hk_app_config *cfg, const hk_actor
  * the filing county. */
 hk_status hk_app_show(hk_store *st, const hk_actor *who, int64_t id, json_t **doc, hk_error *err);
 
+/* What a list of applications selects (issue 10: the officer's queue). Filters are set from
+ * their text (query arguments, command-line options) by hk_app_query_set, so the API and the
+ * command line take the same words. */
+#define HK_APP_NAME_MAX 64
 typedef struct hk_app_query {
-  int32_t area; /* a division prefix (county, city, province); 0: the actor's jurisdiction */
-  int state;    /* hk_app_state, or -1 for any */
-  bool overdue; /* open, not waiting for material, and past due_on on `today` */
+  int32_t area;        /* a division prefix (county, city, province); 0: the actor's jurisdiction */
+  bool scope_filed;    /* the area is where they were filed (a service point's), not decided */
+  int32_t filed_in;    /* only those filed at this division (prefix); 0: any */
+  uint32_t state_mask; /* bit (1 << hk_app_state); 0: any */
+  int kind;            /* hk_app_kind, or -1 for any */
+  int overdue;         /* -1 any; 1 overdue only; 0 not overdue */
+  char name[HK_APP_NAME_MAX]; /* the applicant's name begins with this; "" any */
+  bool has_after;             /* the page starts after this key (a previous answer's next) */
+  int after_rank;
+  int32_t after_due;
+  int64_t after_id;
   hk_date today;
-  uint32_t limit; /* 0: no limit */
+  uint32_t limit; /* 0: HK_APP_LIST_DEFAULT */
 } hk_app_query;
 
-/* A list of summaries (id, kind, pathway, target, state, submitted_on, due_on, masked
- * applicant). Officers and supervisors list inside their jurisdiction only; a resident lists
- * their own applications (area ignored); the system anything. */
+#define HK_APP_LIST_DEFAULT 100
+#define HK_APP_LIST_MAX 1000
+
+/* A query with no filter, for today. */
+void hk_app_query_init(hk_app_query *q, hk_date today);
+
+/* Set one filter from its text: state (a state, a comma list, or "open" for every state not
+ * yet finished), kind (permit | settlement), area and filed_in (division codes), scope
+ * (decided | filed), overdue (true | false), q (a name prefix), limit (1 .. 1000), after (the
+ * `next` of the previous page). HK_EINVAL naming the key on a bad value or an unknown key. */
+hk_status hk_app_query_set(hk_app_query *q, const char *key, const char *value, hk_error *err);
+
+/* A page of summaries, overdue first, then the earliest due, then by number:
+ * {"applications": [{id, kind, pathway, target, target_name, state, submitted_on, due_on,
+ * overdue, filed_in, channel, applicant (masked number), name, decides}], "next": key or null}.
+ * Officers and supervisors list inside their jurisdiction only: the applications decided there,
+ * or with scope_filed those filed there (to follow them; `decides` says whether they may act);
+ * a resident lists their own applications (area and scope ignored); the system anything.
+ * `next` continues after the last row, so applications filed meanwhile never shift a page. */
 hk_status hk_app_list(hk_store *st, const hk_actor *who, const hk_app_query *q, json_t **list,
                       hk_error *err);
+
+/* Counts by state in the actor's jurisdiction (or area inside it), with how many are open and
+ * overdue on today: {"area", "scope", "by_state": {state: n}, "open", "overdue", "total"}. One
+ * grouped query over the queue's index. Officers and supervisors only (and the system). */
+hk_status hk_app_counts(hk_store *st, const hk_actor *who, int32_t area, bool scope_filed,
+                        hk_date today, json_t **out, hk_error *err);
 
 /* "online" / "service_point" */
 bool hk_app_channel_valid(const char *channel);

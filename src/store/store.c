@@ -14,7 +14,7 @@
  * 3: applications and residence permits.
  * 4: households: address, owner, dates; hukou end reasons; deaths (store_household.h).
  * 5: accounts, sessions, department keys, the access log (store_auth.h). */
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 8
 
 int hk_store_schema_version(void)
 {

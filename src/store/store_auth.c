@@ -126,15 +126,17 @@ hk_status hk_store_access_append(hk_store *st, const hk_access_in *in, size_t n,
     hk_error miss = {0};
     /* A person read was logged after it succeeded, so the row exists unless the person was
      * removed since; the entry is kept either way, with row 0. */
-    if (st->ops->person_row(st, in[i].id_number, &row, &miss) != HK_OK)
+    bool search = in[i].id_number[0] == '\0';
+    if (search || st->ops->person_row(st, in[i].id_number, &row, &miss) != HK_OK)
       row = 0;
-    hk_idnum_mask(in[i].id_number, masked);
+    if (!search)
+      hk_idnum_mask(in[i].id_number, masked);
     a.seq++;
     a.at = in[i].at;
     a.actor = in[i].actor;
     a.role = in[i].role;
     a.person_id = row;
-    a.subject = masked;
+    a.subject = search ? in[i].what : masked;
     a.endpoint = in[i].endpoint;
     a.purpose = in[i].purpose;
     hk_access_hash(&a, a.hash);

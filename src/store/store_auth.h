@@ -101,6 +101,9 @@ typedef struct hk_access_in {
   char id_number[HK_IDNUM_LEN + 1];
   char endpoint[96];
   char purpose[128];
+  /* A search (issue 10): id_number is "" and this says what was searched, ID numbers masked
+   * (search.h); it becomes the entry's subject, with person row 0. */
+  char what[160];
 } hk_access_in;
 
 /* Append n entries inside the current transaction, chained in order. */

@@ -19,6 +19,8 @@ struct hk_hukou_row;
 struct hk_account_row; /* store_auth.h */
 struct hk_apikey_row;
 struct hk_access;
+struct store_q; /* store_q.h */
+struct store_qrow;
 
 struct hk_store_ops {
   int version; /* bump when appending members */
@@ -112,6 +114,11 @@ struct hk_store_ops {
                            hk_error *err);
   /* Optional (hk_store_expect_stream): NULL when the backend has nothing to change. */
   void (*expect_stream)(hk_store *st);
+  /* Run one statement built by store_list.c (store_q.h), calling cb for each row (schema
+   * version 8: lists and search). */
+  hk_status (*query)(hk_store *st, const struct store_q *q,
+                     hk_status (*cb)(const struct store_qrow *, void *, hk_error *), void *cls,
+                     hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */

@@ -119,11 +119,33 @@ static const char migration_5[] =
     "  hash BYTEA NOT NULL);"
     "CREATE INDEX access_log_person ON access_log (person_id, seq);";
 
+/* Lists and search (issue 10), as SQLite's migration 8; addresses by pg_trgm (substring
+ * search), names compared bytewise (COLLATE "C") so that a prefix is an index range whatever
+ * the database's locale. */
+static const char migration_8[] =
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm;"
+    "ALTER TABLE application ADD COLUMN filed_in INTEGER;"
+    "UPDATE application SET filed_in = ((doc::jsonb) ->> 'filed_in')::int"
+    "  WHERE (doc::jsonb) ->> 'filed_in' IS NOT NULL;"
+    "DROP INDEX application_target_state;"
+    "CREATE INDEX application_queue ON application (target, state, due_on);"
+    "CREATE INDEX application_filed ON application (filed_in, state, due_on)"
+    "  WHERE filed_in IS NOT NULL;"
+    "CREATE INDEX person_name ON person ((name COLLATE \"C\"));"
+    "CREATE INDEX person_name_2 ON person ((substr(name, 2) COLLATE \"C\"))"
+    "  WHERE length(name) >= 3;"
+    "CREATE INDEX person_name_3 ON person ((substr(name, 3) COLLATE \"C\"))"
+    "  WHERE length(name) >= 4;"
+    "CREATE INDEX household_head ON household (head_person) WHERE head_person IS NOT NULL;"
+    "CREATE INDEX residence_division ON residence (division, person_id, seq);"
+    "CREATE INDEX household_address_trgm ON household USING gin (address gin_trgm_ops);"
+    "CREATE INDEX residence_address_trgm ON residence_address USING gin (address gin_trgm_ops);";
+
 static const struct {
   int version;
   const char *sql;
-} migrations[] = {
-    {1, migration_1}, {2, migration_2}, {3, migration_3}, {4, migration_4}, {5, migration_5}};
+} migrations[] = {{1, migration_1}, {2, migration_2}, {3, migration_3},
+                  {4, migration_4}, {5, migration_5}, {8, migration_8}};
 
 /* Prepared statements: name, SQL, parameter count. */
 enum {
@@ -1075,6 +1097,7 @@ static const struct hk_store_ops pg_ops = {
     .access_last = store__pg_access_last,
     .access_insert = store__pg_access_insert,
     .access_each = store__pg_access_each,
+    .query = store__pg_query,
 };
 
 static hk_status read_version(pg_store *s, hk_error *err)

@@ -24,7 +24,8 @@ hk_status store__pg_app_insert(hk_store *st, hk_app_row *row, hk_error *err)
   hk_status rc =
       store__pg_run(st,
                     "INSERT INTO application (person_id, kind, target, state, submitted_on,"
-                    " due_on, doc) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    " due_on, doc, filed_in) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+                    " (($7::text)::jsonb ->> 'filed_in')::int) RETURNING id",
                     &q, "application insert", &r, err);
   if (rc == HK_OK) {
     row->id = get_int(r, 0, 0);

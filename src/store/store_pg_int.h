@@ -144,4 +144,11 @@ hk_status store__pg_access_insert(hk_store *st, const hk_access *a, hk_error *er
 hk_status store__pg_access_each(hk_store *st, int64_t person_id, hk_access_cb cb, void *cls,
                                 hk_error *err);
 
+/* store_pg_list.c: lists and search (store_list.h, store_q.h). */
+struct store_q;
+struct store_qrow;
+hk_status store__pg_query(hk_store *st, const struct store_q *q,
+                          hk_status (*cb)(const struct store_qrow *, void *, hk_error *), void *cls,
+                          hk_error *err);
+
 #endif

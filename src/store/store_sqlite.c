@@ -245,11 +245,19 @@ typedef struct sqlite_store {
 } sqlite_store;
 
 static const char *const bulk_indexes_drop =
-    "DROP INDEX person_id_number; DROP INDEX household_number; DROP INDEX hukou_household;";
+    "DROP INDEX person_id_number; DROP INDEX household_number; DROP INDEX hukou_household;"
+    /* lists and search (migration 8) */
+    "DROP INDEX person_name; DROP INDEX person_name_2; DROP INDEX person_name_3;"
+    "DROP INDEX household_head; DROP INDEX residence_division;";
 static const char *const bulk_indexes_create =
     "CREATE UNIQUE INDEX person_id_number ON person (id_number);"
     "CREATE UNIQUE INDEX household_number ON household (household_no);"
-    "CREATE INDEX hukou_household ON hukou (household_id);";
+    "CREATE INDEX hukou_household ON hukou (household_id);"
+    "CREATE INDEX person_name ON person (name);"
+    "CREATE INDEX person_name_2 ON person (substr(name, 2)) WHERE length(name) >= 3;"
+    "CREATE INDEX person_name_3 ON person (substr(name, 3)) WHERE length(name) >= 4;"
+    "CREATE INDEX household_head ON household (head_person) WHERE head_person IS NOT NULL;"
+    "CREATE INDEX residence_division ON residence (division, person_id, seq);";
 
 static uint64_t household_hash(const char *no)
 {
@@ -1358,6 +1366,7 @@ static const struct hk_store_ops sqlite_ops = {
     .permit_count_prefix = store__sqlite_permit_count_prefix,
     .person_get_by_number = sq_person_get_by_number,
     .expect_stream = sq_expect_stream,
+    .query = store__sqlite_query,
     .household_insert = store__sqlite_household_insert,
     .household_get = store__sqlite_household_get,
     .household_find_owner = store__sqlite_household_find_owner,

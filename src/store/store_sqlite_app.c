@@ -24,7 +24,8 @@ hk_status store__sqlite_app_insert(hk_store *base, hk_app_row *row, hk_error *er
   hk_status rc =
       store__sqlite_prepare(db,
                             "INSERT INTO application (person_id, kind, target, state, submitted_on,"
-                            " due_on, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            " due_on, doc, filed_in) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                            " CAST(json_extract(?7, '$.filed_in') AS INTEGER))",
                             &st, err);
   if (rc != HK_OK)
     return rc;

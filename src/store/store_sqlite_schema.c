@@ -136,12 +136,60 @@ static const char migration_5[] =
     "  purpose TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
     "CREATE INDEX access_log_person ON access_log (person_id, seq);";
 
+/* Lists and search for the officer's workbench (issue 10; store_list.h). The filing county
+ * becomes a column (it was only in the document) so a service point lists what it filed; the
+ * queue's index carries state and due date so that counts and overdue-first pages read the
+ * index alone. Names: the name, and the name without its first one or two characters, so that
+ * a two-to-four-character fragment of a Chinese name is a range scan wherever it stands.
+ * Addresses: FTS5 trigram indexes (substring search; households by their rowid, residence
+ * addresses under rowid person_id * 4096 + seq), kept by triggers. */
+static const char migration_8[] =
+    "ALTER TABLE application ADD COLUMN filed_in INTEGER;"
+    "UPDATE application SET filed_in = CAST(json_extract(doc, '$.filed_in') AS INTEGER)"
+    "  WHERE json_extract(doc, '$.filed_in') IS NOT NULL;"
+    "DROP INDEX application_target_state;"
+    "CREATE INDEX application_queue ON application (target, state, due_on);"
+    "CREATE INDEX application_filed ON application (filed_in, state, due_on)"
+    "  WHERE filed_in IS NOT NULL;"
+    "CREATE INDEX person_name ON person (name);"
+    "CREATE INDEX person_name_2 ON person (substr(name, 2)) WHERE length(name) >= 3;"
+    "CREATE INDEX person_name_3 ON person (substr(name, 3)) WHERE length(name) >= 4;"
+    "CREATE INDEX household_head ON household (head_person) WHERE head_person IS NOT NULL;"
+    "CREATE INDEX residence_division ON residence (division, person_id, seq);"
+    "CREATE VIRTUAL TABLE household_address_fts USING fts5(address, content='household',"
+    "  content_rowid='id', tokenize='trigram');"
+    "INSERT INTO household_address_fts (rowid, address)"
+    "  SELECT id, address FROM household WHERE address IS NOT NULL;"
+    "CREATE TRIGGER household_address_ai AFTER INSERT ON household WHEN new.address IS NOT NULL"
+    "  BEGIN INSERT INTO household_address_fts (rowid, address) VALUES (new.id, new.address); END;"
+    "CREATE TRIGGER household_address_ad AFTER DELETE ON household WHEN old.address IS NOT NULL"
+    "  BEGIN INSERT INTO household_address_fts (household_address_fts, rowid, address)"
+    "  VALUES ('delete', old.id, old.address); END;"
+    "CREATE TRIGGER household_address_au AFTER UPDATE OF address ON household BEGIN"
+    "  INSERT INTO household_address_fts (household_address_fts, rowid, address)"
+    "  SELECT 'delete', old.id, old.address WHERE old.address IS NOT NULL;"
+    "  INSERT INTO household_address_fts (rowid, address)"
+    "  SELECT new.id, new.address WHERE new.address IS NOT NULL; END;"
+    "CREATE VIRTUAL TABLE residence_address_fts USING fts5(address, tokenize='trigram');"
+    "INSERT INTO residence_address_fts (rowid, address)"
+    "  SELECT person_id * 4096 + seq, address FROM residence_address;"
+    "CREATE TRIGGER residence_address_ai AFTER INSERT ON residence_address BEGIN"
+    "  INSERT INTO residence_address_fts (rowid, address)"
+    "  VALUES (new.person_id * 4096 + new.seq, new.address); END;"
+    "CREATE TRIGGER residence_address_ad AFTER DELETE ON residence_address BEGIN"
+    "  DELETE FROM residence_address_fts WHERE rowid = old.person_id * 4096 + old.seq; END;"
+    "CREATE TRIGGER residence_address_au AFTER UPDATE ON residence_address BEGIN"
+    "  DELETE FROM residence_address_fts WHERE rowid = old.person_id * 4096 + old.seq;"
+    "  INSERT INTO residence_address_fts (rowid, address)"
+    "  VALUES (new.person_id * 4096 + new.seq, new.address); END;";
+
 const store_sqlite_migration store__sqlite_migrations[] = {
     {1, "persons, households, hukou, histories, kinship, events", migration_1},
     {2, "residence registration: declaration date, lateness, end, address", migration_2},
     {3, "applications and residence permits", migration_3},
     {4, "households: address, owner, dates; hukou end reason; deaths", migration_4},
     {5, "accounts, sessions, department keys, access log", migration_5},
+    {8, "lists and search: filing county, queue, names, addresses, residence by area", migration_8},
 };
 const int store__sqlite_migration_count =
     (int)(sizeof store__sqlite_migrations / sizeof store__sqlite_migrations[0]);
