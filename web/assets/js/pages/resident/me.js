@@ -117,7 +117,7 @@ export function MePage() {
         <h3>${t('res.me.relatives')}</h3>
         ${(person.relatives || []).length
           ? html`<ul class="plain">
-              ${person.relatives.map((r) => html`<li>${t('res.relation.' + r.relation)} · <span class="num">${mask(r.id_number)}</span></li>`)}
+              ${person.relatives.map((r) => html`<li><span>${t('res.relation.' + r.relation)}</span> <span class="num">${mask(r.id_number)}</span></li>`)}
             </ul>`
           : html`<p class="muted">${t('common.none')}</p>`}
       </section>

@@ -13,7 +13,16 @@ export function ResidencePage() {
   const [ctx, setCtx] = useState(null);
   const [loadError, setLoadError] = useState(null);
   const [done, setDone] = useState(null);
-  const form = useForm({ city: '', division: '', address: '', urban: 'yes', moved_in: '' }, { moved_in: 'moved_in', division: 'division', address: 'address', urban: 'urban' });
+  const form = useForm({ city: '', division: '', address: '', urban: 'yes', moved_in: '' }, {
+    moved_in: 'moved_in',
+    // A moving-in day after today: the service names "on" (the HTTP route) or "declared_on"
+    // (the report's day, hukou residence); either is this field's answer.
+    on: 'moved_in',
+    declared_on: 'moved_in',
+    division: 'division',
+    address: 'address',
+    urban: 'urban',
+  });
   useEffect(() => {
     Promise.all([loadDivisions(), get('/api/v1/persons/me')]).then(([divisions, person]) => setCtx({ divisions, person }), setLoadError);
   }, []);
