@@ -155,3 +155,37 @@ test('a form on another site posting with the resident cookie is refused, and no
     evil.close();
   }
 });
+
+test('a permit applied for in the page and issued by the officer shows with its number, validity and endorsement window', async () => {
+  await signIn(page, server.url, 'zhang', RES_PW);
+  await open(page, server.url, '/me/apply?kind=permit');
+  await page.getByRole('button', { name: '下一步' }).click();
+  assert.equal(await page.locator('fieldset.choice input[value="permit"]').isChecked(), true);
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.locator('[data-pathway="residence_permit"]').waitFor();
+  assert.equal(await page.locator('[data-pathway="residence"]').count(), 0);
+  await review(page, 'apply-permit-answer');
+  await page.check('#a-pledge');
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await page.locator('.panel-done').waitFor();
+  const id = Number(/#\/me\/applications\/(\d+)/.exec(page.url())[1]);
+
+  const officer = await apiClient(server.url, 'wang', OFF_PW);
+  for (const action of ['accept', 'approve', 'complete']) {
+    const r = await officer('POST', `/api/v1/applications/${id}/actions`, { action });
+    assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.data)}`);
+  }
+  const permit = (await officer('GET', `/api/v1/persons/${ZHANG}/permit`)).data;
+
+  await open(page, server.url, '/me');
+  await page.locator('#me-permit').waitFor();
+  const card = await page.locator('section[aria-labelledby="me-permit"]').innerText();
+  assert.ok(card.includes(permit.number), card);
+  assert.match(card, /有效/);
+  await review(page, 'me-permit');
+  // Out of its window the endorsement is refused, and the page says why.
+  await page.getByRole('button', { name: '办理签注' }).click();
+  await page.locator('section[aria-labelledby="me-permit"] .alert').waitFor();
+  assertNoProblems(page);
+});
