@@ -26,13 +26,13 @@ function SupplyForm({ id, request, onDone }) {
   async function onSubmit(e) {
     e.preventDefault();
     if (!form.values.reason.trim()) {
-      form.setErrors({ reason: t('res.supply.err') });
+      form.setErrors({ reason: 'res.supply.err' });
       return;
     }
     const r = await form.submit((v) => post(`/api/v1/applications/${id}/actions`, { action: 'supply_material', reason: v.reason.trim() }));
     if (r) onDone();
   }
-  const err = form.errors.reason;
+  const err = t(form.errors.reason); // a message key of the page, or the API's own text
   return html`<section class="card supply" aria-labelledby="supply-h">
     <h2 id="supply-h">${t('res.supply.h')}</h2>
     ${request && request.reason ? html`<p>${t('res.supply.asked')}<strong class="reason">${request.reason}</strong></p>` : null}
