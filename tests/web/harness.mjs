@@ -176,8 +176,11 @@ export async function newPage(browser, { lang = 'zh-CN', size = SIZES[0] } = {})
 }
 
 // Opens a route of the portal (#/check) and waits for its heading.
+// The same address again is loaded afresh (a change of hash alone would keep the old page).
 export async function open(page, url, route = '/') {
-  await page.goto(`${url}/#${route}`);
+  const target = `${url}/#${route}`;
+  if (page.url() === target) await page.reload();
+  else await page.goto(target);
   await page.locator('main h1').first().waitFor();
 }
 

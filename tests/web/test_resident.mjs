@@ -120,6 +120,34 @@ test('asked for material by the officer, the resident supplies it', async () => 
   assertNoProblems(page);
 });
 
+test('asked again, the resident uploads a photo and hands it in with the answer (material uploads)', async (t) => {
+  const officer = await apiClient(server.url, 'wang', OFF_PW);
+  const probe = await officer('GET', `/api/v1/applications/${appId}/materials`);
+  if (probe.status === 404 && probe.data && probe.data.error && probe.data.error.field === 'path') {
+    t.skip('this server has no material uploads (POST /api/v1/applications/{id}/materials, branch materials)');
+    return;
+  }
+  const asked = await officer('POST', `/api/v1/applications/${appId}/actions`, { action: 'request_material', reason: '请上传租赁备案证明的照片' });
+  assert.equal(asked.status, 200, JSON.stringify(asked.data));
+  await open(page, server.url, `/me/applications/${appId}`);
+  await page.locator('#supply-file').waitFor();
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  await page.setInputFiles('#supply-file', { name: '租赁备案.png', mimeType: 'image/png', buffer: png });
+  await page.locator('.files [data-material]').waitFor();
+  // A file that is not a PDF or an image is refused beside the file field.
+  await page.setInputFiles('#supply-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await page.locator('#supply-file-error').waitFor();
+  await review(page, 'application-upload');
+  await page.fill('#supply-reason', '已上传租赁备案证明照片');
+  await page.getByRole('button', { name: '提交补充材料' }).click();
+  await page.locator('.timeline [data-step="supply_material"] >> nth=1').waitFor();
+  const seen = await officer('GET', `/api/v1/applications/${appId}`);
+  const last = seen.data.steps[seen.data.steps.length - 1];
+  assert.equal(last.step, 'supply_material');
+  assert.equal((last.materials || []).length, 1, JSON.stringify(last));
+  assertNoProblems(page);
+});
+
 test("a resident cannot reach the officer's workbench: the page says so and the API refuses", async () => {
   await open(page, server.url, '/officer');
   assert.match(await page.locator('main h1').innerText(), /无权访问/);
