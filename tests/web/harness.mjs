@@ -295,3 +295,13 @@ export async function apiClient(url, name, password) {
 export function assertNoProblems(page) {
   assert.deepEqual(page.problems, [], 'the page logged errors');
 }
+
+// Keyboard only: presses Tab until the focused element matches selector (at most max presses);
+// fails if it never does, so a control a keyboard cannot reach fails the test.
+export async function tabTo(page, selector, max = 60) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return;
+  }
+  assert.fail(`${selector} is not reached by Tab`);
+}

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import path from 'node:path';
-import { makeRegistry, startServer, launchBrowser, newPage, open, signIn, review, apiClient, assertNoProblems, SOURCE } from './harness.mjs';
+import { makeRegistry, startServer, launchBrowser, newPage, open, signIn, review, apiClient, assertNoProblems, tabTo, SOURCE } from './harness.mjs';
 
 const ZHANG = '341222199001010112'; // 张三 of the sample: living and renting in 330411 since 2021
 const RES_PW = 'resident password 1';
@@ -146,6 +146,24 @@ test('asked again, the resident uploads a photo and hands it in with the answer 
   assert.equal(last.step, 'supply_material');
   assert.equal((last.materials || []).length, 1, JSON.stringify(last));
   assertNoProblems(page);
+});
+
+test('keyboard alone: the application steps up to the form, the pledge ticked with the space bar', async () => {
+  await open(page, server.url, '/me/apply');
+  await tabTo(page, 'main button.btn-primary');
+  await page.keyboard.press('Enter');
+  await page.locator('#a-target').waitFor();
+  await tabTo(page, 'main button[type="submit"]');
+  await page.keyboard.press('Enter');
+  await page.locator('.answer').waitFor();
+  // The step's heading has the focus, so a screen reader starts there.
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H2');
+  await tabTo(page, '#a-pledge');
+  await page.keyboard.press('Space');
+  assert.equal(await page.locator('#a-pledge').isChecked(), true);
+  await tabTo(page, 'main button[type="submit"]');
+  await page.keyboard.press('Enter');
+  await page.locator('fieldset.choice input[value="best"]').waitFor();
 });
 
 test("a resident cannot reach the officer's workbench: the page says so and the API refuses", async () => {
