@@ -7,11 +7,14 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 shift || true
 
-# Debian packages: the toolchain, the libraries hukou links, and what its tests use.
+# Debian packages: the toolchain, the libraries hukou links, and what its tests use (chromium
+# and fonts-noto-cjk: the browser tests of tests/web drive Chromium headless and screenshot
+# Chinese text).
 packages=(
   build-essential cmake ninja-build pkg-config clang clang-format clang-tidy cppcheck
   libsqlite3-dev sqlite3 libpq-dev postgresql libjansson-dev libcjson-dev libsodium-dev libcmocka-dev
   nodejs npm python3 python3-pytest libmicrohttpd-dev zlib1g-dev libmagic-dev wrk
+  chromium fonts-noto-cjk
 )
 # A machine that already has node and npm (from any source) keeps them.
 have_node=false

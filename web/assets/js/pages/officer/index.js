@@ -1,3 +1,18 @@
-// The officer's pages register their routes (router.js addRoutes) and messages (i18n.js
-// addMessages) here; app.js imports this module once.
-export {};
+// The officer's workbench (issue 11): the queue, one application, residence registrations,
+// households, births and deaths; for officers and supervisors. app.js imports this module once.
+import { addRoutes } from '../../router.js';
+import './messages.js';
+import { QueuePage } from './queue.js';
+import { ApplicationPage } from './application.js';
+import { HouseholdsPage, HouseholdPage } from './households.js';
+import { ResidencePage, BirthsDeathsPage } from './registrations.js';
+
+const OFFICERS = ['officer', 'supervisor'];
+addRoutes([
+  { path: '/officer', component: QueuePage, roles: OFFICERS, title: 'officer.queue.title', nav: { label: 'officer.nav.queue', order: 10 } },
+  { path: '/officer/applications/:id', component: ApplicationPage, roles: OFFICERS, title: 'officer.app.page_title' },
+  { path: '/officer/residence', component: ResidencePage, roles: OFFICERS, title: 'officer.res.title', nav: { label: 'officer.nav.residence', order: 11 } },
+  { path: '/officer/households', component: HouseholdsPage, roles: OFFICERS, title: 'officer.hh.title', nav: { label: 'officer.nav.households', order: 12 } },
+  { path: '/officer/households/:number', component: HouseholdPage, roles: OFFICERS, title: 'officer.hh.page_title' },
+  { path: '/officer/births-deaths', component: BirthsDeathsPage, roles: OFFICERS, title: 'officer.bd.title', nav: { label: 'officer.nav.bd', order: 13 } },
+]);
