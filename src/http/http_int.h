@@ -74,7 +74,7 @@ typedef struct hk_http_resp {
   bool vary_encoding;        /* Vary: Accept-Encoding: the file has a gzip variant */
   const char *cache_control; /* when no_store is not set */
   char set_cookie[160];      /* Set-Cookie, or "" */
-  char disposition[1280]; /* Content-Disposition when not empty (a download; h_materials.c) */
+  char disposition[1280];    /* Content-Disposition when not empty (a download; h_materials.c) */
 } hk_http_resp;
 
 /* A request header (the first of that name), or NULL. */

@@ -22,7 +22,7 @@ struct hk_access;
 struct hk_material_row; /* store_material.h */
 struct hk_material_filter;
 struct hk_vital_row; /* store_vital.h */
-struct store_q; /* store_q.h */
+struct store_q;      /* store_q.h */
 struct store_qrow;
 struct hk_fact_row; /* store_fact.h */
 
