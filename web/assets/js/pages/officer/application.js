@@ -7,7 +7,7 @@ import { t, pick } from '../../i18n.js';
 import { get, post } from '../../api.js';
 import { href } from '../../router.js';
 import { useLoad, useForm, Loading, ErrorBanner, DateText, Facts, Choice, TextInput, Field, Button, Alert } from '../../ui.js';
-import { StateBadge, pathwayLabel, isOverdue, divisionName } from '../staff/common.js';
+import { StateBadge, pathwayLabel, divisionName } from '../staff/common.js';
 
 // docs/services.md's state machine: what an officer may do in each state.
 const ACTIONS = {
@@ -46,7 +46,7 @@ function Answers({ app }) {
   const ids = [];
   for (const p of [a, b]) for (const c of (p && p.conditions) || []) if (!ids.includes(c.id)) ids.push(c.id);
   const find = (p, id) => ((p && p.conditions) || []).find((c) => c.id === id);
-  return html`<div class="table-wrap">
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
     <table class="compare">
       <caption>${t('officer.answer.caption')}</caption>
       <thead><tr>
@@ -130,7 +130,7 @@ export function ApplicationPage({ id }) {
     ${app &&
     html`<section class="card">
         <h2>${t('officer.app.summary')}</h2>
-        <p><${StateBadge} state=${app.state} /> ${isOverdue(app) ? html`<span class="badge badge-no">${t('officer.overdue')}</span>` : ''}</p>
+        <p><${StateBadge} state=${app.state} /></p>
         <${Facts} items=${[
           [t('officer.col.applicant'), `${person && person.name ? person.name + ' ' : ''}${app.id_masked}`],
           [t('officer.col.kind'), t('staff.kind.' + app.kind)],

@@ -42,7 +42,7 @@ function Search() {
       <div class="actions"><${Button} type="submit" busy=${form.busy}>${t('officer.search.submit')}<//></div>
     </form>
     ${found &&
-    html`<div class="table-wrap">
+    html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
       <table>
         <caption>${t('officer.hh.found', { n: formatNumber(found.length) })}</caption>
         <thead><tr><th scope="col">${t('officer.hh.number')}</th><th scope="col">${t('officer.hh.kind')}</th><th scope="col">${t('officer.hh.head')}</th><th scope="col">${t('officer.hh.address')}</th><th scope="col" class="num">${t('officer.hh.members')}</th></tr></thead>
@@ -181,7 +181,7 @@ export function HouseholdPage({ number }) {
           h.dissolved_on && [t('officer.hh.dissolved'), html`<${DateText} value=${h.dissolved_on} />`],
         ]} />
       </section>
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
         <table>
           <caption>${t('officer.hh.members')}</caption>
           <thead><tr><th scope="col">${t('officer.hh.name')}</th><th scope="col">${t('officer.hh.id')}</th><th scope="col">${t('officer.hh.born')}</th><th scope="col">${t('officer.hh.since')}</th></tr></thead>

@@ -36,7 +36,7 @@ function ResidenceList() {
     <${ErrorBanner} error=${list.error || more.error} />
     ${list.loading && html`<${Loading} />`}
     ${list.data &&
-    html`<div class="table-wrap">
+    html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
         <table>
           <caption>${t('officer.res.caption', { n: formatNumber(rows.length) })}</caption>
           <thead><tr><th scope="col">${t('officer.hh.name')}</th><th scope="col">${t('officer.hh.id')}</th><th scope="col">${t('officer.res.where')}</th>
