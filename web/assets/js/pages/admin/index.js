@@ -1,3 +1,6 @@
-// The admin's pages register their routes (router.js addRoutes) and messages (i18n.js
-// addMessages) here; app.js imports this module once.
-export {};
+// The admin's pages (issue 11): accounts. app.js imports this module once.
+import { addRoutes } from '../../router.js';
+import './messages.js';
+import { AccountsPage } from './accounts.js';
+
+addRoutes([{ path: '/admin', component: AccountsPage, roles: ['admin'], title: 'admin.title', nav: { label: 'admin.nav', order: 30 } }]);
