@@ -141,6 +141,10 @@ export function DashboardPage() {
   const [area, setArea] = useState(q.get('area') || '');
   const [measure, setMeasure] = useState(MEASURES.includes(q.get('measure')) ? q.get('measure') : 'resident');
   const stats = useLoad(() => get('/api/v1/statistics' + query({ area })), [area]);
+  // ECharts (360 KB compressed) starts loading with the figures, not after them.
+  useEffect(() => {
+    loadEcharts().catch(() => {}); // a failure is shown by the map itself
+  }, []);
   const go = (next) => {
     const a = next.area ?? area;
     setArea(a);
@@ -170,7 +174,7 @@ export function DashboardPage() {
     ${stats.loading && !s && html`<${Loading} />`}
     ${s &&
     html`<h2>${s.area.name}</h2>
-      <p class="hint">${t('dash.registry', { persons: formatNumber(s.registry.persons), households: formatNumber(s.registry.households) })}${s.from_cache ? ' ' + t('dash.cached') : ''}</p>
+      <p class="hint">${t('dash.registry', { persons: formatNumber(s.registry.persons), households: formatNumber(s.registry.households) })}${s.from_cache ? t('dash.cached') : ''}</p>
       <div class="dash">
         <${StatsMap} stats=${s} measure=${measure} onPick=${pick} />
         <div><${StatsTable} stats=${s} /></div>

@@ -56,6 +56,6 @@ addMessages({
     'dash.total': '{name}, total',
     'dash.csv': 'Download CSV',
     'dash.registry': 'The registry holds {persons} persons in {households} households.',
-    'dash.cached': '(kept figures: the registry has not changed)',
+    'dash.cached': ' (kept figures: the registry has not changed)',
   },
 });
