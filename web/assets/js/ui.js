@@ -61,14 +61,18 @@ export function Field({ label, hint, error, children, id }) {
 }
 
 export function TextInput({ label, hint, error, value, onInput, type = 'text', required, autocomplete, inputmode, maxlength, id: given }) {
-  const [id] = useState(() => given || uid());
+  // A given id wins on every render (Preact may reuse this component for another field).
+  const [auto] = useState(() => uid());
+  const id = given || auto;
   return html`<${Field} id=${id} label=${label} hint=${hint} error=${error}>
     ${(a) => html`<input ...${a} type=${type} value=${value ?? ''} onInput=${onInput} required=${required} autocomplete=${autocomplete} inputmode=${inputmode} maxlength=${maxlength} />`}
   <//>`;
 }
 
 export function SelectInput({ label, hint, error, value, onChange, options, required, id: given }) {
-  const [id] = useState(() => given || uid());
+  // A given id wins on every render (Preact may reuse this component for another field).
+  const [auto] = useState(() => uid());
+  const id = given || auto;
   return html`<${Field} id=${id} label=${label} hint=${hint} error=${error}>
     ${(a) => html`<select ...${a} value=${value ?? ''} onChange=${onChange} required=${required}>
       ${options.map((o) => html`<option value=${o.value} selected=${String(o.value) === String(value ?? '')}>${o.label}</option>`)}
