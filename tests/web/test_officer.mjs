@@ -1,6 +1,6 @@
 // The officer's workbench in a real browser (issue 11, tests 3 and 6): a resident's settlement
 // application (made through the API) is accepted, approved and completed by an officer of
-// 南湖区 through the pages, and the resident then finds their hukou in 南湖区; an officer of
+// 南湖区 through the pages, and the resident then finds their hukou in 南湖区 on /me; an officer of
 // 杭州市 can neither open that application nor find its applicant. Every page of the workbench
 // is screenshot and checked with axe-core in zh and en at both sizes.
 import { test } from 'node:test';
@@ -60,6 +60,14 @@ test('an officer accepts, approves and completes a settlement; the resident is t
   const me = await resident('GET', '/api/v1/persons/me');
   assert.equal(me.status, 200);
   assert.equal(me.data.hukou.division, '330402', 'the hukou moved to 南湖区');
+  // And the resident sees it on their own page.
+  const rp = await newPage(browser);
+  await signIn(rp, server.url, 'zhang.wei', PW);
+  assert.match(rp.url(), /#\/me$/);
+  const card = rp.locator('section[aria-labelledby="me-hukou"]');
+  await card.waitFor();
+  assert.match(await card.innerText(), /南湖区（330402）/);
+  assertNoProblems(rp);
 });
 
 test('the queue filters by state and finds an applicant by ID number without putting it in the address', async () => {
