@@ -24,13 +24,13 @@ function CreateForm({ onDone }) {
       return post('/api/v1/users', body);
     });
     if (r) {
-      setMsg(t('admin.created', { name: v.name.trim(), role: t('role.' + v.role) }));
+      setMsg(['admin.created', { name: v.name.trim(), role: v.role }]);
       form.setValues(empty);
       onDone();
     }
   }
   return html`<form class="form narrow" onSubmit=${onSubmit} novalidate>
-    ${msg && html`<${Alert} kind="success">${msg}<//>`}
+    ${msg && html`<${Alert} kind="success">${t(msg[0], { ...msg[1], role: t('role.' + msg[1].role) })}<//>`}
     <${ErrorBanner} error=${form.banner} />
     <${TextInput} label=${t('admin.name')} hint=${t('admin.name.hint')} value=${v.name} onInput=${form.set('name')} error=${form.errors.name} autocomplete="off" />
     <${SelectInput} label=${t('admin.role')} value=${v.role} onChange=${form.set('role')} error=${form.errors.role} options=${ROLES.map((r) => ({ value: r, label: t('role.' + r) }))} />
@@ -78,7 +78,7 @@ export function AccountsPage() {
   const users = (list.data && list.data.users) || [];
   return html`<h1 tabindex="-1">${t('admin.title')}</h1>
     <p class="lead">${t('admin.lead')}</p>
-    ${done && html`<${Alert} kind="success">${done}<//>`}
+    ${done && html`<${Alert} kind="success">${t('admin.disabled_done', { name: done })}<//>`}
     <section>
       <h2>${t('admin.list')}</h2>
       <${ErrorBanner} error=${list.error} />
@@ -95,7 +95,7 @@ export function AccountsPage() {
                 <td class="num">${u.jurisdiction || u.id_number_masked || u.id_number || '—'}</td>
                 <td>${u.created ? u.created.slice(0, 10) : ''}</td>
                 <td><${DisableButton} user=${u} onDone=${(name) => {
-                  setDone(t('admin.disabled_done', { name }));
+                  setDone(name);
                   list.reload();
                 }} /></td>
               </tr>`,

@@ -85,7 +85,7 @@ function ActionForm({ app, onDone }) {
       if (completing) for (const k of ['unit_code', 'unit_name', 'community', 'address']) if (v[k].trim()) body[k] = v[k].trim();
       return post(`/api/v1/applications/${app.id}/actions`, body);
     });
-    if (r) onDone(r, t('officer.act.done', { action: t('officer.action.' + form.values.action) }));
+    if (r) onDone(r, form.values.action);
   }
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
     <${ErrorBanner} error=${form.banner} />
@@ -153,7 +153,7 @@ export function ApplicationPage({ id }) {
       </section>
       <section class="card">
         <h2>${t('officer.act.title')}</h2>
-        ${notice && html`<${Alert} kind="success">${notice}<//>`}
+        ${notice && html`<${Alert} kind="success">${t('officer.act.done', { action: t('officer.action.' + notice) })}<//>`}
         <${ActionForm} key=${app.state} app=${app} onDone=${(a, msg) => {
           setApp({ ...a, id: a.id || app.id });
           setNotice(msg);

@@ -129,14 +129,14 @@ function MemberAction({ number, what, members, onDone }) {
     });
     if (r) {
       const made = r.new_household && r.new_household.number;
-      setMsg(made ? t('officer.hh.done_new', { number: made }) : t('officer.hh.done'));
+      setMsg(made ? ['officer.hh.done_new', { number: made }] : ['officer.hh.done']);
       form.setValues({ ...init, id_number: what === 'add' ? '' : init.id_number });
       onDone(r);
     }
   }
   const v = form.values;
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
-    ${msg && html`<${Alert} kind="success">${msg}<//>`}
+    ${msg && html`<${Alert} kind="success">${t(...msg)}<//>`}
     <${ErrorBanner} error=${form.banner} />
     ${what === 'add' &&
     html`<${TextInput} label=${t('officer.hh.member_id')} hint=${t('officer.hh.member_id.hint')} value=${v.id_number} onInput=${form.set('id_number')} error=${form.errors.id_number} autocomplete="off" maxlength="18" />`}
