@@ -150,7 +150,8 @@ export function DashboardPage() {
     setArea(a);
     navigate('/dashboard' + query({ area: a, measure: next.measure ?? measure }));
   };
-  const analyst = session && session.role === 'analyst';
+  // Who may choose among the cities: analysts, and a supervisor or officer of the whole province.
+  const analyst = session && (session.role === 'analyst' || session.jurisdiction === '330000');
   const s = stats.data;
   const pick = (code) => {
     // A city of the province's map opens that city by county (analysts, or anyone whose
