@@ -25,10 +25,13 @@ const made = await resident('POST', '/api/v1/applications', { id_number: ZHANG, 
 assert.equal(made.status, 201, JSON.stringify(made.data));
 const appId = made.data.id;
 
-async function act(page, action, label) {
+// One step through the page: choose it, confirm, and wait for the state it leads to (the
+// previous step's success message is still on the page, so it cannot be what is waited for).
+async function act(page, action, state, label) {
   await page.locator(`input[type="radio"][value="${action}"]`).check();
   if (label) await review(page, label);
   await page.locator('form button[type="submit"]').last().click();
+  await page.locator('.card .badge', { hasText: state }).first().waitFor();
   await page.locator('.alert-success').waitFor();
 }
 
@@ -46,13 +49,13 @@ test('an officer accepts, approves and completes a settlement; the resident is t
   await page.locator('h2', { hasText: '资格审查结果' }).waitFor();
   assert.doesNotMatch(page.url(), /341222199001010112/);
   await review(page, 'officer-application');
-  await act(page, 'accept');
+  await act(page, 'accept', '已受理');
   assert.match(await page.locator('.card .badge').first().innerText(), /已受理/);
-  await act(page, 'approve');
+  await act(page, 'approve', '已批准');
   assert.match(await page.locator('.card .badge').first().innerText(), /已批准/);
   // The engine's answer at the decision now stands beside the one at submission.
   assert.doesNotMatch(await page.locator('table.compare').innerText(), /尚未审批/);
-  await act(page, 'complete', 'officer-complete');
+  await act(page, 'complete', '已办结', 'officer-complete');
   assert.match(await page.locator('.card .badge').first().innerText(), /已办结/);
   await review(page, 'officer-completed');
   assertNoProblems(page);
@@ -110,7 +113,7 @@ test('a resident cannot reach the workbench', async () => {
 test('households, residence registrations, births and deaths: the pages and their forms', async () => {
   const page = await newPage(browser);
   await signIn(page, server.url, 'off.nanhu', PW);
-  await open(page, server.url, '/officer/residence');
+  await open(page, server.url, '/residence-registrations');
   await page.locator('table caption').waitFor();
   await review(page, 'officer-residence');
   // A field the API names gets its error beside it: a declaration with no county code.
@@ -119,7 +122,7 @@ test('households, residence registrations, births and deaths: the pages and thei
   await page.locator('.field-error').first().waitFor();
   await review(page, 'officer-residence-error');
 
-  await open(page, server.url, '/officer/households');
+  await open(page, server.url, '/households');
   await page.locator('input').first().fill('330402');
   await page.locator('form[role="search"] button[type="submit"]').click();
   await page.locator('table caption').waitFor();
@@ -129,7 +132,7 @@ test('households, residence registrations, births and deaths: the pages and thei
   await page.locator('table caption').waitFor();
   await review(page, 'officer-household');
 
-  await open(page, server.url, '/officer/births-deaths');
+  await open(page, server.url, '/births-deaths');
   await review(page, 'officer-births-deaths');
   assertNoProblems(page);
 });

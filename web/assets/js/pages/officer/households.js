@@ -20,7 +20,7 @@ function Search() {
     const number = v.number.trim();
     // A whole number (330402-000001) opens the household; anything else searches.
     if (/^[0-9]{6}-[0-9-]+$/.test(number) && !v.address.trim() && !v.head.trim()) {
-      navigate('/officer/households/' + encodeURIComponent(number));
+      navigate('/households/' + encodeURIComponent(number));
       return;
     }
     const body = {};
@@ -50,7 +50,7 @@ function Search() {
           ${found.length === 0 && html`<tr><td colspan="5" class="muted">${t('officer.search.none')}</td></tr>`}
           ${found.map(
             (h) => html`<tr>
-              <td><a href=${href('/officer/households/' + encodeURIComponent(h.number))}>${h.number}</a>${h.dissolved ? html` <span class="badge">${t('officer.hh.dissolved')}</span>` : ''}</td>
+              <td><a href=${href('/households/' + encodeURIComponent(h.number))}>${h.number}</a>${h.dissolved ? html` <span class="badge">${t('officer.hh.dissolved')}</span>` : ''}</td>
               <td>${t('officer.hh.kind.' + h.kind)}</td>
               <td>${h.head ? html`${h.head.name || ''} <span class="num muted">${h.head.id_masked}</span>` : '—'}</td>
               <td>${h.division_name || h.division} ${h.address || ''}</td>
@@ -79,7 +79,7 @@ function CreateForm() {
       }
       return post('/api/v1/households', body);
     });
-    if (r && r.household) navigate('/officer/households/' + encodeURIComponent(r.household.number));
+    if (r && r.household) navigate('/households/' + encodeURIComponent(r.household.number));
   }
   const v = form.values;
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
@@ -165,7 +165,7 @@ export function HouseholdPage({ number }) {
   const load = useLoad(() => get('/api/v1/households/' + encodeURIComponent(number)), [number]);
   const h = load.data;
   const members = (h && h.members) || [];
-  return html`<p><a href=${href('/officer/households')}>← ${t('officer.hh.title')}</a></p>
+  return html`<p><a href=${href('/households')}>← ${t('officer.hh.title')}</a></p>
     <h1 tabindex="-1">${t('officer.hh.one', { number })}</h1>
     <${ErrorBanner} error=${load.error} />
     ${load.loading && !h && html`<${Loading} />`}

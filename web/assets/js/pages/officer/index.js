@@ -8,11 +8,13 @@ import { HouseholdsPage, HouseholdPage } from './households.js';
 import { ResidencePage, BirthsDeathsPage } from './registrations.js';
 
 const OFFICERS = ['officer', 'supervisor'];
+// Only the queue and its applications live under /officer: the header marks a nav entry as
+// current for every path under it, so the other pages have paths of their own.
 addRoutes([
   { path: '/officer', component: QueuePage, roles: OFFICERS, title: 'officer.queue.title', nav: { label: 'officer.nav.queue', order: 10 } },
   { path: '/officer/applications/:id', component: ApplicationPage, roles: OFFICERS, title: 'officer.app.page_title' },
-  { path: '/officer/residence', component: ResidencePage, roles: OFFICERS, title: 'officer.res.title', nav: { label: 'officer.nav.residence', order: 11 } },
-  { path: '/officer/households', component: HouseholdsPage, roles: OFFICERS, title: 'officer.hh.title', nav: { label: 'officer.nav.households', order: 12 } },
-  { path: '/officer/households/:number', component: HouseholdPage, roles: OFFICERS, title: 'officer.hh.page_title' },
-  { path: '/officer/births-deaths', component: BirthsDeathsPage, roles: OFFICERS, title: 'officer.bd.title', nav: { label: 'officer.nav.bd', order: 13 } },
+  { path: '/residence-registrations', component: ResidencePage, roles: OFFICERS, title: 'officer.res.title', nav: { label: 'officer.nav.residence', order: 11 } },
+  { path: '/households', component: HouseholdsPage, roles: OFFICERS, title: 'officer.hh.title', nav: { label: 'officer.nav.households', order: 12 } },
+  { path: '/households/:number', component: HouseholdPage, roles: OFFICERS, title: 'officer.hh.page_title' },
+  { path: '/births-deaths', component: BirthsDeathsPage, roles: OFFICERS, title: 'officer.bd.title', nav: { label: 'officer.nav.bd', order: 13 } },
 ]);
