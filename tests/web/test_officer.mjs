@@ -88,6 +88,23 @@ test('the queue filters by state and finds an applicant by ID number without put
   assertNoProblems(page);
 });
 
+test('keyboard alone: from the queue\'s heading to an application, whose heading gets the focus', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.url, 'off.nanhu', PW);
+  await page.locator('table tbody tr a').first().waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1', 'the page\'s heading has the focus');
+  let onLink = false;
+  for (let i = 0; i < 40 && !onLink; i++) {
+    await page.keyboard.press('Tab');
+    onLink = await page.evaluate(() => !!document.activeElement.closest('table tbody') && document.activeElement.tagName === 'A');
+  }
+  assert.ok(onLink, 'Tab reaches the first application');
+  await page.keyboard.press('Enter');
+  await page.locator('h2', { hasText: '资格审查结果' }).waitFor();
+  assert.match(await page.evaluate(() => document.activeElement.tagName + ' ' + document.activeElement.textContent), /^H1 第 \d+ 号申请/);
+  assertNoProblems(page);
+});
+
 test('an officer of 杭州市 cannot open the application nor find its applicant', async () => {
   const page = await newPage(browser);
   await signIn(page, server.url, 'off.hz', PW);

@@ -1,20 +1,33 @@
 // Build step of the portal (issue 11, "Fast"): the shell loads its pages as ES modules, and a
-// module's imports are found only once it has arrived, so a cold load would fetch the ~25
-// modules in as many round trips. This step lists every module under assets/js/ in index.html
-// as <link rel="modulepreload">, so the browser asks for all of them at once. ECharts is not
-// listed: only the dashboard imports it, when it opens (docs/web.md).
+// module's imports are found only once it has arrived, so a cold load would fetch them in as
+// many round trips as the import graph is deep. This step lists in index.html, as
+// <link rel="modulepreload">, every module app.js reaches by static imports, so the browser
+// asks for all of them at once. What is reached only through import() (ECharts, the staff
+// pages: pages/staff/lazy.js) is left out: it is fetched when its page opens (docs/web.md).
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
-function modules(dir, base) {
-  const out = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...modules(p, base));
-    else if (e.name.endsWith('.js')) out.push('/' + path.relative(base, p).split(path.sep).join('/'));
+// Static imports and re-exports of a module: import x from '…', import '…', export … from '…'
+// (not import('…'), which has no space before its parenthesis).
+const STATIC = /(?:^|[;\s])(?:import|export)\s+(?:[^'"();]*?\s+from\s+)?['"]([^'"]+)['"]/gm;
+
+function closure(out, entry) {
+  const seen = new Set();
+  const todo = [entry];
+  while (todo.length) {
+    const url = todo.pop();
+    if (seen.has(url)) continue;
+    const file = path.join(out, url);
+    if (!fs.existsSync(file)) continue;
+    seen.add(url);
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(STATIC)) {
+      if (!m[1].startsWith('.')) continue;
+      todo.push(path.posix.normalize(path.posix.join(path.posix.dirname(url), m[1])));
+    }
   }
-  return out;
+  return [...seen];
 }
 
 module.exports = function preload({ out }) {
@@ -25,7 +38,9 @@ module.exports = function preload({ out }) {
     console.error('build_web: preload: index.html does not load /assets/js/app.js as expected');
     process.exit(1);
   }
-  const list = ['/assets/vendor/preact-htm.mjs', ...modules(path.join(out, 'assets', 'js'), out).sort()];
+  const list = closure(out, '/assets/js/app.js')
+    .filter((u) => u !== '/assets/js/app.js')
+    .sort();
   const links = list.map((href) => `<link rel="modulepreload" href="${href}">`).join('\n');
   fs.writeFileSync(index, html.replace(tag, links + '\n' + tag));
 };

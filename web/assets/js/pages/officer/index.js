@@ -1,11 +1,16 @@
 // The officer's workbench (issue 11): the queue, one application, residence registrations,
-// households, births and deaths; for officers and supervisors. app.js imports this module once.
+// households, births and deaths; for officers and supervisors. app.js imports this module once;
+// each page's module is fetched when the page first opens (lazy.js).
 import { addRoutes } from '../../router.js';
 import './messages.js';
-import { QueuePage } from './queue.js';
-import { ApplicationPage } from './application.js';
-import { HouseholdsPage, HouseholdPage } from './households.js';
-import { ResidencePage, BirthsDeathsPage } from './registrations.js';
+import { lazyPage } from '../staff/lazy.js';
+
+const QueuePage = lazyPage(() => import('./queue.js'), 'QueuePage');
+const ApplicationPage = lazyPage(() => import('./application.js'), 'ApplicationPage');
+const HouseholdsPage = lazyPage(() => import('./households.js'), 'HouseholdsPage');
+const HouseholdPage = lazyPage(() => import('./households.js'), 'HouseholdPage');
+const ResidencePage = lazyPage(() => import('./registrations.js'), 'ResidencePage');
+const BirthsDeathsPage = lazyPage(() => import('./registrations.js'), 'BirthsDeathsPage');
 
 const OFFICERS = ['officer', 'supervisor'];
 // Only the queue and its applications live under /officer: the header marks a nav entry as
