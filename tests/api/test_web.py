@@ -251,6 +251,21 @@ def test_nothing_outside_is_reachable(web, path):
     r.error()
 
 
+def test_metrics_count_the_portal(web):
+    def served():
+        text = web.get("/metrics").body.decode()
+        m = re.search(r'^hukou_http_requests_total\{method="GET",route="portal",status="200"\} '
+                      r'(\d+)$', text, re.M)
+        return int(m.group(1)) if m else 0
+
+    before = served()
+    web.get("/")
+    web.get("/assets/js/app.js")
+    assert served() == before + 2
+    assert web.get("/assets/none.js").status == 404
+    assert 'route="portal",status="404"' in web.get("/metrics").body.decode()
+
+
 def test_refused_files_are_named_at_start(portal):
     log = portal.log()
     assert "assets/escape.js" in log and "outside the directory" in log
