@@ -41,4 +41,8 @@ struct hk_store *hk_cli_open_store(const char *command, const char *path, int mo
 struct hk_actor;
 int hk_cli_actor_parse(const char *text, struct hk_actor *out);
 
+/* hukou person search / hukou household search (cmd_search.c): argv[0] is "search". */
+#include <stdbool.h>
+int hk_cli_search(int argc, char **argv, bool households);
+
 #endif

@@ -29,6 +29,8 @@ static void household_usage(FILE *out)
         "  hukou household head   --db PATH [--as ACTOR] [--today DATE] NUMBER ID_NUMBER\n"
         "  hukou household split  --db PATH [--as ACTOR] --head ID_NUMBER [--address TEXT]\n"
         "                         [--today DATE] NUMBER ID_NUMBER...\n"
+        "  hukou household search --db PATH [--as ACTOR] [--number|--address|--head ...]\n"
+        "                         (hukou household search --help)\n"
         "  户：立户（家庭户、集体户）、查看、迁入、迁出另立户、变更户主、分户。\n"
         "  Households: create (family, or a unit's / community's / the talent service agency's\n"
         "  collective household), show, add a member (moved from their household), remove a\n"
@@ -270,6 +272,8 @@ static int actor_of(const char *cmd, const cli_args *a, hk_actor *who, hk_error 
 
 int hk_cmd_household(int argc, char **argv)
 {
+  if (argc >= 2 && strcmp(argv[1], "search") == 0)
+    return hk_cli_search(argc - 1, argv + 1, true);
   if (argc < 2 || hk_cli_wants_help(argc, argv)) {
     household_usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? HK_EXIT_USAGE : HK_EXIT_OK;

@@ -15,6 +15,8 @@
 static void usage(FILE *out)
 {
   fputs("用法 / usage: hukou person show --db PATH ID_NUMBER\n"
+        "       hukou person search --db PATH [--as ACTOR] [--id|--name|--address ...]\n"
+        "       (hukou person search --help)\n"
         "  显示一个人的户籍、居住、住房、就业、就学、社保、居住证、人才记录与亲属。\n"
         "  Shows one person with hukou, histories and relatives, as JSON.\n",
         out);
@@ -22,6 +24,8 @@ static void usage(FILE *out)
 
 int hk_cmd_person(int argc, char **argv)
 {
+  if (argc >= 2 && strcmp(argv[1], "search") == 0)
+    return hk_cli_search(argc - 1, argv + 1, false);
   if (argc < 2 || strcmp(argv[1], "show") != 0) {
     usage(hk_cli_wants_help(argc, argv) ? stdout : stderr);
     return hk_cli_wants_help(argc, argv) ? HK_EXIT_OK : HK_EXIT_USAGE;

@@ -330,19 +330,30 @@ static hk_status add_registration(const hk_residence_item *it, void *cls, hk_err
   return HK_OK;
 }
 
+/* A decimal number of at most 19 digits in [0, max], ending at *end. */
+static bool decimal(const char *s, char **end, int64_t max, int64_t *out)
+{
+  if (*s < '0' || *s > '9')
+    return false;
+  errno = 0;
+  long long v = strtoll(s, end, 10);
+  if (errno || v < 0 || v > max)
+    return false;
+  *out = v;
+  return true;
+}
+
 /* "division.person.seq", as next gives it. */
 static bool parse_residence_key(const char *s, hk_residence_key *k)
 {
-  int d, q;
-  long long p;
-  int used = 0;
-  if (strlen(s) > 40 || s[0] < '0' || s[0] > '9' ||
-      sscanf(s, "%d.%lld.%d%n", &d, &p, &q, &used) != 3 || (size_t)used != strlen(s) || d < 0 ||
-      p < 0 || q < 0)
+  int64_t d, p, q;
+  char *end;
+  if (!decimal(s, &end, 999999, &d) || *end != '.' || !decimal(end + 1, &end, INT64_MAX, &p) ||
+      *end != '.' || !decimal(end + 1, &end, INT32_MAX, &q) || *end != '\0')
     return false;
-  k->division = d;
+  k->division = (int32_t)d;
   k->person_id = p;
-  k->seq = q;
+  k->seq = (int32_t)q;
   return true;
 }
 

@@ -205,6 +205,10 @@ static hk_status app_row(const store_qrow *r, void *cls, hk_error *err)
   return ps->cb(&it, ps->cls, err);
 }
 
+/* The page's keys are chosen first, from application alone (its queue index covers them; the
+ * applicant's row joins only for a name filter), and only the page's rows are then read with
+ * their documents: sorting the whole area's documents would cost what the area holds. The
+ * inner LIMIT keeps SQLite from flattening the two. */
 hk_status hk_store_app_page(hk_store *st, const hk_app_page_query *f, hk_app_item_cb cb, void *cls,
                             hk_error *err)
 {
@@ -212,38 +216,46 @@ hk_status hk_store_app_page(hk_store *st, const hk_app_page_query *f, hk_app_ite
   if (q == NULL)
     return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
   q_init(q, st);
-  char owed[64];
+  char owed[64], rank[160];
   state_list(f->owed_mask, owed, sizeof owed);
+  snprintf(rank, sizeof rank, "CASE WHEN a.state IN %s AND a.due_on < %lld THEN 0 ELSE 1 END", owed,
+           (long long)f->today);
+  static const char due[] = "coalesce(a.due_on, 2147483647)";
+  uint32_t limit = f->limit ? f->limit : 100;
   q_add(q, "SELECT a.id, a.person_id, a.kind, a.state, a.target, a.filed_in, a.submitted_on,"
            " a.due_on, p.id_number, p.name, ");
   q_add(q, q->pg ? "a.doc::json ->> 'pathway', a.doc::json ->> 'channel'"
                  : "json_extract(a.doc, '$.pathway'), json_extract(a.doc, '$.channel')");
-  q_add(q, ", k.rk, k.dk FROM (SELECT id, CASE WHEN state IN ");
-  q_add(q, owed);
-  q_add(q,
-        " AND due_on < @i THEN 0 ELSE 1 END AS rk, coalesce(due_on, 2147483647) AS dk"
-        " FROM application WHERE 1 = 1",
-        (int64_t)f->today);
+  q_add(q, ", k.rk, k.dk FROM (SELECT a.id AS id, ");
+  q_add(q, rank);
+  q_add(q, " AS rk, ");
+  q_add(q, due);
+  q_add(q, " AS dk FROM application a");
+  name_bounds b;
+  bool by_name = f->name && f->name[0];
+  if (by_name)
+    q_add(q, " JOIN person p ON p.id = a.person_id");
+  q_add(q, " WHERE 1 = 1");
   if (f->target_lo || f->target_hi)
-    q_add(q, " AND target BETWEEN @i AND @i", (int64_t)f->target_lo, (int64_t)f->target_hi);
+    q_add(q, " AND a.target BETWEEN @i AND @i", (int64_t)f->target_lo, (int64_t)f->target_hi);
   if (f->filed_lo || f->filed_hi)
-    q_add(q, " AND filed_in BETWEEN @i AND @i", (int64_t)f->filed_lo, (int64_t)f->filed_hi);
+    q_add(q, " AND a.filed_in BETWEEN @i AND @i", (int64_t)f->filed_lo, (int64_t)f->filed_hi);
   if (f->person_id)
-    q_add(q, " AND person_id = @i", f->person_id);
+    q_add(q, " AND a.person_id = @i", f->person_id);
   if (f->state_mask) {
     char states[128];
     state_list(f->state_mask, states, sizeof states);
-    q_add(q, " AND state IN ");
+    q_add(q, " AND a.state IN ");
     q_add(q, states);
   }
   if (f->kind >= 0)
-    q_add(q, " AND kind = @i", (int64_t)f->kind);
-  q_add(q, ") k JOIN application a ON a.id = k.id JOIN person p ON p.id = a.person_id"
-           " WHERE 1 = 1");
-  if (f->overdue >= 0)
-    q_add(q, " AND k.rk = @i", (int64_t)(f->overdue ? 0 : 1));
-  name_bounds b;
-  if (f->name && f->name[0]) {
+    q_add(q, " AND a.kind = @i", (int64_t)f->kind);
+  if (f->overdue >= 0) {
+    q_add(q, " AND ");
+    q_add(q, rank);
+    q_add(q, " = @i", (int64_t)(f->overdue ? 0 : 1));
+  }
+  if (by_name) {
     upper_of(f->name, b.upper);
     q_add(q, " AND p.name");
     q_add(q, bytewise(q));
@@ -251,10 +263,17 @@ hk_status hk_store_app_page(hk_store *st, const hk_app_page_query *f, hk_app_ite
     q_add(q, bytewise(q));
     q_add(q, " < @s", b.upper);
   }
-  if (f->has_after)
-    q_add(q, " AND (k.rk, k.dk, k.id) > (@i, @i, @i)", (int64_t)f->after.rank,
-          (int64_t)f->after.due, f->after.id);
-  q_add(q, " ORDER BY k.rk, k.dk, k.id LIMIT @i", (int64_t)(f->limit ? f->limit : 100));
+  if (f->has_after) {
+    q_add(q, " AND (");
+    q_add(q, rank);
+    q_add(q, ", ");
+    q_add(q, due);
+    q_add(q, ", a.id) > (@i, @i, @i)", (int64_t)f->after.rank, (int64_t)f->after.due, f->after.id);
+  }
+  q_add(q,
+        " ORDER BY 2, 3, 1 LIMIT @i) k JOIN application a ON a.id = k.id"
+        " JOIN person p ON p.id = a.person_id ORDER BY k.rk, k.dk, k.id",
+        (int64_t)limit);
   page_state ps = {cb, cls};
   hk_status rc = q_run(st, q, app_row, &ps, err);
   free(q);
@@ -362,7 +381,7 @@ hk_status hk_store_person_search(hk_store *st, const hk_person_query *f, hk_pers
         " LEFT JOIN residence r ON r.person_id = p.id AND r.seq = (SELECT max(seq) FROM"
         " residence r2 WHERE r2.person_id = p.id AND r2.valid_to IS NULL)"
         " LEFT JOIN residence_address ra ON ra.person_id = r.person_id AND ra.seq = r.seq"
-        " WHERE p.id > @i",
+        " WHERE +p.id > @i",
         f->after);
   if (f->id_number)
     q_add(q, " AND p.id_number = @s", f->id_number);
@@ -427,16 +446,18 @@ hk_status hk_store_household_search(hk_store *st, const hk_household_query *f,
         "SELECT hh.id, hh.household_no, hh.kind, hh.division, hh.address, hh.dissolved_on,"
         " hp.name, hp.id_number, (SELECT count(*) FROM hukou m WHERE m.household_id = hh.id"
         " AND m.valid_to IS NULL) FROM household hh LEFT JOIN person hp ON hp.id = hh.head_person"
-        " WHERE hh.id > @i",
+        /* "+": the page's start is a filter, never the index walked (a walk in row order would
+           scan every household to fill a page) */
+        " WHERE +hh.id > @i",
         f->after);
   char upper[UPPER_MAX];
   if (f->number) {
     upper_of(f->number, upper);
-    q_add(q, " AND hh.household_no");
+    q_add(q, " AND hh.id IN (SELECT id FROM household WHERE household_no");
     q_add(q, bytewise(q));
-    q_add(q, " >= @s AND hh.household_no", f->number);
+    q_add(q, " >= @s AND household_no", f->number);
     q_add(q, bytewise(q));
-    q_add(q, " < @s", upper);
+    q_add(q, " < @s)", upper);
   }
   char phrase[PHRASE_MAX];
   if (f->address) {
@@ -489,6 +510,24 @@ static hk_status residence_row(const store_qrow *r, void *cls, hk_error *err)
   return rs->cb(&it, rs->cls, err);
 }
 
+/* One arm of the residence page: the rows of `where` in index order. */
+static void residence_arm(store_q *q, const hk_residence_query *f, const char *where)
+{
+  q_add(q,
+        "SELECT r.division, r.person_id, r.seq, p.id_number, p.name, ra.address, r.valid_from,"
+        " r.valid_to, r.declared_on, r.late FROM residence r JOIN person p ON p.id = r.person_id"
+        " LEFT JOIN residence_address ra ON ra.person_id = r.person_id AND ra.seq = r.seq WHERE ");
+  q_add(q, where);
+  if (f->active == 1)
+    q_add(q, " AND r.valid_to IS NULL AND r.ended = 0");
+  else if (f->active == 0)
+    q_add(q, " AND (r.valid_to IS NOT NULL OR r.ended <> 0)");
+}
+
+/* A page after a key is three index ranges in a row, merged in order: the rest of the key's
+ * person in the key's division, the later persons of that division, the later divisions. (A
+ * row-value comparison would be walked from the start of the area: a deep page would read
+ * every earlier row.) */
 hk_status hk_store_residence_page(hk_store *st, const hk_residence_query *f,
                                   hk_residence_item_cb cb, void *cls, hk_error *err)
 {
@@ -496,21 +535,26 @@ hk_status hk_store_residence_page(hk_store *st, const hk_residence_query *f,
   if (q == NULL)
     return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
   q_init(q, st);
-  q_add(q,
-        "SELECT r.division, r.person_id, r.seq, p.id_number, p.name, ra.address, r.valid_from,"
-        " r.valid_to, r.declared_on, r.late FROM residence r JOIN person p ON p.id = r.person_id"
-        " LEFT JOIN residence_address ra ON ra.person_id = r.person_id AND ra.seq = r.seq"
-        " WHERE r.division BETWEEN @i AND @i",
-        (int64_t)f->lo, (int64_t)f->hi);
-  if (f->active == 1)
-    q_add(q, " AND r.valid_to IS NULL AND r.ended = 0");
-  else if (f->active == 0)
-    q_add(q, " AND (r.valid_to IS NOT NULL OR r.ended <> 0)");
-  if (f->has_after)
-    q_add(q, " AND (r.division, r.person_id, r.seq) > (@i, @i, @i)", (int64_t)f->after.division,
-          f->after.person_id, (int64_t)f->after.seq);
-  q_add(q, " ORDER BY r.division, r.person_id, r.seq LIMIT @i",
-        (int64_t)(f->limit ? f->limit : 100));
+  char w[160];
+  if (!f->has_after) {
+    snprintf(w, sizeof w, "r.division BETWEEN %d AND %d", (int)f->lo, (int)f->hi);
+    residence_arm(q, f, w);
+    q_add(q, " ORDER BY r.division, r.person_id, r.seq");
+  } else {
+    const hk_residence_key *k = &f->after;
+    snprintf(w, sizeof w, "r.division = %d AND r.person_id = %lld AND r.seq > %d", (int)k->division,
+             (long long)k->person_id, (int)k->seq);
+    residence_arm(q, f, w);
+    q_add(q, " UNION ALL ");
+    snprintf(w, sizeof w, "r.division = %d AND r.person_id > %lld", (int)k->division,
+             (long long)k->person_id);
+    residence_arm(q, f, w);
+    q_add(q, " UNION ALL ");
+    snprintf(w, sizeof w, "r.division > %d AND r.division <= %d", (int)k->division, (int)f->hi);
+    residence_arm(q, f, w);
+    q_add(q, " ORDER BY 1, 2, 3");
+  }
+  q_add(q, " LIMIT @i", (int64_t)(f->limit ? f->limit : 100));
   residence_state rs = {cb, cls};
   hk_status rc = q_run(st, q, residence_row, &rs, err);
   free(q);

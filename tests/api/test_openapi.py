@@ -95,6 +95,23 @@ RECIPES = {
     ("get", "/api/v1/questions/{question}", "401"): ("main", "GET", f"/api/v1/questions/permit-valid?id_number={PID}&city=330400&date=2024-06-01", None, None, 1),
     ("get", "/api/v1/questions/{question}", "403"): ("key", "GET", f"/api/v1/questions/hukou-registered?id_number={PID}&division=341222", None, None, 1),
     ("get", "/api/v1/questions/{question}", "404"): ("key", "GET", f"/api/v1/questions/salary?id_number={PID}", None, None, 1),
+    # The workbench (issue 10): the province supervisor ("staff") inside Zhejiang.
+    ("get", "/api/v1/applications/counts", "200"): ("staff", "GET", "/api/v1/applications/counts?area=330400", None, None, 1),
+    ("get", "/api/v1/applications/counts", "400"): ("staff", "GET", "/api/v1/applications/counts?scope=all", None, None, 1),
+    ("get", "/api/v1/applications/counts", "401"): ("main", "GET", "/api/v1/applications/counts", None, None, 1),
+    ("get", "/api/v1/applications/counts", "403"): ("resident", "GET", "/api/v1/applications/counts", None, None, 1),
+    ("post", "/api/v1/persons/search", "200"): ("staff", "POST", "/api/v1/persons/search", {"name": "张三"}, None, 1),
+    ("post", "/api/v1/persons/search", "400"): ("staff", "POST", "/api/v1/persons/search", {"name": "张"}, None, 1),
+    ("post", "/api/v1/persons/search", "401"): ("main", "POST", "/api/v1/persons/search", {"name": "张三"}, None, 1),
+    ("post", "/api/v1/persons/search", "403"): ("analyst", "POST", "/api/v1/persons/search", {"name": "张三"}, None, 1),
+    ("post", "/api/v1/households/search", "200"): ("staff", "POST", "/api/v1/households/search", {"number": "330106"}, None, 1),
+    ("post", "/api/v1/households/search", "400"): ("staff", "POST", "/api/v1/households/search", {"head": "张"}, None, 1),
+    ("post", "/api/v1/households/search", "401"): ("main", "POST", "/api/v1/households/search", {"number": "330106"}, None, 1),
+    ("post", "/api/v1/households/search", "403"): ("resident", "POST", "/api/v1/households/search", {"number": "330106"}, None, 1),
+    ("get", "/api/v1/residence", "200"): ("staff", "GET", "/api/v1/residence?area=330400", None, None, 1),
+    ("get", "/api/v1/residence", "400"): ("staff", "GET", "/api/v1/residence?active=yes", None, None, 1),
+    ("get", "/api/v1/residence", "401"): ("main", "GET", "/api/v1/residence", None, None, 1),
+    ("get", "/api/v1/residence", "403"): ("resident", "GET", "/api/v1/residence", None, None, 1),
 }
 
 # The services' routes need accounts: without a session they are 401 here; every other response

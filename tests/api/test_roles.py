@@ -151,6 +151,20 @@ MATRIX += [
       None), expect(400, **POLICE)),
     (("POST", f"/api/v1/persons/{OTHER}/death", {"died_on": "1990-01-01"}, None),
      expect(400, officer_in=403, **POLICE)),
+    # The workbench (issue 10): counts, search and the residence list for the police only,
+    # inside their jurisdiction (330106 is officer_out's, not officer_in's).
+    (("GET", "/api/v1/applications/counts", None, None), expect(200, **POLICE)),
+    (("GET", "/api/v1/applications/counts?area=330106", None, None),
+     expect(200, officer_in=403, **POLICE)),
+    (("POST", "/api/v1/persons/search", {"name": "张三"}, None), expect(200, **POLICE)),
+    (("POST", "/api/v1/persons/search", {"id_number": OTHER, "area": "330106"}, None),
+     expect(200, officer_in=403, **POLICE)),
+    (("POST", "/api/v1/households/search", {"number": "330106"}, None), expect(200, **POLICE)),
+    (("POST", "/api/v1/households/search", {"head": "张建国", "area": "330106"}, None),
+     expect(200, officer_in=403, **POLICE)),
+    (("GET", "/api/v1/residence", None, None), expect(200, **POLICE)),
+    (("GET", "/api/v1/residence?area=330411&active=true", None, None),
+     expect(200, officer_out=403, **POLICE)),
 ]
 
 
@@ -162,7 +176,8 @@ def router_routes():
 def route_of(method, path):
     """The router pattern a concrete path matches ({x} matches one segment)."""
     path = path.split("?")[0]
-    for m, pattern in router_routes():
+    # A literal segment wins over a {param} (the router lists /applications/counts first).
+    for m, pattern in sorted(router_routes(), key=lambda r: r[1].count("{")):
         rx = "^" + re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(pattern)) + "$"
         if m == method and re.match(rx, path):
             return (m, pattern)

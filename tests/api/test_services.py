@@ -244,11 +244,12 @@ def test_2_permit_applied_for_reviewed_and_issued(world):
     # The lists: by state in the city, the deciding county's, someone else's nothing.
     r = w.call("jiaxing", "GET", APPS + "?state=material_requested")
     status(r, 200)
-    assert [(a["id"], a["applicant"]) for a in r.json()] == [(aid, "341222********0112")]
+    assert [(a["id"], a["applicant"]) for a in r.json()["applications"]] == \
+        [(aid, "341222********0112")]
     status(w.call("nanhu", "GET", APPS + "?area=330100"), 403, "area")
     r = w.call("them", "GET", APPS)
     status(r, 200)
-    assert r.json() == []
+    assert r.json() == {"applications": [], "next": None}
     status(w.call("analyst", "GET", APPS), 403, "role")
     status(w.call(None, "GET", APPS), 401)
     r = w.call("me", "POST", ACT, aid, body={"action": "supply_material"})
@@ -257,7 +258,7 @@ def test_2_permit_applied_for_reviewed_and_issued(world):
     w.at("2024-03-25")
     r = w.call("nanhu", "GET", APPS + "?overdue=true")
     status(r, 200)
-    assert [a["id"] for a in r.json()] == [aid]
+    assert [a["id"] for a in r.json()["applications"]] == [aid]
     r = w.call("nanhu", "POST", ACT, aid, body={"action": "approve"})
     status(r, 200)
     assert r.json()["decision"]["outcome"] == "approved"

@@ -43,13 +43,22 @@ expect 0 "$hukou" application act --db "$db" --as officer:330402 --today 2024-03
 
 # Lists: by area and state, overdue, a resident's own.
 expect 0 "$hukou" application list --db "$db" --as officer:330400 --state material_requested
-[ "$(field '[(a["id"], a["applicant"]) for a in d]')" = "[(1, '341222********0112')]" ] || fail "list: $(cat "$tmp/out")"
+[ "$(field '[(a["id"], a["applicant"]) for a in d["applications"]]')" = "[(1, '341222********0112')]" ] || fail "list: $(cat "$tmp/out")"
 expect 1 "$hukou" application list --db "$db" --as officer:330402 --area 330100
 expect 0 "$hukou" application act --db "$db" --as "resident:$id" --today 2024-03-10 1 supply_material
 expect 0 "$hukou" application list --db "$db" --as officer:330402 --overdue --today 2024-03-24
-[ "$(field 'len(d)')" = "0" ] || fail "due 2024-03-24 after 3 days waiting for material"
+[ "$(field 'len(d["applications"])')" = "0" ] || fail "due 2024-03-24 after 3 days waiting for material"
 expect 0 "$hukou" application list --db "$db" --as officer:330402 --overdue --today 2024-03-25
-[ "$(field '[a["id"] for a in d]')" = "[1]" ] || fail "overdue: $(cat "$tmp/out")"
+[ "$(field '[a["id"] for a in d["applications"]]')" = "[1]" ] || fail "overdue: $(cat "$tmp/out")"
+# The queue's filters and paging (issue 10): open states, kind, a page of one with its next.
+expect 0 "$hukou" application list --db "$db" --as officer:330402 --state open --kind permit --limit 1
+[ "$(field '[a["id"] for a in d["applications"]], d["next"] is not None')" = "([1], True)" ] || fail "page: $(cat "$tmp/out")"
+next=$(field 'd["next"]')
+expect 0 "$hukou" application list --db "$db" --as officer:330402 --state open --limit 1 --after "$next"
+[ "$(field 'd["applications"], d["next"]')" = "([], None)" ] || fail "after: $(cat "$tmp/out")"
+expect 2 "$hukou" application list --db "$db" --as officer:330402 --after nope
+grep -q "after" "$tmp/err" || fail "after is the bad field"
+expect 2 "$hukou" application list --db "$db" --as officer:330402 --scope everywhere
 
 expect 0 "$hukou" application act --db "$db" --as officer:330402 --today 2024-03-25 1 approve
 expect 0 "$hukou" application act --db "$db" --as officer:330402 --today 2024-03-25 1 complete

@@ -118,10 +118,8 @@ static char *masks(const json_t *list, const char *key)
 {
   static char out[512];
   out[0] = '\0';
-  size_t i;
-  json_t *v;
-  json_array_foreach(list, i, v)
-  {
+  for (size_t i = 0; i < json_array_size(list); i++) {
+    const json_t *v = json_array_get(list, i);
     const json_t *o = key ? json_object_get(v, key) : v;
     const char *m = json_string_value(json_object_get(o, "id_masked"));
     snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", i ? " " : "", m ? m : "-");
@@ -342,11 +340,9 @@ static void households(void **state)
       fail_msg("%s: %s", cases[i].json, err.detail);
     json_t *list = json_object_get(out, "households");
     char got[256] = "";
-    size_t k;
-    json_t *v;
-    json_array_foreach(list, k, v)
-        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", k ? " " : "",
-                 json_string_value(json_object_get(v, "number")));
+    for (size_t k = 0; k < json_array_size(list); k++)
+      snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", k ? " " : "",
+               json_string_value(json_object_get(json_array_get(list, k), "number")));
     if (strcmp(got, cases[i].want) != 0)
       fail_msg("%s: got [%s], want [%s]", cases[i].json, got, cases[i].want);
     if (json_array_size(list)) {
@@ -457,11 +453,11 @@ static char *page(hk_store *st, const hk_actor *who, const char *const *filters,
     fail_msg("list: %s %s", err.field, err.detail);
   static char ids_text[256];
   ids_text[0] = '\0';
-  size_t i;
-  json_t *v;
-  json_array_foreach(json_object_get(out, "applications"), i, v)
-      snprintf(ids_text + strlen(ids_text), sizeof ids_text - strlen(ids_text), "%s%lld",
-               i ? " " : "", (long long)json_integer_value(json_object_get(v, "id")));
+  json_t *apps = json_object_get(out, "applications");
+  for (size_t i = 0; i < json_array_size(apps); i++)
+    snprintf(ids_text + strlen(ids_text), sizeof ids_text - strlen(ids_text), "%s%lld",
+             i ? " " : "",
+             (long long)json_integer_value(json_object_get(json_array_get(apps, i), "id")));
   if (next) {
     const char *n = json_string_value(json_object_get(out, "next"));
     snprintf(next, next_size, "%s", n ? n : "");
