@@ -176,8 +176,11 @@ export async function newPage(browser, { lang = 'zh-CN', size = SIZES[0] } = {})
 }
 
 // Opens a route of the portal (#/check) and waits for its heading.
+// The same address again is loaded afresh (a change of hash alone would keep the old page).
 export async function open(page, url, route = '/') {
-  await page.goto(`${url}/#${route}`);
+  const target = `${url}/#${route}`;
+  if (page.url() === target) await page.reload();
+  else await page.goto(target);
   await page.locator('main h1').first().waitFor();
 }
 
@@ -291,4 +294,14 @@ export async function apiClient(url, name, password) {
 // Fails when the page logged errors or threw (a broken page must not pass because it rendered).
 export function assertNoProblems(page) {
   assert.deepEqual(page.problems, [], 'the page logged errors');
+}
+
+// Keyboard only: presses Tab until the focused element matches selector (at most max presses);
+// fails if it never does, so a control a keyboard cannot reach fails the test.
+export async function tabTo(page, selector, max = 60) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return;
+  }
+  assert.fail(`${selector} is not reached by Tab`);
 }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeRegistry, startServer, launchBrowser, newPage, open, review, assertNoProblems, hukou } from './harness.mjs';
+import { makeRegistry, startServer, launchBrowser, newPage, open, review, setLanguage, assertNoProblems, hukou } from './harness.mjs';
 
 const { db, dir } = makeRegistry();
 const server = await startServer({ db, today: '2024-06-01' });
@@ -199,6 +199,10 @@ test('a missing answer is named beside its question, nothing is sent', async () 
   assert.equal(await county.getAttribute('aria-invalid'), 'true');
   assert.match(await page.locator('#q-live-county-error').innerText(), /district or county/);
   assert.equal(sent, 0);
+  // The messages follow the language switch (they are looked up when shown, not when made).
+  await setLanguage(page, 'zh-CN');
+  assert.match(await page.locator('#q-live-county-error').innerText(), /请选择区、县/);
+  await setLanguage(page, 'en');
   await review(page, 'check-errors');
   assertNoProblems(page);
 });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import path from 'node:path';
-import { makeRegistry, startServer, launchBrowser, newPage, open, signIn, review, apiClient, assertNoProblems, SOURCE } from './harness.mjs';
+import { makeRegistry, startServer, launchBrowser, newPage, open, signIn, review, apiClient, assertNoProblems, tabTo, SOURCE } from './harness.mjs';
 
 const ZHANG = '341222199001010112'; // 张三 of the sample: living and renting in 330411 since 2021
 const RES_PW = 'resident password 1';
@@ -120,6 +120,52 @@ test('asked for material by the officer, the resident supplies it', async () => 
   assertNoProblems(page);
 });
 
+test('asked again, the resident uploads a photo and hands it in with the answer (material uploads)', async (t) => {
+  const officer = await apiClient(server.url, 'wang', OFF_PW);
+  const probe = await officer('GET', `/api/v1/applications/${appId}/materials`);
+  if (probe.status === 404 && probe.data && probe.data.error && probe.data.error.field === 'path') {
+    t.skip('this server has no material uploads (POST /api/v1/applications/{id}/materials, branch materials)');
+    return;
+  }
+  const asked = await officer('POST', `/api/v1/applications/${appId}/actions`, { action: 'request_material', reason: '请上传租赁备案证明的照片' });
+  assert.equal(asked.status, 200, JSON.stringify(asked.data));
+  await open(page, server.url, `/me/applications/${appId}`);
+  await page.locator('#supply-file').waitFor();
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  await page.setInputFiles('#supply-file', { name: '租赁备案.png', mimeType: 'image/png', buffer: png });
+  await page.locator('.files [data-material]').waitFor();
+  // A file that is not a PDF or an image is refused beside the file field.
+  await page.setInputFiles('#supply-file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await page.locator('#supply-file-error').waitFor();
+  await review(page, 'application-upload');
+  await page.fill('#supply-reason', '已上传租赁备案证明照片');
+  await page.getByRole('button', { name: '提交补充材料' }).click();
+  await page.locator('.timeline [data-step="supply_material"] >> nth=1').waitFor();
+  const seen = await officer('GET', `/api/v1/applications/${appId}`);
+  const last = seen.data.steps[seen.data.steps.length - 1];
+  assert.equal(last.step, 'supply_material');
+  assert.equal((last.materials || []).length, 1, JSON.stringify(last));
+  assertNoProblems(page);
+});
+
+test('keyboard alone: the application steps up to the form, the pledge ticked with the space bar', async () => {
+  await open(page, server.url, '/me/apply');
+  await tabTo(page, 'main button.btn-primary');
+  await page.keyboard.press('Enter');
+  await page.locator('#a-target').waitFor();
+  await tabTo(page, 'main button[type="submit"]');
+  await page.keyboard.press('Enter');
+  await page.locator('.answer').waitFor();
+  // The step's heading has the focus, so a screen reader starts there.
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H2');
+  await tabTo(page, '#a-pledge');
+  await page.keyboard.press('Space');
+  assert.equal(await page.locator('#a-pledge').isChecked(), true);
+  await tabTo(page, 'main button[type="submit"]');
+  await page.keyboard.press('Enter');
+  await page.locator('fieldset.choice input[value="best"]').waitFor();
+});
+
 test("a resident cannot reach the officer's workbench: the page says so and the API refuses", async () => {
   await open(page, server.url, '/officer');
   assert.match(await page.locator('main h1').innerText(), /无权访问/);
@@ -154,4 +200,38 @@ test('a form on another site posting with the resident cookie is refused, and no
   } finally {
     evil.close();
   }
+});
+
+test('a permit applied for in the page and issued by the officer shows with its number, validity and endorsement window', async () => {
+  await signIn(page, server.url, 'zhang', RES_PW);
+  await open(page, server.url, '/me/apply?kind=permit');
+  await page.getByRole('button', { name: '下一步' }).click();
+  assert.equal(await page.locator('fieldset.choice input[value="permit"]').isChecked(), true);
+  await page.getByRole('button', { name: '下一步' }).click();
+  await page.locator('[data-pathway="residence_permit"]').waitFor();
+  assert.equal(await page.locator('[data-pathway="residence"]').count(), 0);
+  await review(page, 'apply-permit-answer');
+  await page.check('#a-pledge');
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: '下一步' }).click();
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await page.locator('.panel-done').waitFor();
+  const id = Number(/#\/me\/applications\/(\d+)/.exec(page.url())[1]);
+
+  const officer = await apiClient(server.url, 'wang', OFF_PW);
+  for (const action of ['accept', 'approve', 'complete']) {
+    const r = await officer('POST', `/api/v1/applications/${id}/actions`, { action });
+    assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.data)}`);
+  }
+  const permit = (await officer('GET', `/api/v1/persons/${ZHANG}/permit`)).data;
+
+  await open(page, server.url, '/me');
+  await page.locator('#me-permit').waitFor();
+  const card = await page.locator('section[aria-labelledby="me-permit"]').innerText();
+  assert.ok(card.includes(permit.number), card);
+  assert.match(card, /有效/);
+  await review(page, 'me-permit');
+  // Out of its window the endorsement is refused, and the page says why.
+  await page.getByRole('button', { name: '办理签注' }).click();
+  await page.locator('section[aria-labelledby="me-permit"] .alert').waitFor();
+  assertNoProblems(page);
 });

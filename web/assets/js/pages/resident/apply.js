@@ -55,7 +55,7 @@ export function ApplyPage() {
   async function toPledge(e) {
     e.preventDefault();
     if (!v.target) {
-      form.setErrors({ target: t('res.check.err.county') });
+      form.setErrors({ target: 'res.check.err.county' });
       return;
     }
     const a = await form.submit(() => get('/api/v1/persons/me/eligibility' + query({ target: v.target })));
@@ -67,7 +67,7 @@ export function ApplyPage() {
   function toForm(e) {
     e.preventDefault();
     if (!v.pledge) {
-      form.setErrors({ pledge: t('res.apply.pledge.err') });
+      form.setErrors({ pledge: 'res.apply.pledge.err' });
       return;
     }
     form.setErrors({});
@@ -96,7 +96,7 @@ export function ApplyPage() {
     body = html`${heading('res.apply.step.place')}
       <form class="form" onSubmit=${toPledge} novalidate>
         <${ErrorBanner} error=${form.banner} />
-        <${Choice} legend=${t('res.apply.kind')} name="kind" value=${v.kind} error=${form.errors.kind}
+        <${Choice} legend=${t('res.apply.kind')} name="kind" value=${v.kind} error=${t(form.errors.kind)}
           onChange=${(x) => form.setValues((o) => ({ ...o, kind: x }))}
           options=${[
             { value: 'settlement', label: t('res.kind.settlement') },
@@ -104,7 +104,7 @@ export function ApplyPage() {
           ]} />
         <${SelectInput} id="a-city" label=${t('res.apply.city')} value=${v.city}
           onChange=${(e) => form.setValues((o) => ({ ...o, city: e.target.value, target: '' }))} options=${divisionOptions(divisions.zjCities)} />
-        <${SelectInput} id="a-target" label=${t('res.apply.county')} value=${v.target} error=${form.errors.target}
+        <${SelectInput} id="a-target" label=${t('res.apply.county')} value=${v.target} error=${t(form.errors.target)}
           onChange=${form.set('target')} options=${divisionOptions(v.city ? divisions.countiesOf(v.city) : [], v.city ? 'res.choose' : 'res.choose.city.first')} />
         <div class="actions">${back(0)}<${Button} type="submit" busy=${form.busy}>${t('res.apply.next')}<//></div>
       </form>`;
@@ -117,7 +117,7 @@ export function ApplyPage() {
             <div class=${'pledge card' + (form.errors.pledge ? ' field-invalid' : '')}>
               <h3>${t('res.apply.pledge.h')}</h3>
               <p>${t('res.apply.pledge.text')}</p>
-              ${form.errors.pledge && html`<p class="field-error" id="a-pledge-error" role="alert">${form.errors.pledge}</p>`}
+              ${form.errors.pledge && html`<p class="field-error" id="a-pledge-error" role="alert">${t(form.errors.pledge)}</p>`}
               <label class="checkbox" for="a-pledge"><input id="a-pledge" type="checkbox" checked=${v.pledge} onChange=${form.set('pledge')}
                 aria-describedby=${form.errors.pledge ? 'a-pledge-error' : undefined} /><span>${t('res.apply.pledge.confirm')}</span></label>
             </div>
@@ -129,7 +129,7 @@ export function ApplyPage() {
     body = html`${heading('res.apply.step.form')}
       <form class="form" onSubmit=${(e) => { e.preventDefault(); setStep(4); }} novalidate>
         ${v.kind === 'settlement' &&
-        html`<${Choice} legend=${t('res.apply.pathway')} hint=${t('res.apply.pathway.hint')} name="pathway" value=${v.pathway} error=${form.errors.pathway}
+        html`<${Choice} legend=${t('res.apply.pathway')} hint=${t('res.apply.pathway.hint')} name="pathway" value=${v.pathway} error=${t(form.errors.pathway)}
           onChange=${(x) => form.setValues((o) => ({ ...o, pathway: x }))}
           options=${[{ value: 'best', label: t('res.apply.pathway.best') }, ...eligiblePathways.map((p) => ({ value: p.pathway, label: t('res.pathway.' + p.pathway) + ' ' + p.clause }))]} />`}
         <${Facts}
@@ -150,8 +150,8 @@ export function ApplyPage() {
     body = html`${heading('res.apply.step.submit')}
       <form class="form" onSubmit=${submit} novalidate>
         <${ErrorBanner} error=${form.banner} />
-        ${form.errors.target && html`<${Alert} kind="error">${form.errors.target}<//>`}
-        ${form.errors.pathway && html`<${Alert} kind="error">${form.errors.pathway}<//>`}
+        ${form.errors.target && html`<${Alert} kind="error">${t(form.errors.target)}<//>`}
+        ${form.errors.pathway && html`<${Alert} kind="error">${t(form.errors.pathway)}<//>`}
         <p>${t('res.apply.submit.lead', { kind: t('res.kind.' + v.kind), place })}</p>
         <div class="actions">${back(4)}<${Button} type="submit" busy=${form.busy}>${t('res.apply.submit')}<//></div>
       </form>`;

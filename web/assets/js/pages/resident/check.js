@@ -64,7 +64,7 @@ const months = (s) => (/^\d{1,3}$/.test(String(s).trim()) ? Number(s) : NaN);
 function validate(v, asOf) {
   const e = {};
   const need = (k, ok, msg) => {
-    if (!ok) e[k] = t(msg);
+    if (!ok) e[k] = msg; // a message key: shown in the language of the moment
   };
   need('liveCounty', v.liveCounty, 'res.check.err.county');
   need('liveSince', isDate(v.liveSince) && v.liveSince <= asOf, 'res.check.err.date');
@@ -156,6 +156,7 @@ export function CheckPage() {
   const [loadError, setLoadError] = useState(null);
   const [yrd, setYrd] = useState(null);
   const [answer, setAnswer] = useState(null);
+  const [fix, setFix] = useState(false);
   const form = useForm(EMPTY, FIELD_MAP);
   const resultRef = useRef(null);
   const v = form.values;
@@ -184,10 +185,11 @@ export function CheckPage() {
     const asOf = todayIso();
     const errs = validate(v, asOf);
     form.setErrors(errs);
+    setFix(false);
     setAnswer(null);
     const first = Object.keys(errs)[0];
     if (first) {
-      form.setBanner(new Error(t('res.check.fix')));
+      setFix(true);
       return;
     }
     const a = await form.submit(() => post('/api/v1/eligibility', buildSituation(v, asOf)));
@@ -201,20 +203,21 @@ export function CheckPage() {
     <${Alert} kind="info">${t('res.check.private')}<//>
     <form class="form questions" onSubmit=${onSubmit} novalidate>
       <${ErrorBanner} error=${form.banner} />
+      ${fix && html`<${Alert} kind="error">${t('res.check.fix')}<//>`}
       <fieldset class="group">
         <legend>${t('res.check.g.live')}</legend>
-        <${SelectInput} id="q-live-city" label=${t('res.check.liveCity')} value=${liveCity} error=${form.errors.liveCity}
+        <${SelectInput} id="q-live-city" label=${t('res.check.liveCity')} value=${liveCity} error=${t(form.errors.liveCity)}
           onChange=${(e) => form.setValues((o) => ({ ...o, liveCity: e.target.value, liveCounty: '' }))}
           options=${divisionOptions(divisions.zjCities)} />
-        <${SelectInput} id="q-live-county" label=${t('res.check.liveCounty')} value=${v.liveCounty} error=${form.errors.liveCounty}
+        <${SelectInput} id="q-live-county" label=${t('res.check.liveCounty')} value=${v.liveCounty} error=${t(form.errors.liveCounty)}
           onChange=${set('liveCounty')} options=${divisionOptions(liveCity ? divisions.countiesOf(liveCity) : [], liveCity ? 'res.choose' : 'res.choose.city.first')} />
         <${YesNo} legend=${t('res.check.urban')} hint=${t('res.check.urban.hint')} name="urban" value=${v.urban} onChange=${setValue('urban')} />
-        <${TextInput} id="q-live-since" type="date" label=${t('res.check.liveSince')} hint=${t('res.check.liveSince.hint')} value=${v.liveSince} onInput=${set('liveSince')} error=${form.errors.liveSince} />
+        <${TextInput} id="q-live-since" type="date" label=${t('res.check.liveSince')} hint=${t('res.check.liveSince.hint')} value=${v.liveSince} onInput=${set('liveSince')} error=${t(form.errors.liveSince)} />
       </fieldset>
 
       <fieldset class="group">
         <legend>${t('res.check.g.you')}</legend>
-        <${TextInput} id="q-birth" type="date" label=${t('res.check.birth')} hint=${t('res.check.birth.hint')} value=${v.birth} onInput=${set('birth')} error=${form.errors.birth} autocomplete="bday" />
+        <${TextInput} id="q-birth" type="date" label=${t('res.check.birth')} hint=${t('res.check.birth.hint')} value=${v.birth} onInput=${set('birth')} error=${t(form.errors.birth)} autocomplete="bday" />
         <${SelectInput} id="q-marital" label=${t('res.check.marital')} value=${v.marital} onChange=${set('marital')}
           options=${['unmarried', 'married', 'divorced', 'widowed'].map((m) => ({ value: m, label: t('res.marital.' + m) }))} />
         <${Choice} legend=${t('res.check.hukouIn')} name="hukouIn" value=${v.hukouIn} onChange=${setValue('hukouIn')}
@@ -223,14 +226,14 @@ export function CheckPage() {
             { value: 'zj', label: t('res.check.hukouIn.zj') },
           ]} />
         ${v.hukouIn === 'zj'
-          ? html`<${SelectInput} id="q-hukou-zcity" label=${t('res.check.hukouCity')} value=${v.hukouCity} error=${form.errors.hukouCity}
+          ? html`<${SelectInput} id="q-hukou-zcity" label=${t('res.check.hukouCity')} value=${v.hukouCity} error=${t(form.errors.hukouCity)}
                 onChange=${(e) => form.setValues((o) => ({ ...o, hukouCity: e.target.value, hukouCounty: '' }))} options=${divisionOptions(divisions.zjCities)} />
-              <${SelectInput} id="q-hukou-county" label=${t('res.check.hukouCounty')} value=${v.hukouCounty} error=${form.errors.hukouCounty}
+              <${SelectInput} id="q-hukou-county" label=${t('res.check.hukouCounty')} value=${v.hukouCounty} error=${t(form.errors.hukouCounty)}
                 onChange=${set('hukouCounty')} options=${divisionOptions(v.hukouCity ? divisions.countiesOf(v.hukouCity) : [], v.hukouCity ? 'res.choose' : 'res.choose.city.first')} />`
           : html`<${SelectInput} id="q-hukou-province" label=${t('res.check.hukouProvince')} value=${v.hukouProvince}
                 onChange=${(e) => form.setValues((o) => ({ ...o, hukouProvince: e.target.value, hukouCity: '' }))}
                 options=${divisionOptions(divisions.provinces.filter(([c]) => c !== '330000'))} />
-              <${SelectInput} id="q-hukou-city" label=${t('res.check.hukouCity')} value=${v.hukouCity} error=${form.errors.hukouCity}
+              <${SelectInput} id="q-hukou-city" label=${t('res.check.hukouCity')} value=${v.hukouCity} error=${t(form.errors.hukouCity)}
                 onChange=${set('hukouCity')} options=${divisionOptions(v.hukouProvince ? divisions.citiesOf(v.hukouProvince) : [], v.hukouProvince ? 'res.choose' : 'res.choose.province.first')} />`}
         <${SelectInput} id="q-education" label=${t('res.check.education')} value=${v.education} onChange=${set('education')}
           options=${EDUCATION.map((x) => ({ value: x, label: t('res.education.' + x) }))} />
@@ -240,29 +243,29 @@ export function CheckPage() {
 
       <fieldset class="group">
         <legend>${t('res.check.g.housing')}</legend>
-        <${Choice} legend=${t('res.check.housing')} name="housing" value=${v.housing} error=${form.errors.housing} onChange=${setValue('housing')}
+        <${Choice} legend=${t('res.check.housing')} name="housing" value=${v.housing} error=${t(form.errors.housing)} onChange=${setValue('housing')}
           options=${['owned', 'rented', 'rented_unregistered', 'employer', 'relative', 'none'].map((k) => ({ value: k, label: t('res.housing.' + k) }))} />
         ${v.housing && v.housing !== 'none' &&
-        html`<${TextInput} id="q-housing-since" type="date" label=${t('res.check.housingSince')} hint=${t('res.check.sameAsLive')} value=${v.housingSince} onInput=${set('housingSince')} error=${form.errors.housingSince} />`}
+        html`<${TextInput} id="q-housing-since" type="date" label=${t('res.check.housingSince')} hint=${t('res.check.sameAsLive')} value=${v.housingSince} onInput=${set('housingSince')} error=${t(form.errors.housingSince)} />`}
       </fieldset>
 
       <fieldset class="group">
         <legend>${t('res.check.g.work')}</legend>
         <${YesNo} legend=${t('res.check.work')} name="work" value=${v.work} onChange=${setValue('work')} />
-        ${v.work === 'yes' && html`<${TextInput} id="q-work-since" type="date" label=${t('res.check.workSince')} value=${v.workSince} onInput=${set('workSince')} error=${form.errors.workSince} />`}
+        ${v.work === 'yes' && html`<${TextInput} id="q-work-since" type="date" label=${t('res.check.workSince')} value=${v.workSince} onInput=${set('workSince')} error=${t(form.errors.workSince)} />`}
         <${YesNo} legend=${t('res.check.school')} name="school" value=${v.school} onChange=${setValue('school')} />
-        ${v.school === 'yes' && html`<${TextInput} id="q-school-since" type="date" label=${t('res.check.schoolSince')} value=${v.schoolSince} onInput=${set('schoolSince')} error=${form.errors.schoolSince} />`}
+        ${v.school === 'yes' && html`<${TextInput} id="q-school-since" type="date" label=${t('res.check.schoolSince')} value=${v.schoolSince} onInput=${set('schoolSince')} error=${t(form.errors.schoolSince)} />`}
         <${YesNo} legend=${t('res.check.permit')} name="permit" value=${v.permit} onChange=${setValue('permit')} />
-        ${v.permit === 'yes' && html`<${TextInput} id="q-permit-since" type="date" label=${t('res.check.permitSince')} value=${v.permitSince} onInput=${set('permitSince')} error=${form.errors.permitSince} />`}
+        ${v.permit === 'yes' && html`<${TextInput} id="q-permit-since" type="date" label=${t('res.check.permitSince')} value=${v.permitSince} onInput=${set('permitSince')} error=${t(form.errors.permitSince)} />`}
       </fieldset>
 
       <fieldset class="group">
         <legend>${t('res.check.g.insurance')}</legend>
-        <${TextInput} id="q-ins-here" inputmode="numeric" label=${t('res.check.insHere')} hint=${t('res.check.insHere.hint')} value=${v.insHere} onInput=${set('insHere')} error=${form.errors.insHere} />
+        <${TextInput} id="q-ins-here" inputmode="numeric" label=${t('res.check.insHere')} hint=${t('res.check.insHere.hint')} value=${v.insHere} onInput=${set('insHere')} error=${t(form.errors.insHere)} />
         <${SelectInput} id="q-ins-other" label=${t('res.check.insOther')} hint=${t('res.check.insOther.hint')} value=${v.insOtherCity} onChange=${set('insOtherCity')}
           options=${[{ value: '', label: t('res.check.insOther.none') }, ...otherCities.map(([c, n]) => ({ value: c, label: n }))]} />
         ${v.insOtherCity &&
-        html`<${TextInput} id="q-ins-other-months" inputmode="numeric" label=${t('res.check.insOtherMonths')} value=${v.insOtherMonths} onInput=${set('insOtherMonths')} error=${form.errors.insOtherMonths} />
+        html`<${TextInput} id="q-ins-other-months" inputmode="numeric" label=${t('res.check.insOtherMonths')} value=${v.insOtherMonths} onInput=${set('insOtherMonths')} error=${t(form.errors.insOtherMonths)} />
           <div class="field"><label class="checkbox" for="q-ins-transferred"><input id="q-ins-transferred" type="checkbox" checked=${v.insTransferred} onChange=${set('insTransferred')} /><span>${t('res.check.insTransferred')}</span></label></div>`}
       </fieldset>
 
@@ -276,9 +279,9 @@ export function CheckPage() {
             { value: 'spouse', label: t('res.family.spouse') },
           ]} />
         ${v.family &&
-        html`<${TextInput} id="q-rel-birth" type="date" label=${t('res.check.relBirth')} value=${v.relBirth} onInput=${set('relBirth')} error=${form.errors.relBirth} />
+        html`<${TextInput} id="q-rel-birth" type="date" label=${t('res.check.relBirth')} value=${v.relBirth} onInput=${set('relBirth')} error=${t(form.errors.relBirth)} />
           <${YesNo} legend=${t('res.check.relHousing')} name="relHousing" value=${v.relHousing} onChange=${setValue('relHousing')} />
-          ${v.relHousing === 'yes' && html`<${TextInput} id="q-rel-housing-since" type="date" label=${t('res.check.relHousingSince')} hint=${t('res.check.relHousingSince.hint')} value=${v.relHousingSince} onInput=${set('relHousingSince')} error=${form.errors.relHousingSince} />`}
+          ${v.relHousing === 'yes' && html`<${TextInput} id="q-rel-housing-since" type="date" label=${t('res.check.relHousingSince')} hint=${t('res.check.relHousingSince.hint')} value=${v.relHousingSince} onInput=${set('relHousingSince')} error=${t(form.errors.relHousingSince)} />`}
           <${YesNo} legend=${t('res.check.relHead')} name="relHead" value=${v.relHead} onChange=${setValue('relHead')} />`}
       </fieldset>
 

@@ -409,6 +409,11 @@ addMessages({
     'res.supply.hint': '说明您补充了什么（例如：已到社区办理租赁登记备案，备案号……）。',
     'res.supply.err': '请填写补充说明。',
     'res.supply.submit': '提交补充材料',
+    'res.supply.file': '上传材料（可选）',
+    'res.supply.file.hint': 'PDF、JPG 或 PNG 文件，每个不超过 10 MB；可以拍照上传。',
+    'res.supply.files': '已上传的材料',
+    'res.supply.uploading': '正在上传…',
+    'res.supply.handed': '已提交',
   },
   en: {
     'res.me.title': 'My registration',
@@ -542,5 +547,10 @@ addMessages({
     'res.supply.hint': 'Say what you have supplied (for example: the lease is now registered with the community, number …).',
     'res.supply.err': 'Say what you supply.',
     'res.supply.submit': 'Send',
+    'res.supply.file': 'Upload files (optional)',
+    'res.supply.file.hint': 'PDF, JPG or PNG files of at most 10 MB each; a photo will do.',
+    'res.supply.files': 'Files uploaded',
+    'res.supply.uploading': 'Uploading…',
+    'res.supply.handed': 'handed in',
   },
 });

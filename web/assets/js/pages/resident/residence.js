@@ -37,9 +37,9 @@ export function ResidencePage() {
   async function onSubmit(e) {
     e.preventDefault();
     const errs = {};
-    if (!v.division) errs.division = t('res.check.err.county');
-    if (!v.address.trim()) errs.address = t('res.residence.err.address');
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(v.moved_in)) errs.moved_in = t('res.check.err.date');
+    if (!v.division) errs.division = 'res.check.err.county';
+    if (!v.address.trim()) errs.address = 'res.residence.err.address';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v.moved_in)) errs.moved_in = 'res.check.err.date';
     form.setErrors(errs);
     if (Object.keys(errs).length) return;
     const r = await form.submit((x) =>
@@ -64,12 +64,12 @@ export function ResidencePage() {
       <${ErrorBanner} error=${form.banner} />
       <${SelectInput} id="r-city" label=${t('res.check.liveCity')} value=${v.city}
         onChange=${(e) => form.setValues((o) => ({ ...o, city: e.target.value, division: '' }))} options=${divisionOptions(divisions.zjCities)} />
-      <${SelectInput} id="r-division" label=${t('res.check.liveCounty')} value=${v.division} error=${form.errors.division}
+      <${SelectInput} id="r-division" label=${t('res.check.liveCounty')} value=${v.division} error=${t(form.errors.division)}
         onChange=${form.set('division')} options=${divisionOptions(v.city ? divisions.countiesOf(v.city) : [], v.city ? 'res.choose' : 'res.choose.city.first')} />
-      <${TextInput} id="r-address" label=${t('res.residence.address')} hint=${t('res.residence.address.hint')} value=${v.address} onInput=${form.set('address')} error=${form.errors.address} autocomplete="street-address" />
-      <${Choice} legend=${t('res.check.urban')} hint=${t('res.check.urban.hint')} name="r-urban" value=${v.urban} error=${form.errors.urban}
+      <${TextInput} id="r-address" label=${t('res.residence.address')} hint=${t('res.residence.address.hint')} value=${v.address} onInput=${form.set('address')} error=${t(form.errors.address)} autocomplete="street-address" />
+      <${Choice} legend=${t('res.check.urban')} hint=${t('res.check.urban.hint')} name="r-urban" value=${v.urban} error=${t(form.errors.urban)}
         onChange=${(x) => form.setValues((o) => ({ ...o, urban: x }))} options=${[{ value: 'yes', label: t('common.yes') }, { value: 'no', label: t('common.no') }]} />
-      <${TextInput} id="r-moved" type="date" label=${t('res.residence.moved_in')} hint=${t('res.residence.moved_in.hint')} value=${v.moved_in} onInput=${form.set('moved_in')} error=${form.errors.moved_in} />
+      <${TextInput} id="r-moved" type="date" label=${t('res.residence.moved_in')} hint=${t('res.residence.moved_in.hint')} value=${v.moved_in} onInput=${form.set('moved_in')} error=${t(form.errors.moved_in)} />
       ${v.division ? html`<p class="hint">${isChange ? t('res.residence.will.change') : t('res.residence.will.declare')}</p>` : null}
       <div class="actions"><${Button} type="submit" busy=${form.busy}>${t('res.residence.submit')}<//></div>
     </form>`;
