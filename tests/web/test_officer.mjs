@@ -25,6 +25,16 @@ const made = await resident('POST', '/api/v1/applications', { id_number: ZHANG, 
 assert.equal(made.status, 201, JSON.stringify(made.data));
 const appId = made.data.id;
 
+// A file attached by the resident, where the server takes materials (branch `materials`); a
+// server without the route answers 404 and the page shows no material section.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const hasMaterials = (await resident('GET', `/api/v1/applications/${appId}/materials`)).status !== 404;
+if (hasMaterials) {
+  const login = await (await fetch(`${server.url}/api/v1/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'zhang.wei', password: PW }) })).json();
+  const up = await fetch(`${server.url}/api/v1/applications/${appId}/materials`, { method: 'POST', headers: { Authorization: `Bearer ${login.token}`, 'Content-Type': 'image/png', 'X-Filename': encodeURIComponent('租赁合同.png') }, body: PNG });
+  assert.ok(up.status === 201 || up.status === 200, `upload: ${up.status}`);
+}
+
 // One step through the page: choose it, confirm, and wait for the state it leads to (the
 // previous step's success message is still on the page, so it cannot be what is waited for).
 async function act(page, action, state, label) {
@@ -48,6 +58,12 @@ test('an officer accepts, approves and completes a settlement; the resident is t
   await row.locator('a').click();
   await page.locator('h2', { hasText: '资格审查结果' }).waitFor();
   assert.doesNotMatch(page.url(), /341222199001010112/);
+  if (hasMaterials) {
+    await page.locator('.materials a', { hasText: '租赁合同.png' }).waitFor();
+  } else {
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('.materials').count(), 0, 'no material section without the route');
+  }
   await review(page, 'officer-application');
   await act(page, 'accept', '已受理');
   assert.match(await page.locator('.card .badge').first().innerText(), /已受理/);

@@ -3,7 +3,7 @@
 // allows with their reasons; completing a settlement takes the destination's fields
 // (docs/services.md, "The hukou move"). An error the API names a field of appears beside it.
 import { html, useState, useEffect } from '../../lib.js';
-import { t, pick } from '../../i18n.js';
+import { t, pick, formatNumber } from '../../i18n.js';
 import { get, post } from '../../api.js';
 import { href } from '../../router.js';
 import { useLoad, useForm, Loading, ErrorBanner, DateText, Facts, Choice, TextInput, Field, Button, Alert } from '../../ui.js';
@@ -108,6 +108,29 @@ function ActionForm({ app, onDone }) {
   </form>`;
 }
 
+// The files attached to the application (POST /api/v1/applications/{id}/materials, branch
+// `materials`), each a download link (the cookie session carries the right to read it). A
+// server without the route answers 404: then the section is left out.
+function Materials({ id, tick }) {
+  const list = useLoad(() => get(`/api/v1/applications/${encodeURIComponent(id)}/materials`), [id, tick]);
+  if (list.error && list.error.status === 404) return null;
+  const items = Array.isArray(list.data) ? list.data : (list.data && list.data.materials) || [];
+  return html`<section class="card materials">
+    <h2>${t('officer.materials')}</h2>
+    <${ErrorBanner} error=${list.error} />
+    ${list.data && items.length === 0 && html`<p class="muted">${t('officer.materials.none')}</p>`}
+    ${items.length > 0 &&
+    html`<ul class="plain">
+      ${items.map(
+        (m) => html`<li>
+          <a href=${`/api/v1/applications/${encodeURIComponent(id)}/materials/${m.id}`} download=${m.name || ''}>${m.name || t('officer.materials.file', { id: m.id })}</a>
+          <span class="muted">${formatNumber(Math.ceil((m.size || 0) / 1024))} KB · <${DateText} value=${(m.uploaded_at || '').slice(0, 10)} /></span>
+        </li>`,
+      )}
+    </ul>`}
+  </section>`;
+}
+
 export function ApplicationPage({ id }) {
   const load = useLoad(() => get('/api/v1/applications/' + encodeURIComponent(id)), [id]);
   const [app, setApp] = useState(null);
@@ -147,6 +170,7 @@ export function ApplicationPage({ id }) {
         <h2>${t('officer.answer.title')}</h2>
         <${Answers} app=${app} />
       </section>
+      <${Materials} id=${id} tick=${app.steps ? app.steps.length : 0} />
       <section>
         <h2>${t('officer.steps')}</h2>
         <${Steps} steps=${app.steps} />
