@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up hukou and runs it on its embedded store (SQLite) with the demo population of
-# demo/population.jsonl: a fresh database, the import, a walk through what residents and officers
-# do, then the HTTP API on 127.0.0.1:8080 until Ctrl-C.
+# demo/population.jsonl and a generated Zhejiang of 66,270 persons (hukou gen --scale 0.001): a
+# fresh database, the imports, a walk through what residents and officers do, applications in
+# every state for the demo officer of 南湖区, then the web portal and the HTTP API on
+# 127.0.0.1:8080 until Ctrl-C.
 # Usage: scripts/demo.sh [--no-serve] [--listen ADDRESS:PORT] [DB]
 #        (default DB build-release/demo.db, recreated on every run)
 set -euo pipefail
@@ -44,6 +46,11 @@ json() { printf '%s' "$1" >"$db.request.json"; echo "$db.request.json"; }
 
 step "新建数据库 / create the registry" "$hukou" init --db "$db"
 step "导入示例人口 / load the demo population" "$hukou" import --db "$db" demo/population.jsonl
+# A county's and a city's worth of people, so that the portal's queues, lists, statistics and
+# maps look like a real one's: a synthetic Zhejiang at 1/1000 (hukou gen, docs/generator.md).
+gen_file="$db.gen.jsonl"
+"$hukou" gen --scale 0.001 --seed 1 --out "$gen_file" --quiet
+step "导入生成人口（全省千分之一，66,270 人）/ load a generated Zhejiang at 1/1000" "$hukou" import --db "$db" "$gen_file"
 step "校验身份证号码 / check ID numbers" "$hukou" id check 341222199001010112 130503670401001 340524198001010013 || true
 step "行政区划 / a division" "$hukou" division show 330402
 step "一个人的户籍与居住史 / one person with histories" "$hukou" person show --db "$db" 341222199001010112
@@ -62,10 +69,68 @@ brief "批准（引擎当日复核）/ approve (the engine checks again on the d
   "$hukou" application act --db "$db" --as officer:330402 1 approve
 brief "办结：户口迁入南湖区（租房无自有住房，落社区公共户，民警填写社区及其地址；原户户主由年长成员接任；居住登记与居住证同日终止）/ complete: the hukou moves to 南湖区 (renting, no home of his own: the community collective household, whose community and address the officer gives; his old household's headship passes to the eldest member; his residence registration and permit there end that day)" \
   "$hukou" application act --db "$db" --as officer:330402 --community 东栅社区 --address "嘉兴市南湖区东栅街道东栅社区服务中心" 1 complete
-step "迁入的户 / the household he joined" "$hukou" household show --db "$db" --as officer:330402 330402-000001
-# Demo accounts for the HTTP API (demo data only: these passwords are printed below).
+# His household's number depends on how many 南湖区 already has (the generated population's).
+hh=$("$hukou" application show --db "$db" --as officer:330402 1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["moved_to"]["household"])')
+step "迁入的户 / the household he joined" "$hukou" household show --db "$db" --as officer:330402 "$hh"
+
+# The demo officer's workbench: applications of generated residents of 南湖区 in every state,
+# made and moved through the same services as above (apply and application act), some of them
+# filed weeks ago and left, so that they are overdue (docs/services.md, deadlines).
+printf '\n\033[1m== 南湖区的各类申请（各种状态，含逾期）/ applications in every state for 南湖区\033[0m\n'
+python3 - "$gen_file" >"$db.cands" <<'PY'
+import json, sys
+# Residents of 南湖区 registered elsewhere: those who might settle here or need a permit.
+for line in open(sys.argv[1], encoding="utf-8"):
+    p = json.loads(line)
+    here = [r for r in p.get("residence", []) if r.get("to") is None and r["division"] == "330402"]
+    if here and p["hukou"]["division"] != "330402":
+        print(p["id_number"])
+PY
+# state to reach: how many of each; "overdue" ones are filed 45 days ago and left there.
+plan=(submitted:4 submitted-overdue:2 accepted:4 accepted-overdue:2 material_requested:3 approved:3 rejected:3 completed:3 permit:4)
+long_ago=$(date -d '-45 days' +%F)
+made=0
+mapfile -t cands <"$db.cands"
+ci=0
+for entry in "${plan[@]}"; do
+  want=${entry%%:*} n=${entry##*:} got=0
+  while ((got < n && ci < ${#cands[@]})); do
+    id=${cands[ci]}; ci=$((ci + 1))
+    kind=settlement day=$today
+    [[ $want == permit ]] && kind=permit
+    [[ $want == *-overdue ]] && day=$long_ago
+    body='{"id_number":"'$id'","kind":"'$kind'","target":"330402","channel":"online"'
+    [[ $kind == settlement ]] && body+=',"pathway":"best"'
+    app=$("$hukou" apply --db "$db" --as "resident:$id" --today "$day" - <<<"$body}" 2>/dev/null) || continue
+    aid=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$app")
+    act() { "$hukou" application act --db "$db" --as officer:330402 --today "$day" "$@" >/dev/null; }
+    miss() { echo "  第 $aid 号未能到达 $want / no. $aid did not reach $want"; }
+    case $want in
+    accepted*) act "$aid" accept || miss ;;
+    material_requested) act "$aid" accept && act --reason "请补充租赁合同登记证明 / please add the registered lease" "$aid" request_material || miss ;;
+    approved) act "$aid" accept && act "$aid" approve || miss ;;
+    rejected) act "$aid" accept && act --reason "材料与登记信息不一致 / the papers do not match the registry" "$aid" reject || miss ;;
+    completed) act "$aid" accept && act "$aid" approve &&
+      act --community 东栅社区 --address "嘉兴市南湖区东栅街道东栅社区服务中心" "$aid" complete || miss ;;
+    permit) act "$aid" accept || miss ;;
+    esac
+    got=$((got + 1)) made=$((made + 1))
+  done
+done
+"$hukou" application list --db "$db" --as officer:330402 --area 330402 --limit 1000 >"$db.list"
+python3 - "$db.list" <<'PY'
+import collections, json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+apps = doc["applications"] if isinstance(doc, dict) else doc
+by = collections.Counter(a["state"] for a in apps)
+print("  " + ", ".join(f"{k} {v}" for k, v in sorted(by.items())) + f"; overdue {sum(1 for a in apps if a.get('overdue'))}")
+PY
+rm -f "$db.cands" "$db.list" "$gen_file"
+
+# Demo accounts for the portal and the HTTP API (demo data only: these passwords are printed below).
 demo_pw="demo password"
 for a in "admin --role admin" "officer.nanhu --role officer --jurisdiction 330402" \
+         "supervisor.jx --role supervisor --jurisdiction 330400" \
          "zhang.wei --role resident --id-number 341222199001010112" "analyst.zj --role analyst"; do
   # shellcheck disable=SC2086
   echo "$demo_pw" | "$hukou" user add $a --password-stdin --db "$db" >/dev/null
@@ -82,9 +147,6 @@ fi
 cat <<MSG
 
 == HTTP 接口 / the HTTP API on http://$listen   (Ctrl-C 停止 / to stop)
-   示例账号（密码均为 "$demo_pw"）/ demo accounts (password "$demo_pw" for each):
-     admin (admin), officer.nanhu (officer, 330402 南湖区), zhang.wei (resident 341222199001010112),
-     analyst.zj (analyst: statistics only / 仅统计)
    curl http://$listen/healthz
    curl http://$listen/api/v1/divisions/330402
    curl -H 'Content-Type: application/json' -d '{"name":"zhang.wei","password":"$demo_pw"}' http://$listen/api/v1/sessions
@@ -93,10 +155,18 @@ cat <<MSG
    curl -H "Authorization: Bearer TOKEN" http://$listen/api/v1/applications/1   (他的落户申请 / his settlement application)
    officer.nanhu 登录后 / signed in as officer.nanhu:
    curl -H "Authorization: Bearer TOKEN" "http://$listen/api/v1/applications?area=330402"
-   curl -H "Authorization: Bearer TOKEN" http://$listen/api/v1/households/330402-000001
+   curl -H "Authorization: Bearer TOKEN" http://$listen/api/v1/households/$hh
    analyst.zj 登录后 / signed in as analyst.zj:
    curl -H "Authorization: Bearer TOKEN" "http://$listen/api/v1/statistics?area=330400"
    curl -X POST -H 'Content-Type: application/json' --data @demo/situation.json http://$listen/api/v1/eligibility
    API 文档 / the API's description: http://$listen/api/v1/openapi.json
+
+== 门户 / the web portal:  http://$listen/
+   示例账号（密码均为 "$demo_pw"）/ demo accounts (password "$demo_pw" for each):
+     zhang.wei      居民 resident (341222********0112): #/me
+     officer.nanhu  户籍民警 officer of 330402 南湖区: #/officer (the queue, households, registrations)
+     supervisor.jx  审核主管 supervisor of 330400 嘉兴市: #/officer, #/dashboard
+     analyst.zj     统计分析员 analyst: #/dashboard (map and table of the province, CSV)
+     admin          系统管理员 admin: #/admin (accounts)
 MSG
-exec "$hukou" serve --db "$db" --listen "$listen"
+exec "$hukou" serve --db "$db" --listen "$listen" --web build-release/web

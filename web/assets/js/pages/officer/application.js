@@ -3,11 +3,11 @@
 // allows with their reasons; completing a settlement takes the destination's fields
 // (docs/services.md, "The hukou move"). An error the API names a field of appears beside it.
 import { html, useState, useEffect } from '../../lib.js';
-import { t, pick } from '../../i18n.js';
+import { t, pick, formatNumber } from '../../i18n.js';
 import { get, post } from '../../api.js';
 import { href } from '../../router.js';
 import { useLoad, useForm, Loading, ErrorBanner, DateText, Facts, Choice, TextInput, Field, Button, Alert } from '../../ui.js';
-import { StateBadge, pathwayLabel, isOverdue, divisionName } from '../staff/common.js';
+import { StateBadge, pathwayLabel, divisionName } from '../staff/common.js';
 
 // docs/services.md's state machine: what an officer may do in each state.
 const ACTIONS = {
@@ -46,7 +46,7 @@ function Answers({ app }) {
   const ids = [];
   for (const p of [a, b]) for (const c of (p && p.conditions) || []) if (!ids.includes(c.id)) ids.push(c.id);
   const find = (p, id) => ((p && p.conditions) || []).find((c) => c.id === id);
-  return html`<div class="table-wrap">
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
     <table class="compare">
       <caption>${t('officer.answer.caption')}</caption>
       <thead><tr>
@@ -85,7 +85,7 @@ function ActionForm({ app, onDone }) {
       if (completing) for (const k of ['unit_code', 'unit_name', 'community', 'address']) if (v[k].trim()) body[k] = v[k].trim();
       return post(`/api/v1/applications/${app.id}/actions`, body);
     });
-    if (r) onDone(r, t('officer.act.done', { action: t('officer.action.' + form.values.action) }));
+    if (r) onDone(r, form.values.action);
   }
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
     <${ErrorBanner} error=${form.banner} />
@@ -106,6 +106,29 @@ function ActionForm({ app, onDone }) {
     </fieldset>`}
     <div class="actions"><${Button} type="submit" busy=${form.busy} kind=${form.values.action === 'reject' ? 'danger' : 'primary'}>${t('officer.act.submit')}<//></div>
   </form>`;
+}
+
+// The files attached to the application (POST /api/v1/applications/{id}/materials, branch
+// `materials`), each a download link (the cookie session carries the right to read it). A
+// server without the route answers 404: then the section is left out.
+function Materials({ id, tick }) {
+  const list = useLoad(() => get(`/api/v1/applications/${encodeURIComponent(id)}/materials`), [id, tick]);
+  if (list.error && list.error.status === 404) return null;
+  const items = Array.isArray(list.data) ? list.data : (list.data && list.data.materials) || [];
+  return html`<section class="card materials">
+    <h2>${t('officer.materials')}</h2>
+    <${ErrorBanner} error=${list.error} />
+    ${list.data && items.length === 0 && html`<p class="muted">${t('officer.materials.none')}</p>`}
+    ${items.length > 0 &&
+    html`<ul class="plain">
+      ${items.map(
+        (m) => html`<li>
+          <a href=${`/api/v1/applications/${encodeURIComponent(id)}/materials/${m.id}`} download=${m.name || ''}>${m.name || t('officer.materials.file', { id: m.id })}</a>
+          <span class="muted">${formatNumber(Math.ceil((m.size || 0) / 1024))} KB · <${DateText} value=${(m.uploaded_at || '').slice(0, 10)} /></span>
+        </li>`,
+      )}
+    </ul>`}
+  </section>`;
 }
 
 export function ApplicationPage({ id }) {
@@ -130,7 +153,7 @@ export function ApplicationPage({ id }) {
     ${app &&
     html`<section class="card">
         <h2>${t('officer.app.summary')}</h2>
-        <p><${StateBadge} state=${app.state} /> ${isOverdue(app) ? html`<span class="badge badge-no">${t('officer.overdue')}</span>` : ''}</p>
+        <p><${StateBadge} state=${app.state} /></p>
         <${Facts} items=${[
           [t('officer.col.applicant'), `${person && person.name ? person.name + ' ' : ''}${app.id_masked}`],
           [t('officer.col.kind'), t('staff.kind.' + app.kind)],
@@ -147,13 +170,14 @@ export function ApplicationPage({ id }) {
         <h2>${t('officer.answer.title')}</h2>
         <${Answers} app=${app} />
       </section>
+      <${Materials} id=${id} tick=${app.steps ? app.steps.length : 0} />
       <section>
         <h2>${t('officer.steps')}</h2>
         <${Steps} steps=${app.steps} />
       </section>
       <section class="card">
         <h2>${t('officer.act.title')}</h2>
-        ${notice && html`<${Alert} kind="success">${notice}<//>`}
+        ${notice && html`<${Alert} kind="success">${t('officer.act.done', { action: t('officer.action.' + notice) })}<//>`}
         <${ActionForm} key=${app.state} app=${app} onDone=${(a, msg) => {
           setApp({ ...a, id: a.id || app.id });
           setNotice(msg);

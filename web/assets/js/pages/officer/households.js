@@ -20,7 +20,7 @@ function Search() {
     const number = v.number.trim();
     // A whole number (330402-000001) opens the household; anything else searches.
     if (/^[0-9]{6}-[0-9-]+$/.test(number) && !v.address.trim() && !v.head.trim()) {
-      navigate('/officer/households/' + encodeURIComponent(number));
+      navigate('/households/' + encodeURIComponent(number));
       return;
     }
     const body = {};
@@ -42,7 +42,7 @@ function Search() {
       <div class="actions"><${Button} type="submit" busy=${form.busy}>${t('officer.search.submit')}<//></div>
     </form>
     ${found &&
-    html`<div class="table-wrap">
+    html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
       <table>
         <caption>${t('officer.hh.found', { n: formatNumber(found.length) })}</caption>
         <thead><tr><th scope="col">${t('officer.hh.number')}</th><th scope="col">${t('officer.hh.kind')}</th><th scope="col">${t('officer.hh.head')}</th><th scope="col">${t('officer.hh.address')}</th><th scope="col" class="num">${t('officer.hh.members')}</th></tr></thead>
@@ -50,7 +50,7 @@ function Search() {
           ${found.length === 0 && html`<tr><td colspan="5" class="muted">${t('officer.search.none')}</td></tr>`}
           ${found.map(
             (h) => html`<tr>
-              <td><a href=${href('/officer/households/' + encodeURIComponent(h.number))}>${h.number}</a>${h.dissolved ? html` <span class="badge">${t('officer.hh.dissolved')}</span>` : ''}</td>
+              <td><a href=${href('/households/' + encodeURIComponent(h.number))}>${h.number}</a>${h.dissolved ? html` <span class="badge">${t('officer.hh.dissolved')}</span>` : ''}</td>
               <td>${t('officer.hh.kind.' + h.kind)}</td>
               <td>${h.head ? html`${h.head.name || ''} <span class="num muted">${h.head.id_masked}</span>` : '—'}</td>
               <td>${h.division_name || h.division} ${h.address || ''}</td>
@@ -79,7 +79,7 @@ function CreateForm() {
       }
       return post('/api/v1/households', body);
     });
-    if (r && r.household) navigate('/officer/households/' + encodeURIComponent(r.household.number));
+    if (r && r.household) navigate('/households/' + encodeURIComponent(r.household.number));
   }
   const v = form.values;
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
@@ -129,14 +129,14 @@ function MemberAction({ number, what, members, onDone }) {
     });
     if (r) {
       const made = r.new_household && r.new_household.number;
-      setMsg(made ? t('officer.hh.done_new', { number: made }) : t('officer.hh.done'));
+      setMsg(made ? ['officer.hh.done_new', { number: made }] : ['officer.hh.done']);
       form.setValues({ ...init, id_number: what === 'add' ? '' : init.id_number });
       onDone(r);
     }
   }
   const v = form.values;
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
-    ${msg && html`<${Alert} kind="success">${msg}<//>`}
+    ${msg && html`<${Alert} kind="success">${t(...msg)}<//>`}
     <${ErrorBanner} error=${form.banner} />
     ${what === 'add' &&
     html`<${TextInput} label=${t('officer.hh.member_id')} hint=${t('officer.hh.member_id.hint')} value=${v.id_number} onInput=${form.set('id_number')} error=${form.errors.id_number} autocomplete="off" maxlength="18" />`}
@@ -165,7 +165,7 @@ export function HouseholdPage({ number }) {
   const load = useLoad(() => get('/api/v1/households/' + encodeURIComponent(number)), [number]);
   const h = load.data;
   const members = (h && h.members) || [];
-  return html`<p><a href=${href('/officer/households')}>← ${t('officer.hh.title')}</a></p>
+  return html`<p><a href=${href('/households')}>← ${t('officer.hh.title')}</a></p>
     <h1 tabindex="-1">${t('officer.hh.one', { number })}</h1>
     <${ErrorBanner} error=${load.error} />
     ${load.loading && !h && html`<${Loading} />`}
@@ -181,7 +181,7 @@ export function HouseholdPage({ number }) {
           h.dissolved_on && [t('officer.hh.dissolved'), html`<${DateText} value=${h.dissolved_on} />`],
         ]} />
       </section>
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
         <table>
           <caption>${t('officer.hh.members')}</caption>
           <thead><tr><th scope="col">${t('officer.hh.name')}</th><th scope="col">${t('officer.hh.id')}</th><th scope="col">${t('officer.hh.born')}</th><th scope="col">${t('officer.hh.since')}</th></tr></thead>

@@ -117,7 +117,7 @@ export function QueuePage() {
     <${ErrorBanner} error=${list.error || more.error} />
     ${list.loading && html`<${Loading} />`}
     ${list.data &&
-    html`<div class="table-wrap">
+    html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
         <table>
           <caption>${t('officer.queue.caption', { n: formatNumber(rows.length) })}</caption>
           <thead><tr>

@@ -36,7 +36,7 @@ function ResidenceList() {
     <${ErrorBanner} error=${list.error || more.error} />
     ${list.loading && html`<${Loading} />`}
     ${list.data &&
-    html`<div class="table-wrap">
+    html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
         <table>
           <caption>${t('officer.res.caption', { n: formatNumber(rows.length) })}</caption>
           <thead><tr><th scope="col">${t('officer.hh.name')}</th><th scope="col">${t('officer.hh.id')}</th><th scope="col">${t('officer.res.where')}</th>
@@ -73,12 +73,12 @@ function ResidenceForm() {
       return post(`/api/v1/persons/${encodeURIComponent(id)}/residence/${v.what}`, body);
     });
     if (r) {
-      setMsg(r.late ? t('officer.res.done_late', { deadline: r.deadline || '' }) : t('officer.res.done'));
+      setMsg(r.late ? ['officer.res.done_late', { deadline: r.deadline || '' }] : ['officer.res.done']);
       form.setValues({ ...v, id_number: '', address: '' });
     }
   }
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
-    ${msg && html`<${Alert} kind="success">${msg}<//>`}
+    ${msg && html`<${Alert} kind="success">${t(...msg)}<//>`}
     <${ErrorBanner} error=${form.banner} />
     <${Choice} legend=${t('officer.res.what')} value=${v.what} onChange=${form.set('what')}
       options=${['declare', 'change', 'cancel'].map((w) => ({ value: w, label: t('officer.res.' + w) }))} />
@@ -113,13 +113,13 @@ function BirthForm() {
       return post('/api/v1/births', body);
     });
     if (r) {
-      setMsg(t('officer.birth.done', { household: (r.household && (r.household.number || r.household)) || '' }));
+      setMsg(['officer.birth.done']);
       form.setValues({ id_number: '', born: '', name: '', mother: '', father: '', household: '' });
     }
   }
   const v = form.values;
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
-    ${msg && html`<${Alert} kind="success">${msg}<//>`}
+    ${msg && html`<${Alert} kind="success">${t(...msg)}<//>`}
     <${ErrorBanner} error=${form.banner} />
     <${TextInput} label=${t('officer.birth.id')} hint=${t('officer.birth.id.hint')} value=${v.id_number} onInput=${form.set('id_number')} error=${form.errors.id_number} autocomplete="off" maxlength="18" />
     <${TextInput} type="date" label=${t('officer.birth.born')} value=${v.born} onInput=${form.set('born')} error=${form.errors.born} />
@@ -144,12 +144,12 @@ function DeathForm() {
     }
     const r = await form.submit((v) => post(`/api/v1/persons/${encodeURIComponent(id)}/death`, { died_on: v.died_on }));
     if (r) {
-      setMsg(t('officer.death.done'));
+      setMsg(['officer.death.done']);
       form.setValues({ id_number: '', died_on: '' });
     }
   }
   return html`<form class="form" onSubmit=${onSubmit} novalidate>
-    ${msg && html`<${Alert} kind="success">${msg}<//>`}
+    ${msg && html`<${Alert} kind="success">${t(...msg)}<//>`}
     <${ErrorBanner} error=${form.banner} />
     <${TextInput} label=${t('officer.id')} value=${form.values.id_number} onInput=${form.set('id_number')} error=${form.errors.id_number || form.errors.id} autocomplete="off" maxlength="18" />
     <${TextInput} type="date" label=${t('officer.death.on')} value=${form.values.died_on} onInput=${form.set('died_on')} error=${form.errors.died_on} />
