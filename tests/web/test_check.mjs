@@ -154,7 +154,7 @@ test('a parent joining an adult child in Hangzhou, answered by keyboard: the pag
   const asOf = JSON.parse((await request).postData()).as_of;
   await page.locator('.result .answer').waitFor();
   // The result's heading takes the focus, so a screen reader reads it next.
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'check-result-h');
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'check-result-h', null, { timeout: 5000 });
 
   const situation = {
     as_of: asOf,

@@ -108,7 +108,8 @@ test('keyboard alone: from the queue\'s heading to an application, whose heading
   const page = await newPage(browser);
   await signIn(page, server.url, 'off.nanhu', PW);
   await page.locator('table tbody tr a').first().waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1', 'the page\'s heading has the focus');
+  // The page's heading has the focus (given once the page has rendered: wait a moment for it).
+  await page.waitForFunction(() => document.activeElement && document.activeElement.tagName === 'H1', null, { timeout: 5000 });
   let onLink = false;
   for (let i = 0; i < 40 && !onLink; i++) {
     await page.keyboard.press('Tab');
@@ -117,7 +118,7 @@ test('keyboard alone: from the queue\'s heading to an application, whose heading
   assert.ok(onLink, 'Tab reaches the first application');
   await page.keyboard.press('Enter');
   await page.locator('h2', { hasText: '资格审查结果' }).waitFor();
-  assert.match(await page.evaluate(() => document.activeElement.tagName + ' ' + document.activeElement.textContent), /^H1 第 \d+ 号申请/);
+  await page.waitForFunction(() => /^H1 第 \d+ 号申请/.test(document.activeElement.tagName + ' ' + document.activeElement.textContent), null, { timeout: 5000 });
   assertNoProblems(page);
 });
 

@@ -156,8 +156,9 @@ test('keyboard alone: the application steps up to the form, the pledge ticked wi
   await tabTo(page, 'main button[type="submit"]');
   await page.keyboard.press('Enter');
   await page.locator('.answer').waitFor();
-  // The step's heading has the focus, so a screen reader starts there.
-  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H2');
+  // The step's heading takes the focus (after the answer has rendered), so a screen reader
+  // starts there; a loaded machine may need a moment, never more than a few seconds.
+  await page.waitForFunction(() => document.activeElement && document.activeElement.tagName === 'H2', null, { timeout: 5000 });
   await tabTo(page, '#a-pledge');
   await page.keyboard.press('Space');
   assert.equal(await page.locator('#a-pledge').isChecked(), true);
