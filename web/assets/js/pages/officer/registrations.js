@@ -101,20 +101,24 @@ export function ResidencePage() {
 }
 
 function BirthForm() {
-  const form = useForm({ id_number: '', born: '', name: '', mother: '', father: '', household: '' });
+  const empty = { id_number: '', born: '', sex: '', name: '', birth_certificate: '', birthplace_division: '', birthplace: '', mother: '', father: '', household: '' };
+  const form = useForm(empty);
   const [msg, setMsg] = useState(null);
   async function onSubmit(e) {
     e.preventDefault();
     setMsg(null);
     const r = await form.submit((v) => {
-      const body = { id_number: v.id_number.trim().toUpperCase(), born: v.born };
-      for (const k of ['name', 'household']) if (v[k].trim()) body[k] = v[k].trim();
+      // Without a number the registry allocates the order code and check character (GB 11643).
+      const body = { born: v.born, birth_certificate: v.birth_certificate.trim().toUpperCase(), birthplace_division: v.birthplace_division.trim() };
+      if (v.id_number.trim()) body.id_number = v.id_number.trim().toUpperCase();
+      if (v.sex) body.sex = v.sex;
+      for (const k of ['name', 'household', 'birthplace']) if (v[k].trim()) body[k] = v[k].trim();
       for (const k of ['mother', 'father']) if (v[k].trim()) body[k] = v[k].trim().toUpperCase();
       return post('/api/v1/births', body);
     });
     if (r) {
-      setMsg(['officer.birth.done']);
-      form.setValues({ id_number: '', born: '', name: '', mother: '', father: '', household: '' });
+      setMsg(['officer.birth.done', { id: r.id_number || '' }]);
+      form.setValues(empty);
     }
   }
   const v = form.values;
@@ -122,6 +126,11 @@ function BirthForm() {
     ${msg && html`<${Alert} kind="success">${t(...msg)}<//>`}
     <${ErrorBanner} error=${form.banner} />
     <${TextInput} label=${t('officer.birth.id')} hint=${t('officer.birth.id.hint')} value=${v.id_number} onInput=${form.set('id_number')} error=${form.errors.id_number} autocomplete="off" maxlength="18" />
+    <${SelectInput} label=${t('officer.birth.sex')} value=${v.sex} onChange=${form.set('sex')} error=${form.errors.sex}
+      options=${[{ value: '', label: t('officer.birth.sex.none') }, { value: 'M', label: t('officer.birth.sex.M') }, { value: 'F', label: t('officer.birth.sex.F') }]} />
+    <${TextInput} label=${t('officer.birth.certificate')} hint=${t('officer.birth.certificate.hint')} value=${v.birth_certificate} onInput=${form.set('birth_certificate')} error=${form.errors.birth_certificate} autocomplete="off" maxlength="31" />
+    <${TextInput} label=${t('officer.birth.place_division')} hint=${t('officer.birth.place_division.hint')} value=${v.birthplace_division} onInput=${form.set('birthplace_division')} error=${form.errors.birthplace_division} autocomplete="off" inputmode="numeric" maxlength="6" />
+    <${TextInput} label=${t('officer.birth.place')} value=${v.birthplace} onInput=${form.set('birthplace')} error=${form.errors.birthplace} autocomplete="off" />
     <${TextInput} type="date" label=${t('officer.birth.born')} value=${v.born} onInput=${form.set('born')} error=${form.errors.born} />
     <${TextInput} label=${t('officer.birth.name')} value=${v.name} onInput=${form.set('name')} error=${form.errors.name} autocomplete="off" />
     <${TextInput} label=${t('officer.birth.mother')} value=${v.mother} onInput=${form.set('mother')} error=${form.errors.mother} autocomplete="off" maxlength="18" />
