@@ -386,7 +386,10 @@ static void clean_purpose(const char *in, char *out, size_t size)
   }
 }
 
-void hk_http_access_record(hk_http_req *req, const char *id_number, const char *endpoint)
+/* Queue one access-log entry of the signed-in caller (or "anonymous"): a read of the person
+ * id_number, or, with id_number NULL, a search described by what (numbers already masked). */
+static void access_push(hk_http_req *req, const char *id_number, const char *what,
+                        const char *endpoint)
 {
   hk_http_server *srv = req->srv;
   if (srv == NULL || srv->accesslog == NULL)
@@ -397,28 +400,24 @@ void hk_http_access_record(hk_http_req *req, const char *id_number, const char *
   snprintf(e.actor, sizeof e.actor, "%s", req->signed_in ? req->actor.account : "anonymous");
   snprintf(e.role, sizeof e.role, "%s",
            req->signed_in ? hk_role_name(req->actor.role) : "anonymous");
-  snprintf(e.id_number, sizeof e.id_number, "%s", id_number);
+  if (id_number)
+    snprintf(e.id_number, sizeof e.id_number, "%s", id_number);
+  else
+    snprintf(e.what, sizeof e.what, "search: %s", what);
   snprintf(e.endpoint, sizeof e.endpoint, "%s", endpoint);
   clean_purpose(req->purpose ? req->purpose : "", e.purpose, sizeof e.purpose);
   hk_http_accesslog_push(srv->accesslog, &e);
   sodium_memzero(e.id_number, sizeof e.id_number);
 }
 
+void hk_http_access_record(hk_http_req *req, const char *id_number, const char *endpoint)
+{
+  access_push(req, id_number, NULL, endpoint);
+}
+
 void hk_http_access_search(hk_http_req *req, const char *what, const char *endpoint)
 {
-  hk_http_server *srv = req->srv;
-  if (srv == NULL || srv->accesslog == NULL)
-    return;
-  hk_access_in e;
-  memset(&e, 0, sizeof e);
-  hk_store_utc_now(e.at);
-  snprintf(e.actor, sizeof e.actor, "%s", req->signed_in ? req->actor.account : "anonymous");
-  snprintf(e.role, sizeof e.role, "%s",
-           req->signed_in ? hk_role_name(req->actor.role) : "anonymous");
-  snprintf(e.what, sizeof e.what, "search: %s", what);
-  snprintf(e.endpoint, sizeof e.endpoint, "%s", endpoint);
-  clean_purpose(req->purpose ? req->purpose : "", e.purpose, sizeof e.purpose);
-  hk_http_accesslog_push(srv->accesslog, &e);
+  access_push(req, NULL, what, endpoint);
 }
 
 /* ---- a request's life ---- */
