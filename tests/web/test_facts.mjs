@@ -77,13 +77,30 @@ test('on my registration, the pending sentence says what verification would open
   assertNoProblems(page);
 });
 
-test('the officer verifies it; the resident’s answer changes as the command line says', async () => {
+test('the officer verifies it on the workbench; the resident’s answer changes as the command line says', async () => {
   const officer = await apiClient(server.url, 'xiu', OFF_PW);
   const files = await officer('GET', `/api/v1/persons/${ME}/facts/1/materials`);
   assert.equal(files.status, 200);
   assert.deepEqual(files.data.map((m) => m.name), ['租赁合同.pdf']);
-  const r = await officer('POST', `/api/v1/persons/${ME}/facts/1/verify`);
-  assert.equal(r.status, 201, JSON.stringify(r.data));
+  // The workbench: the number typed into the page, never in its address.
+  const desk = await newPage(browser);
+  await signIn(desk, server.url, 'xiu', OFF_PW);
+  await open(desk, server.url, '/declarations');
+  await desk.fill('#of-id', ME);
+  await desk.getByRole('button', { name: '查找' }).click();
+  const card = desk.locator('[data-entry="1"]');
+  await card.waitFor();
+  assert.match(await card.locator('[data-material]').innerText(), /租赁合同\.pdf/);
+  const [download] = await Promise.all([desk.waitForEvent('download'), card.locator('[data-material]').click()]);
+  assert.equal(download.suggestedFilename(), '租赁合同.pdf');
+  assert.doesNotMatch(desk.url(), new RegExp(ME));
+  await review(desk, 'officer-declarations');
+  await card.getByRole('button', { name: '核实无误' }).click();
+  await desk.locator('.alert').first().waitFor();
+  await desk.locator('#of-found').waitFor();
+  assert.equal(await desk.locator('[data-entry="1"]').count(), 0);
+  await review(desk, 'officer-declarations-done');
+  assertNoProblems(desk);
   await open(page, server.url, '/me/facts');
   const item = page.locator('[data-entry="1"]');
   await item.waitFor();
