@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "core/idnum.h"
 #include "service/material.h"
 #include "store/store.h"
 
@@ -31,11 +32,14 @@ static void usage(FILE *out)
         out);
 }
 
+/* The command errors are reported under: "application", or "facts" (hk_cmd_facts_material). */
+static const char *command = "application";
+
 static int fail(hk_status code, const char *field, const char *detail)
 {
   hk_error err;
   hk_error_set(&err, code, field, "%s", detail);
-  return hk_cli_fail("application", &err);
+  return hk_cli_fail(command, &err);
 }
 
 static int64_t positive(const char *s)
@@ -106,6 +110,7 @@ int hk_cmd_application_material(int argc, char **argv)
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   /* argv[0] is "attach" or "material". */
+  command = "application";
   bool attach = strcmp(argv[0], "attach") == 0;
   const char *db = NULL, *as = NULL, *step = NULL, *name = NULL, *out_path = NULL;
   hk_material_config cfg = {0};
@@ -210,6 +215,150 @@ int hk_cmd_application_material(int argc, char **argv)
     free(content);
     json_decref(out);
     return hk_cli_fail("application", &err);
+  }
+  if (content == NULL)
+    return print_json(out);
+  bool to_stdout = strcmp(out_path, "-") == 0;
+  FILE *f = to_stdout ? stdout : fopen(out_path, "wb");
+  bool ok = f && fwrite(content, 1, size, f) == size;
+  if (f && !to_stdout)
+    ok = fclose(f) == 0 && ok;
+  free(content);
+  if (!ok)
+    return fail(HK_EIO, "--out", "cannot write the file");
+  if (!to_stdout)
+    return print_json(hk_material_json(&row));
+  return HK_EXIT_OK;
+}
+
+/* hukou facts attach|material: files behind a fact entry (issue 10, material_fact.c). */
+static void facts_usage(FILE *out)
+{
+  fputs(
+      "用法 / usage:\n"
+      "  hukou facts attach   --db PATH [--as ACTOR] [--name NAME] [--max-mib N]\n"
+      "                       ID_NUMBER ENTRY FILE|-\n"
+      "  hukou facts material --db PATH [--as ACTOR] ID_NUMBER ENTRY [MID --out FILE|-]\n"
+      "  attach: 为申报记录上传证明材料（租赁合同、劳动合同、学历证书…）/ attach the document\n"
+      "          behind fact entry ENTRY (as `facts list` shows): PDF, JPEG or PNG by content, at\n"
+      "          most --max-mib MiB (default 10), 20 files an entry. 居民只为自己的申报上传 /\n"
+      "          residents attach to their own declarations only.\n"
+      "  material: 列出记录的材料，或把材料 MID 写入 --out / list the entry's materials, or\n"
+      "          write material MID to --out (- for stdout). ENTRY 0 lists every entry's.\n"
+      "  ACTOR:  officer:DIVISION, supervisor:DIVISION, resident:ID_NUMBER, system (默认)\n"
+      "  退出码 / exit: 0 完成 done, 1 拒绝或失败 refused or failed, 2 输入有误 bad input\n",
+      out);
+}
+
+int hk_cmd_facts_material(int argc, char **argv)
+{
+  enum { O_DB = 1, O_AS, O_NAME, O_MAX, O_OUT };
+  static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
+                                       {"as", required_argument, NULL, O_AS},
+                                       {"name", required_argument, NULL, O_NAME},
+                                       {"max-mib", required_argument, NULL, O_MAX},
+                                       {"out", required_argument, NULL, O_OUT},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  command = "facts";
+  bool attach = strcmp(argv[0], "attach") == 0;
+  const char *db = NULL, *as = NULL, *name = NULL, *out_path = NULL;
+  hk_material_config cfg = {0};
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (c) {
+    case O_DB:
+      db = optarg;
+      break;
+    case O_AS:
+      as = optarg;
+      break;
+    case O_NAME:
+      name = optarg;
+      break;
+    case O_OUT:
+      out_path = optarg;
+      break;
+    case O_MAX: {
+      int64_t v = positive(optarg);
+      if (v <= 0 || v > 100)
+        return fail(HK_EINVAL, "--max-mib", "a number of MiB from 1 to 100");
+      cfg.max_bytes = (size_t)v << 20;
+      break;
+    }
+    case 'h':
+      facts_usage(stdout);
+      return HK_EXIT_OK;
+    default:
+      facts_usage(stderr);
+      return HK_EXIT_USAGE;
+    }
+  }
+  int left = argc - optind;
+  if ((attach && (left != 3 || out_path)) ||
+      (!attach && ((left != 2 && left != 3) || (left == 3) != (out_path != NULL) || name))) {
+    facts_usage(stderr);
+    return HK_EXIT_USAGE;
+  }
+  hk_actor who;
+  if (hk_cli_actor_parse(as, &who) != 0)
+    return fail(HK_EINVAL, "--as",
+                "officer:DIVISION, supervisor:DIVISION, resident:ID_NUMBER or "
+                "system");
+  hk_idnum id;
+  if (!hk_idnum_check(argv[optind], hk_date_today(), &id))
+    return fail(HK_EINVAL, "ID_NUMBER", "not a valid ID number");
+  const char *e = argv[optind + 1];
+  int64_t entry = strcmp(e, "0") == 0 && !attach ? 0 : positive(e);
+  if (entry == 0 && (attach || strcmp(e, "0") != 0))
+    return fail(HK_EINVAL, "ENTRY", "not an entry number");
+  int64_t mid = 0;
+  if (!attach && left == 3 && (mid = positive(argv[optind + 2])) == 0)
+    return fail(HK_EINVAL, "MID", "not a material number");
+  char *data = NULL;
+  size_t size = 0;
+  if (attach) {
+    int rc = read_all(argv[optind + 2], hk_material_max_bytes(&cfg), &data, &size);
+    if (rc != HK_EXIT_OK)
+      return rc;
+  }
+  int exit = HK_EXIT_OK;
+  hk_store *st =
+      hk_cli_open_store("facts", db, attach ? HK_STORE_EXISTING : HK_STORE_READONLY, &exit);
+  if (st == NULL) {
+    free(data);
+    return exit;
+  }
+  hk_error err = {0};
+  json_t *out = NULL;
+  hk_status rc;
+  uint8_t *content = NULL;
+  hk_material_row row;
+  memset(&row, 0, sizeof row);
+  if (attach) {
+    const char *file = argv[optind + 2];
+    const char *base = strrchr(file, '/');
+    const char *keep = name ? name : strcmp(file, "-") == 0 ? NULL : base ? base + 1 : file;
+    hk_material_upload up = {.data = data,
+                             .size = size,
+                             .name = keep,
+                             .name_len = keep ? strlen(keep) : 0,
+                             .name_field = name ? "--name" : "FILE",
+                             .data_field = "FILE"};
+    bool created = false;
+    rc = hk_material_fact_attach(st, &cfg, &who, id.number, entry, &up, &out, &created, &err);
+  } else if (mid == 0) {
+    rc = hk_material_fact_list(st, &who, id.number, entry, &out, &err);
+  } else {
+    rc = hk_material_fact_read(st, &who, id.number, entry, mid, &row, &content, &size, &err);
+  }
+  hk_store_close(st);
+  free(data);
+  if (rc != HK_OK) {
+    free(content);
+    json_decref(out);
+    return hk_cli_fail("facts", &err);
   }
   if (content == NULL)
     return print_json(out);

@@ -23,6 +23,7 @@ static void usage(FILE *out)
       "  hukou facts correct --db PATH [--as ACTOR] [--today DATE] --reason TEXT ID_NUMBER ENTRY "
       "JSON\n"
       "  hukou facts import  --db PATH --source DEPT [--today DATE] FILE|-\n"
+      "  hukou facts attach|material ...  证明材料 / files behind an entry (see attach --help)\n"
       "  有来源的事实 / facts with provenance: 居民申报 declared by the resident (--as "
       "resident:ID),\n"
       "  民警核实 verified by an officer (--as officer:DIVISION, or system, the default), "
@@ -88,6 +89,8 @@ int hk_cmd_facts(int argc, char **argv)
                                        {"source", required_argument, NULL, O_SOURCE},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
+  if (argc >= 2 && (strcmp(argv[1], "attach") == 0 || strcmp(argv[1], "material") == 0))
+    return hk_cmd_facts_material(argc - 1, argv + 1);
   if (argc < 2 || hk_cli_wants_help(argc, argv)) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? HK_EXIT_USAGE : HK_EXIT_OK;

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "service/facts.h"
 #include "core/division.h"
 #include "core/idnum.h"
 #include "core/json.h"
@@ -50,6 +51,10 @@ int hk_cmd_person(int argc, char **argv)
   hk_person p;
   hk_person_init(&p);
   hk_status rc = hk_store_person_get(st, id.number, &p, &err);
+  /* The ledger in force beside the registry's rows (issue 10). */
+  json_t *ledger = NULL;
+  if (rc == HK_OK)
+    rc = hk_facts_in_force(st, id.number, &ledger, &err);
   hk_store_close(st);
   if (rc != HK_OK) {
     hk_person_clear(&p);
@@ -64,6 +69,7 @@ int hk_cmd_person(int argc, char **argv)
     json_object_set_new(json_object_get(o, "hukou"), "division_name",
                         d ? json_string(d->name) : json_null());
   }
+  json_object_set_new(o, "ledger", ledger);
   char *text = json_dumps(o, JSON_INDENT(2));
   puts(text ? text : "{}");
   free(text);

@@ -208,3 +208,117 @@ void hk_h_materials_get(hk_http_req *req, hk_http_resp *resp)
   resp->no_store = true;
   disposition(row.name, resp->disposition, sizeof resp->disposition);
 }
+
+/* ---- materials behind a fact entry (issue 10) ----
+ *   POST /api/v1/persons/{id}/facts/{entry}/materials        the file, as above: 201, or 200
+ *   GET  /api/v1/persons/{id}/facts/{entry}/materials        the list
+ *   GET  /api/v1/persons/{id}/facts/{entry}/materials/{mid}  the file
+ * Residents for their own number ("me"), officers and supervisors in their jurisdiction (the
+ * service applies hk_facts_list's rule); an officer gets one 404 for "elsewhere" and "none". */
+
+void hk_h_fact_materials_post(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const none[] = {NULL};
+  resp->no_store = true;
+  hk_idnum pid;
+  int64_t entry;
+  if (!hk_http_query_only(req, none, resp) || !hk_http_param_idnum(req, 0, resp, &pid) ||
+      !hk_http_may_touch_person(req, pid.number, resp) ||
+      !number_param(req, 1, "entry", resp, &entry))
+    return;
+  char name[HK_MATERIAL_NAME_IN_MAX + 2];
+  size_t name_len = 0;
+  const char *x = hk_http_header(req, "X-Filename");
+  if (x && !decode_name(x, name, sizeof name, &name_len, resp))
+    return;
+  hk_material_upload up = {.data = req->body ? req->body : "",
+                           .size = req->body ? req->body_len : 0,
+                           .name = x ? name : NULL,
+                           .name_len = name_len,
+                           .name_field = "X-Filename"};
+  hk_material_config cfg = {.max_bytes = req->srv->cfg.material_max_bytes,
+                            .per_application = req->srv->cfg.materials_per_application};
+  hk_error err = {0};
+  json_t *out = NULL;
+  bool created = false;
+  hk_store *st = hk_http_writer_acquire(req->srv, &err);
+  hk_status rc = st ? hk_material_fact_attach(st, &cfg, &req->actor, pid.number, entry, &up, &out,
+                                              &created, &err)
+                    : err.code;
+  hk_http_writer_release(req->srv);
+  if (rc != HK_OK) {
+    hk_http_reply_hidden(req, resp, &err);
+    return;
+  }
+  hk_http_reply_json(resp, created ? 201 : 200, out);
+  resp->no_store = true;
+}
+
+void hk_h_fact_materials_list(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const none[] = {NULL};
+  resp->no_store = true;
+  hk_idnum pid;
+  int64_t entry;
+  if (!hk_http_query_only(req, none, resp) || !hk_http_param_idnum(req, 0, resp, &pid) ||
+      !hk_http_may_touch_person(req, pid.number, resp) ||
+      !number_param(req, 1, "entry", resp, &entry))
+    return;
+  hk_error err = {0};
+  json_t *out = NULL;
+  hk_http_worker *w = hk_http_worker_acquire(req->srv);
+  hk_store *st = hk_http_worker_store(req->srv, w, &err);
+  hk_status rc =
+      st ? hk_material_fact_list(st, &req->actor, pid.number, entry, &out, &err) : err.code;
+  hk_http_worker_release(w);
+  if (rc != HK_OK) {
+    hk_http_reply_hidden(req, resp, &err);
+    return;
+  }
+  hk_http_access_record(req, pid.number, "GET /api/v1/persons/{id}/facts/{entry}/materials");
+  hk_http_reply_json(resp, 200, out);
+  resp->no_store = true;
+}
+
+void hk_h_fact_materials_get(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const none[] = {NULL};
+  resp->no_store = true;
+  hk_idnum pid;
+  int64_t entry, mid;
+  if (!hk_http_query_only(req, none, resp) || !hk_http_param_idnum(req, 0, resp, &pid) ||
+      !hk_http_may_touch_person(req, pid.number, resp) ||
+      !number_param(req, 1, "entry", resp, &entry) || !number_param(req, 2, "mid", resp, &mid))
+    return;
+  hk_error err = {0};
+  hk_material_row row;
+  memset(&row, 0, sizeof row);
+  uint8_t *data = NULL;
+  size_t size = 0;
+  hk_http_worker *w = hk_http_worker_acquire(req->srv);
+  hk_store *st = hk_http_worker_store(req->srv, w, &err);
+  hk_status rc =
+      st ? hk_material_fact_read(st, &req->actor, pid.number, entry, mid, &row, &data, &size, &err)
+         : err.code;
+  hk_http_worker_release(w);
+  if (rc != HK_OK) {
+    free(data);
+    /* A missing material of a readable entry is a plain 404 naming "material". */
+    if (err.code == HK_ENOTFOUND && strcmp(err.field, "material") == 0)
+      hk_http_reply_error(resp, &err);
+    else
+      hk_http_reply_hidden(req, resp, &err);
+    return;
+  }
+  hk_http_access_record(req, pid.number, "GET /api/v1/persons/{id}/facts/{entry}/materials/{mid}");
+  resp->status = 200;
+  resp->body = (char *)data;
+  resp->len = size;
+  static const char *const types[] = {"application/pdf", "image/jpeg", "image/png"};
+  resp->content_type = "application/octet-stream";
+  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+    if (strcmp(row.media_type, types[i]) == 0)
+      resp->content_type = types[i];
+  resp->no_store = true;
+  disposition(row.name, resp->disposition, sizeof resp->disposition);
+}

@@ -86,6 +86,16 @@ void hk_h_persons_get(hk_http_req *req, hk_http_resp *resp)
                           d ? json_string(d->name) : json_null());
     }
   }
+  /* The ledger in force beside the registry's rows: what was declared shows (issue 10). */
+  json_t *ledger = NULL;
+  if (o != NULL && hk_facts_in_force(st, id.number, &ledger, &err) != HK_OK) {
+    hk_http_worker_release(w);
+    json_decref(o);
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  if (o != NULL)
+    json_object_set_new(o, "ledger", ledger);
   hk_http_worker_release(w);
   hk_http_access_record(req, id.number, "GET /api/v1/persons/{id}");
   hk_http_reply_json(resp, 200, o);

@@ -239,6 +239,9 @@ void hk_h_facts_list(hk_http_req *req, hk_http_resp *resp);
 void hk_h_facts_verify(hk_http_req *req, hk_http_resp *resp);
 void hk_h_facts_correct(hk_http_req *req, hk_http_resp *resp);
 void hk_h_facts_department(hk_http_req *req, hk_http_resp *resp);
+void hk_h_fact_materials_post(hk_http_req *req, hk_http_resp *resp); /* h_materials.c */
+void hk_h_fact_materials_list(hk_http_req *req, hk_http_resp *resp);
+void hk_h_fact_materials_get(hk_http_req *req, hk_http_resp *resp);
 
 /* ---- who may see what (access.c) ---- */
 
@@ -303,7 +306,7 @@ hk_date hk_http_today(const hk_http_server *srv);
 
 /* ---- metrics (metrics.c) ---- */
 
-#define HK_HTTP_ROUTES_MAX 48 /* routes + 1 for the portal's files + 1 for those matching none */
+#define HK_HTTP_ROUTES_MAX 56 /* routes + 1 for the portal's files + 1 for those matching none */
 #define HK_HTTP_STATUS_SLOTS 16
 #define HK_HTTP_BUCKETS 12
 

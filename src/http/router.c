@@ -69,6 +69,13 @@ const hk_http_route hk_http_routes[] = {
     {"POST", "/api/v1/persons/{id}/facts/{entry}/correct", hk_h_facts_correct,
      HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
     {"POST", "/api/v1/facts", hk_h_facts_department, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    /* Files behind a fact entry (issue 10): the document a declaration rests on. */
+    {"POST", "/api/v1/persons/{id}/facts/{entry}/materials", hk_h_fact_materials_post,
+     HK_ROUTE_UPLOAD | HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/persons/{id}/facts/{entry}/materials", hk_h_fact_materials_list,
+     HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/persons/{id}/facts/{entry}/materials/{mid}", hk_h_fact_materials_get,
+     HK_ROUTE_ACCOUNT},
 };
 const size_t hk_http_route_count = sizeof hk_http_routes / sizeof hk_http_routes[0];
 

@@ -136,4 +136,12 @@ hk_status hk_facts_pending(hk_store *st, const struct hk_policies *pol,
                            const char *const *consenting, size_t n_consenting, json_t **out,
                            hk_error *err);
 
+/* The person's ledger in force, for the person reads (`hukou person show`, GET
+ * /api/v1/persons/{id}): {"in_force": [{entry, kind, source ("declared": awaiting the
+ * officer; "verified"; "department"), recorded_on, at, department?, reason?, supersedes,
+ * fact, materials (files behind it)}], "superseded_rows": ["housing.0", ...]: the registry's
+ * rows that a later entry corrected}. The caller has checked that the reader may read the
+ * person (facts_ledger.c). */
+hk_status hk_facts_in_force(hk_store *st, const char *id_number, json_t **out, hk_error *err);
+
 #endif

@@ -92,4 +92,25 @@ hk_status hk_material_take(hk_store *st, int64_t app_id, const int64_t *ids, siz
 /* {id, application, sha256, size, media_type, name, uploaded_by, uploaded_at, step, step_index}. */
 json_t *hk_material_json(const hk_material_row *row);
 
+/* Materials behind a fact entry (issue 10, material_fact.c): the lease, labour contract or
+ * degree certificate that backs a declaration, for the officer who verifies it. The same type
+ * and size checks, names and content store as an application's; at most per_application files
+ * an entry. The material row names the person and the entry ("housing/12" in its fact column).
+ * Who may: whoever may read the person's facts (hk_facts_list's rule: the resident themself,
+ * officers and supervisors of the person's jurisdiction); a resident attaches only to their own
+ * declared entries, and only while the entry is in force (a verified or corrected entry is a
+ * new one). Anyone else finds no such person or entry (HK_ENOTFOUND). Each attachment appends
+ * "material.attach" with subject "fact/ENTRY" and the number masked. */
+hk_status hk_material_fact_attach(hk_store *st, const hk_material_config *cfg, const hk_actor *who,
+                                  const char *id_number, int64_t entry,
+                                  const hk_material_upload *up, json_t **out, bool *created,
+                                  hk_error *err);
+/* The entry's materials, in the order they came (entry 0: every fact entry's of the person). */
+hk_status hk_material_fact_list(hk_store *st, const hk_actor *who, const char *id_number,
+                                int64_t entry, json_t **out, hk_error *err);
+/* One of the entry's materials, metadata and content (*data malloc'd). */
+hk_status hk_material_fact_read(hk_store *st, const hk_actor *who, const char *id_number,
+                                int64_t entry, int64_t material_id, hk_material_row *row,
+                                uint8_t **data, size_t *size, hk_error *err);
+
 #endif

@@ -11,6 +11,7 @@ import pytest
 import schema
 import test_materials
 import test_facts
+import test_fact_materials
 import test_services
 from conftest import DB, PASSWORD, SOURCE, sample_ids
 
@@ -118,13 +119,15 @@ RECIPES = {
 
 # The services' routes need accounts: without a session they are 401 here; every other response
 # they describe is produced and checked by test_services.py.
-for _path in test_services.PATHS + test_materials.PATHS + test_facts.PATHS:
+SERVICE_PATHS = (test_services.PATHS + test_materials.PATHS + test_facts.PATHS +
+                 test_fact_materials.PATHS)
+for _path in SERVICE_PATHS:
     for _m in DOC["paths"].get(_path, {}):
         _url = _path.replace("{id}", "1" if "applications" in _path else PID)
         _url = _url.replace("{number}", "330402-000001").replace("{mid}", "1")
         _url = _url.replace("{entry}", "1")
         RECIPES[(_m, _path, "401")] = ("main", _m.upper(), _url, None, None, 1)
-SERVICES = {(m, p, s) for p in test_services.PATHS + test_materials.PATHS + test_facts.PATHS
+SERVICES = {(m, p, s) for p in SERVICE_PATHS
             for m, op in DOC["paths"].get(p, {}).items() for s in op["responses"] if s != "401"}
 
 DESCRIBED = [(m, p, s) for p, ops in DOC["paths"].items() for m, op in ops.items()

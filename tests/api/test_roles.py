@@ -196,6 +196,15 @@ MATRIX += [
     # Only department keys send facts, and only the kinds their key names (this one none).
     (("POST", "/api/v1/facts", {"id_number": ME, "kind": "housing", "fact": {}}, None),
      expect(403, anonymous=401)),
+    # Files behind a fact entry (issue 10): a PDF, but no entry 999999 to attach it to.
+    (("POST", f"/api/v1/persons/{ME}/facts/999999/materials", b"%PDF-1.4\n", None),
+     expect(404, **SERVICE_USERS)),
+    (("POST", f"/api/v1/persons/{OTHER}/facts/999999/materials", b"%PDF-1.4\n", None),
+     expect(404, resident=403, **SERVICE_USERS)),
+    (("GET", f"/api/v1/persons/{ME}/facts/999999/materials", None, None),
+     expect(404, **SERVICE_USERS)),
+    (("GET", f"/api/v1/persons/{ME}/facts/999999/materials/1", None, None),
+     expect(404, **SERVICE_USERS)),
 ]
 
 

@@ -14,6 +14,7 @@
 #include "core/person_json.h"
 #include "policy/policy.h"
 #include "service/app_service.h"
+#include "service/facts.h"
 #include "service/material.h"
 #include "store/store.h"
 #include "store/store_material.h"
@@ -522,6 +523,96 @@ static int cleanup(void **state)
   return 0;
 }
 
+/* Files behind a fact entry (material_fact.c): the resident behind their own declaration, the
+ * officer of the jurisdiction, nobody else; not behind a superseded entry; kept apart from
+ * applications' materials; the ledger in person reads counts them (facts_ledger.c). */
+static void files_behind_a_fact_entry(void **state)
+{
+  (void)state;
+  hk_store *st = fresh();
+  hk_error err = {0};
+  hk_actor me = resident(ID), them = resident(OTHER);
+  const char *lease_json = "{\"division\":\"330402\",\"urban\":true,\"kind\":\"rented\","
+                           "\"from\":\"2023-09-01\"}";
+  json_t *lease = json_loads(lease_json, 0, NULL);
+  hk_fact_result res = {0};
+  assert_int_equal(hk_facts_add(st, &me, ID, HK_FACT_HOUSING, lease, NULL, NULL,
+                                test_date("2024-03-05"), &res, &err),
+                   HK_OK);
+  int64_t entry = res.entry;
+  hk_material_upload up = {
+      .data = pdf, .size = strlen(pdf), .name = "租赁合同.pdf", .name_len = strlen("租赁合同.pdf")};
+  json_t *out = NULL;
+  bool created = false;
+  assert_int_equal(hk_material_fact_attach(st, NULL, &me, ID, entry, &up, &out, &created, &err),
+                   HK_OK);
+  assert_true(created);
+  char key[32];
+  snprintf(key, sizeof key, "housing/%lld", (long long)entry);
+  assert_string_equal(str(out, "fact"), key);
+  assert_null(json_object_get(out, "application"));
+  int64_t mid = json_integer_value(json_object_get(out, "id"));
+  json_decref(out);
+  assert_int_equal(hk_material_fact_attach(st, NULL, &me, ID, entry, &up, &out, &created, &err),
+                   HK_OK);
+  assert_false(created);
+  json_decref(out);
+  /* Others: not their person (another resident), not their jurisdiction, no such entry. */
+  assert_int_equal(hk_material_fact_attach(st, NULL, &them, ID, entry, &up, &out, &created, &err),
+                   HK_ENOTFOUND);
+  assert_int_equal(
+      hk_material_fact_attach(st, NULL, &elsewhere, ID, entry, &up, &out, &created, &err),
+      HK_ENOTFOUND);
+  assert_int_equal(hk_material_fact_attach(st, NULL, &me, ID, 999, &up, &out, &created, &err),
+                   HK_ENOTFOUND);
+  assert_string_equal(err.field, "entry");
+  hk_material_upload bad = {.data = exe, .size = sizeof exe};
+  assert_int_equal(hk_material_fact_attach(st, NULL, &me, ID, entry, &bad, &out, &created, &err),
+                   HK_EMEDIA);
+  /* The officer reads it; an application of the same person lists none of it. */
+  json_t *list = NULL;
+  assert_int_equal(hk_material_fact_list(st, &officer, ID, entry, &list, &err), HK_OK);
+  assert_int_equal(json_array_size(list), 1);
+  json_decref(list);
+  int64_t app = apply_permit(st, ID);
+  char applicant[HK_IDNUM_LEN + 1];
+  assert_int_equal(hk_material_list(st, &me, app, &list, applicant, &err), HK_OK);
+  assert_int_equal(json_array_size(list), 0);
+  json_decref(list);
+  hk_material_row row;
+  uint8_t *data = NULL;
+  size_t size = 0;
+  assert_int_equal(hk_material_fact_read(st, &officer, ID, entry, mid, &row, &data, &size, &err),
+                   HK_OK);
+  assert_int_equal(size, strlen(pdf));
+  assert_memory_equal(data, pdf, size);
+  free(data);
+  assert_int_equal(hk_material_read(st, &me, app, mid, &row, &data, &size, applicant, &err),
+                   HK_ENOTFOUND);
+  free(data);
+  /* The ledger: declared, one file; after verification the declaration takes no more. */
+  json_t *ledger = NULL;
+  assert_int_equal(hk_facts_in_force(st, ID, &ledger, &err), HK_OK);
+  json_t *first = json_array_get(json_object_get(ledger, "in_force"), 0);
+  assert_string_equal(str(first, "source"), "declared");
+  assert_int_equal(json_integer_value(json_object_get(first, "materials")), 1);
+  json_decref(ledger);
+  assert_int_equal(hk_facts_verify(st, &officer, ID, entry, test_date("2024-03-06"), &res, &err),
+                   HK_OK);
+  assert_int_equal(
+      hk_material_fact_attach(st, NULL, &officer, ID, entry, &up, &out, &created, &err),
+      HK_ECONFLICT);
+  assert_string_equal(err.field, "entry");
+  /* The resident attaches to declarations only; the officer to the verified entry. */
+  assert_int_equal(hk_material_fact_attach(st, NULL, &me, ID, res.entry, &up, &out, &created, &err),
+                   HK_EFORBIDDEN);
+  assert_int_equal(
+      hk_material_fact_attach(st, NULL, &officer, ID, res.entry, &up, &out, &created, &err), HK_OK);
+  json_decref(out);
+  json_decref(lease);
+  hk_store_close(st);
+}
+
 int main(void)
 {
   make_exe();
@@ -540,6 +631,7 @@ int main(void)
       cmocka_unit_test(the_filing_county_reads_too),
       cmocka_unit_test(limits_and_closed_applications),
       cmocka_unit_test(supply_material_takes_the_uploads),
+      cmocka_unit_test(files_behind_a_fact_entry),
   };
   int failed = cmocka_run_group_tests_name("material", pure, NULL, NULL);
   failed += cmocka_run_group_tests_name("material_sqlite", tests, NULL, cleanup);

@@ -3,6 +3,7 @@
 // each page's module is fetched when the page first opens (lazy.js).
 import { addRoutes } from '../../router.js';
 import './messages.js';
+import './facts_messages.js';
 import { lazyPage } from '../staff/lazy.js';
 
 const QueuePage = lazyPage(() => import('./queue.js'), 'QueuePage');
@@ -11,6 +12,7 @@ const HouseholdsPage = lazyPage(() => import('./households.js'), 'HouseholdsPage
 const HouseholdPage = lazyPage(() => import('./households.js'), 'HouseholdPage');
 const ResidencePage = lazyPage(() => import('./registrations.js'), 'ResidencePage');
 const BirthsDeathsPage = lazyPage(() => import('./registrations.js'), 'BirthsDeathsPage');
+const DeclarationsPage = lazyPage(() => import('./facts.js'), 'DeclarationsPage');
 
 const OFFICERS = ['officer', 'supervisor'];
 // Only the queue and its applications live under /officer: the header marks a nav entry as
@@ -21,5 +23,6 @@ addRoutes([
   { path: '/residence-registrations', component: ResidencePage, roles: OFFICERS, title: 'officer.res.title', nav: { label: 'officer.nav.residence', order: 11 } },
   { path: '/households', component: HouseholdsPage, roles: OFFICERS, title: 'officer.hh.title', nav: { label: 'officer.nav.households', order: 12 } },
   { path: '/households/:number', component: HouseholdPage, roles: OFFICERS, title: 'officer.hh.page_title' },
+  { path: '/declarations', component: DeclarationsPage, roles: OFFICERS, title: 'officer.facts.title', nav: { label: 'officer.nav.facts', order: 14 } },
   { path: '/births-deaths', component: BirthsDeathsPage, roles: OFFICERS, title: 'officer.bd.title', nav: { label: 'officer.nav.bd', order: 13 } },
 ]);

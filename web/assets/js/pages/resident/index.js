@@ -8,6 +8,8 @@ import { MePage } from './me.js';
 import { ResidencePage } from './residence.js';
 import { ApplyPage } from './apply.js';
 import { ApplicationPage } from './application.js';
+import './facts_messages.js';
+import { FactsPage } from './facts.js';
 
 const RESIDENT = ['resident'];
 addRoutes([
@@ -15,5 +17,6 @@ addRoutes([
   { path: '/me', component: MePage, roles: RESIDENT, title: 'res.me.title', nav: { label: 'res.nav.me', order: 20 } },
   { path: '/me/residence', component: ResidencePage, roles: RESIDENT, title: 'res.residence.title', nav: { label: 'res.nav.residence', order: 30 } },
   { path: '/me/apply', component: ApplyPage, roles: RESIDENT, title: 'res.apply.title', nav: { label: 'res.nav.apply', order: 40 } },
+  { path: '/me/facts', component: FactsPage, roles: RESIDENT, title: 'res.facts.title', nav: { label: 'res.nav.facts', order: 35 } },
   { path: '/me/applications/:id', component: ApplicationPage, roles: RESIDENT, title: 'res.app.title.short' },
 ]);

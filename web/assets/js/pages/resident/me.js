@@ -9,6 +9,7 @@ import { href } from '../../router.js';
 import { useSession } from '../../session.js';
 import { Facts, DateText, ErrorBanner, Loading, Alert, Button } from '../../ui.js';
 import { loadDivisions } from './data.js';
+import { PendingFacts } from './facts.js';
 
 export const mask = (id) => (id && id.length === 18 ? id.slice(0, 6) + '********' + id.slice(14) : id || '');
 
@@ -100,7 +101,9 @@ export function MePage() {
     <div class="actions">
       <a class="btn btn-primary" href=${href('/me/apply')}>${t('res.me.apply')}</a>
       <a class="btn btn-secondary" href=${href('/me/residence')}>${t('res.me.declare')}</a>
+      <a class="btn btn-secondary" href=${href('/me/facts')}>${t('res.me.facts')}</a>
     </div>
+    <${PendingFacts} person=${person} />
     <div class="cards">
       <section class="card" aria-labelledby="me-hukou">
         <h2 id="me-hukou">${t('res.me.hukou')}</h2>
