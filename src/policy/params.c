@@ -292,7 +292,7 @@ hk_status hk_pvalue_from_json(hk_param_id id, const json_t *v, hk_pvalue *out, h
     json_object_foreach((json_t *)v, k, a)
     {
       hk_talent_category cat = hk_talent_category_from(k);
-      int64_t age;
+      int64_t age = 0;
       if (cat == HK_TALENT_UNSET || cat == HK_TALENT_NONE || cat >= HK_POINTS_TABLE_MAX)
         return hk_error_set(err, HK_EINVAL, k, "not a talent category");
       hk_status rc = age_of(a, k, &age, err);
