@@ -109,14 +109,17 @@ static hk_status read_into(hk_fact_kind kind, const char *id_number, const char 
     }
     json_decref(fact);
   } else {
+    /* A fact is a few hundred bytes: the wrapped text goes on the stack unless it is long. */
+    char small[2048];
     size_t len = strlen(doc) + strlen(kind_names[kind]) + 64;
-    char *text = malloc(len);
+    char *text = len <= sizeof small ? small : malloc(len);
     if (text == NULL)
       return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
     int n =
         snprintf(text, len, "{\"id_number\":\"%s\",\"%s\":[%s]}", id_number, kind_names[kind], doc);
     rc = hk_person_parse(text, (size_t)n, HK_PJ_PERSON, today, scratch, err);
-    free(text);
+    if (text != small)
+      free(text);
   }
   if (rc != HK_OK)
     fact_field(err);
@@ -173,7 +176,7 @@ static hk_status read_link_fact(hk_fact_kind kind, const char *self, const json_
 
 /* Check a fact given both as JSON and as its canonical text (the one that is kept). */
 static hk_status check_doc(hk_fact_kind kind, const char *id_number, const json_t *fact,
-                           const char *doc, hk_date today, hk_error *err)
+                           const char *doc, hk_date today, hk_person *lent, hk_error *err)
 {
   if (hk_fact_kind_name(kind) == NULL)
     return hk_error_set(err, HK_EINVAL, "kind",
@@ -187,6 +190,8 @@ static hk_status check_doc(hk_fact_kind kind, const char *id_number, const json_
     char other[HK_IDNUM_LEN + 1];
     return read_link_fact(kind, id_number, fact, today, &v, other, err);
   }
+  if (lent != NULL) /* the bulk path's one person, its lists' memory reused line after line */
+    return read_into(kind, id_number, doc, today, lent, err);
   hk_person scratch;
   hk_person_init(&scratch);
   hk_status rc = read_into(kind, id_number, doc, today, &scratch, err);
@@ -204,9 +209,9 @@ hk_status hk_fact_check(hk_fact_kind kind, const char *id_number, const json_t *
                         hk_error *err)
 {
   if (!json_is_object(fact))
-    return check_doc(kind, id_number, fact, NULL, today, err);
+    return check_doc(kind, id_number, fact, NULL, today, NULL, err);
   char *doc = canonical(fact);
-  hk_status rc = doc ? check_doc(kind, id_number, fact, doc, today, err)
+  hk_status rc = doc ? check_doc(kind, id_number, fact, doc, today, NULL, err)
                      : hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
   free(doc);
   return rc;
@@ -444,8 +449,72 @@ typedef struct record_req {
   const char *department, *delivery, *reason;
   int64_t supersedes;
   int32_t supersedes_row;
-  const char *action; /* "fact.declared", "fact.verify", "fact.correct", ... */
+  const char *action;  /* "fact.declared", "fact.verify", "fact.correct", ... */
+  hk_event_head *head; /* the bulk path's chain head, carried through its transaction; or NULL */
 } record_req;
+
+/* A growing text for an event's payload. */
+typedef struct text_buf {
+  char *s;
+  size_t n, cap;
+  bool failed;
+} text_buf;
+
+static void buf_put(text_buf *b, const char *s, size_t len)
+{
+  if (b->failed)
+    return;
+  if (b->n + len + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->n + len + 1)
+      cap *= 2;
+    char *bigger = realloc(b->s, cap);
+    if (bigger == NULL) {
+      b->failed = true;
+      return;
+    }
+    b->s = bigger;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->n, s, len);
+  b->n += len;
+  b->s[b->n] = '\0';
+}
+
+static void buf_str(text_buf *b, const char *s)
+{
+  buf_put(b, s, strlen(s));
+}
+
+/* s as a JSON string: quotes, backslashes and control characters escaped (UTF-8 kept). */
+static void buf_json_string(text_buf *b, const char *s)
+{
+  buf_put(b, "\"", 1);
+  const char *run = s;
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch >= 0x20 && ch != '"' && ch != '\\')
+      continue;
+    buf_put(b, run, (size_t)(s - run));
+    char esc[8];
+    if (ch == '"' || ch == '\\')
+      snprintf(esc, sizeof esc, "\\%c", ch);
+    else
+      snprintf(esc, sizeof esc, "\\u%04x", ch);
+    buf_str(b, esc);
+    run = s + 1;
+  }
+  buf_put(b, run, (size_t)(s - run));
+  buf_put(b, "\"", 1);
+}
+
+static void buf_field(text_buf *b, const char *key, const char *value)
+{
+  buf_put(b, ",\"", 2);
+  buf_str(b, key);
+  buf_put(b, "\":", 2);
+  buf_json_string(b, value);
+}
 
 static hk_status record(hk_store *st, const hk_actor *who, const record_req *q, hk_date today,
                         hk_fact_result *out, hk_error *err)
@@ -471,44 +540,44 @@ static hk_status record(hk_store *st, const hk_actor *who, const record_req *q, 
     rc = hk_store_fact_supersede(st, q->supersedes, row.id, err);
   if (rc != HK_OK)
     return rc;
-  json_t *o = json_object();
-  json_object_set_new(o, "entry", json_integer(row.id));
-  json_object_set_new(o, "kind", json_string(kind_names[q->kind]));
-  json_object_set_new(o, "source", json_string(source_names[q->source]));
+  /* The payload is written directly (no JSON object built and dumped): the fact goes in as its
+   * kept text; only the kinds that name another person are read again, to mask the number. */
+  text_buf b = {0};
+  char num[48], ref[32] = "";
+  snprintf(num, sizeof num, "{\"entry\":%" PRId64, row.id);
+  buf_str(&b, num);
+  buf_field(&b, "kind", kind_names[q->kind]);
+  buf_field(&b, "source", source_names[q->source]);
   if (q->department && q->department[0])
-    json_object_set_new(o, "department", json_string(q->department));
+    buf_field(&b, "department", q->department);
   if (q->delivery && q->delivery[0])
-    json_object_set_new(o, "delivery", json_string(q->delivery));
-  if (q->supersedes)
-    json_object_set_new(o, "supersedes", json_integer(q->supersedes));
-  char ref[32] = "";
+    buf_field(&b, "delivery", q->delivery);
+  if (q->supersedes) {
+    snprintf(num, sizeof num, ",\"supersedes\":%" PRId64, q->supersedes);
+    buf_str(&b, num);
+  }
   if (q->supersedes_row >= 0) {
     snprintf(ref, sizeof ref, "%s.%d", kind_names[q->kind], (int)q->supersedes_row);
-    json_object_set_new(o, "supersedes", json_string(ref));
+    buf_field(&b, "supersedes", ref);
   }
   if (q->reason && q->reason[0])
-    json_object_set_new(o, "reason", json_string(q->reason));
-  /* The fact goes in as its kept text (one write less on the bulk path); only the kinds that
-   * name another person are read again, to mask the number. */
-  char *head = json_dumps(o, JSON_COMPACT), *masked_doc = NULL;
-  json_decref(o);
+    buf_field(&b, "reason", q->reason);
+  char *masked_doc = NULL;
   if (q->kind == HK_FACT_MARITAL || q->kind == HK_FACT_KINSHIP) {
     json_t *mf = masked_fact(q->doc);
     masked_doc = mf ? json_dumps(mf, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(mf);
   }
-  const char *fact_text = masked_doc ? masked_doc : q->doc;
-  size_t hl = head ? strlen(head) : 0, len = hl + strlen(fact_text) + 16;
-  char *payload = head ? malloc(len) : NULL;
-  if (payload)
-    snprintf(payload, len, "%.*s,\"fact\":%s}", (int)(hl - 1), head, fact_text);
-  free(head);
+  buf_str(&b, ",\"fact\":");
+  buf_str(&b, masked_doc ? masked_doc : q->doc);
+  buf_put(&b, "}", 1);
   free(masked_doc);
   char masked[HK_IDNUM_LEN + 1];
-  rc = payload ? hk_store_event_append(st, who->account, q->action,
-                                       hk_idnum_mask(q->id_number, masked), payload, err)
-               : hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
-  free(payload);
+  hk_event_head fresh = {0};
+  rc = b.failed ? hk_error_set(err, HK_ENOMEM, NULL, "out of memory")
+                : hk_store_event_append_at(st, q->head ? q->head : &fresh, who->account, q->action,
+                                           hk_idnum_mask(q->id_number, masked), b.s, err);
+  free(b.s);
   if (rc == HK_OK && out) {
     *out = (hk_fact_result){.entry = row.id, .source = q->source, .supersedes = q->supersedes};
     memcpy(out->supersedes_import, ref, sizeof ref);
@@ -679,7 +748,7 @@ static hk_status add_fn(hk_store *st, void *cls, hk_person *p, int64_t row, hk_e
   if (rc == HK_OK && doc == NULL)
     rc = hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
   if (rc == HK_OK)
-    rc = check_doc(c->kind, p->id_number, c->fact, doc, c->today, err);
+    rc = check_doc(c->kind, p->id_number, c->fact, doc, c->today, NULL, err);
   if (rc == HK_OK)
     rc = check_links(st, c->kind, p->id_number, c->fact, c->today, err);
   if (rc != HK_OK) {
@@ -881,7 +950,7 @@ static hk_status correct_fn(hk_store *st, void *cls, hk_person *p, int64_t row, 
   if (rc == HK_OK && doc == NULL)
     rc = hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
   if (rc == HK_OK)
-    rc = check_doc(kind, p->id_number, c->fact, doc, c->today, err);
+    rc = check_doc(kind, p->id_number, c->fact, doc, c->today, NULL, err);
   if (rc == HK_OK)
     rc = check_links(st, kind, p->id_number, c->fact, c->today, err);
   if (rc == HK_OK) {
@@ -1055,7 +1124,8 @@ typedef struct import_ctx {
   const hk_actor *who;
   const char *department;
   hk_date today;
-  hk_person p;
+  hk_person p; /* lent to check_doc line after line */
+  hk_event_head head;
   hk_facts_import_result *out;
 } import_ctx;
 
@@ -1111,7 +1181,7 @@ static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk
   if (doc == NULL)
     return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
   int64_t row = 0;
-  if ((rc = check_doc(kind, idn.number, fact, doc, c->today, err)) ||
+  if ((rc = check_doc(kind, idn.number, fact, doc, c->today, &c->p, err)) ||
       (rc = check_links(st, kind, idn.number, fact, c->today, err)) ||
       (rc = hk_store_person_row(st, idn.number, &row, err))) {
     free(doc);
@@ -1157,7 +1227,8 @@ static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk
                     .reason = reason,
                     .supersedes = supersedes,
                     .supersedes_row = -1,
-                    .action = supersedes ? "fact.correct" : "fact.department"};
+                    .action = supersedes ? "fact.correct" : "fact.department",
+                    .head = &c->head};
     rc = record(st, c->who, &q, c->today, NULL, err);
     if (rc == HK_OK)
       c->out->added++;
@@ -1186,6 +1257,7 @@ hk_status hk_facts_import(hk_store *st, const hk_actor *who, const char *departm
   hk_status rc = hk_store_begin(st, err);
   if (rc != HK_OK)
     return rc;
+  hk_person_init(&c.p);
   char *buf = NULL;
   size_t cap = 0;
   ssize_t len;
@@ -1214,6 +1286,7 @@ hk_status hk_facts_import(hk_store *st, const hk_actor *who, const char *departm
     }
   }
   free(buf);
+  hk_person_clear(&c.p);
   if (rc == HK_OK && ferror(in))
     rc = hk_error_set(err, HK_EIO, "FILE", "read error");
   if (rc == HK_OK)

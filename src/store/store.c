@@ -176,6 +176,14 @@ static void utc_now(char out[32])
 hk_status hk_store_event_append(hk_store *st, const char *actor, const char *action,
                                 const char *subject, const char *payload, hk_error *err)
 {
+  hk_event_head head = {0};
+  return hk_store_event_append_at(st, &head, actor, action, subject, payload, err);
+}
+
+hk_status hk_store_event_append_at(hk_store *st, hk_event_head *head, const char *actor,
+                                   const char *action, const char *subject, const char *payload,
+                                   hk_error *err)
+{
   if (actor == NULL || actor[0] == '\0' || action == NULL || action[0] == '\0')
     return hk_error_set(err, HK_EINVAL, "actor", "an event needs an actor and an action");
   char at[32];
@@ -185,12 +193,23 @@ hk_status hk_store_event_append(hk_store *st, const char *actor, const char *act
                  .action = action,
                  .subject = subject ? subject : "",
                  .payload = payload ? payload : "{}"};
-  hk_status rc = st->ops->event_last(st, &ev.seq, ev.prev_hash, err);
-  if (rc != HK_OK)
-    return rc;
-  ev.seq++;
+  if (!head->known) {
+    hk_status rc = st->ops->event_last(st, &head->seq, head->hash, err);
+    if (rc != HK_OK)
+      return rc;
+    head->known = true;
+  }
+  ev.seq = head->seq + 1;
+  memcpy(ev.prev_hash, head->hash, HK_HASH_LEN);
   hk_event_hash(&ev, ev.hash);
-  return st->ops->event_insert(st, &ev, err);
+  hk_status rc = st->ops->event_insert(st, &ev, err);
+  if (rc == HK_OK) {
+    head->seq = ev.seq;
+    memcpy(head->hash, ev.hash, HK_HASH_LEN);
+  } else {
+    head->known = false; /* read again after a failure */
+  }
+  return rc;
 }
 
 typedef struct verify_state {

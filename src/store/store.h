@@ -122,6 +122,20 @@ typedef struct hk_event {
 hk_status hk_store_event_append(hk_store *st, const char *actor, const char *action,
                                 const char *subject, const char *payload, hk_error *err);
 
+/* The chain's head as one writer holds it through a transaction of many events (the bulk
+ * path of `hukou facts import`): read once from the store (on PostgreSQL that takes the head's
+ * lock, held to the end of the transaction), then carried from event to event, so each event
+ * costs its hash and its insert. Zero it at the start of each transaction; every event of that
+ * transaction must then go through the same head. */
+typedef struct hk_event_head {
+  bool known;
+  int64_t seq;
+  uint8_t hash[HK_HASH_LEN];
+} hk_event_head;
+hk_status hk_store_event_append_at(hk_store *st, hk_event_head *head, const char *actor,
+                                   const char *action, const char *subject, const char *payload,
+                                   hk_error *err);
+
 /* Walk the chain from the first event. On HK_OK every event verifies; on HK_ETAMPERED
  * *first_broken is the first event whose hash or link does not verify. *checked counts the
  * events read. */
