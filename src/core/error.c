@@ -40,6 +40,23 @@ hk_status hk_error_set_zh(hk_error *err, const char *fmt, ...)
   return err->code;
 }
 
+hk_status hk_error_set_both(hk_error *err, hk_status code, const char *field, const char *zh,
+                            const char *en, ...)
+{
+  if (err == NULL)
+    return code;
+  err->code = code;
+  snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+  va_list ap, aq;
+  va_start(ap, en);
+  va_copy(aq, ap);
+  vsnprintf(err->detail, sizeof err->detail, en, ap);
+  vsnprintf(err->detail_zh, sizeof err->detail_zh, zh, aq);
+  va_end(aq);
+  va_end(ap);
+  return code;
+}
+
 void hk_error_prefix(hk_error *err, const char *prefix)
 {
   if (err == NULL || prefix == NULL || prefix[0] == '\0')

@@ -34,6 +34,12 @@ hk_status hk_error_set(hk_error *err, hk_status code, const char *field, const c
 hk_status hk_error_set_zh(hk_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* hk_error_set with both sentences at once: zh and en are two formats of the same arguments, in
+ * the same order (both are checked), for a refusal a person reads (issue 10). */
+hk_status hk_error_set_both(hk_error *err, hk_status code, const char *field, const char *zh,
+                            const char *en, ...)
+    __attribute__((format(printf, 4, 6), format(printf, 5, 6)));
+
 /* Prefix err->field with prefix and a dot or bracket as needed ("person" + "id_number" gives
  * "person.id_number"; "relatives" + "[2].x" gives "relatives[2].x"). */
 void hk_error_prefix(hk_error *err, const char *prefix);

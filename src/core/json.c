@@ -19,7 +19,7 @@ hk_status hk_json_known_keys(const json_t *obj, const char *const *allowed, hk_e
         break;
       }
     if (!found)
-      return hk_error_set(err, HK_EINVAL, key, "unknown field");
+      return hk_error_set_both(err, HK_EINVAL, key, "不认识的字段", "unknown field");
   }
   return HK_OK;
 }
@@ -33,7 +33,8 @@ static json_t *get(const json_t *obj, const char *key)
 
 static hk_status missing(const char *key, hk_json_need need, hk_error *err)
 {
-  return need == HK_JSON_OPTIONAL ? HK_OK : hk_error_set(err, HK_EINVAL, key, "missing");
+  return need == HK_JSON_OPTIONAL ? HK_OK
+                                  : hk_error_set_both(err, HK_EINVAL, key, "缺少此项", "missing");
 }
 
 hk_status hk_json_date(const json_t *obj, const char *key, hk_json_need need, hk_date *out,
@@ -44,7 +45,8 @@ hk_status hk_json_date(const json_t *obj, const char *key, hk_json_need need, hk
   if (v == NULL)
     return missing(key, need, err);
   if (!json_is_string(v) || !hk_date_parse(json_string_value(v), out))
-    return hk_error_set(err, HK_EINVAL, key, "not a date (YYYY-MM-DD)");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是日期（YYYY-MM-DD）",
+                             "not a date (YYYY-MM-DD)");
   return HK_OK;
 }
 
@@ -56,7 +58,7 @@ hk_status hk_json_month(const json_t *obj, const char *key, hk_json_need need, h
   if (v == NULL)
     return missing(key, need, err);
   if (!json_is_string(v) || !hk_month_parse(json_string_value(v), out))
-    return hk_error_set(err, HK_EINVAL, key, "not a month (YYYY-MM)");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是月份（YYYY-MM）", "not a month (YYYY-MM)");
   return HK_OK;
 }
 
@@ -68,9 +70,11 @@ hk_status hk_json_division(const json_t *obj, const char *key, hk_json_need need
   if (v == NULL)
     return missing(key, need, err);
   if (!json_is_string(v) || !hk_division_parse(json_string_value(v), out))
-    return hk_error_set(err, HK_EINVAL, key, "not a 6-digit division code");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是六位行政区划代码",
+                             "not a 6-digit division code");
   if (must_be_known && hk_division_find(*out) == NULL)
-    return hk_error_set(err, HK_EINVAL, key, "unknown division %06d", (int)*out);
+    return hk_error_set_both(err, HK_EINVAL, key, "未知的行政区划 %06d", "unknown division %06d",
+                             (int)*out);
   return HK_OK;
 }
 
@@ -82,7 +86,7 @@ hk_status hk_json_bool(const json_t *obj, const char *key, hk_json_need need, bo
   if (v == NULL)
     return missing(key, need, err);
   if (!json_is_boolean(v))
-    return hk_error_set(err, HK_EINVAL, key, "not true or false");
+    return hk_error_set_both(err, HK_EINVAL, key, "须为 true 或 false", "not true or false");
   *out = json_is_true(v);
   return HK_OK;
 }
@@ -95,11 +99,11 @@ hk_status hk_json_int(const json_t *obj, const char *key, hk_json_need need, int
   if (v == NULL)
     return missing(key, need, err);
   if (!json_is_integer(v))
-    return hk_error_set(err, HK_EINVAL, key, "not an integer");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是整数", "not an integer");
   json_int_t i = json_integer_value(v);
   if (i < min || i > max)
-    return hk_error_set(err, HK_EINVAL, key, "out of range [%lld, %lld]", (long long)min,
-                        (long long)max);
+    return hk_error_set_both(err, HK_EINVAL, key, "超出范围 [%lld, %lld]",
+                             "out of range [%lld, %lld]", (long long)min, (long long)max);
   *out = i;
   return HK_OK;
 }
@@ -112,11 +116,12 @@ hk_status hk_json_string(const json_t *obj, const char *key, hk_json_need need, 
   if (v == NULL)
     return missing(key, need, err);
   if (!json_is_string(v))
-    return hk_error_set(err, HK_EINVAL, key, "not a string");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是字符串", "not a string");
   if (json_string_length(v) > max_len)
-    return hk_error_set(err, HK_ETOOBIG, key, "longer than %zu bytes", max_len);
+    return hk_error_set_both(err, HK_ETOOBIG, key, "超过 %zu 字节", "longer than %zu bytes",
+                             max_len);
   if (strlen(json_string_value(v)) != json_string_length(v))
-    return hk_error_set(err, HK_EINVAL, key, "contains a NUL character");
+    return hk_error_set_both(err, HK_EINVAL, key, "含有 NUL 字符", "contains a NUL character");
   *out = json_string_value(v);
   return HK_OK;
 }
@@ -129,7 +134,7 @@ hk_status hk_json_array(const json_t *obj, const char *key, hk_json_need need, j
   if (v == NULL)
     return missing(key, need, err);
   if (!json_is_array(v))
-    return hk_error_set(err, HK_EINVAL, key, "not a list");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是列表", "not a list");
   *out = v;
   return HK_OK;
 }
@@ -142,7 +147,7 @@ hk_status hk_json_object(const json_t *obj, const char *key, hk_json_need need, 
   if (v == NULL)
     return missing(key, need, err);
   if (!json_is_object(v))
-    return hk_error_set(err, HK_EINVAL, key, "not an object");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是对象", "not an object");
   *out = v;
   return HK_OK;
 }

@@ -137,6 +137,34 @@ static const hk_label app_action[] = {
     {"reject", "驳回", "reject"},
     {"complete", "办结", "complete"},
 };
+/* The roles of accounts, as the portal names them (web/assets/js/messages.js). */
+static const hk_label role[] = {
+    {"resident", "居民", "resident"},         {"officer", "户籍民警", "hukou officer"},
+    {"supervisor", "审核主管", "supervisor"}, {"analyst", "统计分析员", "analyst"},
+    {"department", "部门", "department"},     {"admin", "系统管理员", "administrator"},
+    {"system", "系统", "the system"},
+};
+/* What is wrong with an ID number (hk_idnum_fault_name). */
+static const hk_label idnum_fault[] = {
+    {"length", "位数不对（应为 18 位或 15 位）", "wrong length (18 or 15 characters)"},
+    {"format", "含有数字以外的字符（末位可为 X）",
+     "characters other than digits (the last may be X)"},
+    {"province", "前两位不是省级行政区划代码", "the first two digits name no province"},
+    {"birth_date", "出生日期不存在或晚于今天",
+     "the birth date is not a real day or is in the future"},
+    {"checksum", "校验码不符", "the check character does not match"},
+};
+/* The kinds of facts (facts.h). */
+static const hk_label fact_kind[] = {
+    {"housing", "住房", "housing"},
+    {"employment", "就业", "employment"},
+    {"schooling", "就学", "schooling"},
+    {"social_insurance", "社会保险", "social insurance"},
+    {"talent", "人才认定", "talent recognition"},
+    {"education", "学历", "education"},
+    {"marital_status", "婚姻状况", "marital status"},
+    {"kinship", "亲属关系", "kinship"},
+};
 
 #define TABLE(t)                                                                                   \
   {                                                                                                \
@@ -146,14 +174,15 @@ static const struct {
   const hk_label *rows;
   size_t n;
 } tables[HK_LBL_COUNT] = {
-    [HK_LBL_TALENT] = TABLE(talent),         [HK_LBL_EDUCATION] = TABLE(education),
-    [HK_LBL_MARITAL] = TABLE(marital),       [HK_LBL_HOUSING] = TABLE(housing),
-    [HK_LBL_RELATION] = TABLE(relation),     [HK_LBL_HOUSEHOLD] = TABLE(household),
-    [HK_LBL_PATHWAY] = TABLE(pathway),       [HK_LBL_PERMIT_BASIS] = TABLE(permit_basis),
-    [HK_LBL_ADDRESS] = TABLE(address),       [HK_LBL_FAMILY_RULE] = TABLE(family_rule),
-    [HK_LBL_CONDITION] = TABLE(condition),   [HK_LBL_POINTS_BASIS] = TABLE(points_basis),
-    [HK_LBL_APP_KIND] = TABLE(app_kind),     [HK_LBL_APP_STATE] = TABLE(app_state),
-    [HK_LBL_APP_ACTION] = TABLE(app_action),
+    [HK_LBL_TALENT] = TABLE(talent),           [HK_LBL_EDUCATION] = TABLE(education),
+    [HK_LBL_MARITAL] = TABLE(marital),         [HK_LBL_HOUSING] = TABLE(housing),
+    [HK_LBL_RELATION] = TABLE(relation),       [HK_LBL_HOUSEHOLD] = TABLE(household),
+    [HK_LBL_PATHWAY] = TABLE(pathway),         [HK_LBL_PERMIT_BASIS] = TABLE(permit_basis),
+    [HK_LBL_ADDRESS] = TABLE(address),         [HK_LBL_FAMILY_RULE] = TABLE(family_rule),
+    [HK_LBL_CONDITION] = TABLE(condition),     [HK_LBL_POINTS_BASIS] = TABLE(points_basis),
+    [HK_LBL_APP_KIND] = TABLE(app_kind),       [HK_LBL_APP_STATE] = TABLE(app_state),
+    [HK_LBL_APP_ACTION] = TABLE(app_action),   [HK_LBL_ROLE] = TABLE(role),
+    [HK_LBL_IDNUM_FAULT] = TABLE(idnum_fault), [HK_LBL_FACT_KIND] = TABLE(fact_kind),
 };
 
 const hk_label *hk_label_table(hk_label_kind kind, size_t *n)

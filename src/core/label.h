@@ -24,6 +24,9 @@ typedef enum hk_label_kind {
   HK_LBL_APP_KIND,     /* permit, settlement */
   HK_LBL_APP_STATE,    /* submitted, accepted, material_requested, approved, rejected, completed */
   HK_LBL_APP_ACTION,   /* accept, request_material, supply_material, approve, reject, complete */
+  HK_LBL_ROLE,         /* resident, officer, supervisor, analyst, department, admin, system */
+  HK_LBL_IDNUM_FAULT,  /* what is wrong with an ID number: length, format, province, ... */
+  HK_LBL_FACT_KIND,    /* housing, employment, ..., kinship (facts with provenance) */
   HK_LBL_COUNT
 } hk_label_kind;
 

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/division.h"
+#include "core/label.h"
 #include "core/json.h"
 #include "core/utf8.h"
 
@@ -31,9 +32,9 @@ static hk_status bind(const cJSON *obj, const char *const *keys, const cJSON **s
     while (k < n && strcmp(keys[k], c->string) != 0)
       k++;
     if (k == n)
-      return hk_error_set(err, HK_EINVAL, c->string, "unknown field");
+      return hk_error_set_both(err, HK_EINVAL, c->string, "不认识的字段", "unknown field");
     if (seen & (1u << k))
-      return hk_error_set(err, HK_EINVAL, c->string, "appears twice");
+      return hk_error_set_both(err, HK_EINVAL, c->string, "重复出现", "appears twice");
     seen |= 1u << k;
     if (!cJSON_IsNull(c))
       slots[k] = c;
@@ -43,7 +44,7 @@ static hk_status bind(const cJSON *obj, const char *const *keys, const cJSON **s
 
 static hk_status absent(const char *key, need nd, hk_error *err)
 {
-  return nd == OPTIONAL ? HK_OK : hk_error_set(err, HK_EINVAL, key, "missing");
+  return nd == OPTIONAL ? HK_OK : hk_error_set_both(err, HK_EINVAL, key, "缺少此项", "missing");
 }
 
 static hk_status rd_string(const cJSON *v, const char *key, need nd, size_t max, const char **out,
@@ -53,9 +54,9 @@ static hk_status rd_string(const cJSON *v, const char *key, need nd, size_t max,
   if (v == NULL)
     return absent(key, nd, err);
   if (!cJSON_IsString(v))
-    return hk_error_set(err, HK_EINVAL, key, "not a string");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是字符串", "not a string");
   if (strlen(v->valuestring) > max)
-    return hk_error_set(err, HK_ETOOBIG, key, "longer than %zu bytes", max);
+    return hk_error_set_both(err, HK_ETOOBIG, key, "超过 %zu 字节", "longer than %zu bytes", max);
   *out = v->valuestring;
   return HK_OK;
 }
@@ -66,7 +67,8 @@ static hk_status rd_date(const cJSON *v, const char *key, need nd, hk_date *out,
   if (v == NULL)
     return absent(key, nd, err);
   if (!cJSON_IsString(v) || !hk_date_parse(v->valuestring, out))
-    return hk_error_set(err, HK_EINVAL, key, "not a date (YYYY-MM-DD)");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是日期（YYYY-MM-DD）",
+                             "not a date (YYYY-MM-DD)");
   return HK_OK;
 }
 
@@ -76,7 +78,7 @@ static hk_status rd_month(const cJSON *v, const char *key, need nd, hk_month *ou
   if (v == NULL)
     return absent(key, nd, err);
   if (!cJSON_IsString(v) || !hk_month_parse(v->valuestring, out))
-    return hk_error_set(err, HK_EINVAL, key, "not a month (YYYY-MM)");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是月份（YYYY-MM）", "not a month (YYYY-MM)");
   return HK_OK;
 }
 
@@ -87,9 +89,11 @@ static hk_status rd_division(const cJSON *v, const char *key, int32_t *out, hk_e
   if (v == NULL)
     return absent(key, REQUIRED, err);
   if (!cJSON_IsString(v) || !hk_division_parse(v->valuestring, out))
-    return hk_error_set(err, HK_EINVAL, key, "not a 6-digit division code");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是六位行政区划代码",
+                             "not a 6-digit division code");
   if (hk_division_find(*out) == NULL)
-    return hk_error_set(err, HK_EINVAL, key, "unknown division %06d", (int)*out);
+    return hk_error_set_both(err, HK_EINVAL, key, "未知的行政区划 %06d", "unknown division %06d",
+                             (int)*out);
   return HK_OK;
 }
 
@@ -99,7 +103,7 @@ static hk_status rd_bool(const cJSON *v, const char *key, bool fallback, bool *o
   if (v == NULL)
     return HK_OK;
   if (!cJSON_IsBool(v))
-    return hk_error_set(err, HK_EINVAL, key, "not true or false");
+    return hk_error_set_both(err, HK_EINVAL, key, "须为 true 或 false", "not true or false");
   *out = cJSON_IsTrue(v);
   return HK_OK;
 }
@@ -110,7 +114,7 @@ static hk_status rd_tri(const cJSON *v, const char *key, hk_tri *out, hk_error *
   if (v == NULL)
     return HK_OK;
   if (!cJSON_IsBool(v))
-    return hk_error_set(err, HK_EINVAL, key, "not true or false");
+    return hk_error_set_both(err, HK_EINVAL, key, "须为 true 或 false", "not true or false");
   *out = cJSON_IsTrue(v) ? HK_TRI_TRUE : HK_TRI_FALSE;
   return HK_OK;
 }
@@ -121,9 +125,10 @@ static hk_status rd_int(const cJSON *v, const char *key, int32_t max, int32_t *o
   if (v == NULL)
     return HK_OK;
   if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble))
-    return hk_error_set(err, HK_EINVAL, key, "not an integer");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是整数", "not an integer");
   if (v->valuedouble < 0 || v->valuedouble > max)
-    return hk_error_set(err, HK_EINVAL, key, "out of range [0, %d]", (int)max);
+    return hk_error_set_both(err, HK_EINVAL, key, "超出范围 [0, %d]", "out of range [0, %d]",
+                             (int)max);
   *out = (int32_t)v->valuedouble;
   return HK_OK;
 }
@@ -139,7 +144,7 @@ static hk_status rd_enum(const cJSON *v, const char *key, need nd, int (*from)(c
     return rc;
   *out = from(s);
   if (*out == 0)
-    return hk_error_set(err, HK_EINVAL, key, "unknown value \"%s\"", s);
+    return hk_error_set_both(err, HK_EINVAL, key, "不认识的值“%s”", "unknown value \"%s\"", s);
   return HK_OK;
 }
 
@@ -167,7 +172,7 @@ static hk_status rd_period(const cJSON *from, const cJSON *to, hk_period *p, hk_
   if (p->to == HK_DATE_NONE)
     p->to = HK_DATE_OPEN;
   if (!hk_period_valid(*p))
-    return hk_error_set(err, HK_EINVAL, "to", "ends before it starts");
+    return hk_error_set_both(err, HK_EINVAL, "to", "结束早于开始", "ends before it starts");
   return HK_OK;
 }
 
@@ -193,16 +198,18 @@ static hk_status read_residence(const cJSON *obj, void *slot, hk_error *err)
     rc = rd_string(f[4], "address", OPTIONAL, HK_ADDRESS_MAX, &address, err);
   if (rc == HK_OK && address) {
     if (address[0] == '\0' || !hk_utf8_valid(address, strlen(address)))
-      return hk_error_set(err, HK_EINVAL, "address", "empty or not UTF-8");
+      return hk_error_set_both(err, HK_EINVAL, "address", "为空或不是 UTF-8 文字",
+                               "empty or not UTF-8");
     if ((r->address = hk_person_text_add(reading, address)) == 0)
-      return hk_error_set(err, HK_ENOMEM, "address", "out of memory");
+      return hk_error_set_both(err, HK_ENOMEM, "address", "内存不足", "out of memory");
   }
   if (rc == HK_OK)
     rc = rd_date(f[5], "declared_on", OPTIONAL, &r->declared_on, err);
   if (rc == HK_OK && r->declared_on == HK_DATE_NONE)
     r->declared_on = 0;
   else if (rc == HK_OK && (r->declared_on <= 0 || r->declared_on < r->period.from))
-    return hk_error_set(err, HK_EINVAL, "declared_on", "before the residence began");
+    return hk_error_set_both(err, HK_EINVAL, "declared_on", "早于居住开始的日期",
+                             "before the residence began");
   if (rc == HK_OK)
     rc = rd_bool(f[6], "late", false, &r->late, err);
   if (rc == HK_OK)
@@ -210,9 +217,11 @@ static hk_status read_residence(const cJSON *obj, void *slot, hk_error *err)
   if (rc == HK_OK && ended) {
     r->ended = (uint8_t)hk_residence_end_from(ended);
     if (r->ended == HK_RES_END_NONE)
-      return hk_error_set(err, HK_EINVAL, "ended", "unknown value \"%s\"", ended);
+      return hk_error_set_both(err, HK_EINVAL, "ended", "不认识的值“%s”", "unknown value \"%s\"",
+                               ended);
     if (r->period.to == HK_DATE_OPEN)
-      return hk_error_set(err, HK_EINVAL, "ended", "an ongoing registration has not ended");
+      return hk_error_set_both(err, HK_EINVAL, "ended", "仍在进行的登记没有结束",
+                               "an ongoing registration has not ended");
   }
   return rc;
 }
@@ -275,7 +284,8 @@ static hk_status read_insurance(const cJSON *obj, void *slot, hk_error *err)
   if (rc == HK_OK)
     rc = rd_division(f[0], "city", &s->city, err);
   if (rc == HK_OK && s->city % 100 != 0)
-    rc = hk_error_set(err, HK_EINVAL, "city", "not a city code (ends in 00)");
+    rc = hk_error_set_both(err, HK_EINVAL, "city", "不是市级代码（以 00 结尾）",
+                           "not a city code (ends in 00)");
   if (rc == HK_OK)
     rc = rd_month(f[1], "from", REQUIRED, &s->months.from, err);
   if (rc == HK_OK)
@@ -285,7 +295,7 @@ static hk_status read_insurance(const cJSON *obj, void *slot, hk_error *err)
   if (s->months.to == HK_MONTH_NONE)
     s->months.to = HK_MONTH_OPEN;
   else if (s->months.to < s->months.from)
-    return hk_error_set(err, HK_EINVAL, "to", "ends before it starts");
+    return hk_error_set_both(err, HK_EINVAL, "to", "结束早于开始", "ends before it starts");
   return rd_bool(f[3], "pension_transferred", false, &s->pension_transferred, err);
 }
 
@@ -312,7 +322,8 @@ static hk_status read_talent(const cJSON *obj, void *slot, hk_error *err)
   if (rc == HK_OK)
     rc = rd_enum(f[0], "category", REQUIRED, talent_category_from, &category, err);
   if (rc == HK_OK && category == HK_TALENT_NONE)
-    rc = hk_error_set(err, HK_EINVAL, "category", "\"none\" is not a talent category");
+    rc = hk_error_set_both(err, HK_EINVAL, "category", "“none”不是人才类别",
+                           "\"none\" is not a talent category");
   t->category = (hk_talent_category)category;
   if (rc == HK_OK)
     rc = rd_division(f[1], "division", &t->division, err);
@@ -338,7 +349,8 @@ static hk_status read_link(const cJSON *obj, void *slot, hk_error *err)
     return rc;
   /* Links point at other lines' normalised numbers; the store resolves them. */
   if (!hk_idnum_valid18(id))
-    return hk_error_set(err, HK_EINVAL, "id_number", "not a valid 18-character ID number");
+    return hk_error_set_both(err, HK_EINVAL, "id_number", "不是有效的 18 位身份证号码",
+                             "not a valid 18-character ID number");
   memcpy(l->id_number, id, HK_IDNUM_LEN + 1);
   return HK_OK;
 }
@@ -362,18 +374,19 @@ static hk_status read_list(const cJSON *array, const char *key, void **items, ui
   if (array == NULL)
     return HK_OK;
   if (!cJSON_IsArray(array))
-    return hk_error_set(err, HK_EINVAL, key, "not a list");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是列表", "not a list");
   size_t i = 0;
   for (const cJSON *entry = array->child; entry; entry = entry->next, i++) {
     if (!cJSON_IsObject(entry)) {
-      hk_error_set(err, HK_EINVAL, "", "not an object");
+      hk_error_set_both(err, HK_EINVAL, "", "不是对象", "not an object");
       return in_list(err, key, i, HK_EINVAL);
     }
     void *slot = hk_list_push(items, n, cap, size, HK_LIST_MAX);
     if (slot == NULL) {
       if (*n >= HK_LIST_MAX)
-        return hk_error_set(err, HK_ETOOBIG, key, "more than %d entries", HK_LIST_MAX);
-      return hk_error_set(err, HK_ENOMEM, key, "out of memory");
+        return hk_error_set_both(err, HK_ETOOBIG, key, "超过 %d 条", "more than %d entries",
+                                 HK_LIST_MAX);
+      return hk_error_set_both(err, HK_ENOMEM, key, "内存不足", "out of memory");
     }
     hk_status rc = read(entry, slot, err);
     if (rc != HK_OK)
@@ -395,9 +408,9 @@ static hk_status rd_text(const cJSON *v, const char *key, size_t max, hk_person 
   if (rc != HK_OK || s == NULL)
     return rc;
   if (s[0] == '\0' || !hk_utf8_valid(s, strlen(s)))
-    return hk_error_set(err, HK_EINVAL, key, "empty or not UTF-8");
+    return hk_error_set_both(err, HK_EINVAL, key, "为空或不是 UTF-8 文字", "empty or not UTF-8");
   if ((*handle = hk_person_text_add(p, s)) == 0)
-    return hk_error_set(err, HK_ENOMEM, key, "out of memory");
+    return hk_error_set_both(err, HK_ENOMEM, key, "内存不足", "out of memory");
   return HK_OK;
 }
 
@@ -421,13 +434,13 @@ static hk_status read_hukou(const cJSON *obj, hk_person_json_mode mode, hk_perso
   int household = 0, owner = 0;
   const char *no;
   if (!cJSON_IsObject(obj))
-    return hk_error_set(err, HK_EINVAL, "", "not an object");
+    return hk_error_set_both(err, HK_EINVAL, "", "不是对象", "not an object");
   hk_status rc = bind(obj, keys, f, err);
   /* "since" (the day the hukou was registered there) is also a situation's: the family rules
    * (六) date eligibility from it. */
   for (int i = 5; rc == HK_OK && i < 10 && mode != HK_PJ_RECORD; i++)
     if (f[i])
-      rc = hk_error_set(err, HK_EINVAL, keys[i], "unknown field");
+      rc = hk_error_set_both(err, HK_EINVAL, keys[i], "不认识的字段", "unknown field");
   if (rc == HK_OK)
     rc = rd_division(f[0], "division", &h->division, err);
   if (rc == HK_OK)
@@ -441,7 +454,8 @@ static hk_status read_hukou(const cJSON *obj, hk_person_json_mode mode, hk_perso
     rc = rd_string(f[4], "household_no", OPTIONAL, HK_HOUSEHOLD_NO_MAX, &no, err);
   if (rc == HK_OK && no != NULL) {
     if (no[0] == '\0' || !hk_utf8_valid(no, strlen(no)))
-      return hk_error_set(err, HK_EINVAL, "household_no", "empty or not UTF-8");
+      return hk_error_set_both(err, HK_EINVAL, "household_no", "为空或不是 UTF-8 文字",
+                               "empty or not UTF-8");
     memcpy(h->household_no, no, strlen(no) + 1);
   }
   if (rc == HK_OK)
@@ -450,7 +464,8 @@ static hk_status read_hukou(const cJSON *obj, hk_person_json_mode mode, hk_perso
     rc = rd_enum(f[6], "household_owner", OPTIONAL, household_owner_from, &owner, err);
   h->owner = (uint8_t)owner;
   if (rc == HK_OK && owner && h->household != HK_HOUSEHOLD_COLLECTIVE)
-    rc = hk_error_set(err, HK_EINVAL, "household_owner", "only a collective household has one");
+    rc = hk_error_set_both(err, HK_EINVAL, "household_owner", "只有集体户才有所属单位",
+                           "only a collective household has one");
   if (rc == HK_OK)
     rc = rd_text(f[7], "household_owner_code", 63, p, &h->owner_code, err);
   if (rc == HK_OK)
@@ -472,7 +487,7 @@ static hk_status read_points_facts(const cJSON *obj, hk_points_facts *f, hk_erro
   const cJSON *v[4];
   int skill = 0;
   if (!cJSON_IsObject(obj))
-    return hk_error_set(err, HK_EINVAL, "", "not an object");
+    return hk_error_set_both(err, HK_EINVAL, "", "不是对象", "not an object");
   f->present = true;
   hk_status rc = bind(obj, keys, v, err);
   if (rc == HK_OK)
@@ -537,17 +552,22 @@ static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date
     return rc;
   /* Keys that exist but not in this mode are unknown fields there. */
   if (mode != HK_PJ_RECORD && (f[P_RELATIVES] || f[P_DIED]))
-    return hk_error_set(err, HK_EINVAL, f[P_DIED] ? "died_on" : "relatives", "unknown field");
+    return hk_error_set_both(err, HK_EINVAL, f[P_DIED] ? "died_on" : "relatives", "不认识的字段",
+                             "unknown field");
   if (mode != HK_PJ_RELATIVE && (f[P_RELATION] || f[P_CONSENTS]))
-    return hk_error_set(err, HK_EINVAL, f[P_RELATION] ? "relation" : "consents", "unknown field");
+    return hk_error_set_both(err, HK_EINVAL, f[P_RELATION] ? "relation" : "consents",
+                             "不认识的字段", "unknown field");
 
   const char *id, *name;
   if ((rc = rd_string(f[P_ID], "id_number", REQUIRED, HK_IDNUM_INPUT_MAX, &id, err)))
     return rc;
   hk_idnum idn;
-  if (!hk_idnum_check(id, today, &idn))
-    return hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
-                        hk_idnum_fault_name(idn.fault));
+  if (!hk_idnum_check(id, today, &idn)) {
+    hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
+                 hk_idnum_fault_name(idn.fault));
+    return hk_error_set_zh(err, "身份证号码无效（%s）",
+                           hk_label_zh(HK_LBL_IDNUM_FAULT, hk_idnum_fault_name(idn.fault)));
+  }
   memcpy(p->id_number, idn.number, sizeof p->id_number);
   p->birth_date = idn.birth_date;
   p->sex = idn.sex;
@@ -556,7 +576,7 @@ static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date
     return rc;
   if (name) {
     if (!hk_utf8_valid(name, strlen(name)))
-      return hk_error_set(err, HK_EINVAL, "name", "not UTF-8");
+      return hk_error_set_both(err, HK_EINVAL, "name", "不是 UTF-8 文字", "not UTF-8");
     memcpy(p->name, name, strlen(name) + 1);
   }
   int v = 0;
@@ -593,15 +613,18 @@ static hk_status read_person(const cJSON *obj, hk_person_json_mode mode, hk_date
     if ((rc = rd_date(f[P_DIED], "died_on", OPTIONAL, &died, err)))
       return rc;
     if (died != HK_DATE_NONE && (died < p->birth_date || died > today))
-      return hk_error_set(err, HK_EINVAL, "died_on", "before birth or in the future");
+      return hk_error_set_both(err, HK_EINVAL, "died_on", "早于出生日期或晚于今天",
+                               "before birth or in the future");
     p->died_on = died == HK_DATE_NONE ? 0 : died;
     if ((rc = READ_LIST(f[P_RELATIVES], "relatives", p->relatives, read_link, err)))
       return rc;
     if (p->relatives.n > HK_RELATIVES_MAX)
-      return hk_error_set(err, HK_ETOOBIG, "relatives", "more than %d relatives", HK_RELATIVES_MAX);
+      return hk_error_set_both(err, HK_ETOOBIG, "relatives", "亲属超过 %d 人",
+                               "more than %d relatives", HK_RELATIVES_MAX);
     for (uint32_t i = 0; i < p->relatives.n; i++)
       if (strcmp(p->relatives.items[i].id_number, p->id_number) == 0) {
-        hk_error_set(err, HK_EINVAL, "id_number", "a person cannot be their own relative");
+        hk_error_set_both(err, HK_EINVAL, "id_number", "本人不能是自己的亲属",
+                          "a person cannot be their own relative");
         return in_list(err, "relatives", i, HK_EINVAL);
       }
   }
@@ -623,12 +646,14 @@ hk_status hk_person_parse(const char *text, size_t len, hk_person_json_mode mode
    * refuse it instead of storing something other than what was sent. */
   for (size_t i = 0; i + 6 <= len; i++)
     if (text[i] == '\\' && memcmp(text + i, "\\u0000", 6) == 0)
-      return hk_error_set(err, HK_EINVAL, "", "contains an escaped NUL character");
+      return hk_error_set_both(err, HK_EINVAL, "", "含有转义的 NUL 字符",
+                               "contains an escaped NUL character");
   const char *end = NULL;
   cJSON *obj = cJSON_ParseWithLengthOpts(text, len, &end, 0);
   if (obj == NULL) {
     size_t at = end && end >= text ? (size_t)(end - text) : 0;
-    return hk_error_set(err, HK_EINVAL, "", "not JSON (near byte %zu)", at + 1);
+    return hk_error_set_both(err, HK_EINVAL, "", "不是 JSON（约第 %zu 字节处）",
+                             "not JSON (near byte %zu)", at + 1);
   }
   /* Anything after the value other than white space is not one JSON document. */
   while (end && (size_t)(end - text) < len &&
@@ -636,9 +661,10 @@ hk_status hk_person_parse(const char *text, size_t len, hk_person_json_mode mode
     end++;
   hk_status rc;
   if (end == NULL || (size_t)(end - text) != len)
-    rc = hk_error_set(err, HK_EINVAL, "", "not JSON (text after the object)");
+    rc = hk_error_set_both(err, HK_EINVAL, "", "不是 JSON（对象后还有文字）",
+                           "not JSON (text after the object)");
   else if (!cJSON_IsObject(obj))
-    rc = hk_error_set(err, HK_EINVAL, "", "not a JSON object");
+    rc = hk_error_set_both(err, HK_EINVAL, "", "不是 JSON 对象", "not a JSON object");
   else
     rc = read_person(obj, mode, today, out, err);
   cJSON_Delete(obj);
@@ -650,10 +676,10 @@ hk_status hk_person_from_json(const json_t *obj, hk_person_json_mode mode, hk_da
 {
   hk_person_reset(out);
   if (!json_is_object(obj))
-    return hk_error_set(err, HK_EINVAL, "", "not a JSON object");
+    return hk_error_set_both(err, HK_EINVAL, "", "不是 JSON 对象", "not a JSON object");
   char *text = json_dumps(obj, JSON_COMPACT);
   if (text == NULL)
-    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   hk_status rc = hk_person_parse(text, strlen(text), mode, today, out, err);
   free(text);
   return rc;

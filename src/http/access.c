@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/label.h"
 #include "core/division.h"
 
 static bool within(int32_t division, int32_t jurisdiction)
@@ -42,10 +43,14 @@ bool hk_http_require_role(hk_http_req *req, hk_http_resp *resp, unsigned roles)
   if (req->signed_in && (roles & HK_ROLE_BIT(req->actor.role)))
     return true;
   if (!req->signed_in)
-    hk_http_reply_fail(resp, HK_EUNAUTH, "Authorization", "sign in first");
-  else
-    hk_http_reply_fail(resp, HK_EFORBIDDEN, NULL, "not for the role %s",
-                       hk_role_name(req->actor.role));
+    hk_http_reply_fail_both(resp, HK_EUNAUTH, "Authorization", "请先登录", "sign in first");
+  else {
+    hk_error err = {0};
+    hk_error_set(&err, HK_EFORBIDDEN, NULL, "not for the role %s", hk_role_name(req->actor.role));
+    hk_error_set_zh(&err, "%s账户不能办理此事项",
+                    hk_label_zh(HK_LBL_ROLE, hk_role_name(req->actor.role)));
+    hk_http_reply_error(resp, &err);
+  }
   return false;
 }
 
@@ -58,8 +63,8 @@ void hk_http_reply_hidden(const hk_http_req *req, hk_http_resp *resp, const hk_e
   bool staff = req->signed_in &&
                (req->actor.role == HK_ROLE_OFFICER || req->actor.role == HK_ROLE_SUPERVISOR);
   if (staff && (err->code == HK_EFORBIDDEN || err->code == HK_ENOTFOUND))
-    hk_http_reply_fail(resp, HK_ENOTFOUND, "id",
-                       "nothing under this ID number in your jurisdiction");
+    hk_http_reply_fail_both(resp, HK_ENOTFOUND, "id", "您的辖区内没有这个身份证号码的记录",
+                            "nothing under this ID number in your jurisdiction");
   else
     hk_http_reply_error(resp, err);
 }

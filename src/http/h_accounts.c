@@ -31,7 +31,8 @@ static json_t *body_object(hk_http_req *req, hk_http_resp *resp, const char *con
   bool printable = strlen(err.field) <= 32;
   for (const char *s = err.field; printable && *s; s++)
     printable = *s > 0x20 && *s < 0x7f;
-  hk_http_reply_fail(resp, HK_EINVAL, printable ? err.field : "body", "unknown field");
+  hk_http_reply_fail_both(resp, HK_EINVAL, printable ? err.field : "body", "不认识的字段",
+                          "unknown field");
   json_decref(doc);
   return NULL;
 }
@@ -44,14 +45,14 @@ static const char *member(json_t *doc, const char *name, bool required, hk_http_
   json_t *v = json_object_get(doc, name);
   if (v == NULL || json_is_null(v)) {
     if (required && !*bad) {
-      hk_http_reply_fail(resp, HK_EINVAL, name, "missing");
+      hk_http_reply_fail_both(resp, HK_EINVAL, name, "缺少此项", "missing");
       *bad = true;
     }
     return NULL;
   }
   if (!json_is_string(v)) {
     if (!*bad)
-      hk_http_reply_fail(resp, HK_EINVAL, name, "must be a string");
+      hk_http_reply_fail_both(resp, HK_EINVAL, name, "必须是字符串", "must be a string");
     *bad = true;
     return NULL;
   }
@@ -101,7 +102,8 @@ void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp)
   const char *password = member(doc, "password", true, resp, &bad);
   json_t *cv = json_object_get(doc, "cookie");
   if (!bad && cv != NULL && !json_is_boolean(cv) && !json_is_null(cv)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "cookie", "must be true or false");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "cookie", "必须是 true 或 false",
+                            "must be true or false");
     bad = true;
   }
   bool cookie = json_is_true(cv);
@@ -110,8 +112,8 @@ void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp)
   const char *origin = hk_http_header(req, "Origin");
   if (!bad && cookie && origin != NULL &&
       !hk_http_origin_matches(origin, hk_http_header(req, "Host"))) {
-    hk_http_reply_fail(resp, HK_EFORBIDDEN, "Origin",
-                       "a sign-in from another site is refused for a browser session");
+    hk_http_reply_fail_both(resp, HK_EFORBIDDEN, "Origin", "浏览器会话不接受来自其他网站的登录",
+                            "a sign-in from another site is refused for a browser session");
     bad = true;
   }
   if (bad) {
@@ -165,8 +167,9 @@ void hk_h_sessions_delete(hk_http_req *req, hk_http_resp *resp)
 {
   hk_error err = {0};
   if (req->is_key) {
-    hk_http_reply_fail(resp, HK_EFORBIDDEN, "Authorization",
-                       "a department key is not a session: it is revoked with hukou key revoke");
+    hk_http_reply_fail_both(
+        resp, HK_EFORBIDDEN, "Authorization", "部门密钥不是会话：请用 hukou key revoke 吊销",
+        "a department key is not a session: it is revoked with hukou key revoke");
     return;
   }
   hk_store *wr = hk_http_writer_acquire(req->srv, &err);
@@ -187,8 +190,9 @@ void hk_h_sessions_current(hk_http_req *req, hk_http_resp *resp)
   static const char *const none[] = {NULL};
   hk_error err = {0};
   if (req->is_key) {
-    hk_http_reply_fail(resp, HK_EFORBIDDEN, "Authorization",
-                       "a department key is not a session: it asks its questions only");
+    hk_http_reply_fail_both(resp, HK_EFORBIDDEN, "Authorization",
+                            "部门密钥不是会话：只能用于查询事项",
+                            "a department key is not a session: it asks its questions only");
     return;
   }
   if (hk_http_query_known(req, none, &err) != HK_OK) {
@@ -290,12 +294,16 @@ void hk_h_users_post(hk_http_req *req, hk_http_resp *resp)
   in.id_number = member(doc, "id_number", false, resp, &bad);
   in.password = member(doc, "password", true, resp, &bad);
   if (!bad && ((in.role = role_from(role)) == HK_ROLE_COUNT || in.role == HK_ROLE_SYSTEM)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "role",
-                       "one of resident, officer, supervisor, analyst, department, admin");
+    hk_http_reply_fail_both(
+        resp, HK_EINVAL, "role",
+        "须为以下之一：resident（居民）、officer（户籍民警）、supervisor（审核主管）、analyst（统计"
+        "分析员）、department（部门）、admin（系统管理员）",
+        "one of resident, officer, supervisor, analyst, department, admin");
     bad = true;
   }
   if (!bad && jur && !hk_division_parse(jur, &in.jurisdiction)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "jurisdiction", "not a six-digit division code");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "jurisdiction", "不是六位行政区划代码",
+                            "not a six-digit division code");
     bad = true;
   }
   if (bad) {

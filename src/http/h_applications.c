@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/label.h"
 #include "core/division.h"
 #include "core/json.h"
 #include "service/app_service.h"
@@ -31,18 +32,22 @@ static hk_status read_submit(const json_t *doc, const hk_actor *who, hk_date tod
   bool officer = who->role == HK_ROLE_OFFICER || who->role == HK_ROLE_SUPERVISOR;
   snprintf(r->channel, sizeof r->channel, "%s", officer ? "service_point" : "online");
   if (rc == HK_OK && r->filed_in && !officer)
-    rc = hk_error_set(err, HK_EINVAL, "filed_in", "only for a service point: an officer files");
+    rc = hk_error_set_both(err, HK_EINVAL, "filed_in", "只有办事窗口（民警代办）才填写受理地",
+                           "only for a service point: an officer files");
   if (rc == HK_OK && officer) {
     if (r->filed_in == 0 && who->jurisdiction % 100 != 0)
       r->filed_in = who->jurisdiction;
     if (r->filed_in == 0)
-      rc = hk_error_set(err, HK_EINVAL, "filed_in",
-                        "missing: the county of the service point (the jurisdiction is wider)");
+      rc = hk_error_set_both(
+          err, HK_EINVAL, "filed_in", "缺少办事窗口所在的县级行政区（您的辖区范围更大）",
+          "missing: the county of the service point (the jurisdiction is wider)");
     else if (r->filed_in % 100 == 0)
-      rc = hk_error_set(err, HK_EINVAL, "filed_in", "a county-level division");
+      rc = hk_error_set_both(err, HK_EINVAL, "filed_in", "须为县级行政区划",
+                             "a county-level division");
     else if (!hk_actor_may_decide(who, r->filed_in))
-      rc = hk_error_set(err, HK_EFORBIDDEN, "filed_in", "%06d is outside jurisdiction %06d",
-                        (int)r->filed_in, (int)who->jurisdiction);
+      rc = hk_error_set_both(err, HK_EFORBIDDEN, "filed_in", "%06d 不在您的辖区 %06d 内",
+                             "%06d is outside jurisdiction %06d", (int)r->filed_in,
+                             (int)who->jurisdiction);
   }
   return rc;
 }
@@ -61,8 +66,11 @@ static bool actor_may_apply(hk_http_req *req, hk_http_resp *resp)
   hk_role role = req->actor.role;
   if (role == HK_ROLE_RESIDENT || role == HK_ROLE_OFFICER || role == HK_ROLE_SUPERVISOR)
     return true;
-  hk_http_reply_fail(resp, HK_EFORBIDDEN, "role", "%s accounts have no access to applications",
-                     hk_role_name(role));
+  hk_error err = {0};
+  hk_error_set(&err, HK_EFORBIDDEN, "role", "%s accounts have no access to applications",
+               hk_role_name(role));
+  hk_error_set_zh(&err, "%s账户无权办理申请", hk_label_zh(HK_LBL_ROLE, hk_role_name(role)));
+  hk_http_reply_error(resp, &err);
   return false;
 }
 
@@ -117,7 +125,7 @@ static bool app_id(hk_http_req *req, hk_http_resp *resp, int64_t *id)
   errno = 0;
   long long v = strtoll(s, &end, 10);
   if (s[0] < '1' || s[0] > '9' || *end || errno || v <= 0) {
-    hk_http_reply_fail(resp, HK_EINVAL, "id", "not an application number");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "id", "不是申请编号", "not an application number");
     return false;
   }
   *id = v;
@@ -232,9 +240,12 @@ void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp)
   if (rc == HK_OK)
     rc = hk_json_string(doc, "action", HK_JSON_REQUIRED, 32, &action, &err);
   if (rc == HK_OK && (act = hk_app_action_from(action)) == HK_APP_ACTION_COUNT)
-    rc = hk_error_set(&err, HK_EINVAL, "action",
-                      "one of accept, request_material, supply_material, approve, reject, "
-                      "complete");
+    rc =
+        hk_error_set_both(&err, HK_EINVAL, "action",
+                          "须为以下之一：accept（受理）、request_material（要求补充材料）、supply_"
+                          "material（补充材料）、approve（批准）、reject（驳回）、complete（办结）",
+                          "one of accept, request_material, supply_material, approve, reject, "
+                          "complete");
   if (rc == HK_OK)
     rc = hk_json_string(doc, "reason", HK_JSON_OPTIONAL, HK_APP_REASON_MAX, &reason, &err);
   /* The reason outlives the document: copied. */
@@ -254,7 +265,8 @@ void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp)
     const char *v = NULL;
     rc = hk_json_string(doc, hint_keys[i], HK_JSON_OPTIONAL, size[i] - 1, &v, &err);
     if (rc == HK_OK && v && act != HK_APP_COMPLETE)
-      rc = hk_error_set(&err, HK_EINVAL, hint_keys[i], "only with the action complete");
+      rc = hk_error_set_both(&err, HK_EINVAL, hint_keys[i], "只有办结（complete）时才能填写",
+                             "only with the action complete");
     if (rc == HK_OK && v) {
       snprintf(slot[i], size[i], "%s", v);
       hinted = true;
@@ -267,13 +279,17 @@ void hk_h_applications_act(hk_http_req *req, hk_http_resp *resp)
   if (rc == HK_OK)
     rc = hk_json_array(doc, "materials", HK_JSON_OPTIONAL, &mats, &err);
   if (rc == HK_OK && mats && act != HK_APP_SUPPLY_MATERIAL)
-    rc = hk_error_set(&err, HK_EINVAL, "materials", "only with the action supply_material");
+    rc =
+        hk_error_set_both(&err, HK_EINVAL, "materials", "只有补充材料（supply_material）时才能填写",
+                          "only with the action supply_material");
   if (rc == HK_OK && json_array_size(mats) > HK_APP_MATERIALS_MAX)
-    rc = hk_error_set(&err, HK_ETOOBIG, "materials", "at most %d", HK_APP_MATERIALS_MAX);
+    rc = hk_error_set_both(&err, HK_ETOOBIG, "materials", "最多 %d 份", "at most %d",
+                           HK_APP_MATERIALS_MAX);
   for (size_t i = 0; rc == HK_OK && i < json_array_size(mats); i++) {
     json_t *v = json_array_get(mats, i);
     if (!json_is_integer(v) || json_integer_value(v) <= 0)
-      rc = hk_error_set(&err, HK_EINVAL, "materials", "[%zu]: not a material id", i);
+      rc = hk_error_set_both(&err, HK_EINVAL, "materials", "[%zu]：不是材料编号",
+                             "[%zu]: not a material id", i);
     else
       materials[n_materials++] = json_integer_value(v);
   }

@@ -15,12 +15,14 @@ void hk_h_divisions_get(hk_http_req *req, hk_http_resp *resp)
     return;
   }
   if (!hk_division_parse(req->param[0], &code)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "code", "not a six-digit division code");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "code", "不是六位行政区划代码",
+                            "not a six-digit division code");
     return;
   }
   const hk_division *d = hk_division_find(code);
   if (d == NULL) {
-    hk_http_reply_fail(resp, HK_ENOTFOUND, "code", "%06d is not a known division code", (int)code);
+    hk_http_reply_fail_both(resp, HK_ENOTFOUND, "code", "%06d 不是已知的行政区划代码",
+                            "%06d is not a known division code", (int)code);
     return;
   }
   json_t *o = hk_json_division_object(d);

@@ -14,7 +14,7 @@ void hk_http_answer_situation(hk_http_server *srv, hk_http_worker *w, hk_http_re
   }
   json_t *doc = hk_answer_to_json(w->answer);
   if (doc == NULL) {
-    hk_http_reply_fail(resp, HK_ENOMEM, NULL, "out of memory");
+    hk_http_reply_fail_both(resp, HK_ENOMEM, NULL, "内存不足", "out of memory");
     return;
   }
   hk_http_reply_json(resp, 200, doc);
@@ -29,7 +29,8 @@ void hk_h_eligibility_post(hk_http_req *req, hk_http_resp *resp)
     return;
   }
   if (req->body == NULL || req->body_len == 0) {
-    hk_http_reply_fail(resp, HK_EINVAL, "body", "missing: send a situation as JSON");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "body", "缺少请求体：请以 JSON 发送情况",
+                            "missing: send a situation as JSON");
     return;
   }
   hk_http_worker *w = hk_http_worker_acquire(req->srv);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/label.h"
 #include "core/json.h"
 #include "service/facts.h"
 
@@ -48,9 +49,13 @@ static hk_fact_kind read_kind(const json_t *doc, const char *const *keys, json_t
     rc = hk_json_object(doc, "fact", HK_JSON_REQUIRED, fact, &err);
   hk_fact_kind kind = rc == HK_OK ? hk_fact_kind_from(name) : HK_FACT_NONE;
   if (rc == HK_OK && kind == HK_FACT_NONE)
-    rc = hk_error_set(&err, HK_EINVAL, "kind",
-                      "one of housing, employment, schooling, social_insurance, talent, "
-                      "education, marital_status, kinship");
+    rc = hk_error_set_both(
+        &err, HK_EINVAL, "kind",
+        "须为以下之一：housing（住房）、employment（就业）、schooling（就学）、social_"
+        "insurance（社会保险）、talent（人才认定）、education（学历）、marital_"
+        "status（婚姻状况）、kinship（亲属关系）",
+        "one of housing, employment, schooling, social_insurance, talent, "
+        "education, marital_status, kinship");
   if (rc != HK_OK)
     hk_http_reply_error(resp, &err);
   return kind;
@@ -121,7 +126,7 @@ void hk_h_facts_verify(hk_http_req *req, hk_http_resp *resp)
   char *end;
   long long entry = strtoll(req->param[1], &end, 10);
   if (*end || entry <= 0 || req->param[1][0] == '\0') {
-    hk_http_reply_fail(resp, HK_EINVAL, "entry", "not an entry number");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "entry", "不是记录编号", "not an entry number");
     return;
   }
   hk_error err = {0};
@@ -192,7 +197,8 @@ static void send_many(hk_http_req *req, hk_http_resp *resp, const json_t *facts)
   hk_error err = {0};
   size_t n = json_array_size(facts);
   if (n == 0 || n > 10000) {
-    hk_http_reply_fail(resp, HK_EINVAL, "facts", "1 to 10,000 facts");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "facts", "须为 1 至 10,000 条事实",
+                            "1 to 10,000 facts");
     return;
   }
   char *text = NULL;
@@ -204,8 +210,10 @@ static void send_many(hk_http_req *req, hk_http_resp *resp, const json_t *facts)
     if (json_is_object(f) && kind && !key_may_send(req, kind)) {
       fclose(lines);
       free(text);
-      hk_http_reply_fail(resp, HK_EFORBIDDEN, "kind", "facts[%zu]: this key may not send %s", i,
-                         kind);
+      hk_error e = {0};
+      hk_error_set(&e, HK_EFORBIDDEN, "kind", "facts[%zu]: this key may not send %s", i, kind);
+      hk_error_set_zh(&e, "facts[%zu]：此密钥无权报送%s", i, hk_label_zh(HK_LBL_FACT_KIND, kind));
+      hk_http_reply_error(resp, &e);
       return;
     }
     char *one = json_dumps(f, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -214,7 +222,7 @@ static void send_many(hk_http_req *req, hk_http_resp *resp, const json_t *facts)
   }
   if (lines == NULL || fclose(lines) != 0) {
     free(text);
-    hk_http_reply_fail(resp, HK_ENOMEM, NULL, "out of memory");
+    hk_http_reply_fail_both(resp, HK_ENOMEM, NULL, "内存不足", "out of memory");
     return;
   }
   FILE *in = fmemopen(text, len, "r");
@@ -265,7 +273,8 @@ void hk_h_facts_department(hk_http_req *req, hk_http_resp *resp)
   json_t *many = json_object_get(doc, "facts");
   if (many) {
     if (json_object_size(doc) != 1 || !json_is_array(many))
-      hk_http_reply_fail(resp, HK_EINVAL, "facts", "an array, alone in the body");
+      hk_http_reply_fail_both(resp, HK_EINVAL, "facts", "须为数组，且为请求体的全部内容",
+                              "an array, alone in the body");
     else
       send_many(req, resp, many);
     json_decref(doc);
@@ -283,12 +292,18 @@ void hk_h_facts_department(hk_http_req *req, hk_http_resp *resp)
   if (rc == HK_OK)
     rc = hk_json_string(doc, "delivery", HK_JSON_OPTIONAL, 64, &delivery, &err);
   hk_idnum id;
-  if (rc == HK_OK && !hk_idnum_check(number, hk_http_today(req->srv), &id))
+  if (rc == HK_OK && !hk_idnum_check(number, hk_http_today(req->srv), &id)) {
     rc = hk_error_set(&err, HK_EINVAL, "id_number", "not a valid ID number (%s)",
                       hk_idnum_fault_name(id.fault));
-  if (rc == HK_OK && !key_may_send(req, hk_fact_kind_name(kind)))
+    hk_error_set_zh(&err, "不是有效的身份证号码（%s）",
+                    hk_label_zh(HK_LBL_IDNUM_FAULT, hk_idnum_fault_name(id.fault)));
+  }
+  if (rc == HK_OK && !key_may_send(req, hk_fact_kind_name(kind))) {
     rc = hk_error_set(&err, HK_EFORBIDDEN, "kind", "this key may not send %s",
                       hk_fact_kind_name(kind));
+    hk_error_set_zh(&err, "此密钥无权报送%s",
+                    hk_label_zh(HK_LBL_FACT_KIND, hk_fact_kind_name(kind)));
+  }
   hk_fact_result res = {0};
   if (rc == HK_OK) {
     hk_store *st = hk_http_writer_acquire(req->srv, &err);

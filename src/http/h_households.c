@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/label.h"
 #include "core/division.h"
 #include "core/json.h"
 #include "service/household.h"
@@ -25,9 +26,12 @@ static bool officer_only(hk_http_req *req, hk_http_resp *resp)
   hk_role role = req->actor.role;
   if (role == HK_ROLE_OFFICER || role == HK_ROLE_SUPERVISOR)
     return true;
-  hk_http_reply_fail(resp, HK_EFORBIDDEN, "role",
-                     "%s accounts cannot register households, births or deaths",
-                     hk_role_name(role));
+  hk_error err = {0};
+  hk_error_set(&err, HK_EFORBIDDEN, "role",
+               "%s accounts cannot register households, births or deaths", hk_role_name(role));
+  hk_error_set_zh(&err, "%s账户不能办理立户、出生或死亡登记",
+                  hk_label_zh(HK_LBL_ROLE, hk_role_name(role)));
+  hk_http_reply_error(resp, &err);
   return false;
 }
 
@@ -64,9 +68,11 @@ static hk_status idnum(const json_t *doc, const char *key, hk_json_need need, hk
   if (rc != HK_OK || s == NULL)
     return rc;
   hk_idnum idn;
-  if (!hk_idnum_check(s, today, &idn))
-    return hk_error_set(err, HK_EINVAL, key, "invalid ID number (%s)",
-                        hk_idnum_fault_name(idn.fault));
+  if (!hk_idnum_check(s, today, &idn)) {
+    hk_error_set(err, HK_EINVAL, key, "invalid ID number (%s)", hk_idnum_fault_name(idn.fault));
+    return hk_error_set_zh(err, "身份证号码无效（%s）",
+                           hk_label_zh(HK_LBL_IDNUM_FAULT, hk_idnum_fault_name(idn.fault)));
+  }
   memcpy(out, idn.number, HK_IDNUM_LEN + 1);
   return HK_OK;
 }
@@ -138,7 +144,8 @@ void hk_h_households_post(hk_http_req *req, hk_http_resp *resp)
   if (rc == HK_OK)
     rc = hk_json_string(doc, "kind", HK_JSON_REQUIRED, 16, &kind, &err);
   if (rc == HK_OK && (spec.kind = hk_household_kind_from(kind)) == HK_HOUSEHOLD_UNSET)
-    rc = hk_error_set(&err, HK_EINVAL, "kind", "family or collective");
+    rc = hk_error_set_both(&err, HK_EINVAL, "kind", "须为 family（家庭户）或 collective（集体户）",
+                           "family or collective");
   if (rc == HK_OK)
     rc = hk_json_division(doc, "division", HK_JSON_REQUIRED, true, &spec.division, &err);
   if (rc == HK_OK && json_object_get(doc, "urban")) {
@@ -152,7 +159,9 @@ void hk_h_households_post(hk_http_req *req, hk_http_resp *resp)
   if (rc == HK_OK)
     rc = hk_json_string(doc, "owner", HK_JSON_OPTIONAL, 32, &owner, &err);
   if (rc == HK_OK && owner && (spec.owner = hk_hh_owner_from(owner)) == HK_HH_OWNER_NONE)
-    rc = hk_error_set(&err, HK_EINVAL, "owner", "unit, community or talent_service");
+    rc = hk_error_set_both(&err, HK_EINVAL, "owner",
+                           "须为 unit（单位）、community（社区）或 talent_service（人才服务机构）",
+                           "unit, community or talent_service");
   if (rc == HK_OK)
     rc = text(doc, "owner_code", HK_JSON_OPTIONAL, spec.owner_code, sizeof spec.owner_code, &err);
   if (rc == HK_OK)
@@ -284,7 +293,8 @@ void hk_h_households_split(hk_http_req *req, hk_http_resp *resp)
   if (rc == HK_OK)
     rc = hk_json_array(doc, "members", HK_JSON_REQUIRED, &members, &err);
   if (rc == HK_OK && json_array_size(members) == 0)
-    rc = hk_error_set(&err, HK_EINVAL, "members", "empty: who leaves to the new household");
+    rc = hk_error_set_both(&err, HK_EINVAL, "members", "为空：请写明迁入新户的成员",
+                           "empty: who leaves to the new household");
   size_t i;
   json_t *v;
   hk_idnum idn;
@@ -293,9 +303,10 @@ void hk_h_households_split(hk_http_req *req, hk_http_resp *resp)
     if (rc != HK_OK)
       break;
     if (i >= HK_SPLIT_MAX)
-      rc = hk_error_set(&err, HK_ETOOBIG, "members", "at most %d", HK_SPLIT_MAX);
+      rc = hk_error_set_both(&err, HK_ETOOBIG, "members", "最多 %d 人", "at most %d", HK_SPLIT_MAX);
     else if (!json_is_string(v) || !hk_idnum_check(json_string_value(v), today, &idn))
-      rc = hk_error_set(&err, HK_EINVAL, "members", "[%zu]: not an ID number", i);
+      rc = hk_error_set_both(&err, HK_EINVAL, "members", "[%zu]：不是身份证号码",
+                             "[%zu]: not an ID number", i);
     else {
       memcpy(s.ids[s.n], idn.number, HK_IDNUM_LEN + 1);
       s.members[s.n] = s.ids[s.n];

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/label.h"
 #include "core/json.h"
 #include "service/material.h"
 
@@ -26,8 +27,11 @@ static bool may_use(hk_http_req *req, hk_http_resp *resp)
   hk_role role = req->actor.role;
   if (role == HK_ROLE_RESIDENT || role == HK_ROLE_OFFICER || role == HK_ROLE_SUPERVISOR)
     return true;
-  hk_http_reply_fail(resp, HK_EFORBIDDEN, "role", "%s accounts have no access to applications",
-                     hk_role_name(role));
+  hk_error err = {0};
+  hk_error_set(&err, HK_EFORBIDDEN, "role", "%s accounts have no access to applications",
+               hk_role_name(role));
+  hk_error_set_zh(&err, "%s账户无权查看申请材料", hk_label_zh(HK_LBL_ROLE, hk_role_name(role)));
+  hk_http_reply_error(resp, &err);
   return false;
 }
 
@@ -40,7 +44,7 @@ static bool number_param(hk_http_req *req, size_t i, const char *field, hk_http_
   errno = 0;
   long long v = strtoll(s, &end, 10);
   if (s[0] < '1' || s[0] > '9' || *end || errno || v <= 0) {
-    hk_http_reply_fail(resp, HK_EINVAL, field, "not a number");
+    hk_http_reply_fail_both(resp, HK_EINVAL, field, "不是数字", "not a number");
     return false;
   }
   *out = v;
@@ -65,8 +69,8 @@ static bool decode_name(const char *in, char *out, size_t size, size_t *len, hk_
   size_t n = 0;
   for (const char *s = in; *s; s++) {
     if (n + 1 >= size) {
-      hk_http_reply_fail(resp, HK_EINVAL, "X-Filename", "longer than %d bytes",
-                         HK_MATERIAL_NAME_IN_MAX);
+      hk_http_reply_fail_both(resp, HK_EINVAL, "X-Filename", "文件名超过 %d 字节",
+                              "longer than %d bytes", HK_MATERIAL_NAME_IN_MAX);
       return false;
     }
     if (*s != '%') {
@@ -75,8 +79,9 @@ static bool decode_name(const char *in, char *out, size_t size, size_t *len, hk_
     }
     int hi = hexval(s[1]), lo = hi >= 0 ? hexval(s[2]) : -1;
     if (hi < 0 || lo < 0) {
-      hk_http_reply_fail(resp, HK_EINVAL, "X-Filename",
-                         "a bad percent escape: encode the name with encodeURIComponent");
+      hk_http_reply_fail_both(resp, HK_EINVAL, "X-Filename",
+                              "百分号转义有误：请用 encodeURIComponent 编码文件名",
+                              "a bad percent escape: encode the name with encodeURIComponent");
       return false;
     }
     out[n++] = (char)(hi * 16 + lo);

@@ -33,7 +33,8 @@ static bool person_id(hk_http_req *req, hk_http_resp *resp, hk_idnum *id)
 static bool not_someone_else(hk_http_req *req, hk_http_resp *resp, const hk_idnum *id)
 {
   if (req->actor.role == HK_ROLE_RESIDENT && strcmp(req->actor.id_number, id->number) != 0) {
-    hk_http_reply_fail(resp, HK_EFORBIDDEN, "id", "residents read their own records only");
+    hk_http_reply_fail_both(resp, HK_EFORBIDDEN, "id", "居民只能查看本人的记录",
+                            "residents read their own records only");
     return false;
   }
   return true;
@@ -42,7 +43,8 @@ static bool not_someone_else(hk_http_req *req, hk_http_resp *resp, const hk_idnu
 static void outside(const hk_http_req *req, hk_http_resp *resp)
 {
   hk_error err = {0};
-  hk_error_set(&err, HK_EFORBIDDEN, "id", "the person is registered outside your jurisdiction");
+  hk_error_set_both(&err, HK_EFORBIDDEN, "id", "此人登记在您的辖区以外",
+                    "the person is registered outside your jurisdiction");
   hk_http_reply_hidden(req, resp, &err);
 }
 
@@ -118,7 +120,7 @@ static void answer_with_pending(hk_http_req *req, hk_http_worker *w, hk_store *s
   doc = hk_answer_to_json(w->answer);
   if (doc == NULL) {
     json_decref(pending);
-    hk_http_reply_fail(resp, HK_ENOMEM, NULL, "out of memory");
+    hk_http_reply_fail_both(resp, HK_ENOMEM, NULL, "内存不足", "out of memory");
     return;
   }
   json_object_set_new(doc, "pending_verification", pending);
@@ -143,15 +145,18 @@ void hk_h_persons_eligibility(hk_http_req *req, hk_http_resp *resp)
   const char *t = hk_http_query(req, "target"), *a = hk_http_query(req, "as_of");
   const char *c = hk_http_query(req, "consent");
   if (t == NULL) {
-    hk_http_reply_fail(resp, HK_EINVAL, "target", "missing: the county-level division asked about");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "target", "缺少要查询的县级行政区划",
+                            "missing: the county-level division asked about");
     return;
   }
   if (!hk_division_parse(t, &target)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "target", "not a six-digit division code");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "target", "不是六位行政区划代码",
+                            "not a six-digit division code");
     return;
   }
   if (a && !hk_date_parse(a, &as_of)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "as_of", "not a date (YYYY-MM-DD)");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "as_of", "不是日期（YYYY-MM-DD）",
+                            "not a date (YYYY-MM-DD)");
     return;
   }
   /* consent=ID,ID: relatives who consent to host the person ((五) rank 2). */
@@ -161,13 +166,15 @@ void hk_h_persons_eligibility(hk_http_req *req, hk_http_resp *resp)
   for (const char *s = c; s && *s;) {
     size_t len = strcspn(s, ",");
     if (len != HK_IDNUM_LEN || n == HK_RELATIVES_MAX) {
-      hk_http_reply_fail(resp, HK_EINVAL, "consent", "a comma-separated list of ID numbers");
+      hk_http_reply_fail_both(resp, HK_EINVAL, "consent", "须为以逗号分隔的身份证号码",
+                              "a comma-separated list of ID numbers");
       return;
     }
     memcpy(ids[n], s, len);
     ids[n][len] = '\0';
     if (!hk_idnum_valid18(ids[n])) {
-      hk_http_reply_fail(resp, HK_EINVAL, "consent", "not a valid 18-character ID number");
+      hk_http_reply_fail_both(resp, HK_EINVAL, "consent", "不是有效的 18 位身份证号码",
+                              "not a valid 18-character ID number");
       return;
     }
     consenting[n] = ids[n];

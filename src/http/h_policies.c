@@ -38,17 +38,20 @@ void hk_h_policies_get(hk_http_req *req, hk_http_resp *resp)
     return;
   }
   if (!hk_division_parse(req->param[0], &code)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "division", "not a six-digit division code");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "division", "不是六位行政区划代码",
+                            "not a six-digit division code");
     return;
   }
   const hk_division *d = hk_division_find(code);
   if (d == NULL || !d->current || hk_division_province_of(code) != 330000) {
-    hk_http_reply_fail(resp, HK_ENOTFOUND, "division",
-                       "%06d is not a current division of Zhejiang (33xxxx)", (int)code);
+    hk_http_reply_fail_both(resp, HK_ENOTFOUND, "division",
+                            "%06d 不是浙江省（33xxxx）现行的行政区划",
+                            "%06d is not a current division of Zhejiang (33xxxx)", (int)code);
     return;
   }
   if (q && !hk_date_parse(q, &as_of)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "as_of", "not a date (YYYY-MM-DD)");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "as_of", "不是日期（YYYY-MM-DD）",
+                            "not a date (YYYY-MM-DD)");
     return;
   }
   char day[11], div[12];

@@ -37,16 +37,17 @@ void hk_h_questions_get(hk_http_req *req, hk_http_resp *resp)
   const char *q = req->param[0];
   bool permit = strcmp(q, "permit-valid") == 0, hukou = strcmp(q, "hukou-registered") == 0;
   if (!permit && !hukou) {
-    hk_http_reply_fail(resp, HK_ENOTFOUND, "question", "no such question");
+    hk_http_reply_fail_both(resp, HK_ENOTFOUND, "question", "没有这个查询事项", "no such question");
     return;
   }
   if (!req->is_key || !hk_apikey_allows(req->questions, q)) {
-    hk_http_reply_fail(resp, HK_EFORBIDDEN, "question", "this key may not ask %s", q);
+    hk_http_reply_fail_both(resp, HK_EFORBIDDEN, "question", "此密钥无权查询 %s",
+                            "this key may not ask %s", q);
     return;
   }
   if (req->purpose == NULL || req->purpose[strspn(req->purpose, " \t")] == '\0') {
-    hk_http_reply_fail(resp, HK_EINVAL, "X-Purpose",
-                       "required: state why you ask (it is logged with the question)");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "X-Purpose", "必须说明查询目的（会随查询一并记录）",
+                            "required: state why you ask (it is logged with the question)");
     return;
   }
   if (hk_http_query_known(req, permit ? permit_args : hukou_args, &err) != HK_OK) {
@@ -60,25 +61,28 @@ void hk_h_questions_get(hk_http_req *req, hk_http_resp *resp)
   int32_t area;
   hk_date today = hk_date_today(), day = today;
   if (number == NULL || !hk_idnum_check(number, today, &id)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "id_number", "missing or not a valid ID number");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "id_number", "缺少身份证号码或号码无效",
+                            "missing or not a valid ID number");
     return;
   }
   if (area_arg == NULL || !hk_division_parse(area_arg, &area) || hk_division_find(area) == NULL) {
-    hk_http_reply_fail(resp, HK_EINVAL, permit ? "city" : "division",
-                       "missing or not a known division code");
+    hk_http_reply_fail_both(resp, HK_EINVAL, permit ? "city" : "division",
+                            "缺少行政区划代码或代码未知", "missing or not a known division code");
     return;
   }
   if (permit && date_arg == NULL) {
-    hk_http_reply_fail(resp, HK_EINVAL, "date", "missing: the day asked about (YYYY-MM-DD)");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "date", "缺少要查询的日期（YYYY-MM-DD）",
+                            "missing: the day asked about (YYYY-MM-DD)");
     return;
   }
   if (date_arg && !hk_date_parse(date_arg, &day)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "date", "not a date (YYYY-MM-DD)");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "date", "不是日期（YYYY-MM-DD）",
+                            "not a date (YYYY-MM-DD)");
     return;
   }
   if (hukou && day != today) {
-    hk_http_reply_fail(resp, HK_EINVAL, "date",
-                       "the registry answers for today's registration only");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "date", "户籍登记只能查询今天的登记情况",
+                            "the registry answers for today's registration only");
     return;
   }
   hk_http_worker *w = hk_http_worker_acquire(req->srv);

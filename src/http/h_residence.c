@@ -84,9 +84,10 @@ static hk_status check_reach(hk_store *st, const hk_actor *who, hk_residence_op 
       return HK_OK; /* nothing to cancel: the service says so with the state */
   }
   if (!hk_actor_may_decide(who, county))
-    return hk_error_set(err, HK_EFORBIDDEN, op == HK_RES_CANCEL ? "jurisdiction" : "division",
-                        "the registration is in %06d, outside jurisdiction %06d", (int)county,
-                        (int)who->jurisdiction);
+    return hk_error_set_both(err, HK_EFORBIDDEN, op == HK_RES_CANCEL ? "jurisdiction" : "division",
+                             "该登记在 %06d，不在您的辖区 %06d 内",
+                             "the registration is in %06d, outside jurisdiction %06d", (int)county,
+                             (int)who->jurisdiction);
   return HK_OK;
 }
 

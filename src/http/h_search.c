@@ -96,12 +96,12 @@ void hk_h_residence_list(hk_http_req *req, hk_http_resp *resp)
   int active = -1;
   uint32_t limit = HK_RESIDENCE_LIST_DEFAULT;
   if (area_s && (!hk_division_parse(area_s, &area) || hk_division_find(area) == NULL)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "area", "not a division code");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "area", "不是行政区划代码", "not a division code");
     return;
   }
   if (active_s) {
     if (strcmp(active_s, "true") != 0 && strcmp(active_s, "false") != 0) {
-      hk_http_reply_fail(resp, HK_EINVAL, "active", "true or false");
+      hk_http_reply_fail_both(resp, HK_EINVAL, "active", "须为 true 或 false", "true or false");
       return;
     }
     active = active_s[0] == 't';
@@ -112,7 +112,8 @@ void hk_h_residence_list(hk_http_req *req, hk_http_resp *resp)
     long v = strtol(limit_s, &end, 10);
     if (limit_s[0] < '0' || limit_s[0] > '9' || *end || errno || v < 1 ||
         v > HK_RESIDENCE_LIST_MAX) {
-      hk_http_reply_fail(resp, HK_EINVAL, "limit", "a number from 1 to %d", HK_RESIDENCE_LIST_MAX);
+      hk_http_reply_fail_both(resp, HK_EINVAL, "limit", "须为 1 至 %d 之间的数字",
+                              "a number from 1 to %d", HK_RESIDENCE_LIST_MAX);
       return;
     }
     limit = (uint32_t)v;

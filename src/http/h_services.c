@@ -4,23 +4,27 @@
  * at all. */
 #include "http/http_int.h"
 
+#include "core/label.h"
+
 #include <string.h>
 
 json_t *hk_http_body_object(hk_http_req *req, hk_http_resp *resp)
 {
   if (req->body == NULL || req->body_len == 0) {
-    hk_http_reply_fail(resp, HK_EINVAL, "body", "missing: send a JSON object");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "body", "缺少请求体：请发送一个 JSON 对象",
+                            "missing: send a JSON object");
     return NULL;
   }
   json_error_t jerr;
   json_t *doc = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
   if (doc == NULL) {
-    hk_http_reply_fail(resp, HK_EINVAL, "body", "not JSON: %s (line %d)", jerr.text, jerr.line);
+    hk_http_reply_fail_both(resp, HK_EINVAL, "body", "不是 JSON：%s（第 %d 行）",
+                            "not JSON: %s (line %d)", jerr.text, jerr.line);
     return NULL;
   }
   if (!json_is_object(doc)) {
     json_decref(doc);
-    hk_http_reply_fail(resp, HK_EINVAL, "body", "not a JSON object");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "body", "不是 JSON 对象", "not a JSON object");
     return NULL;
   }
   return doc;
@@ -35,15 +39,19 @@ bool hk_http_idnum_or_me(hk_http_req *req, const char *text, hk_date today, hk_h
   if (text != NULL && strcmp(text, "me") == 0) {
     const hk_actor *a = &req->actor;
     if (!req->signed_in || a->role != HK_ROLE_RESIDENT || a->id_number[0] == '\0') {
-      hk_http_reply_fail(resp, HK_EINVAL, "id",
-                         "\"me\" stands for a signed-in resident's own number only");
+      hk_http_reply_fail_both(resp, HK_EINVAL, "id", "“me”只代表已登录居民本人的号码",
+                              "\"me\" stands for a signed-in resident's own number only");
       return false;
     }
     text = a->id_number;
   }
   if (text == NULL || !hk_idnum_check(text, today, out)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "id", "not a valid ID number (%s)",
-                       hk_idnum_fault_name(out->fault));
+    hk_error err = {0};
+    hk_error_set(&err, HK_EINVAL, "id", "not a valid ID number (%s)",
+                 hk_idnum_fault_name(out->fault));
+    hk_error_set_zh(&err, "不是有效的身份证号码（%s）",
+                    hk_label_zh(HK_LBL_IDNUM_FAULT, hk_idnum_fault_name(out->fault)));
+    hk_http_reply_error(resp, &err);
     return false;
   }
   return true;
@@ -63,16 +71,20 @@ bool hk_http_may_touch_person(hk_http_req *req, const char *id_number, hk_http_r
     /* (九): a resident sees and acts on their own records only. */
     if (a->id_number[0] && strcmp(a->id_number, id_number) == 0)
       return true;
-    hk_http_reply_fail(resp, HK_EFORBIDDEN, "id", "residents reach their own records only");
+    hk_http_reply_fail_both(resp, HK_EFORBIDDEN, "id", "居民只能办理本人的事项",
+                            "residents reach their own records only");
     return false;
   case HK_ROLE_OFFICER:
   case HK_ROLE_SUPERVISOR:
     return true; /* the services check the jurisdiction */
-  default:
-    hk_http_reply_fail(resp, HK_EFORBIDDEN, "role",
-                       "%s accounts have no access to a person's "
-                       "records",
-                       hk_role_name(a->role));
+  default: {
+    hk_error err = {0};
+    hk_error_set(&err, HK_EFORBIDDEN, "role", "%s accounts have no access to a person's records",
+                 hk_role_name(a->role));
+    hk_error_set_zh(&err, "%s账户无权查看个人记录",
+                    hk_label_zh(HK_LBL_ROLE, hk_role_name(a->role)));
+    hk_http_reply_error(resp, &err);
+  }
     return false;
   }
 }

@@ -30,7 +30,8 @@ void hk_h_statistics_get(hk_http_req *req, hk_http_resp *resp)
   bool analyst = req->actor.role == HK_ROLE_ANALYST;
   int32_t area = analyst ? 330000 : req->actor.jurisdiction;
   if (q != NULL && !hk_division_parse(q, &area)) {
-    hk_http_reply_fail(resp, HK_EINVAL, "area", "not a six-digit division code");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "area", "不是六位行政区划代码",
+                            "not a six-digit division code");
     return;
   }
   if (hk_stats_area_check(area, &err) != HK_OK) {
@@ -38,7 +39,8 @@ void hk_h_statistics_get(hk_http_req *req, hk_http_resp *resp)
     return;
   }
   if (!analyst && !hk_actor_may_decide(&req->actor, area)) {
-    hk_http_reply_fail(resp, HK_EFORBIDDEN, "area", "%06d is outside your jurisdiction", (int)area);
+    hk_http_reply_fail_both(resp, HK_EFORBIDDEN, "area", "%06d 不在您的辖区内",
+                            "%06d is outside your jurisdiction", (int)area);
     return;
   }
   /* A connection of its own, so that a long count holds up no worker's reads. */

@@ -90,6 +90,11 @@ void hk_http_reply_error_with(hk_http_resp *resp, const hk_error *err, const cha
                               json_t *value);
 void hk_http_reply_fail(hk_http_resp *resp, hk_status code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The same with the detail in Chinese (zh) and English (en), two formats of the same arguments
+ * (hk_error_set_both): every refusal a person reads is a sentence in both languages (issue 10). */
+void hk_http_reply_fail_both(hk_http_resp *resp, hk_status code, const char *field, const char *zh,
+                             const char *en, ...)
+    __attribute__((format(printf, 4, 6), format(printf, 5, 6)));
 
 typedef void (*hk_http_handler)(hk_http_req *req, hk_http_resp *resp);
 

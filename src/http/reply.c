@@ -77,3 +77,19 @@ void hk_http_reply_fail(hk_http_resp *resp, hk_status code, const char *field, c
   va_end(ap);
   hk_http_reply_error(resp, &err);
 }
+
+void hk_http_reply_fail_both(hk_http_resp *resp, hk_status code, const char *field, const char *zh,
+                             const char *en, ...)
+{
+  hk_error err = {0};
+  err.code = code;
+  snprintf(err.field, sizeof err.field, "%s", field ? field : "");
+  va_list ap, aq;
+  va_start(ap, en);
+  va_copy(aq, ap);
+  vsnprintf(err.detail, sizeof err.detail, en, ap);
+  vsnprintf(err.detail_zh, sizeof err.detail_zh, zh, aq);
+  va_end(aq);
+  va_end(ap);
+  hk_http_reply_error(resp, &err);
+}

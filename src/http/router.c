@@ -87,21 +87,24 @@ hk_status hk_http_path_check(const char *path, hk_error *err)
 {
   size_t len = strlen(path);
   if (len == 0 || path[0] != '/')
-    return hk_error_set(err, HK_EINVAL, "path", "not an absolute path");
+    return hk_error_set_both(err, HK_EINVAL, "path", "不是绝对路径", "not an absolute path");
   if (len > HK_HTTP_PATH_MAX)
-    return hk_error_set(err, HK_EINVAL, "path", "longer than %u bytes", HK_HTTP_PATH_MAX);
+    return hk_error_set_both(err, HK_EINVAL, "path", "路径超过 %u 字节", "longer than %u bytes",
+                             HK_HTTP_PATH_MAX);
   /* Every route is printable ASCII; anything else (including the marker server.c leaves for
    * a malformed or control-character percent escape) cannot name a resource. */
   for (size_t i = 0; i < len; i++)
     if ((unsigned char)path[i] <= 0x20 || (unsigned char)path[i] >= 0x7f)
-      return hk_error_set(err, HK_EINVAL, "path", "bad character or percent escape");
+      return hk_error_set_both(err, HK_EINVAL, "path", "含有不允许的字符或错误的百分号转义",
+                               "bad character or percent escape");
   /* Dot segments, decoded or not, are refused rather than resolved: no route has them, and a
    * path that climbs is someone probing. */
   for (const char *s = path; s != NULL; s = strchr(s + 1, '/')) {
     const char *seg = s + 1;
     size_t n = strcspn(seg, "/");
     if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
-      return hk_error_set(err, HK_EINVAL, "path", "dot segments are not allowed");
+      return hk_error_set_both(err, HK_EINVAL, "path", "路径中不允许出现 . 或 .. 段",
+                               "dot segments are not allowed");
   }
   return HK_OK;
 }

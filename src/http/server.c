@@ -105,7 +105,8 @@ static enum MHD_Result check_key(void *cls, enum MHD_ValueKind kind, const char 
   bool printable = strlen(key) <= 32;
   for (const char *s = key; printable && *s; s++)
     printable = *s > 0x20 && *s < 0x7f && *s != '"';
-  hk_error_set(k->err, HK_EINVAL, printable ? key : "query", "unknown query argument");
+  hk_error_set_both(k->err, HK_EINVAL, printable ? key : "query", "不认识的查询参数",
+                    "unknown query argument");
   if (printable)
     hk_error_prefix(k->err, "query");
   k->bad = true;
@@ -200,7 +201,8 @@ void hk_http_tokens_forget(hk_http_server *srv)
 static bool authenticate_token(hk_http_server *srv, reqctx *rc, const char *token, hk_error *err)
 {
   if (strlen(token) >= HK_TOKEN_MAX) {
-    hk_error_set(err, HK_EUNAUTH, "Authorization", "not a token of this server");
+    hk_error_set_both(err, HK_EUNAUTH, "Authorization", "不是本服务器签发的令牌",
+                      "not a token of this server");
     return false;
   }
   uint8_t h[HK_HASH_LEN];
@@ -246,7 +248,8 @@ static bool authenticate_token(hk_http_server *srv, reqctx *rc, const char *toke
 static bool authenticate(hk_http_server *srv, reqctx *rc, const char *auth, hk_error *err)
 {
   if (strncasecmp(auth, "Bearer ", 7) != 0) {
-    hk_error_set(err, HK_EUNAUTH, "Authorization", "expected Bearer <token>");
+    hk_error_set_both(err, HK_EUNAUTH, "Authorization", "格式应为 Bearer <令牌>",
+                      "expected Bearer <token>");
     return false;
   }
   const char *token = auth + 7;
@@ -312,8 +315,8 @@ static bool cookie_request_ok(struct MHD_Connection *c, reqctx *rc, hk_http_resp
   if (origin != NULL &&
       !hk_http_origin_matches(
           origin, MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))) {
-    hk_http_reply_fail(resp, HK_EFORBIDDEN, "Origin",
-                       "a request from another site is refused for a browser session");
+    hk_http_reply_fail_both(resp, HK_EFORBIDDEN, "Origin", "浏览器会话不接受来自其他网站的请求",
+                            "a request from another site is refused for a browser session");
     return false;
   }
   const char *sent = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
@@ -529,7 +532,8 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
     rc->log_route = strcmp(url, "/") == 0 ? "/" : "/assets/{file}";
     if (strcmp(rc->method, "GET") != 0 && strcmp(rc->method, "HEAD") != 0) {
       snprintf(resp->allow, sizeof resp->allow, "GET, HEAD");
-      hk_http_reply_fail(resp, HK_EMETHOD, "method", "this path answers GET, HEAD");
+      hk_http_reply_fail_both(resp, HK_EMETHOD, "method", "此路径只接受 GET、HEAD 请求",
+                              "this path answers GET, HEAD");
       return true;
     }
     hk_http_web_serve(
@@ -540,11 +544,12 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
   }
   rc->route = hk_http_route_match(rc->method, url, &rc->req, resp->allow, sizeof resp->allow);
   if (rc->route == HK_ROUTE_NOT_FOUND) {
-    hk_http_reply_fail(resp, HK_ENOTFOUND, "path", "no such resource");
+    hk_http_reply_fail_both(resp, HK_ENOTFOUND, "path", "没有这个资源", "no such resource");
     return true;
   }
   if (rc->route == HK_ROUTE_BAD_METHOD) {
-    hk_http_reply_fail(resp, HK_EMETHOD, "method", "this path answers %s", resp->allow);
+    hk_http_reply_fail_both(resp, HK_EMETHOD, "method", "此路径只接受 %s 请求",
+                            "this path answers %s", resp->allow);
     return true;
   }
   resp->allow[0] = '\0';
@@ -574,8 +579,9 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
           : NULL;
   if (cookie != NULL && cookie[0] != '\0') {
     if (!authenticate_token(srv, rc, cookie, &err)) {
-      hk_http_reply_fail(resp, HK_EUNAUTH, HK_SESSION_COOKIE,
-                         "the session has ended or is unknown: sign in again");
+      hk_http_reply_fail_both(resp, HK_EUNAUTH, HK_SESSION_COOKIE,
+                              "会话已结束或无法识别，请重新登录",
+                              "the session has ended or is unknown: sign in again");
       hk_http_session_cookie(&rc->req, resp, "", 0);
       return true;
     }
@@ -584,8 +590,10 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
       return true;
   }
   if (route->flags & HK_ROUTE_ACCOUNT && !rc->req.signed_in) {
-    hk_http_reply_fail(resp, HK_EUNAUTH, "Authorization",
-                       "sign in (POST /api/v1/sessions) and send Authorization: Bearer <token>");
+    hk_http_reply_fail_both(
+        resp, HK_EUNAUTH, "Authorization",
+        "请先登录（POST /api/v1/sessions），并发送 Authorization: Bearer <令牌>",
+        "sign in (POST /api/v1/sessions) and send Authorization: Bearer <token>");
     return true;
   }
   rc->req.purpose = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Purpose");
@@ -593,26 +601,27 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
     /* A chunked body has no declared length, so an oversized one could only be refused after
      * reading a megabyte of it: ask for the length instead. */
     if (cl == NULL && te != NULL) {
-      hk_http_reply_fail(resp, HK_EINVAL, "Content-Length",
-                         "required: send the body with its length, not chunked");
+      hk_http_reply_fail_both(resp, HK_EINVAL, "Content-Length", "必须注明请求体长度，不能分块发送",
+                              "required: send the body with its length, not chunked");
       return true;
     }
     if (!json_content_type(
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-      hk_http_reply_fail(resp, HK_EINVAL, "Content-Type", "must be application/json");
+      hk_http_reply_fail_both(resp, HK_EINVAL, "Content-Type", "必须是 application/json",
+                              "must be application/json");
       return true;
     }
   }
   if (route->flags & HK_ROUTE_UPLOAD && cl == NULL && te != NULL) {
-    hk_http_reply_fail(resp, HK_EINVAL, "Content-Length",
-                       "required: send the file with its length, not chunked");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "Content-Length", "必须注明文件长度，不能分块发送",
+                            "required: send the file with its length, not chunked");
     return true;
   }
   if (route->flags & HK_ROUTE_LIMITED) {
     unsigned retry = 0;
     if (!hk_http_ratelimit_take(srv->rl, rc->client, hk_http_now(), &retry)) {
-      hk_http_reply_fail(resp, HK_ERATE, NULL, "at most %g requests a second from one address",
-                         srv->cfg.rate);
+      hk_http_reply_fail_both(resp, HK_ERATE, NULL, "同一地址每秒最多 %g 次请求",
+                              "at most %g requests a second from one address", srv->cfg.rate);
       resp->retry_after = retry;
       return true;
     }
@@ -626,7 +635,8 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
     size_t held = atomic_fetch_add(&srv->upload_bytes, want);
     if (held + want > budget) {
       atomic_fetch_sub(&srv->upload_bytes, want);
-      hk_http_reply_fail(resp, HK_ERETRY, "body", "too many uploads at once; retry shortly");
+      hk_http_reply_fail_both(resp, HK_ERETRY, "body", "同时上传的文件太多，请稍后重试",
+                              "too many uploads at once; retry shortly");
       resp->retry_after = 1;
       return true;
     }
@@ -647,7 +657,8 @@ static void dispatch(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, 
   req->body_len = rc->len;
   hk_http_routes[rc->route].handler(req, &rc->resp);
   if (rc->resp.status == 0)
-    hk_http_reply_fail(&rc->resp, HK_EINTERNAL, NULL, "the handler gave no answer");
+    hk_http_reply_fail_both(&rc->resp, HK_EINTERNAL, NULL, "处理程序没有给出答复",
+                            "the handler gave no answer");
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,

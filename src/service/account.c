@@ -99,46 +99,54 @@ static hk_status add_txn(hk_store *st, void *cls, hk_error *err)
 hk_status hk_account_add(hk_store *st, const hk_actor *who, const hk_account_new *in, hk_error *err)
 {
   if (in->name == NULL || !good_name(in->name))
-    return hk_error_set(err, HK_EINVAL, "name",
-                        "1 to %d characters: letters, digits, '.', '_' or '-'", HK_NAME_CHARS);
+    return hk_error_set_both(err, HK_EINVAL, "name", "须为 1 至 %d 个字符：字母、数字、“.”“_”或“-”",
+                             "1 to %d characters: letters, digits, '.', '_' or '-'", HK_NAME_CHARS);
   if (looks_like_idnum(in->name))
-    return hk_error_set(err, HK_EINVAL, "name",
-                        "must not be an ID number: names appear in events and logs");
+    return hk_error_set_both(err, HK_EINVAL, "name", "不能是身份证号码：账户名会出现在事件和日志中",
+                             "must not be an ID number: names appear in events and logs");
   if ((int)in->role < 0 || in->role >= HK_ROLE_COUNT || in->role == HK_ROLE_SYSTEM)
-    return hk_error_set(err, HK_EINVAL, "role",
-                        "one of resident, officer, supervisor, analyst, department, admin");
+    return hk_error_set_both(
+        err, HK_EINVAL, "role",
+        "须为以下之一：resident（居民）、officer（户籍民警）、supervisor（审核主管）、analyst（统计"
+        "分析员）、department（部门）、admin（系统管理员）",
+        "one of resident, officer, supervisor, analyst, department, admin");
   add_ctx c = {.who = who};
   memset(&c.row, 0, sizeof c.row);
   snprintf(c.row.name, sizeof c.row.name, "%s", in->name);
   c.row.role = (int)in->role;
   if (in->role == HK_ROLE_OFFICER || in->role == HK_ROLE_SUPERVISOR) {
     if (in->jurisdiction == 0 || hk_division_find(in->jurisdiction) == NULL)
-      return hk_error_set(err, HK_EINVAL, "jurisdiction",
-                          "officers and supervisors need a known division code");
+      return hk_error_set_both(err, HK_EINVAL, "jurisdiction",
+                               "户籍民警和审核主管须有已知的行政区划代码作为辖区",
+                               "officers and supervisors need a known division code");
     /* A supervisor oversees a city or the province (九), not a county. */
     if (in->role == HK_ROLE_SUPERVISOR && in->jurisdiction % 100 != 0)
-      return hk_error_set(err, HK_EINVAL, "jurisdiction",
-                          "a supervisor's is a city or the province (ending in 00)");
+      return hk_error_set_both(err, HK_EINVAL, "jurisdiction",
+                               "审核主管的辖区须为市或省（以 00 结尾）",
+                               "a supervisor's is a city or the province (ending in 00)");
     c.row.jurisdiction = in->jurisdiction;
   } else if (in->jurisdiction != 0) {
-    return hk_error_set(err, HK_EINVAL, "jurisdiction", "only officers and supervisors have one");
+    return hk_error_set_both(err, HK_EINVAL, "jurisdiction", "只有户籍民警和审核主管才有辖区",
+                             "only officers and supervisors have one");
   }
   if (in->role == HK_ROLE_RESIDENT) {
     hk_idnum id;
     if (in->id_number == NULL || !hk_idnum_check(in->id_number, hk_date_today(), &id))
-      return hk_error_set(err, HK_EINVAL, "id_number",
-                          "a resident's account needs their own valid ID number");
+      return hk_error_set_both(err, HK_EINVAL, "id_number", "居民账户须有本人有效的身份证号码",
+                               "a resident's account needs their own valid ID number");
     memcpy(c.row.id_number, id.number, sizeof c.row.id_number);
   } else if (in->id_number != NULL && in->id_number[0] != '\0') {
-    return hk_error_set(err, HK_EINVAL, "id_number", "only residents' accounts have one");
+    return hk_error_set_both(err, HK_EINVAL, "id_number", "只有居民账户才有身份证号码",
+                             "only residents' accounts have one");
   }
   size_t plen = in->password ? strlen(in->password) : 0;
   if (plen < HK_PASSWORD_MIN || plen > HK_PASSWORD_MAX)
-    return hk_error_set(err, HK_EINVAL, "password", "%d to %d bytes", HK_PASSWORD_MIN,
-                        HK_PASSWORD_MAX);
+    return hk_error_set_both(err, HK_EINVAL, "password", "须为 %d 至 %d 字节", "%d to %d bytes",
+                             HK_PASSWORD_MIN, HK_PASSWORD_MAX);
   if (crypto_pwhash_str(c.row.pwhash, in->password, plen, HK_PWHASH_OPSLIMIT, HK_PWHASH_MEMLIMIT) !=
       0)
-    return hk_error_set(err, HK_ENOMEM, "password", "out of memory while hashing");
+    return hk_error_set_both(err, HK_ENOMEM, "password", "计算密码散列时内存不足",
+                             "out of memory while hashing");
   return in_transaction(st, add_txn, &c, err);
 }
 
@@ -159,7 +167,7 @@ static hk_status disable_txn(hk_store *st, void *cls, hk_error *err)
 hk_status hk_account_disable(hk_store *st, const hk_actor *who, const char *name, hk_error *err)
 {
   if (name == NULL || !good_name(name))
-    return hk_error_set(err, HK_ENOTFOUND, "name", "no such account");
+    return hk_error_set_both(err, HK_ENOTFOUND, "name", "没有这个账户", "no such account");
   disable_ctx c = {who, name};
   return in_transaction(st, disable_txn, &c, err);
 }
@@ -203,7 +211,8 @@ hk_status hk_account_check_password(hk_store *st, const char *name, const char *
   bool ok = plen <= HK_PASSWORD_MAX && hash[0] != '\0' &&
             crypto_pwhash_str_verify(hash, password ? password : "", plen) == 0;
   if (!ok || found != HK_OK || out->disabled)
-    return hk_error_set(err, HK_EUNAUTH, "password", "wrong name or password");
+    return hk_error_set_both(err, HK_EUNAUTH, "password", "账户名或密码错误",
+                             "wrong name or password");
   return HK_OK;
 }
 
@@ -243,7 +252,8 @@ hk_status hk_account_authenticate(hk_store *st, const char *token, hk_credential
   size_t n = strlen(token);
   if (n < 5 || n >= HK_TOKEN_MAX ||
       (strncmp(token, "hks_", 4) != 0 && strncmp(token, "hkk_", 4) != 0))
-    return hk_error_set(err, HK_EUNAUTH, "Authorization", "not a token of this server");
+    return hk_error_set_both(err, HK_EUNAUTH, "Authorization", "不是本服务器签发的令牌",
+                             "not a token of this server");
   uint8_t h[HK_HASH_LEN];
   hk_token_hash(token, h);
   hk_error lookup = {0};
@@ -273,7 +283,8 @@ hk_status hk_account_authenticate(hk_store *st, const char *token, hk_credential
     *err = lookup;
     return rc;
   }
-  return hk_error_set(err, HK_EUNAUTH, "Authorization", "unknown, expired or revoked token");
+  return hk_error_set_both(err, HK_EUNAUTH, "Authorization", "令牌无法识别、已过期或已吊销",
+                           "unknown, expired or revoked token");
 }
 
 bool hk_apikey_allows(const char *questions, const char *q)
@@ -311,10 +322,12 @@ hk_status hk_apikey_add(hk_store *st, const hk_actor *who, const char *departmen
 {
   key[0] = '\0';
   if (department == NULL || !good_name(department))
-    return hk_error_set(err, HK_EINVAL, "department",
-                        "1 to %d characters: letters, digits, '.', '_' or '-'", HK_NAME_CHARS);
+    return hk_error_set_both(err, HK_EINVAL, "department",
+                             "须为 1 至 %d 个字符：字母、数字、“.”“_”或“-”",
+                             "1 to %d characters: letters, digits, '.', '_' or '-'", HK_NAME_CHARS);
   if (questions == NULL || questions[0] == '\0' || strlen(questions) > HK_QUESTIONS_MAX)
-    return hk_error_set(err, HK_EINVAL, "questions", "name at least one question");
+    return hk_error_set_both(err, HK_EINVAL, "questions", "请至少写明一个查询事项",
+                             "name at least one question");
   for (const char *s = questions; *s;) {
     size_t n = strcspn(s, ",");
     bool known = false;
@@ -326,16 +339,22 @@ hk_status hk_apikey_add(hk_store *st, const hk_actor *who, const char *departmen
       snprintf(kind, sizeof kind, "%.*s", (int)(n - 5 < 31 ? n - 5 : 31), s + 5);
       hk_fact_kind k = hk_fact_kind_from(kind);
       if (k == HK_FACT_NONE || !(hk_fact_department_kinds(department) & (1u << k)))
-        return hk_error_set(err, HK_EINVAL, "facts",
-                            "the %s department does not send %s (housing: housing; "
-                            "social_insurance: social_insurance; education: schooling, "
-                            "education; talent: talent; civil_affairs: marital_status)",
-                            department, kind);
+        return hk_error_set_both(err, HK_EINVAL, "facts",
+                                 "%s部门不报送 %s（housing 住房部门：housing 住房；"
+                                 "social_insurance 社保机构：social_insurance 社会保险；education "
+                                 "教育部门：schooling 就学、"
+                                 "education 学历；talent 人才办：talent 人才认定；civil_affairs "
+                                 "民政部门：marital_status 婚姻状况）",
+                                 "the %s department does not send %s (housing: housing; "
+                                 "social_insurance: social_insurance; education: schooling, "
+                                 "education; talent: talent; civil_affairs: marital_status)",
+                                 department, kind);
       known = true;
     }
     if (!known)
-      return hk_error_set(err, HK_EINVAL, "questions", "unknown question (known: %s, %s)",
-                          hk_question_names[0], hk_question_names[1]);
+      return hk_error_set_both(err, HK_EINVAL, "questions", "不认识的查询事项（可用：%s、%s）",
+                               "unknown question (known: %s, %s)", hk_question_names[0],
+                               hk_question_names[1]);
     s += n + (s[n] == ',');
   }
   key_ctx c = {.who = who};

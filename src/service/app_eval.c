@@ -24,9 +24,9 @@ hk_status hk_app_eval_run(hk_app_eval *e, hk_store *st, const hk_policies *pol,
                           const char *const *consenting, size_t n_consenting, hk_error *err)
 {
   if (pol == NULL)
-    return hk_error_set(err, HK_EINTERNAL, "policies", "no policies loaded");
+    return hk_error_set_both(err, HK_EINTERNAL, "policies", "没有加载政策", "no policies loaded");
   if (e->a == NULL && (e->a = malloc(sizeof *e->a)) == NULL)
-    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   hk_status rc = hk_situation_from_registry(st, id_number, target, today, consenting, n_consenting,
                                             &e->s, err);
   if (rc == HK_OK)

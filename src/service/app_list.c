@@ -29,7 +29,7 @@ void hk_app_query_init(hk_app_query *q, hk_date today)
 static hk_status division_arg(const char *key, const char *value, int32_t *out, hk_error *err)
 {
   if (!hk_division_parse(value, out) || hk_division_find(*out) == NULL)
-    return hk_error_set(err, HK_EINVAL, key, "not a division code");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是行政区划代码", "not a division code");
   return HK_OK;
 }
 
@@ -72,7 +72,7 @@ static hk_status state_arg(const char *value, uint32_t *mask, hk_error *err)
   *mask = 0;
   char buf[200];
   if (strlen(value) >= sizeof buf)
-    return hk_error_set(err, HK_EINVAL, "state", "too long");
+    return hk_error_set_both(err, HK_EINVAL, "state", "过长", "too long");
   snprintf(buf, sizeof buf, "%s", value);
   char *save = NULL;
   for (char *s = strtok_r(buf, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
@@ -84,13 +84,18 @@ static hk_status state_arg(const char *value, uint32_t *mask, hk_error *err)
     }
     hk_app_state st = hk_app_state_from(s);
     if (st == HK_APP_STATE_COUNT)
-      return hk_error_set(err, HK_EINVAL, "state",
-                          "one or more (comma-separated) of open, submitted, accepted, "
-                          "material_requested, approved, rejected, completed");
+      return hk_error_set_both(
+          err, HK_EINVAL, "state",
+          "须为以下一项或多项（以逗号分隔）：open（未办结）、submitted（已提交）、accepted（已受理"
+          "）、"
+          "material_"
+          "requested（待补充材料）、approved（已批准）、rejected（已驳回）、completed（已办结）",
+          "one or more (comma-separated) of open, submitted, accepted, "
+          "material_requested, approved, rejected, completed");
     *mask |= 1u << st;
   }
   if (*mask == 0)
-    return hk_error_set(err, HK_EINVAL, "state", "empty");
+    return hk_error_set_both(err, HK_EINVAL, "state", "为空", "empty");
   return HK_OK;
 }
 
@@ -106,7 +111,8 @@ hk_status hk_app_query_set(hk_app_query *q, const char *key, const char *value, 
         q->kind = k;
         return HK_OK;
       }
-    return hk_error_set(err, HK_EINVAL, "kind", "permit or settlement");
+    return hk_error_set_both(err, HK_EINVAL, "kind", "须为 permit（居住证）或 settlement（落户）",
+                             "permit or settlement");
   }
   if (strcmp(key, "area") == 0)
     return division_arg("area", value, &q->area, err);
@@ -114,38 +120,42 @@ hk_status hk_app_query_set(hk_app_query *q, const char *key, const char *value, 
     return division_arg("filed_in", value, &q->filed_in, err);
   if (strcmp(key, "scope") == 0) {
     if (strcmp(value, "decided") != 0 && strcmp(value, "filed") != 0)
-      return hk_error_set(err, HK_EINVAL, "scope", "decided or filed");
+      return hk_error_set_both(err, HK_EINVAL, "scope",
+                               "须为 decided（本辖区决定）或 filed（本窗口代办）",
+                               "decided or filed");
     q->scope_filed = value[0] == 'f';
     return HK_OK;
   }
   if (strcmp(key, "overdue") == 0) {
     if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0)
-      return hk_error_set(err, HK_EINVAL, "overdue", "true or false");
+      return hk_error_set_both(err, HK_EINVAL, "overdue", "须为 true 或 false", "true or false");
     q->overdue = value[0] == 't';
     return HK_OK;
   }
   if (strcmp(key, "q") == 0) {
     size_t n = strlen(value);
     if (n == 0 || n >= sizeof q->name || !hk_utf8_valid(value, n))
-      return hk_error_set(err, HK_EINVAL, "q", "a name prefix of 1 to %zu bytes of UTF-8",
-                          sizeof q->name - 1);
+      return hk_error_set_both(err, HK_EINVAL, "q", "须为 1 至 %zu 字节的 UTF-8 姓名前缀",
+                               "a name prefix of 1 to %zu bytes of UTF-8", sizeof q->name - 1);
     memcpy(q->name, value, n + 1);
     return HK_OK;
   }
   if (strcmp(key, "limit") == 0) {
     int64_t v;
     if (!parse_i64(value, 1, HK_APP_LIST_MAX, &v))
-      return hk_error_set(err, HK_EINVAL, "limit", "a number from 1 to %d", HK_APP_LIST_MAX);
+      return hk_error_set_both(err, HK_EINVAL, "limit", "须为 1 至 %d 之间的数字",
+                               "a number from 1 to %d", HK_APP_LIST_MAX);
     q->limit = (uint32_t)v;
     return HK_OK;
   }
   if (strcmp(key, "after") == 0) {
     if (!parse_key(value, &q->after_rank, &q->after_due, &q->after_id))
-      return hk_error_set(err, HK_EINVAL, "after", "the next of a previous page");
+      return hk_error_set_both(err, HK_EINVAL, "after", "须为上一页答复中的 next",
+                               "the next of a previous page");
     q->has_after = true;
     return HK_OK;
   }
-  return hk_error_set(err, HK_EINVAL, key, "unknown filter");
+  return hk_error_set_both(err, HK_EINVAL, key, "不认识的筛选条件", "unknown filter");
 }
 
 /* The targets a division prefix covers. */
@@ -212,7 +222,8 @@ hk_status hk_app_list(hk_store *st, const hk_actor *who, const hk_app_query *q, 
                          .after = {q->after_rank, q->after_due, q->after_id},
                          .limit = q->limit ? q->limit : HK_APP_LIST_DEFAULT};
   if (f.limit > HK_APP_LIST_MAX)
-    return hk_error_set(err, HK_EINVAL, "limit", "a number from 1 to %d", HK_APP_LIST_MAX);
+    return hk_error_set_both(err, HK_EINVAL, "limit", "须为 1 至 %d 之间的数字",
+                             "a number from 1 to %d", HK_APP_LIST_MAX);
   bool empty = false;
   if (who->role == HK_ROLE_RESIDENT) {
     hk_status rc = hk_store_person_row(st, who->id_number, &f.person_id, err);
@@ -226,8 +237,9 @@ hk_status hk_app_list(hk_store *st, const hk_actor *who, const hk_app_query *q, 
     if (rc != HK_OK)
       return rc;
     if (q->scope_filed && q->filed_in)
-      return hk_error_set(err, HK_EINVAL, "filed_in",
-                          "with scope=filed the area is the filing county: use area");
+      return hk_error_set_both(err, HK_EINVAL, "filed_in",
+                               "scope=filed 时地区即代办窗口所在的县：请使用 area",
+                               "with scope=filed the area is the filing county: use area");
     if (q->scope_filed) {
       f.filed_lo = lo;
       f.filed_hi = hi;

@@ -109,7 +109,7 @@ static hk_status event(hk_store *st, const hk_actor *who, const char *step, int6
   char *payload = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
   json_decref(o);
   if (payload == NULL)
-    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   hk_status rc = hk_store_event_append(st, who->account, action, subject, payload, err);
   free(payload);
   return rc;
@@ -151,15 +151,19 @@ static hk_status check_submitter(const hk_actor *who, const hk_app_request *req,
   switch (who->role) {
   case HK_ROLE_RESIDENT:
     if (strcmp(who->id_number, req->id_number) != 0)
-      return hk_error_set(err, HK_EFORBIDDEN, "id_number", "residents apply for themselves only");
+      return hk_error_set_both(err, HK_EFORBIDDEN, "id_number", "居民只能为本人申请",
+                               "residents apply for themselves only");
     return HK_OK;
   case HK_ROLE_OFFICER:
   case HK_ROLE_SUPERVISOR:
   case HK_ROLE_SYSTEM:
     return HK_OK; /* any service point files for anyone; the target's county decides (八) */
-  default:
-    return hk_error_set(err, HK_EFORBIDDEN, "role", "%s accounts cannot file applications",
-                        hk_role_name(who->role));
+  default: {
+    hk_error_set(err, HK_EFORBIDDEN, "role", "%s accounts cannot file applications",
+                 hk_role_name(who->role));
+    return hk_error_set_zh(err, "%s账户不能提交申请",
+                           hk_label_zh(HK_LBL_ROLE, hk_role_name(who->role)));
+  }
   }
 }
 
@@ -193,15 +197,16 @@ static hk_status permit_allowed(hk_store *st, int64_t row, const hk_person *p, i
   /* A permit ended for good (its holder settled, issue 10) leaves the way open to a new one. */
   hk_permit_status_row(p, &permit, today, &ps);
   if (ps.state == HK_PERMIT_ACTIVE)
-    return hk_error_set(err, HK_ECONFLICT, "permit",
-                        "持有有效居住证 / already holds active permit %s: endorse it, or recognise "
-                        "it in a new city",
-                        permit.number);
+    return hk_error_set_both(err, HK_ECONFLICT, "permit",
+                             "已持有有效居住证 %s：请办理签注，或到新的城市办理转换",
+                             "already holds active permit %s: endorse it, or recognise "
+                             "it in a new city",
+                             permit.number);
   if (ps.state == HK_PERMIT_SUSPENDED &&
       hk_division_city_of(ps.division) == hk_division_city_of(target))
-    return hk_error_set(err, HK_ECONFLICT, "permit",
-                        "permit %s is suspended in this city: a late endorsement reinstates it",
-                        permit.number);
+    return hk_error_set_both(
+        err, HK_ECONFLICT, "permit", "居住证 %s 在本市已中止：逾期补办签注即可恢复",
+        "permit %s is suspended in this city: a late endorsement reinstates it", permit.number);
   return HK_OK;
 }
 
@@ -229,10 +234,13 @@ static hk_status submit_attempt(hk_store *st, const hk_app_config *cfg, const hk
   hk_app_filter f = {.person_id = row};
   if (rc == HK_OK)
     rc = hk_store_app_each(st, &f, find_open, &open, err);
-  if (rc == HK_OK && open.found)
+  if (rc == HK_OK && open.found) {
     rc = hk_error_set(err, HK_ECONFLICT, "application",
                       "application %lld of this kind is still open (%s)", (long long)open.found,
-                      hk_app_state_name((hk_app_state)open.state));
+                      hk_label_en(HK_LBL_APP_STATE, hk_app_state_name((hk_app_state)open.state)));
+    hk_error_set_zh(err, "同类申请 %lld 尚未办结（%s）", (long long)open.found,
+                    hk_label_zh(HK_LBL_APP_STATE, hk_app_state_name((hk_app_state)open.state)));
+  }
   if (rc == HK_OK && req->kind == HK_APP_PERMIT &&
       (rc = hk_store_person_get(st, req->id_number, &p, err)) == HK_OK)
     rc = permit_allowed(st, row, &p, req->target, today, err);
@@ -306,7 +314,8 @@ static hk_status submit_attempt(hk_store *st, const hk_app_config *cfg, const hk
     json_object_set_new(doc, "answer_at_submission", answer ? answer : json_null());
     char *text = dump(doc);
     app.doc = text;
-    rc = text ? hk_store_app_insert(st, &app, err) : hk_error_set(err, HK_ENOMEM, NULL, "oom");
+    rc = text ? hk_store_app_insert(st, &app, err)
+              : hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "oom");
     free(text);
     app.doc = NULL;
   }
@@ -341,13 +350,17 @@ hk_status hk_app_submit(hk_store *st, const hk_app_config *cfg, const hk_actor *
   if (rc != HK_OK)
     return rc;
   if ((int)req->kind < 0 || req->kind >= HK_APP_KIND_COUNT)
-    return hk_error_set(err, HK_EINVAL, "kind", "permit or settlement");
+    return hk_error_set_both(err, HK_EINVAL, "kind", "须为 permit（居住证）或 settlement（落户）",
+                             "permit or settlement");
   if (req->kind == HK_APP_SETTLEMENT && req->pathway >= HK_PW_COUNT)
-    return hk_error_set(err, HK_EINVAL, "pathway", "unknown pathway");
+    return hk_error_set_both(err, HK_EINVAL, "pathway", "未知的落户途径", "unknown pathway");
   if (!hk_app_channel_valid(req->channel))
-    return hk_error_set(err, HK_EINVAL, "channel", "online or service_point");
+    return hk_error_set_both(err, HK_EINVAL, "channel",
+                             "须为 online（网上）或 service_point（办事窗口）",
+                             "online or service_point");
   if (req->n_consenting < 0 || req->n_consenting > HK_APP_CONSENTING_MAX)
-    return hk_error_set(err, HK_ETOOBIG, "consenting", "at most %d", HK_APP_CONSENTING_MAX);
+    return hk_error_set_both(err, HK_ETOOBIG, "consenting", "最多 %d 项", "at most %d",
+                             HK_APP_CONSENTING_MAX);
   rc = HK_ERETRY;
   for (int i = 0; i < RETRIES && rc == HK_ERETRY; i++) {
     json_decref(*doc);
@@ -490,7 +503,8 @@ static hk_status act_attempt(hk_store *st, const hk_app_config *cfg, const hk_ac
     }
     free(row.doc);
     row.doc = dump(doc);
-    rc = row.doc ? hk_store_app_update(st, &row, err) : hk_error_set(err, HK_ENOMEM, NULL, "oom");
+    rc = row.doc ? hk_store_app_update(st, &row, err)
+                 : hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "oom");
     if (rc == HK_OK) {
       rc = event(st, who, hk_app_action_name(action), id, doc, from, next, reason, extra, err);
       extra = NULL;
@@ -520,7 +534,8 @@ hk_status hk_app_act(hk_store *st, const hk_app_config *cfg, const hk_actor *who
 {
   *doc = NULL;
   if (reason && strlen(reason) > HK_APP_REASON_MAX)
-    return hk_error_set(err, HK_ETOOBIG, "reason", "at most %d bytes", HK_APP_REASON_MAX);
+    return hk_error_set_both(err, HK_ETOOBIG, "reason", "最多 %d 字节", "at most %d bytes",
+                             HK_APP_REASON_MAX);
   hk_status rc = HK_ERETRY;
   for (int i = 0; i < RETRIES && rc == HK_ERETRY; i++)
     rc = act_attempt(st, cfg, who, id, action, reason, NULL, NULL, 0, today, doc, err);
@@ -533,9 +548,11 @@ hk_status hk_app_supply(hk_store *st, const hk_app_config *cfg, const hk_actor *
 {
   *doc = NULL;
   if (reason && strlen(reason) > HK_APP_REASON_MAX)
-    return hk_error_set(err, HK_ETOOBIG, "reason", "at most %d bytes", HK_APP_REASON_MAX);
+    return hk_error_set_both(err, HK_ETOOBIG, "reason", "最多 %d 字节", "at most %d bytes",
+                             HK_APP_REASON_MAX);
   if (n > HK_APP_MATERIALS_MAX)
-    return hk_error_set(err, HK_ETOOBIG, "materials", "at most %d", HK_APP_MATERIALS_MAX);
+    return hk_error_set_both(err, HK_ETOOBIG, "materials", "最多 %d 项", "at most %d",
+                             HK_APP_MATERIALS_MAX);
   hk_status rc = HK_ERETRY;
   for (int i = 0; i < RETRIES && rc == HK_ERETRY; i++)
     rc = act_attempt(st, cfg, who, id, HK_APP_SUPPLY_MATERIAL, reason, NULL, materials, n, today,
@@ -582,7 +599,8 @@ hk_status hk_app_show(hk_store *st, const hk_actor *who, int64_t id, json_t **ou
   if (!may_see(who, doc, row.target)) {
     json_decref(doc);
     /* The same answer as a missing one: an officer elsewhere learns nothing. */
-    return hk_error_set(err, HK_ENOTFOUND, "application", "no application %lld", (long long)id);
+    return hk_error_set_both(err, HK_ENOTFOUND, "application", "没有申请 %lld",
+                             "no application %lld", (long long)id);
   }
   *out = doc;
   return HK_OK;
@@ -596,7 +614,7 @@ hk_status hk_app_request_read(const json_t *doc, bool with_channel, hk_date toda
   memset(req, 0, sizeof *req);
   req->pathway = -1;
   if (!json_is_object(doc))
-    return hk_error_set(err, HK_EINVAL, "", "not a JSON object");
+    return hk_error_set_both(err, HK_EINVAL, "", "不是 JSON 对象", "not a JSON object");
   /* Over HTTP the channel follows from who submits: there "channel" is an unknown field. */
   static const char *const keys_no_channel[] = {"id_number", "kind",       "target", "pathway",
                                                 "filed_in",  "consenting", NULL};
@@ -605,9 +623,12 @@ hk_status hk_app_request_read(const json_t *doc, bool with_channel, hk_date toda
   hk_idnum idn;
   if (rc == HK_OK)
     rc = hk_json_string(doc, "id_number", HK_JSON_REQUIRED, HK_IDNUM_INPUT_MAX, &id, err);
-  if (rc == HK_OK && !hk_idnum_check(id, today, &idn))
+  if (rc == HK_OK && !hk_idnum_check(id, today, &idn)) {
     rc = hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
                       hk_idnum_fault_name(idn.fault));
+    hk_error_set_zh(err, "身份证号码无效（%s）",
+                    hk_label_zh(HK_LBL_IDNUM_FAULT, hk_idnum_fault_name(idn.fault)));
+  }
   if (rc == HK_OK)
     memcpy(req->id_number, idn.number, sizeof req->id_number);
   if (rc == HK_OK)
@@ -618,7 +639,8 @@ hk_status hk_app_request_read(const json_t *doc, bool with_channel, hk_date toda
     else if (strcmp(kind, "settlement") == 0)
       req->kind = HK_APP_SETTLEMENT;
     else
-      rc = hk_error_set(err, HK_EINVAL, "kind", "permit or settlement");
+      rc = hk_error_set_both(err, HK_EINVAL, "kind", "须为 permit（居住证）或 settlement（落户）",
+                             "permit or settlement");
   }
   if (rc == HK_OK)
     rc = hk_json_division(doc, "target", HK_JSON_REQUIRED, true, &req->target, err);
@@ -626,22 +648,27 @@ hk_status hk_app_request_read(const json_t *doc, bool with_channel, hk_date toda
     rc = hk_json_string(doc, "pathway", HK_JSON_OPTIONAL, 32, &pathway, err);
   if (rc == HK_OK && req->kind == HK_APP_SETTLEMENT) {
     if (pathway == NULL) {
-      rc = hk_error_set(err, HK_EINVAL, "pathway", "missing: a pathway or \"best\"");
+      rc = hk_error_set_both(err, HK_EINVAL, "pathway",
+                             "缺少落户途径：请填写一种途径或“best”（最合适的途径）",
+                             "missing: a pathway or \"best\"");
     } else if (strcmp(pathway, "best") != 0) {
       for (int i = 0; i < HK_PW_COUNT; i++)
         if (strcmp(hk_pathway_name((hk_pathway)i), pathway) == 0)
           req->pathway = i;
       if (req->pathway < 0)
-        rc = hk_error_set(err, HK_EINVAL, "pathway", "unknown pathway %s", pathway);
+        rc = hk_error_set_both(err, HK_EINVAL, "pathway", "未知的落户途径 %s", "unknown pathway %s",
+                               pathway);
     }
   } else if (rc == HK_OK && pathway != NULL) {
-    rc = hk_error_set(err, HK_EINVAL, "pathway", "only for settlement");
+    rc = hk_error_set_both(err, HK_EINVAL, "pathway", "只有落户申请才填写", "only for settlement");
   }
   if (rc == HK_OK && with_channel)
     rc = hk_json_string(doc, "channel", HK_JSON_OPTIONAL, 15, &channel, err);
   if (rc == HK_OK && channel != NULL) {
     if (!hk_app_channel_valid(channel))
-      rc = hk_error_set(err, HK_EINVAL, "channel", "online or service_point");
+      rc = hk_error_set_both(err, HK_EINVAL, "channel",
+                             "须为 online（网上）或 service_point（办事窗口）",
+                             "online or service_point");
     else
       snprintf(req->channel, sizeof req->channel, "%s", channel);
   }
@@ -657,9 +684,11 @@ hk_status hk_app_request_read(const json_t *doc, bool with_channel, hk_date toda
     if (rc != HK_OK)
       break;
     if (i >= HK_APP_CONSENTING_MAX)
-      rc = hk_error_set(err, HK_ETOOBIG, "consenting", "at most %d", HK_APP_CONSENTING_MAX);
+      rc = hk_error_set_both(err, HK_ETOOBIG, "consenting", "最多 %d 项", "at most %d",
+                             HK_APP_CONSENTING_MAX);
     else if (!json_is_string(v) || !hk_idnum_check(json_string_value(v), today, &idn))
-      rc = hk_error_set(err, HK_EINVAL, "consenting", "[%zu]: not an ID number", i);
+      rc = hk_error_set_both(err, HK_EINVAL, "consenting", "[%zu]：不是身份证号码",
+                             "[%zu]: not an ID number", i);
     else
       memcpy(req->consenting[req->n_consenting++], idn.number, HK_IDNUM_LEN + 1);
   }

@@ -37,7 +37,7 @@ hk_status hk_app_step(const hk_app_facts *app, hk_app_action action, const hk_ac
 {
   *next = app->state;
   if ((int)action < 0 || action >= HK_APP_ACTION_COUNT)
-    return hk_error_set(err, HK_EINVAL, "action", "unknown action");
+    return hk_error_set_both(err, HK_EINVAL, "action", "未知的操作", "unknown action");
   bool from_ok = false;
   for (int i = 0; i < steps[action].n_from; i++)
     from_ok = from_ok || steps[action].from[i] == app->state;

@@ -96,15 +96,15 @@ static hk_status read_into(hk_fact_kind kind, const char *id_number, const char 
     static const char *const keys[] = {"education", NULL};
     json_t *fact = json_loads(doc, JSON_REJECT_DUPLICATES, NULL);
     if (fact == NULL)
-      return hk_error_set(err, HK_EINVAL, "fact", "not JSON");
+      return hk_error_set_both(err, HK_EINVAL, "fact", "不是 JSON", "not JSON");
     rc = hk_json_known_keys(fact, keys, err);
     if (rc == HK_OK && json_object_get(fact, "education") == NULL)
-      rc = hk_error_set(err, HK_EINVAL, "education", "missing");
+      rc = hk_error_set_both(err, HK_EINVAL, "education", "缺少此项", "missing");
     if (rc == HK_OK) {
       json_t *wrap = json_pack("{s:s, s:O}", "id_number", id_number, "education",
                                json_object_get(fact, "education"));
       rc = wrap ? hk_person_from_json(wrap, HK_PJ_PERSON, today, scratch, err)
-                : hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+                : hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
       json_decref(wrap);
     }
     json_decref(fact);
@@ -114,7 +114,7 @@ static hk_status read_into(hk_fact_kind kind, const char *id_number, const char 
     size_t len = strlen(doc) + strlen(kind_names[kind]) + 64;
     char *text = len <= sizeof small ? small : malloc(len);
     if (text == NULL)
-      return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+      return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
     int n =
         snprintf(text, len, "{\"id_number\":\"%s\",\"%s\":[%s]}", id_number, kind_names[kind], doc);
     rc = hk_person_parse(text, (size_t)n, HK_PJ_PERSON, today, scratch, err);
@@ -139,7 +139,7 @@ static hk_status read_id(const json_t *fact, const char *key, const char *self, 
     return hk_error_set(err, HK_EINVAL, key, "invalid ID number (%s)",
                         hk_idnum_fault_name(idn.fault));
   if (strcmp(idn.number, self) == 0)
-    return hk_error_set(err, HK_EINVAL, key, "the person themself");
+    return hk_error_set_both(err, HK_EINVAL, key, "不能是本人", "the person themself");
   memcpy(out, idn.number, HK_IDNUM_LEN + 1);
   return HK_OK;
 }
@@ -161,14 +161,15 @@ static hk_status read_link_fact(hk_fact_kind kind, const char *self, const json_
   if (rc == HK_OK) {
     *value = marital ? (int)hk_marital_from(name) : (int)hk_relation_from(name);
     if (*value == 0)
-      rc = hk_error_set(err, HK_EINVAL, marital ? "marital_status" : "relation",
-                        "unknown value \"%s\"", name);
+      rc = hk_error_set_both(err, HK_EINVAL, marital ? "marital_status" : "relation",
+                             "不认识的值“%s”", "unknown value \"%s\"", name);
   }
   if (rc == HK_OK)
     rc = read_id(fact, marital ? "spouse" : "id_number", self, today,
                  marital ? HK_JSON_OPTIONAL : HK_JSON_REQUIRED, other, err);
   if (rc == HK_OK && marital && other[0] && *value != HK_MARITAL_MARRIED)
-    rc = hk_error_set(err, HK_EINVAL, "spouse", "only with marital_status \"married\"");
+    rc = hk_error_set_both(err, HK_EINVAL, "spouse", "只有婚姻状况为“married”（已婚）时才填写",
+                           "only with marital_status \"married\"");
   if (rc != HK_OK)
     fact_field(err);
   return rc;
@@ -184,7 +185,7 @@ static hk_status check_doc(hk_fact_kind kind, const char *id_number, const json_
                         "social_insurance, talent, education, "
                         "marital_status, kinship");
   if (!json_is_object(fact))
-    return hk_error_set(err, HK_EINVAL, "fact", "not a JSON object");
+    return hk_error_set_both(err, HK_EINVAL, "fact", "不是 JSON 对象", "not a JSON object");
   if (kind == HK_FACT_MARITAL || kind == HK_FACT_KINSHIP) {
     int v;
     char other[HK_IDNUM_LEN + 1];
@@ -212,7 +213,7 @@ hk_status hk_fact_check(hk_fact_kind kind, const char *id_number, const json_t *
     return check_doc(kind, id_number, fact, NULL, today, NULL, err);
   char *doc = canonical(fact);
   hk_status rc = doc ? check_doc(kind, id_number, fact, doc, today, NULL, err)
-                     : hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+                     : hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   free(doc);
   return rc;
 }
@@ -224,7 +225,8 @@ static hk_status add_link(hk_person *p, hk_relation rel, const char *id, hk_erro
       return HK_OK;
   hk_relative_link *l = HK_LIST_PUSH(&p->relatives);
   if (l == NULL)
-    return hk_error_set(err, HK_ETOOBIG, "relatives", "cannot add another relative");
+    return hk_error_set_both(err, HK_ETOOBIG, "relatives", "无法再增加亲属",
+                             "cannot add another relative");
   l->relation = rel;
   memcpy(l->id_number, id, HK_IDNUM_LEN + 1);
   return HK_OK;
@@ -235,7 +237,8 @@ static hk_status add_link(hk_person *p, hk_relation rel, const char *id, hk_erro
     for (uint32_t i_ = 0; i_ < (src).n; i_++) {                                                    \
       void *slot_ = HK_LIST_PUSH(&(dst));                                                          \
       if (slot_ == NULL)                                                                           \
-        return hk_error_set(err, HK_ETOOBIG, kind_names[kind], "too many entries");                \
+        return hk_error_set_both(err, HK_ETOOBIG, kind_names[kind], "条目过多",                    \
+                                 "too many entries");                                              \
       memcpy(slot_, &(src).items[i_], sizeof *(src).items);                                        \
     }                                                                                              \
   } while (0)
@@ -250,7 +253,8 @@ static hk_status apply_fact(hk_fact_kind kind, const char *doc, hk_person *p, hk
   if (kind == HK_FACT_MARITAL || kind == HK_FACT_KINSHIP) {
     json_t *fact = json_loads(doc, 0, NULL);
     if (fact == NULL)
-      return hk_error_set(err, HK_ESTORE, "fact", "a stored fact is not JSON");
+      return hk_error_set_both(err, HK_ESTORE, "fact", "已存储的事实不是 JSON",
+                               "a stored fact is not JSON");
     int v = 0;
     char other[HK_IDNUM_LEN + 1];
     hk_status rc = read_link_fact(kind, p->id_number, fact, far, &v, other, err);
@@ -329,7 +333,7 @@ static hk_status collect(const hk_fact_row *row, void *cls, hk_error *err)
     size_t cap = e->cap ? e->cap * 2 : 8;
     ledger_entry *items = realloc(e->items, cap * sizeof *items);
     if (items == NULL)
-      return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+      return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
     e->items = items;
     e->cap = cap;
   }
@@ -349,7 +353,7 @@ static hk_status collect(const hk_fact_row *row, void *cls, hk_error *err)
                       .delivery = strdup(row->delivery ? row->delivery : "")};
   e->n++; /* freed by entries_free even when a copy failed */
   if (!x->department || !x->doc || !x->actor || !x->at || !x->reason || !x->delivery)
-    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   return HK_OK;
 }
 
@@ -535,7 +539,7 @@ static hk_status record(hk_store *st, const hk_actor *who, const record_req *q, 
                      .doc = q->doc};
   hk_status rc = hk_store_fact_insert(st, &row, err);
   if (rc == HK_EDUPLICATE)
-    return hk_error_set(err, HK_EDUPLICATE, "delivery", "already delivered");
+    return hk_error_set_both(err, HK_EDUPLICATE, "delivery", "已报送过", "already delivered");
   if (rc == HK_OK && q->supersedes)
     rc = hk_store_fact_supersede(st, q->supersedes, row.id, err);
   if (rc != HK_OK)
@@ -574,7 +578,7 @@ static hk_status record(hk_store *st, const hk_actor *who, const record_req *q, 
   free(masked_doc);
   char masked[HK_IDNUM_LEN + 1];
   hk_event_head fresh = {0};
-  rc = b.failed ? hk_error_set(err, HK_ENOMEM, NULL, "out of memory")
+  rc = b.failed ? hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory")
                 : hk_store_event_append_at(st, q->head ? q->head : &fresh, who->account, q->action,
                                            hk_idnum_mask(q->id_number, masked), b.s, err);
   free(b.s);
@@ -613,15 +617,15 @@ static hk_status source_of(const hk_actor *who, const hk_person *p, hk_fact_kind
   switch (who->role) {
   case HK_ROLE_RESIDENT:
     if (strcmp(who->id_number, p->id_number) != 0)
-      return hk_error_set(err, HK_EFORBIDDEN, "id_number",
-                          "residents declare facts about themselves only");
+      return hk_error_set_both(err, HK_EFORBIDDEN, "id_number", "居民只能申报本人的事实",
+                               "residents declare facts about themselves only");
     *out = HK_FACT_DECLARED;
     return HK_OK;
   case HK_ROLE_OFFICER:
   case HK_ROLE_SUPERVISOR:
     if (!officer_may(who, p))
-      return hk_error_set(err, HK_ENOTFOUND, "id_number",
-                          "no person with this ID number in your jurisdiction");
+      return hk_error_set_both(err, HK_ENOTFOUND, "id_number", "您的辖区内没有这个身份证号码的人",
+                               "no person with this ID number in your jurisdiction");
     *out = HK_FACT_VERIFIED;
     return HK_OK;
   case HK_ROLE_DEPARTMENT:
@@ -629,16 +633,18 @@ static hk_status source_of(const hk_actor *who, const hk_person *p, hk_fact_kind
     if (department && department[0]) {
       uint32_t kinds = hk_fact_department_kinds(department);
       if (kinds == 0)
-        return hk_error_set(err, HK_EINVAL, "department", "unknown department \"%s\"", department);
+        return hk_error_set_both(err, HK_EINVAL, "department", "未知的部门“%s”",
+                                 "unknown department \"%s\"", department);
       if (!(kinds & BIT(kind)))
-        return hk_error_set(err, HK_EFORBIDDEN, "kind", "the %s department does not send %s",
-                            department, kind_names[kind]);
+        return hk_error_set_both(err, HK_EFORBIDDEN, "kind", "%s部门不报送%s",
+                                 "the %s department does not send %s", department,
+                                 kind_names[kind]);
       *out = HK_FACT_DEPARTMENT;
       return HK_OK;
     }
     if (who->role == HK_ROLE_DEPARTMENT)
-      return hk_error_set(err, HK_EFORBIDDEN, "department",
-                          "a department key names its department");
+      return hk_error_set_both(err, HK_EFORBIDDEN, "department", "部门密钥须写明所属部门",
+                               "a department key names its department");
     *out = HK_FACT_VERIFIED;
     return HK_OK;
   default:
@@ -661,8 +667,9 @@ static hk_status check_links(hk_store *st, hk_fact_kind kind, const char *self, 
   int64_t row;
   rc = hk_store_person_row(st, other, &row, err);
   if (rc == HK_ENOTFOUND)
-    rc = hk_error_set(err, HK_EINVAL, kind == HK_FACT_MARITAL ? "fact.spouse" : "fact.id_number",
-                      "no person with this ID number is registered");
+    rc = hk_error_set_both(
+        err, HK_EINVAL, kind == HK_FACT_MARITAL ? "fact.spouse" : "fact.id_number",
+        "没有登记这个身份证号码的人", "no person with this ID number is registered");
   return rc;
 }
 
@@ -680,7 +687,8 @@ static hk_status in_txn(hk_store *st, const char *id_number, txn_fn fn, void *cl
     if (rc == HK_OK)
       rc = hk_store_person_row(st, id_number, &row, err);
     if (rc == HK_ENOTFOUND)
-      rc = hk_error_set(err, HK_ENOTFOUND, "id_number", "no person with this ID number");
+      rc = hk_error_set_both(err, HK_ENOTFOUND, "id_number", "没有这个身份证号码的人",
+                             "no person with this ID number");
     if (rc == HK_OK)
       rc = hk_store_person_lock(st, row, err);
     if (rc == HK_OK)
@@ -746,7 +754,7 @@ static hk_status add_fn(hk_store *st, void *cls, hk_person *p, int64_t row, hk_e
   hk_status rc = source_of(c->who, p, c->kind, c->department, &source, err);
   char *doc = rc == HK_OK ? canonical(c->fact) : NULL;
   if (rc == HK_OK && doc == NULL)
-    rc = hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    rc = hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   if (rc == HK_OK)
     rc = check_doc(c->kind, p->id_number, c->fact, doc, c->today, NULL, err);
   if (rc == HK_OK)
@@ -787,7 +795,8 @@ static hk_status add_fn(hk_store *st, void *cls, hk_person *p, int64_t row, hk_e
 static hk_status check_delivery(const char *delivery, hk_error *err)
 {
   if (delivery && strlen(delivery) > DELIVERY_MAX)
-    return hk_error_set(err, HK_EINVAL, "delivery", "longer than %d bytes", DELIVERY_MAX);
+    return hk_error_set_both(err, HK_EINVAL, "delivery", "超过 %d 字节", "longer than %d bytes",
+                             DELIVERY_MAX);
   return HK_OK;
 }
 
@@ -831,26 +840,27 @@ static hk_status verify_fn(hk_store *st, void *cls, hk_person *p, int64_t row, h
   change_ctx *c = cls;
   if (c->who->role != HK_ROLE_OFFICER && c->who->role != HK_ROLE_SUPERVISOR &&
       c->who->role != HK_ROLE_SYSTEM)
-    return hk_error_set(err, HK_EFORBIDDEN, "role", "only officers verify facts");
+    return hk_error_set_both(err, HK_EFORBIDDEN, "role", "只有户籍民警可以核实事实",
+                             "only officers verify facts");
   if (c->who->role != HK_ROLE_SYSTEM && !officer_may(c->who, p))
-    return hk_error_set(err, HK_ENOTFOUND, "id_number",
-                        "no person with this ID number in your jurisdiction");
+    return hk_error_set_both(err, HK_ENOTFOUND, "id_number", "您的辖区内没有这个身份证号码的人",
+                             "no person with this ID number in your jurisdiction");
   entries e = {0};
   hk_status rc = hk_store_fact_each(st, row, collect, &e, err);
   const ledger_entry *x = rc == HK_OK ? find_entry(&e, c->entry) : NULL;
   if (rc == HK_OK && x == NULL) {
     entries_free(&e);
-    return hk_error_set(err, HK_ENOTFOUND, "entry", "no entry %" PRId64 " of this person",
-                        c->entry);
+    return hk_error_set_both(err, HK_ENOTFOUND, "entry", "此人没有记录 %" PRId64,
+                             "no entry %" PRId64 " of this person", c->entry);
   }
   if (rc != HK_OK || x == NULL) {
     entries_free(&e);
     return rc;
   }
   if (x->superseded_by)
-    rc =
-        hk_error_set(err, HK_ECONFLICT, "entry",
-                     "entry %" PRId64 " was superseded by entry %" PRId64, x->id, x->superseded_by);
+    rc = hk_error_set_both(err, HK_ECONFLICT, "entry", "记录 %" PRId64 " 已被记录 %" PRId64 " 取代",
+                           "entry %" PRId64 " was superseded by entry %" PRId64, x->id,
+                           x->superseded_by);
   else if (x->source != HK_FACT_DECLARED)
     rc = hk_error_set(err, HK_ECONFLICT, "entry", "entry %" PRId64 " is already %s", x->id,
                       source_names[x->source]);
@@ -913,23 +923,25 @@ static hk_status correct_fn(hk_store *st, void *cls, hk_person *p, int64_t row, 
   if (rc == HK_OK && c->entry) {
     x = find_entry(&e, c->entry);
     if (x == NULL)
-      rc =
-          hk_error_set(err, HK_ENOTFOUND, "entry", "no entry %" PRId64 " of this person", c->entry);
+      rc = hk_error_set_both(err, HK_ENOTFOUND, "entry", "此人没有记录 %" PRId64,
+                             "no entry %" PRId64 " of this person", c->entry);
     else if (x->superseded_by)
-      rc = hk_error_set(err, HK_ECONFLICT, "entry",
-                        "entry %" PRId64 " was superseded by entry %" PRId64 ": correct that one",
-                        x->id, x->superseded_by);
+      rc = hk_error_set_both(
+          err, HK_ECONFLICT, "entry", "记录 %" PRId64 " 已被记录 %" PRId64 " 取代：请更正后者",
+          "entry %" PRId64 " was superseded by entry %" PRId64 ": correct that one", x->id,
+          x->superseded_by);
     else
       kind = (hk_fact_kind)x->kind;
   } else if (rc == HK_OK) {
     int64_t by = import_superseded_by(&e, kind, c->row);
     if ((uint32_t)c->row >= imported_count(p, kind))
-      rc = hk_error_set(err, HK_ENOTFOUND, "entry", "no imported %s.%d", kind_names[kind],
-                        (int)c->row);
+      rc = hk_error_set_both(err, HK_ENOTFOUND, "entry", "没有导入的事实 %s.%d",
+                             "no imported %s.%d", kind_names[kind], (int)c->row);
     else if (by)
-      rc = hk_error_set(err, HK_ECONFLICT, "entry",
-                        "%s.%d was superseded by entry %" PRId64 ": correct that one",
-                        kind_names[kind], (int)c->row, by);
+      rc = hk_error_set_both(err, HK_ECONFLICT, "entry",
+                             "%s.%d 已被记录 %" PRId64 " 取代：请更正后者",
+                             "%s.%d was superseded by entry %" PRId64 ": correct that one",
+                             kind_names[kind], (int)c->row, by);
   }
   hk_fact_source source = HK_FACT_SRC_NONE;
   const char *department = c->who->role == HK_ROLE_DEPARTMENT ? c->who->account : "";
@@ -941,14 +953,15 @@ static hk_status correct_fn(hk_store *st, void *cls, hk_person *p, int64_t row, 
   /* Who may correct what: a resident their own declarations; a department its own entries
    * (and the imported rows of the kinds it owns); officers and the system anything. */
   if (rc == HK_OK && source == HK_FACT_DECLARED && (x == NULL || x->source != HK_FACT_DECLARED))
-    rc = hk_error_set(err, HK_EFORBIDDEN, "entry",
-                      "a resident corrects only their own declarations; declare a new fact");
+    rc =
+        hk_error_set_both(err, HK_EFORBIDDEN, "entry", "居民只能更正本人申报的事实；请申报新的事实",
+                          "a resident corrects only their own declarations; declare a new fact");
   if (rc == HK_OK && source == HK_FACT_DEPARTMENT && x && strcmp(x->department, department) != 0)
-    rc = hk_error_set(err, HK_EFORBIDDEN, "entry", "entry %" PRId64 " was not sent by %s", x->id,
-                      department);
+    rc = hk_error_set_both(err, HK_EFORBIDDEN, "entry", "记录 %" PRId64 " 不是 %s 报送的",
+                           "entry %" PRId64 " was not sent by %s", x->id, department);
   char *doc = rc == HK_OK ? canonical(c->fact) : NULL;
   if (rc == HK_OK && doc == NULL)
-    rc = hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    rc = hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   if (rc == HK_OK)
     rc = check_doc(kind, p->id_number, c->fact, doc, c->today, NULL, err);
   if (rc == HK_OK)
@@ -998,8 +1011,9 @@ static hk_status parse_ref(const char *ref, int64_t *entry, hk_fact_kind *kind, 
       return HK_OK;
     }
   }
-  return hk_error_set(err, HK_EINVAL, "entry",
-                      "an entry number (12) or an imported fact (housing.0)");
+  return hk_error_set_both(err, HK_EINVAL, "entry",
+                           "须为记录编号（如 12）或导入的事实（如 housing.0）",
+                           "an entry number (12) or an imported fact (housing.0)");
 }
 
 hk_status hk_facts_correct(hk_store *st, const hk_actor *who, const char *id_number,
@@ -1012,9 +1026,10 @@ hk_status hk_facts_correct(hk_store *st, const hk_actor *who, const char *id_num
   if (rc != HK_OK)
     return rc;
   if (reason == NULL || reason[0] == '\0')
-    return hk_error_set(err, HK_EINVAL, "reason", "a correction says why");
+    return hk_error_set_both(err, HK_EINVAL, "reason", "更正须说明理由", "a correction says why");
   if (strlen(reason) > REASON_MAX)
-    return hk_error_set(err, HK_EINVAL, "reason", "longer than %d bytes", REASON_MAX);
+    return hk_error_set_both(err, HK_EINVAL, "reason", "超过 %d 字节", "longer than %d bytes",
+                             REASON_MAX);
   return in_txn(st, id_number, correct_fn, &c, err);
 }
 
@@ -1046,7 +1061,8 @@ hk_status hk_facts_list(hk_store *st, const hk_actor *who, const char *id_number
   if (rc == HK_OK)
     rc = hk_store_person_get(st, id_number, &p, err);
   if (rc == HK_ENOTFOUND)
-    rc = hk_error_set(err, HK_ENOTFOUND, "id_number", "no person with this ID number");
+    rc = hk_error_set_both(err, HK_ENOTFOUND, "id_number", "没有这个身份证号码的人",
+                           "no person with this ID number");
   if (rc == HK_OK) {
     bool may =
         who->role == HK_ROLE_SYSTEM ||
@@ -1055,7 +1071,8 @@ hk_status hk_facts_list(hk_store *st, const hk_actor *who, const char *id_number
     if (!may)
       rc = who->role == HK_ROLE_RESIDENT || who->role == HK_ROLE_OFFICER ||
                    who->role == HK_ROLE_SUPERVISOR
-               ? hk_error_set(err, HK_ENOTFOUND, "id_number", "no person with this ID number")
+               ? hk_error_set_both(err, HK_ENOTFOUND, "id_number", "没有这个身份证号码的人",
+                                   "no person with this ID number")
                : hk_error_set(err, HK_EFORBIDDEN, "role", "%s accounts read no facts",
                               hk_role_name(who->role));
   }
@@ -1063,7 +1080,7 @@ hk_status hk_facts_list(hk_store *st, const hk_actor *who, const char *id_number
     rc = hk_store_fact_each(st, row, collect, &e, err);
   json_t *line = rc == HK_OK ? hk_person_to_json(&p, HK_PJ_RECORD) : NULL;
   if (rc == HK_OK && line == NULL)
-    rc = hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    rc = hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   if (rc == HK_OK) {
     json_t *o = json_object(), *list = json_array(), *imp = json_array();
     json_object_set_new(o, "id_number", json_string(id_number));
@@ -1152,7 +1169,7 @@ static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk
   if (rc == HK_OK)
     rc = hk_json_string(line, "delivery", HK_JSON_REQUIRED, DELIVERY_MAX, &delivery, err);
   if (rc == HK_OK && delivery[0] == '\0')
-    rc = hk_error_set(err, HK_EINVAL, "delivery", "empty");
+    rc = hk_error_set_both(err, HK_EINVAL, "delivery", "为空", "empty");
   if (rc == HK_OK)
     rc = hk_json_string(line, "id_number", HK_JSON_REQUIRED, HK_IDNUM_INPUT_MAX, &id, err);
   if (rc == HK_OK)
@@ -1164,7 +1181,7 @@ static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk
   if (rc == HK_OK)
     rc = hk_json_string(line, "reason", HK_JSON_OPTIONAL, REASON_MAX, &reason, err);
   if (rc == HK_OK && corrects && (reason == NULL || reason[0] == '\0'))
-    rc = hk_error_set(err, HK_EINVAL, "reason", "a correction says why");
+    rc = hk_error_set_both(err, HK_EINVAL, "reason", "更正须说明理由", "a correction says why");
   if (rc != HK_OK)
     return rc;
   hk_idnum idn;
@@ -1173,20 +1190,22 @@ static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk
                         hk_idnum_fault_name(idn.fault));
   hk_fact_kind kind = hk_fact_kind_from(kind_name);
   if (kind == HK_FACT_NONE)
-    return hk_error_set(err, HK_EINVAL, "kind", "unknown kind \"%s\"", kind_name);
+    return hk_error_set_both(err, HK_EINVAL, "kind", "未知的事实种类“%s”", "unknown kind \"%s\"",
+                             kind_name);
   if (!(hk_fact_department_kinds(c->department) & BIT(kind)))
-    return hk_error_set(err, HK_EFORBIDDEN, "kind", "the %s department does not send %s",
-                        c->department, kind_name);
+    return hk_error_set_both(err, HK_EFORBIDDEN, "kind", "%s部门不报送%s",
+                             "the %s department does not send %s", c->department, kind_name);
   char *doc = canonical(fact);
   if (doc == NULL)
-    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   int64_t row = 0;
   if ((rc = check_doc(kind, idn.number, fact, doc, c->today, &c->p, err)) ||
       (rc = check_links(st, kind, idn.number, fact, c->today, err)) ||
       (rc = hk_store_person_row(st, idn.number, &row, err))) {
     free(doc);
     return rc == HK_ENOTFOUND
-               ? hk_error_set(err, HK_EINVAL, "id_number", "no person with this ID number")
+               ? hk_error_set_both(err, HK_EINVAL, "id_number", "没有这个身份证号码的人",
+                                   "no person with this ID number")
                : rc;
   }
   int64_t already = 0, supersedes = 0;
@@ -1203,15 +1222,15 @@ static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk
     if (rc == HK_ENOTFOUND)
       rc = hk_store_fact_by_delivery(st, c->department, corrects, note_delivery, &d, err);
     if (rc == HK_ENOTFOUND)
-      rc = hk_error_set(err, HK_EINVAL, "corrects", "no delivery \"%s\" of %s", corrects,
-                        c->department);
+      rc = hk_error_set_both(err, HK_EINVAL, "corrects", "没有报送“%s”（%s）",
+                             "no delivery \"%s\" of %s", corrects, c->department);
     else if (rc == HK_OK && (d.person_id != row || d.kind != (int)kind))
-      rc = hk_error_set(err, HK_EINVAL, "corrects", "delivery \"%s\" is another person's or kind",
-                        corrects);
+      rc = hk_error_set_both(err, HK_EINVAL, "corrects", "报送“%s”属于另一个人或另一种事实",
+                             "delivery \"%s\" is another person's or kind", corrects);
     else if (rc == HK_OK && d.superseded_by)
-      rc = hk_error_set(err, HK_ECONFLICT, "corrects",
-                        "delivery \"%s\" was superseded by entry %" PRId64, corrects,
-                        d.superseded_by);
+      rc = hk_error_set_both(err, HK_ECONFLICT, "corrects", "报送“%s”已被记录 %" PRId64 " 取代",
+                             "delivery \"%s\" was superseded by entry %" PRId64, corrects,
+                             d.superseded_by);
     supersedes = d.id;
   }
   if (rc == HK_OK) {
@@ -1238,7 +1257,8 @@ static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk
     if (rc == HK_OK)
       c->out->already++;
     else if (rc == HK_ENOTFOUND)
-      rc = hk_error_set(err, HK_ESTORE, "delivery", "reported taken, then not found");
+      rc = hk_error_set_both(err, HK_ESTORE, "delivery", "报送编号已占用却找不到",
+                             "reported taken, then not found");
   }
   free(doc);
   return rc;
@@ -1249,10 +1269,14 @@ hk_status hk_facts_import(hk_store *st, const hk_actor *who, const char *departm
 {
   memset(out, 0, sizeof *out);
   if (hk_fact_department_kinds(department) == 0)
-    return hk_error_set(err, HK_EINVAL, "--source",
-                        "one of housing, social_insurance, education, talent, civil_affairs");
+    return hk_error_set_both(
+        err, HK_EINVAL, "--source",
+        "须为以下之一：housing（住房部门）、social_"
+        "insurance（社保机构）、education（教育部门）、talent（人才办）、civil_affairs（民政部门）",
+        "one of housing, social_insurance, education, talent, civil_affairs");
   if (who->role != HK_ROLE_SYSTEM && who->role != HK_ROLE_DEPARTMENT)
-    return hk_error_set(err, HK_EFORBIDDEN, "role", "a department's delivery");
+    return hk_error_set_both(err, HK_EFORBIDDEN, "role", "只有部门可以报送",
+                             "a department's delivery");
   import_ctx c = {.who = who, .department = department, .today = today, .out = out};
   hk_status rc = hk_store_begin(st, err);
   if (rc != HK_OK)
@@ -1288,7 +1312,7 @@ hk_status hk_facts_import(hk_store *st, const hk_actor *who, const char *departm
   free(buf);
   hk_person_clear(&c.p);
   if (rc == HK_OK && ferror(in))
-    rc = hk_error_set(err, HK_EIO, "FILE", "read error");
+    rc = hk_error_set_both(err, HK_EIO, "FILE", "读取出错", "read error");
   if (rc == HK_OK)
     rc = hk_store_commit(st, err);
   if (rc != HK_OK) {

@@ -130,7 +130,7 @@ hk_status hk_facts_pending(hk_store *st, const hk_policies *pol, const hk_situat
   hk_answer *a = malloc(sizeof *a);
   if (a == NULL) {
     json_decref(list);
-    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   }
   hk_situation with;
   hk_situation_init(&with);

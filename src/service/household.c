@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/division.h"
+#include "core/label.h"
 #include "core/json.h"
 #include "service/permit.h"
 
@@ -55,13 +56,14 @@ static hk_status collect(const hk_member_row *m, void *cls, hk_error *err)
   member_list *l = cls;
   if (l->n == l->cap) {
     if (l->cap >= MEMBERS_MAX)
-      return hk_error_set(err, HK_ETOOBIG, "household", "more than %d members", MEMBERS_MAX);
+      return hk_error_set_both(err, HK_ETOOBIG, "household", "成员超过 %d 人",
+                               "more than %d members", MEMBERS_MAX);
     size_t cap = l->cap ? l->cap * 2 : 8;
     if (cap > MEMBERS_MAX)
       cap = MEMBERS_MAX;
     hk_member_row *bigger = realloc(l->items, cap * sizeof *bigger);
     if (bigger == NULL)
-      return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+      return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
     l->items = bigger;
     l->cap = cap;
   }
@@ -104,11 +106,14 @@ static hk_status check_division(int32_t division, hk_error *err)
 {
   const hk_division *d = hk_division_find(division);
   if (d == NULL || !d->current)
-    return hk_error_set(err, HK_EINVAL, "division", "not a current division");
+    return hk_error_set_both(err, HK_EINVAL, "division", "不是现行的行政区划",
+                             "not a current division");
   if (hk_division_province_of(division) != 330000)
-    return hk_error_set(err, HK_EINVAL, "division", "%06d is not in Zhejiang", (int)division);
+    return hk_error_set_both(err, HK_EINVAL, "division", "%06d 不在浙江省",
+                             "%06d is not in Zhejiang", (int)division);
   if (d->type == HK_DIV_PROVINCE || d->type == HK_DIV_CITY)
-    return hk_error_set(err, HK_EINVAL, "division", "name the county or district, not a city");
+    return hk_error_set_both(err, HK_EINVAL, "division", "请填写县（市、区），不能只填地级市",
+                             "name the county or district, not a city");
   return HK_OK;
 }
 
@@ -117,12 +122,24 @@ static hk_status check_division(int32_t division, hk_error *err)
 static hk_status may_act(const hk_actor *who, int32_t division, const char *what, hk_error *err)
 {
   if (who->role != HK_ROLE_OFFICER && who->role != HK_ROLE_SUPERVISOR &&
-      who->role != HK_ROLE_SYSTEM)
-    return hk_error_set(err, HK_EFORBIDDEN, "role", "%s accounts cannot %s",
-                        hk_role_name(who->role), what);
+      who->role != HK_ROLE_SYSTEM) {
+    /* The Chinese words of what the caller names (issue 10: a sentence in both languages). */
+    static const char *const acts[][2] = {
+        {"create households", "立户"},       {"see households", "查看户"},
+        {"change households", "变更户"},     {"split households", "分户"},
+        {"register births", "办理出生登记"}, {"register deaths", "办理死亡登记"}};
+    const char *act_zh = what;
+    for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++)
+      if (strcmp(acts[i][0], what) == 0)
+        act_zh = acts[i][1];
+    hk_error_set(err, HK_EFORBIDDEN, "role", "%s accounts cannot %s", hk_role_name(who->role),
+                 what);
+    return hk_error_set_zh(err, "%s账户不能%s", hk_label_zh(HK_LBL_ROLE, hk_role_name(who->role)),
+                           act_zh);
+  }
   if (!hk_actor_may_decide(who, division))
-    return hk_error_set(err, HK_EFORBIDDEN, "jurisdiction", "%06d is outside %06d", (int)division,
-                        (int)who->jurisdiction);
+    return hk_error_set_both(err, HK_EFORBIDDEN, "jurisdiction", "%06d 不在您的辖区 %06d 内",
+                             "%06d is outside %06d", (int)division, (int)who->jurisdiction);
   return HK_OK;
 }
 
@@ -132,7 +149,7 @@ static hk_status append_event(hk_store *st, const hk_actor *who, const char *act
   char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
   json_decref(payload);
   if (text == NULL)
-    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   hk_status rc = hk_store_event_append(st, who->account, action, subject, text, err);
   free(text);
   return rc;
@@ -208,13 +225,16 @@ static hk_status next_number(hk_store *st, int32_t division, char *out, size_t s
   for (int64_t k = n + 1; rc == HK_OK && k < n + 10000; k++) {
     int len = snprintf(out, size, "%s%06lld", prefix, (long long)k);
     if (len < 0 || (size_t)len >= size)
-      return hk_error_set(err, HK_ESTORE, "household", "household number too long");
+      return hk_error_set_both(err, HK_ESTORE, "household", "户号过长",
+                               "household number too long");
     hk_household_row probe;
     rc = hk_store_household_get(st, 0, out, false, &probe, err);
     if (rc == HK_ENOTFOUND)
       return HK_OK;
   }
-  return rc == HK_OK ? hk_error_set(err, HK_ESTORE, "household", "no free household number") : rc;
+  return rc == HK_OK ? hk_error_set_both(err, HK_ESTORE, "household", "没有可用的户号",
+                                         "no free household number")
+                     : rc;
 }
 
 hk_status hk_household_insert_locked(hk_store *st, const hk_actor *who,
@@ -237,7 +257,8 @@ hk_status hk_household_insert_locked(hk_store *st, const hk_actor *who,
   out->dissolved_on = HK_DATE_NONE;
   rc = hk_store_household_insert(st, out, err);
   if (rc == HK_EDUPLICATE) /* another transaction took the number first: run again */
-    return hk_error_set(err, HK_ERETRY, "household", "household number taken concurrently");
+    return hk_error_set_both(err, HK_ERETRY, "household", "户号被同时占用，请重试",
+                             "household number taken concurrently");
   if (rc != HK_OK)
     return rc;
   json_t *p = json_object();
@@ -270,10 +291,11 @@ hk_status hk_household_collective_locked(hk_store *st, const hk_actor *who, hk_h
   if (name && name[0]) {
     snprintf(spec.owner_name, sizeof spec.owner_name, "%s", name);
   } else if (owner == HK_HH_OWNER_UNIT) {
-    return hk_error_set(err, HK_EINVAL, "unit_name",
-                        "the unit has no collective household in %06d yet: name the unit to "
-                        "create one",
-                        (int)division);
+    return hk_error_set_both(err, HK_EINVAL, "unit_name",
+                             "该单位在 %06d 尚无集体户：请填写单位名称以设立",
+                             "the unit has no collective household in %06d yet: name the unit to "
+                             "create one",
+                             (int)division);
   } else {
     const hk_division *d = hk_division_find(division);
     snprintf(spec.owner_name, sizeof spec.owner_name, "%s%s", d ? d->name : "",
@@ -301,7 +323,8 @@ hk_status hk_household_leave_locked(hk_store *st, int64_t person_id, hk_date on,
     return rc;
   out->from = h;
   if (cur.valid_from != HK_DATE_NONE && on < cur.valid_from)
-    return hk_error_set(err, HK_EINVAL, "on", "before the hukou registration in force began");
+    return hk_error_set_both(err, HK_EINVAL, "on", "早于现行户口登记的开始日期",
+                             "before the hukou registration in force began");
   /* The others matter when the person heads the household (who heads it next) or it is a
    * family's (is it left empty?); a collective household, which may be large, is not read. */
   member_list l = {0};
@@ -309,10 +332,11 @@ hk_status hk_household_leave_locked(hk_store *st, int64_t person_id, hk_date on,
   rc = read ? members_of(st, h.id, &l, err) : HK_OK;
   const hk_member_row *next = rc == HK_OK && read ? eldest(&l, person_id) : NULL;
   if (rc == HK_OK && h.head_person == person_id && next && !auto_head)
-    rc = hk_error_set(err, HK_ECONFLICT, "head",
-                      "the person heads household %s, which has other members: change the head "
-                      "first",
-                      h.number);
+    rc = hk_error_set_both(
+        err, HK_ECONFLICT, "head", "此人是户 %s 的户主，户内还有其他成员：请先变更户主",
+        "the person heads household %s, which has other members: change the head "
+        "first",
+        h.number);
   if (rc == HK_OK)
     rc = hk_store_hukou_close(st, person_id, on, ended, err);
   if (rc == HK_OK && h.head_person == person_id) {
@@ -387,7 +411,8 @@ static hk_status result(hk_store *st, const char *action, const hk_household_row
 {
   json_t *shown = hk_household_json(st, h, err);
   if (shown == NULL)
-    return err->code ? err->code : hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    return err->code ? err->code
+                     : hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   *out = json_object();
   json_object_set_new(*out, "action", json_string(action));
   json_object_set_new(*out, "household", shown);
@@ -399,12 +424,13 @@ static hk_status household_for(hk_store *st, const hk_actor *who, const char *nu
                                const char *what, hk_household_row *h, hk_error *err)
 {
   if (number == NULL || number[0] == '\0')
-    return hk_error_set(err, HK_EINVAL, "household", "missing");
+    return hk_error_set_both(err, HK_EINVAL, "household", "缺少此项", "missing");
   hk_status rc = hk_store_household_get(st, 0, number, true, h, err);
   if (rc == HK_OK)
     rc = may_act(who, h->division, what, err);
   if (rc == HK_OK && h->dissolved_on != HK_DATE_NONE)
-    rc = hk_error_set(err, HK_ECONFLICT, "household", "household %s was dissolved", number);
+    rc = hk_error_set_both(err, HK_ECONFLICT, "household", "户 %s 已注销",
+                           "household %s was dissolved", number);
   return rc;
 }
 
@@ -415,13 +441,14 @@ static hk_status join(hk_store *st, const hk_actor *who, int64_t row, const hk_h
   hk_hukou_row cur = {0};
   hk_status rc = hk_store_hukou_current(st, row, &cur, err);
   if (rc == HK_OK && cur.household_id == h->id)
-    return hk_error_set(err, HK_ECONFLICT, "id_number", "already a member of household %s",
-                        h->number);
+    return hk_error_set_both(err, HK_ECONFLICT, "id_number", "已是户 %s 的成员",
+                             "already a member of household %s", h->number);
   if (rc == HK_OK && cur.division != h->division && !hk_actor_may_decide(who, cur.division))
-    return hk_error_set(err, HK_EFORBIDDEN, "jurisdiction",
-                        "the person's hukou is in %06d, outside %06d: a move between "
-                        "jurisdictions goes through a settlement application",
-                        (int)cur.division, (int)who->jurisdiction);
+    return hk_error_set_both(err, HK_EFORBIDDEN, "jurisdiction",
+                             "此人户口在 %06d，不在您的辖区 %06d 内：跨辖区迁移须通过落户申请办理",
+                             "the person's hukou is in %06d, outside %06d: a move between "
+                             "jurisdictions goes through a settlement application",
+                             (int)cur.division, (int)who->jurisdiction);
   if (rc != HK_OK && rc != HK_ENOTFOUND)
     return rc;
   hk_tri urban = household_urban(st, h, err);
@@ -450,9 +477,11 @@ static hk_status create_attempt(hk_store *st, void *a, json_t **out, hk_error *e
     rc = hk_household_collective_locked(st, c->who, spec->owner, spec->division, spec->owner_code,
                                         spec->owner_name, c->today, &h, &created, err);
     if (rc == HK_OK && !created)
-      return hk_error_set(
-          err, HK_ECONFLICT, "owner_code", "%s already has a collective household in %06d: %s",
-          spec->owner_name[0] ? spec->owner_name : "the owner", (int)spec->division, h.number);
+      return hk_error_set_both(err, HK_ECONFLICT, "owner_code", "%s%.0s在 %06d 已有集体户：%s",
+                               "%.0s%s already has a collective household in %06d: %s",
+                               spec->owner_name[0] ? spec->owner_name : "该单位",
+                               spec->owner_name[0] ? spec->owner_name : "the owner",
+                               (int)spec->division, h.number);
     if (rc == HK_OK && spec->address[0]) {
       snprintf(h.address, sizeof h.address, "%s", spec->address);
       rc = hk_store_household_update(st, &h, err);
@@ -466,12 +495,14 @@ static hk_status create_attempt(hk_store *st, void *a, json_t **out, hk_error *e
   if (rc == HK_OK)
     rc = hk_store_person_get(st, spec->head, &p, err);
   if (rc == HK_OK && p.died_on)
-    rc = hk_error_set(err, HK_ECONFLICT, "head", "the person is registered dead");
+    rc = hk_error_set_both(err, HK_ECONFLICT, "head", "此人已登记死亡",
+                           "the person is registered dead");
   hk_hukou_row cur = {0};
   hk_status has = rc == HK_OK ? hk_store_hukou_current(st, row, &cur, err) : rc;
   if (rc == HK_OK && has == HK_OK && !hk_actor_may_decide(c->who, cur.division))
-    rc = hk_error_set(err, HK_EFORBIDDEN, "jurisdiction",
-                      "the head's hukou is in %06d, outside the jurisdiction", (int)cur.division);
+    rc = hk_error_set_both(err, HK_EFORBIDDEN, "jurisdiction", "户主户口在 %06d，不在您的辖区内",
+                           "the head's hukou is in %06d, outside the jurisdiction",
+                           (int)cur.division);
   hk_leave_result lv = {0};
   if (rc == HK_OK)
     rc = hk_household_leave_locked(st, row, c->today, HK_HUKOU_END_MOVED, false, &lv, err);
@@ -504,22 +535,30 @@ hk_status hk_household_create(hk_store *st, const hk_actor *who, const hk_househ
     return rc;
   if (spec->kind == HK_HOUSEHOLD_FAMILY) {
     if (spec->owner != HK_HH_OWNER_NONE)
-      return hk_error_set(err, HK_EINVAL, "owner", "a family household has no owner");
+      return hk_error_set_both(err, HK_EINVAL, "owner", "家庭户没有所属单位",
+                               "a family household has no owner");
     if (spec->head[0] == '\0')
-      return hk_error_set(err, HK_EINVAL, "head", "a family household needs its head");
+      return hk_error_set_both(err, HK_EINVAL, "head", "家庭户须有户主",
+                               "a family household needs its head");
   } else if (spec->kind == HK_HOUSEHOLD_COLLECTIVE) {
     if (spec->owner <= HK_HH_OWNER_NONE || spec->owner >= HK_HH_OWNER_COUNT)
-      return hk_error_set(err, HK_EINVAL, "owner", "unit, community or talent_service");
+      return hk_error_set_both(
+          err, HK_EINVAL, "owner",
+          "须为 unit（单位）、community（社区）或 talent_service（人才服务机构）",
+          "unit, community or talent_service");
     if (spec->owner == HK_HH_OWNER_UNIT && !hk_uscc_valid(spec->owner_code))
-      return hk_error_set(err, HK_EINVAL, "owner_code",
-                          "a unit is identified by its unified social credit code (18 "
-                          "characters, GB 32100-2015)");
+      return hk_error_set_both(err, HK_EINVAL, "owner_code",
+                               "单位以统一社会信用代码标识（18 位，GB 32100-2015）",
+                               "a unit is identified by its unified social credit code (18 "
+                               "characters, GB 32100-2015)");
     if (spec->owner != HK_HH_OWNER_TALENT_SERVICE && spec->owner_name[0] == '\0')
-      return hk_error_set(err, HK_EINVAL, "owner_name", "missing");
+      return hk_error_set_both(err, HK_EINVAL, "owner_name", "缺少此项", "missing");
     if (spec->head[0])
-      return hk_error_set(err, HK_EINVAL, "head", "a collective household has no head");
+      return hk_error_set_both(err, HK_EINVAL, "head", "集体户没有户主",
+                               "a collective household has no head");
   } else {
-    return hk_error_set(err, HK_EINVAL, "kind", "family or collective");
+    return hk_error_set_both(err, HK_EINVAL, "kind", "须为 family（家庭户）或 collective（集体户）",
+                             "family or collective");
   }
   create_args a = {who, spec, today};
   return retry(st, create_attempt, &a, out, err);
@@ -533,7 +572,7 @@ hk_status hk_household_show(hk_store *st, const hk_actor *who, const char *numbe
   *out = NULL;
   hk_household_row h = {0};
   if (number == NULL || number[0] == '\0')
-    return hk_error_set(err, HK_EINVAL, "household", "missing");
+    return hk_error_set_both(err, HK_EINVAL, "household", "缺少此项", "missing");
   hk_status rc = hk_store_household_get(st, 0, number, false, &h, err);
   if (rc == HK_OK)
     rc = may_act(who, h.division, "see households", err);
@@ -566,7 +605,8 @@ static hk_status add_attempt(hk_store *st, void *a, json_t **out, hk_error *err)
   if (rc == HK_OK)
     rc = hk_store_person_get(st, m->id_number, &p, err);
   if (rc == HK_OK && p.died_on)
-    rc = hk_error_set(err, HK_ECONFLICT, "id_number", "the person is registered dead");
+    rc = hk_error_set_both(err, HK_ECONFLICT, "id_number", "此人已登记死亡",
+                           "the person is registered dead");
   if (rc == HK_OK)
     rc = join(st, m->who, row, &h, m->today, false, &lv, err);
   if (rc == HK_OK) {
@@ -589,7 +629,7 @@ hk_status hk_household_add(hk_store *st, const hk_actor *who, const char *number
 {
   member_args a = {who, number, id_number, NULL, today};
   if (id_number == NULL || id_number[0] == '\0')
-    return hk_error_set(err, HK_EINVAL, "id_number", "missing");
+    return hk_error_set_both(err, HK_EINVAL, "id_number", "缺少此项", "missing");
   return retry(st, add_attempt, &a, out, err);
 }
 
@@ -602,7 +642,8 @@ static hk_status member_of(hk_store *st, const hk_household_row *h, const char *
   if (rc == HK_OK)
     rc = hk_store_hukou_current(st, *row, &cur, err);
   if (rc == HK_ENOTFOUND || (rc == HK_OK && cur.household_id != h->id))
-    return hk_error_set(err, HK_ECONFLICT, "id_number", "not a member of household %s", h->number);
+    return hk_error_set_both(err, HK_ECONFLICT, "id_number", "不是户 %s 的成员",
+                             "not a member of household %s", h->number);
   return rc;
 }
 
@@ -620,8 +661,9 @@ static hk_status remove_attempt(hk_store *st, void *a, json_t **out, hk_error *e
     member_list l = {0};
     rc = members_of(st, h.id, &l, err);
     if (rc == HK_OK && l.n == 1)
-      rc = hk_error_set(err, HK_ECONFLICT, "id_number",
-                        "the only member of household %s: nothing to remove them from", h.number);
+      rc = hk_error_set_both(err, HK_ECONFLICT, "id_number", "是户 %s 的唯一成员：无从移出",
+                             "the only member of household %s: nothing to remove them from",
+                             h.number);
     free(l.items);
   }
   hk_tri urban = rc == HK_OK ? household_urban(st, &h, err) : HK_TRI_UNSET;
@@ -660,9 +702,10 @@ hk_status hk_household_remove(hk_store *st, const hk_actor *who, const char *num
                               json_t **out, hk_error *err)
 {
   if (id_number == NULL || id_number[0] == '\0')
-    return hk_error_set(err, HK_EINVAL, "id_number", "missing");
+    return hk_error_set_both(err, HK_EINVAL, "id_number", "缺少此项", "missing");
   if (address && strlen(address) > HK_ADDRESS_MAX)
-    return hk_error_set(err, HK_ETOOBIG, "address", "at most %d bytes", HK_ADDRESS_MAX);
+    return hk_error_set_both(err, HK_ETOOBIG, "address", "最多 %d 字节", "at most %d bytes",
+                             HK_ADDRESS_MAX);
   member_args a = {who, number, id_number, address, today};
   return retry(st, remove_attempt, &a, out, err);
 }
@@ -674,12 +717,13 @@ static hk_status head_attempt(hk_store *st, void *a, json_t **out, hk_error *err
   int64_t row = 0;
   hk_status rc = household_for(st, m->who, m->number, "change households", &h, err);
   if (rc == HK_OK && h.kind != HK_HOUSEHOLD_FAMILY)
-    rc = hk_error_set(err, HK_ECONFLICT, "household",
-                      "household %s is a collective household, which has no head", h.number);
+    rc = hk_error_set_both(err, HK_ECONFLICT, "household", "户 %s 是集体户，没有户主",
+                           "household %s is a collective household, which has no head", h.number);
   if (rc == HK_OK)
     rc = member_of(st, &h, m->id_number, &row, err);
   if (rc == HK_OK && h.head_person == row)
-    rc = hk_error_set(err, HK_ECONFLICT, "id_number", "already the head of household %s", h.number);
+    rc = hk_error_set_both(err, HK_ECONFLICT, "id_number", "已是户 %s 的户主",
+                           "already the head of household %s", h.number);
   int64_t before = h.head_person;
   char before_id[HK_IDNUM_LEN + 1] = "";
   if (rc == HK_OK && before) {
@@ -712,7 +756,7 @@ hk_status hk_household_set_head(hk_store *st, const hk_actor *who, const char *n
                                 const char *id_number, hk_date today, json_t **out, hk_error *err)
 {
   if (id_number == NULL || id_number[0] == '\0')
-    return hk_error_set(err, HK_EINVAL, "id_number", "missing");
+    return hk_error_set_both(err, HK_EINVAL, "id_number", "缺少此项", "missing");
   member_args a = {who, number, id_number, NULL, today};
   return retry(st, head_attempt, &a, out, err);
 }
@@ -736,14 +780,16 @@ static hk_status split_attempt(hk_store *st, void *a, json_t **out, hk_error *er
   int64_t rows[HK_SPLIT_MAX] = {0}, head_row = 0;
   hk_status rc = household_for(st, s->who, s->number, "split households", &h, err);
   if (rc == HK_OK && h.kind != HK_HOUSEHOLD_FAMILY)
-    rc = hk_error_set(err, HK_ECONFLICT, "household",
-                      "household %s is a collective household: members leave it one by one "
-                      "(remove)",
-                      h.number);
+    rc = hk_error_set_both(err, HK_ECONFLICT, "household",
+                           "户 %s 是集体户：成员须逐一移出（remove）",
+                           "household %s is a collective household: members leave it one by one "
+                           "(remove)",
+                           h.number);
   for (size_t i = 0; rc == HK_OK && i < s->n; i++) {
     rc = member_of(st, &h, s->members[i], &rows[i], err);
     if (rc != HK_OK)
-      hk_error_set(err, rc, "members", "%s: not a member of household %s", s->members[i], h.number);
+      hk_error_set_both(err, rc, "members", "%s：不是户 %s 的成员",
+                        "%s: not a member of household %s", s->members[i], h.number);
     if (strcmp(s->members[i], s->head) == 0)
       head_row = rows[i];
   }
@@ -751,18 +797,20 @@ static hk_status split_attempt(hk_store *st, void *a, json_t **out, hk_error *er
   if (rc == HK_OK)
     rc = members_of(st, h.id, &l, err);
   if (rc == HK_OK && head_row == 0)
-    rc = hk_error_set(err, HK_EINVAL, "head", "the new head must be one of the members leaving");
+    rc = hk_error_set_both(err, HK_EINVAL, "head", "新户主须是迁出的成员之一",
+                           "the new head must be one of the members leaving");
   if (rc == HK_OK && s->n >= l.n)
-    rc = hk_error_set(err, HK_ECONFLICT, "members",
-                      "every member would leave household %s: nothing to split", h.number);
+    rc = hk_error_set_both(err, HK_ECONFLICT, "members", "户 %s 的全部成员都将迁出：无须分户",
+                           "every member would leave household %s: nothing to split", h.number);
   bool head_leaves = false;
   for (size_t i = 0; rc == HK_OK && i < s->n; i++)
     head_leaves |= rows[i] == h.head_person;
   if (rc == HK_OK && head_leaves)
-    rc = hk_error_set(err, HK_ECONFLICT, "members",
-                      "the head of household %s would leave while others stay: change the head "
-                      "first",
-                      h.number);
+    rc = hk_error_set_both(
+        err, HK_ECONFLICT, "members", "户 %s 的户主将迁出而其他人留下：请先变更户主",
+        "the head of household %s would leave while others stay: change the head "
+        "first",
+        h.number);
   free(l.items);
   hk_tri urban = rc == HK_OK ? household_urban(st, &h, err) : HK_TRI_UNSET;
   hk_household_spec spec = {.kind = HK_HOUSEHOLD_FAMILY, .division = h.division, .urban = urban};
@@ -805,17 +853,20 @@ hk_status hk_household_split(hk_store *st, const hk_actor *who, const char *numb
 {
   *out = NULL;
   if (n_members == 0)
-    return hk_error_set(err, HK_EINVAL, "members", "name the members who leave");
+    return hk_error_set_both(err, HK_EINVAL, "members", "请写明迁出的成员",
+                             "name the members who leave");
   if (n_members > HK_SPLIT_MAX)
-    return hk_error_set(err, HK_ETOOBIG, "members", "at most %d", HK_SPLIT_MAX);
+    return hk_error_set_both(err, HK_ETOOBIG, "members", "最多 %d 人", "at most %d", HK_SPLIT_MAX);
   if (head == NULL || head[0] == '\0')
-    return hk_error_set(err, HK_EINVAL, "head", "missing");
+    return hk_error_set_both(err, HK_EINVAL, "head", "缺少此项", "missing");
   if (address && strlen(address) > HK_ADDRESS_MAX)
-    return hk_error_set(err, HK_ETOOBIG, "address", "at most %d bytes", HK_ADDRESS_MAX);
+    return hk_error_set_both(err, HK_ETOOBIG, "address", "最多 %d 字节", "at most %d bytes",
+                             HK_ADDRESS_MAX);
   for (size_t i = 0; i < n_members; i++)
     for (size_t k = 0; k < i; k++)
       if (strcmp(members[i], members[k]) == 0)
-        return hk_error_set(err, HK_EINVAL, "members", "%s is named twice", members[i]);
+        return hk_error_set_both(err, HK_EINVAL, "members", "%s 重复出现", "%s is named twice",
+                                 members[i]);
   split_args a = {who, number, members, n_members, head, address, today};
   return retry(st, split_attempt, &a, out, err);
 }
@@ -857,9 +908,11 @@ static hk_status allocate_idnum(hk_store *st, int32_t county, hk_date born, char
     if (rc != HK_OK)
       return rc;
   }
-  return hk_error_set(err, HK_ECONFLICT, "id_number",
-                      "%06d has no free order code left for %s births of that day", (int)county,
-                      sex == 'M' ? "male" : "female");
+  hk_error_set(err, HK_ECONFLICT, "id_number",
+               "%06d has no free order code left for %s births of that day", (int)county,
+               sex == 'M' ? "male" : "female");
+  return hk_error_set_zh(err, "%06d 当天出生的%s已没有可分配的顺序码", (int)county,
+                         sex == 'M' ? "男性" : "女性");
 }
 
 static hk_status birth_attempt(hk_store *st, void *a, json_t **out, hk_error *err)
@@ -881,16 +934,19 @@ static hk_status birth_attempt(hk_store *st, void *a, json_t **out, hk_error *er
     const char *field = i == 0 ? "mother" : "father";
     rc = person_locked(st, parents[i], &prow[i], err);
     if (rc == HK_ENOTFOUND)
-      rc = hk_error_set(err, HK_EINVAL, field, "no registered person with this ID number");
+      rc = hk_error_set_both(err, HK_EINVAL, field, "没有登记这个身份证号码的人",
+                             "no registered person with this ID number");
     if (rc == HK_OK)
       rc = hk_store_person_get(st, parents[i], &p, err);
     if (rc == HK_OK && p.sex != sexes[i])
-      rc = hk_error_set(err, HK_EINVAL, field, "the ID number is not a %s's",
-                        i == 0 ? "woman" : "man");
+      rc = hk_error_set_both(err, HK_EINVAL, field, "该身份证号码不是%s%.0s的",
+                             "the ID number is not a %.0s%s's", i == 0 ? "女性" : "男性",
+                             i == 0 ? "woman" : "man");
     if (rc == HK_OK && p.birth_date >= req->born)
-      rc = hk_error_set(err, HK_EINVAL, field, "born after the child");
+      rc = hk_error_set_both(err, HK_EINVAL, field, "出生晚于孩子", "born after the child");
     if (rc == HK_OK && p.died_on && p.died_on < req->born - 300)
-      rc = hk_error_set(err, HK_EINVAL, field, "registered dead long before the birth");
+      rc = hk_error_set_both(err, HK_EINVAL, field, "在孩子出生很久以前已登记死亡",
+                             "registered dead long before the birth");
     links[i] = p.relatives.n;
     hk_status h = rc == HK_OK ? hk_store_hukou_current(st, prow[i], &phk[i], err) : rc;
     has_hk[i] = h == HK_OK;
@@ -903,19 +959,20 @@ static hk_status birth_attempt(hk_store *st, void *a, json_t **out, hk_error *er
   if (rc == HK_OK && req->household_no[0]) {
     rc = hk_store_household_get(st, 0, req->household_no, true, &h, err);
     if (rc == HK_ENOTFOUND)
-      rc = hk_error_set(err, HK_EINVAL, "household", "no such household");
+      rc = hk_error_set_both(err, HK_EINVAL, "household", "没有这个户", "no such household");
     for (int i = 0; rc == HK_OK && i < 2; i++)
       if (has_hk[i] && phk[i].household_id == h.id)
         hid = h.id;
     if (rc == HK_OK && hid == 0)
-      rc = hk_error_set(err, HK_ECONFLICT, "household",
-                        "household %s is neither parent's: a newborn joins a parent's household",
-                        req->household_no);
+      rc = hk_error_set_both(
+          err, HK_ECONFLICT, "household", "户 %s 不是父母任何一方的户：新生儿随父母一方入户",
+          "household %s is neither parent's: a newborn joins a parent's household",
+          req->household_no);
   } else if (rc == HK_OK) {
     hid = has_hk[0] ? phk[0].household_id : has_hk[1] ? phk[1].household_id : 0;
     if (hid == 0)
-      rc = hk_error_set(err, HK_ECONFLICT, "household",
-                        "neither parent has a hukou registration in force to join");
+      rc = hk_error_set_both(err, HK_ECONFLICT, "household", "父母双方都没有现行户口登记可以入户",
+                             "neither parent has a hukou registration in force to join");
     if (rc == HK_OK)
       rc = hk_store_household_get(st, hid, NULL, true, &h, err);
   }
@@ -941,9 +998,11 @@ static hk_status birth_attempt(hk_store *st, void *a, json_t **out, hk_error *er
     rc = hk_store_person_add(st, &p, &row, err);
     /* Two births of one county and day drawing the same order code at once: run again. */
     if (rc == HK_EDUPLICATE && allocated)
-      rc = hk_error_set(err, HK_ERETRY, "id_number", "order code drawn twice");
+      rc = hk_error_set_both(err, HK_ERETRY, "id_number", "顺序码重复分配，请重试",
+                             "order code drawn twice");
     else if (rc == HK_EDUPLICATE)
-      rc = hk_error_set(err, HK_ECONFLICT, "id_number", "this ID number is already registered");
+      rc = hk_error_set_both(err, HK_ECONFLICT, "id_number", "这个身份证号码已登记",
+                             "this ID number is already registered");
   }
   if (rc == HK_OK) {
     hk_vital_row v = {.person_id = row,
@@ -956,8 +1015,8 @@ static hk_status birth_attempt(hk_store *st, void *a, json_t **out, hk_error *er
     snprintf(v.place, sizeof v.place, "%s", req->birthplace);
     rc = hk_store_vital_insert(st, &v, err);
     if (rc == HK_EDUPLICATE)
-      rc = hk_error_set(err, HK_ECONFLICT, "birth_certificate",
-                        "出生医学证明编号已登记 / this birth certificate is already registered");
+      rc = hk_error_set_both(err, HK_ECONFLICT, "birth_certificate", "出生医学证明编号已登记",
+                             "this birth certificate is already registered");
   }
   if (rc == HK_OK)
     rc = hk_store_hukou_open(st, row, h.id, h.division, urban, req->born, err);
@@ -1014,39 +1073,50 @@ hk_status hk_birth_register(hk_store *st, const hk_actor *who, const hk_birth_re
 {
   *out = NULL;
   if (req->born == HK_DATE_NONE || req->born > today)
-    return hk_error_set(err, HK_EINVAL, "born", "missing or in the future");
+    return hk_error_set_both(err, HK_EINVAL, "born", "缺少日期或日期晚于今天",
+                             "missing or in the future");
   if (req->sex && req->sex != 'M' && req->sex != 'F')
-    return hk_error_set(err, HK_EINVAL, "sex", "M or F");
+    return hk_error_set_both(err, HK_EINVAL, "sex", "须为 M（男）或 F（女）", "M or F");
   if (req->id_number[0]) {
     hk_idnum idn;
-    if (!hk_idnum_check(req->id_number, today, &idn))
-      return hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
-                          hk_idnum_fault_name(idn.fault));
+    if (!hk_idnum_check(req->id_number, today, &idn)) {
+      hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
+                   hk_idnum_fault_name(idn.fault));
+      return hk_error_set_zh(err, "身份证号码无效（%s）",
+                             hk_label_zh(HK_LBL_IDNUM_FAULT, hk_idnum_fault_name(idn.fault)));
+    }
     if (idn.birth_date != req->born)
-      return hk_error_set(err, HK_EINVAL, "id_number",
-                          "the birth date in the ID number is not the day of birth");
-    if (req->sex && idn.sex != req->sex)
-      return hk_error_set(err, HK_EINVAL, "id_number",
-                          "the ID number's order code is a %s's (odd: male, even: female)",
-                          idn.sex == 'M' ? "boy" : "girl");
+      return hk_error_set_both(err, HK_EINVAL, "id_number", "身份证号码中的出生日期与出生日期不符",
+                               "the birth date in the ID number is not the day of birth");
+    if (req->sex && idn.sex != req->sex) {
+      hk_error_set(err, HK_EINVAL, "id_number",
+                   "the ID number's order code is a %s's (odd: male, even: female)",
+                   idn.sex == 'M' ? "boy" : "girl");
+      return hk_error_set_zh(err, "身份证号码的顺序码是%s的（奇数为男，偶数为女）",
+                             idn.sex == 'M' ? "男孩" : "女孩");
+    }
   } else if (req->sex == 0) {
-    return hk_error_set(err, HK_EINVAL, "sex",
-                        "需要性别以分配身份号码 / needed to allocate the ID number (M or F)");
+    return hk_error_set_both(err, HK_EINVAL, "sex", "需要性别（M 男 / F 女）以分配身份证号码",
+                             "needed to allocate the ID number (M or F)");
   }
   if (req->certificate[0] == '\0')
-    return hk_error_set(err, HK_EINVAL, "birth_certificate",
-                        "缺少出生医学证明编号 / missing: the birth medical certificate's number");
+    return hk_error_set_both(err, HK_EINVAL, "birth_certificate", "缺少出生医学证明编号",
+                             "missing: the birth medical certificate's number");
   if (!certificate_ok(req->certificate))
-    return hk_error_set(err, HK_EINVAL, "birth_certificate",
-                        "出生医学证明编号格式不符 / 6-31 capital letters and digits");
+    return hk_error_set_both(err, HK_EINVAL, "birth_certificate",
+                             "出生医学证明编号格式不符：须为 6 至 31 位大写字母和数字",
+                             "6-31 capital letters and digits");
   const hk_division *bp = hk_division_find(req->birthplace_division);
   if (bp == NULL || bp->type == HK_DIV_PROVINCE || bp->type == HK_DIV_CITY)
-    return hk_error_set(err, HK_EINVAL, "birthplace_division",
-                        "出生地须为县级行政区划代码 / missing or not a county-level division code");
+    return hk_error_set_both(err, HK_EINVAL, "birthplace_division",
+                             "缺少出生地或出生地不是县级行政区划代码",
+                             "missing or not a county-level division code");
   if (req->mother[0] == '\0' && req->father[0] == '\0')
-    return hk_error_set(err, HK_EINVAL, "mother", "name at least one registered parent");
+    return hk_error_set_both(err, HK_EINVAL, "mother", "请至少填写一位已登记的父母",
+                             "name at least one registered parent");
   if (req->mother[0] && strcmp(req->mother, req->father) == 0)
-    return hk_error_set(err, HK_EINVAL, "father", "the same person as the mother");
+    return hk_error_set_both(err, HK_EINVAL, "father", "与母亲是同一人",
+                             "the same person as the mother");
   birth_args a = {who, req, today};
   return retry(st, birth_attempt, &a, out, err);
 }
@@ -1080,9 +1150,11 @@ static hk_status death_office(const hk_actor *who, const hk_person *p, int32_t *
   if (hukou == 0 && res == 0)
     return who->role == HK_ROLE_SYSTEM
                ? HK_OK
-               : hk_error_set(err, HK_EFORBIDDEN, "jurisdiction",
-                              "no hukou or residence registration: only the system may register "
-                              "this death");
+               : hk_error_set_both(
+                     err, HK_EFORBIDDEN, "jurisdiction",
+                     "此人没有户口或居住登记：只有系统可以办理其死亡登记",
+                     "no hukou or residence registration: only the system may register "
+                     "this death");
   hk_status rc = may_act(who, hukou ? hukou : res, "register deaths", err);
   if (rc == HK_OK) {
     *county = hukou ? hukou : res;
@@ -1095,10 +1167,11 @@ static hk_status death_office(const hk_actor *who, const hk_person *p, int32_t *
     return HK_OK;
   }
   return rc == HK_EFORBIDDEN
-             ? hk_error_set(err, HK_EFORBIDDEN, "jurisdiction",
-                            "neither the hukou county %06d nor the residence county %06d is "
-                            "within %06d",
-                            (int)hukou, (int)res, (int)who->jurisdiction)
+             ? hk_error_set_both(err, HK_EFORBIDDEN, "jurisdiction",
+                                 "户口所在县 %06d 和居住登记所在县 %06d 都不在您的辖区 %06d 内",
+                                 "neither the hukou county %06d nor the residence county %06d is "
+                                 "within %06d",
+                                 (int)hukou, (int)res, (int)who->jurisdiction)
              : rc;
 }
 
@@ -1128,13 +1201,15 @@ static hk_status death_attempt(hk_store *st, void *a, json_t **out, hk_error *er
   if (rc == HK_OK && p.died_on) {
     char on[16];
     hk_date_format(p.died_on, on);
-    rc = hk_error_set(err, HK_ECONFLICT, "id_number", "already registered dead (died %s)", on);
+    rc = hk_error_set_both(err, HK_ECONFLICT, "id_number", "已登记死亡（死亡日期 %s）",
+                           "already registered dead (died %s)", on);
   }
   int32_t county = 0, hukou_county = rc == HK_OK && p.has_hukou ? p.hukou.division : 0;
   if (rc == HK_OK)
     rc = death_office(d->who, &p, &county, err);
   if (rc == HK_OK && d->died_on < p.birth_date)
-    rc = hk_error_set(err, HK_EINVAL, "died_on", "before the person was born");
+    rc = hk_error_set_both(err, HK_EINVAL, "died_on", "早于此人出生日期",
+                           "before the person was born");
   hk_leave_result lv = {0};
   if (rc == HK_OK)
     rc = hk_household_leave_locked(st, row, d->died_on, HK_HUKOU_END_DIED, true, &lv, err);
@@ -1203,9 +1278,10 @@ hk_status hk_death_register(hk_store *st, const hk_actor *who, const char *id_nu
 {
   *out = NULL;
   if (id_number == NULL || id_number[0] == '\0')
-    return hk_error_set(err, HK_EINVAL, "id_number", "missing");
+    return hk_error_set_both(err, HK_EINVAL, "id_number", "缺少此项", "missing");
   if (died_on == HK_DATE_NONE || died_on > today)
-    return hk_error_set(err, HK_EINVAL, "died_on", "missing or in the future");
+    return hk_error_set_both(err, HK_EINVAL, "died_on", "缺少日期或日期晚于今天",
+                             "missing or in the future");
   death_args a = {who, id_number, died_on, today};
   return retry(st, death_attempt, &a, out, err);
 }

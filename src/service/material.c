@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "core/json.h"
+#include "core/label.h"
 #include "core/utf8.h"
 #include "service/app_service.h"
 #include "service/application.h"
@@ -52,7 +53,7 @@ hk_status hk_material_detect(const void *data, size_t size, const char *field,
 {
   *media_type = NULL;
   if (size == 0)
-    return hk_error_set(err, HK_EINVAL, field, "空文件 / the file is empty");
+    return hk_error_set_both(err, HK_EINVAL, field, "空文件", "the file is empty");
   char found[HK_MEDIA_TYPE_MAX + 1] = "";
   pthread_mutex_lock(&magic_mu);
   if (magic_cookie == NULL) {
@@ -75,10 +76,8 @@ hk_status hk_material_detect(const void *data, size_t size, const char *field,
       return HK_OK;
     }
   /* found is libmagic's token (type/subtype, ASCII): safe to name. */
-  return hk_error_set(err, HK_EMEDIA, field,
-                      "内容是 %s，只收 PDF、JPEG、PNG / the content is %s: only PDF, JPEG or PNG "
-                      "files are taken",
-                      found, found);
+  return hk_error_set_both(err, HK_EMEDIA, field, "内容是 %s，只收 PDF、JPEG、PNG",
+                           "the content is %s: only PDF, JPEG or PNG files are taken", found);
 }
 
 /* ---- names ---- */
@@ -124,10 +123,10 @@ hk_status hk_material_name(const char *name, size_t len, const char *media_type,
   if (name == NULL)
     len = 0;
   if (len > HK_MATERIAL_NAME_IN_MAX)
-    return hk_error_set(err, HK_EINVAL, field, "文件名过长 / longer than %d bytes",
-                        HK_MATERIAL_NAME_IN_MAX);
+    return hk_error_set_both(err, HK_EINVAL, field, "文件名超过 %d 字节", "longer than %d bytes",
+                             HK_MATERIAL_NAME_IN_MAX);
   if (len && !hk_utf8_valid(name, len))
-    return hk_error_set(err, HK_EINVAL, field, "文件名不是 UTF-8 / not UTF-8");
+    return hk_error_set_both(err, HK_EINVAL, field, "文件名不是 UTF-8 文字", "not UTF-8");
   /* The last path component: a browser sends a bare name, others may not. */
   size_t start = 0;
   for (size_t i = 0; i < len; i++)
@@ -267,9 +266,9 @@ static hk_status attach_attempt(hk_store *st, const hk_material_config *cfg, con
   if (rc == HK_OK)
     rc = visible(st, who, app_id, applicant, &state, err);
   if (rc == HK_OK && !hk_app_state_open(state))
-    rc = hk_error_set(err, HK_ECONFLICT, "application",
-                      "申请已办结 / the application is %s: nothing more can be attached",
-                      hk_app_state_name(state));
+    rc = hk_error_set_both(err, HK_ECONFLICT, "application", "申请%s：不能再附加材料",
+                           "the application is %s: nothing more can be attached",
+                           hk_label_zh(HK_LBL_APP_STATE, hk_app_state_name(state)));
   const char *step = up->step                             ? up->step
                      : state == HK_APP_MATERIAL_REQUESTED ? "supply_material"
                                                           : "submit";
@@ -277,10 +276,8 @@ static hk_status attach_attempt(hk_store *st, const hk_material_config *cfg, con
   if (rc == HK_OK)
     rc = hk_store_material_each(st, &f, scan_one, &s, err);
   if (rc == HK_OK && !s.found && s.count >= hk_material_per_application(cfg))
-    rc = hk_error_set(err, HK_ETOOBIG, "materials",
-                      "每件申请至多 %d 个文件 / at most %d files an "
-                      "application",
-                      hk_material_per_application(cfg), hk_material_per_application(cfg));
+    rc = hk_error_set_both(err, HK_ETOOBIG, "materials", "每件申请至多 %d 个文件",
+                           "at most %d files an application", hk_material_per_application(cfg));
   if (rc == HK_OK && !s.found)
     rc = hk_store_person_row(st, applicant, &person, err);
   if (rc == HK_OK && !s.found)
@@ -337,13 +334,17 @@ hk_status hk_material_attach(hk_store *st, const hk_material_config *cfg, const 
   if (applicant == NULL)
     applicant = who_for;
   if (up->step && !step_valid(up->step))
-    return hk_error_set(err, HK_EINVAL, "step",
-                        "submit or an action: accept, request_material, "
-                        "supply_material, approve, reject, complete");
+    return hk_error_set_both(
+        err, HK_EINVAL, "step",
+        "须为 "
+        "submit（提交）或以下操作之一：accept（受理）、request_material（要求补充材料）、supply_"
+        "material（补充材料）、approve（批准）、reject（驳回）、complete（办结）",
+        "submit or an action: accept, request_material, "
+        "supply_material, approve, reject, complete");
   const char *data_field = up->data_field ? up->data_field : "body";
   if (up->size > hk_material_max_bytes(cfg))
-    return hk_error_set(err, HK_ETOOBIG, data_field, "文件超过 %zu 字节 / larger than %zu bytes",
-                        hk_material_max_bytes(cfg), hk_material_max_bytes(cfg));
+    return hk_error_set_both(err, HK_ETOOBIG, data_field, "文件超过 %zu 字节",
+                             "larger than %zu bytes", hk_material_max_bytes(cfg));
   const char *media_type = NULL;
   hk_status rc = hk_material_detect(up->data, up->size, data_field, &media_type, err);
   char name[HK_MATERIAL_NAME_MAX + 1];
@@ -403,8 +404,9 @@ hk_status hk_material_read(hk_store *st, const hk_actor *who, int64_t app_id, in
     rc = hk_store_material_get(st, material_id, row, err);
   /* A material of another application is not found here, whoever may read that one. */
   if (rc == HK_OK && row->application_id != app_id)
-    rc = hk_error_set(err, HK_ENOTFOUND, "material", "no material %lld in application %lld",
-                      (long long)material_id, (long long)app_id);
+    rc = hk_error_set_both(err, HK_ENOTFOUND, "material", "申请 %2$lld 中没有材料 %1$lld",
+                           "no material %1$lld in application %2$lld", (long long)material_id,
+                           (long long)app_id);
   if (rc == HK_OK &&
       (rc = hk_store_material_blob_get(st, row->sha256, data, size, err)) == HK_ENOTFOUND)
     rc = hk_error_set(err, HK_ESTORE, "material", "material %lld: its content is missing",
@@ -424,22 +426,22 @@ hk_status hk_material_take(hk_store *st, int64_t app_id, const int64_t *ids, siz
     snprintf(field, sizeof field, "materials[%zu]", i);
     for (size_t j = 0; j < i && rc == HK_OK; j++)
       if (ids[j] == ids[i])
-        rc =
-            hk_error_set(err, HK_EINVAL, field, "material %lld is listed twice", (long long)ids[i]);
+        rc = hk_error_set_both(err, HK_EINVAL, field, "材料 %lld 重复列出",
+                               "material %lld is listed twice", (long long)ids[i]);
     hk_material_row row;
     if (rc == HK_OK) {
       rc = hk_store_material_get(st, ids[i], &row, err);
       if (rc == HK_OK && row.application_id != app_id)
         rc = HK_ENOTFOUND;
       if (rc == HK_ENOTFOUND)
-        rc = hk_error_set(err, HK_EINVAL, field,
-                          "材料 %lld 不属于本申请 / material %lld was not uploaded to this "
-                          "application",
-                          (long long)ids[i], (long long)ids[i]);
+        rc = hk_error_set_both(err, HK_EINVAL, field, "材料 %lld 不属于本申请",
+                               "material %lld was not uploaded to this application",
+                               (long long)ids[i]);
     }
     if (rc == HK_OK && row.step_index >= 0)
-      rc = hk_error_set(err, HK_ECONFLICT, field, "material %lld was supplied in step %d already",
-                        (long long)ids[i], row.step_index);
+      rc = hk_error_set_both(err, HK_ECONFLICT, field, "材料 %lld 已在第 %d 步提交过",
+                             "material %lld was supplied in step %d already", (long long)ids[i],
+                             row.step_index);
     if (rc == HK_OK)
       rc = hk_store_material_set_step(st, ids[i], step_index, err);
     if (rc == HK_OK) {

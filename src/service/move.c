@@ -79,9 +79,12 @@ static hk_status relative_household(hk_store *st, const hk_person *p, const json
   }
   static const char *const what[] = {"a consenting host's family household", "a child's household",
                                      "a parent's household", "a household headed by the relative"};
-  return hk_error_set(err, HK_ECONFLICT, "destination",
-                      "%s in %06d is no longer there: the situation changed since the decision",
-                      what[w], (int)division);
+  static const char *const what_zh[] = {"同意接收的亲属家庭户", "子女的户", "父母的户",
+                                        "以该亲属为户主的户"};
+  hk_error_set(err, HK_ECONFLICT, "destination",
+               "%s in %06d is no longer there: the situation changed since the decision", what[w],
+               (int)division);
+  return hk_error_set_zh(err, "%06d 已没有%s：审批后情况发生了变化", (int)division, what_zh[w]);
 }
 
 /* Does the person own legal housing in the county on the day? */
@@ -158,11 +161,18 @@ static hk_status collective(hk_store *st, const hk_actor *who, hk_hh_owner owner
   hk_status rc =
       hk_store_household_find_owner(st, owner, division, code ? code : "", true, out, err);
   bool unnamed_unit = owner == HK_HH_OWNER_UNIT && (name == NULL || name[0] == '\0');
-  if (rc == HK_ENOTFOUND && hint->address[0] == '\0' && !unnamed_unit)
-    return hk_error_set(err, HK_EINVAL, "address",
-                        "该集体户尚未设立，请填写其地址 / the %s collective household of %06d is "
-                        "created now: give its address",
-                        hk_hh_owner_name(owner), (int)division);
+  if (rc == HK_ENOTFOUND && hint->address[0] == '\0' && !unnamed_unit) {
+    static const char *const owner_zh[HK_HH_OWNER_COUNT] = {[HK_HH_OWNER_NONE] = "家庭",
+                                                            [HK_HH_OWNER_UNIT] = "单位",
+                                                            [HK_HH_OWNER_COMMUNITY] = "社区",
+                                                            [HK_HH_OWNER_TALENT_SERVICE] =
+                                                                "人才服务机构"};
+    hk_error_set(err, HK_EINVAL, "address",
+                 "the %s collective household of %06d is created now: give its address",
+                 hk_hh_owner_name(owner), (int)division);
+    return hk_error_set_zh(err, "%06d 的%s集体户尚未设立，请填写其地址", (int)division,
+                           owner_zh[owner]);
+  }
   if (rc != HK_ENOTFOUND)
     return rc;
   rc = hk_household_collective_locked(st, who, owner, division, code, name, today, out, created,
@@ -181,7 +191,7 @@ static hk_status event(hk_store *st, const hk_actor *who, const char *action, co
   char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
   json_decref(payload);
   if (text == NULL)
-    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   hk_status rc =
       hk_store_event_append(st, who->account, action, hk_idnum_mask(id, masked), text, err);
   free(text);
@@ -250,8 +260,9 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
   const char *pathway = json_string_value(json_object_get(doc, "pathway"));
   const json_t *entry = pathway_entry(doc, pathway);
   if (pathway == NULL || entry == NULL)
-    return hk_error_set(err, HK_ECONFLICT, "answer_at_decision",
-                        "the application keeps no engine answer for its pathway");
+    return hk_error_set_both(err, HK_ECONFLICT, "answer_at_decision",
+                             "该申请没有保存所选途径的审批时判定结果",
+                             "the application keeps no engine answer for its pathway");
   int64_t row = 0;
   hk_person p;
   hk_person_init(&p);
@@ -261,7 +272,8 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
   if (rc == HK_OK)
     rc = hk_store_person_get(st, applicant, &p, err);
   if (rc == HK_OK && p.died_on)
-    rc = hk_error_set(err, HK_ECONFLICT, "applicant", "the applicant is registered dead");
+    rc = hk_error_set_both(err, HK_ECONFLICT, "applicant", "申请人已登记死亡",
+                           "the applicant is registered dead");
 
   /* Where to: an existing household (dest.id != 0) or a new family household in `division`. */
   const char *destination = NULL;
@@ -273,7 +285,8 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
     const char *kind = json_string_value(json_object_get(addr, "kind"));
     const char *code = json_string_value(json_object_get(addr, "division"));
     if (kind == NULL || code == NULL || !hk_division_parse(code, &division))
-      rc = hk_error_set(err, HK_ECONFLICT, "answer_at_decision", "no settlement address");
+      rc = hk_error_set_both(err, HK_ECONFLICT, "answer_at_decision", "判定结果中没有落户地址",
+                             "no settlement address");
     destination = kind;
     if (rc != HK_OK || kind == NULL) {
     } else if (strcmp(kind, "own_housing") == 0) {
@@ -290,12 +303,14 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
       rc = relative_household(st, &p, doc, WANT_HOST, division, &dest, err);
     } else if (strcmp(kind, "employer_collective") == 0) {
       if (hint->unit_code[0] == '\0')
-        rc = hk_error_set(err, HK_EINVAL, "unit",
-                          "name the employer (its unified social credit code) whose collective "
-                          "household the person joins");
+        rc = hk_error_set_both(
+            err, HK_EINVAL, "unit", "请写明所加入集体户的用人单位（统一社会信用代码）",
+            "name the employer (its unified social credit code) whose collective "
+            "household the person joins");
       else if (!hk_uscc_valid(hint->unit_code))
-        rc = hk_error_set(err, HK_EINVAL, "unit",
-                          "not a unified social credit code (18 characters, GB 32100-2015)");
+        rc = hk_error_set_both(err, HK_EINVAL, "unit",
+                               "不是统一社会信用代码（18 位，GB 32100-2015）",
+                               "not a unified social credit code (18 characters, GB 32100-2015)");
       else
         rc = collective(st, who, HK_HH_OWNER_UNIT, division, hint->unit_code, hint->unit_name, hint,
                         today, &dest, &created, err);
@@ -303,7 +318,8 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
       rc = collective(st, who, HK_HH_OWNER_TALENT_SERVICE, division, "", NULL, hint, today, &dest,
                       &created, err);
     } else {
-      rc = hk_error_set(err, HK_ECONFLICT, "answer_at_decision", "unknown address kind %s", kind);
+      rc = hk_error_set_both(err, HK_ECONFLICT, "answer_at_decision", "未知的落户地址类型 %s",
+                             "unknown address kind %s", kind);
     }
   } else if (rc == HK_OK && strcmp(pathway, "family") == 0) {
     const char *rule = json_string_value(json_object_get(entry, "rule"));
@@ -314,7 +330,8 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
     else if (rule && strcmp(rule, "child_joins_parent") == 0)
       w = WANT_PARENT;
     else if (rule == NULL || strcmp(rule, "head_household") != 0)
-      rc = hk_error_set(err, HK_ECONFLICT, "answer_at_decision", "no family rule");
+      rc = hk_error_set_both(err, HK_ECONFLICT, "answer_at_decision", "判定结果中没有投靠类别",
+                             "no family rule");
     if (rc == HK_OK)
       rc = relative_household(st, &p, doc, w, target, &dest, err);
     /* A parent or child registered in a unit's (or another) collective household: joining
@@ -350,8 +367,9 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
         rc = hk_uscc_valid(hint->unit_code)
                  ? collective(st, who, HK_HH_OWNER_UNIT, target, hint->unit_code, hint->unit_name,
                               hint, today, &dest, &created, err)
-                 : hk_error_set(err, HK_EINVAL, "unit",
-                                "not a unified social credit code (18 characters, GB 32100-2015)");
+                 : hk_error_set_both(
+                       err, HK_EINVAL, "unit", "不是统一社会信用代码（18 位，GB 32100-2015）",
+                       "not a unified social credit code (18 characters, GB 32100-2015)");
       }
     }
     if (rc == HK_ECONFLICT || rc == HK_ENOTFOUND) {
@@ -364,8 +382,8 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
   hk_hukou_row cur = {0};
   hk_status has = rc == HK_OK ? hk_store_hukou_current(st, row, &cur, err) : rc;
   if (rc == HK_OK && has == HK_OK && dest.id && cur.household_id == dest.id)
-    rc = hk_error_set(err, HK_ECONFLICT, "destination", "already a member of household %s",
-                      dest.number);
+    rc = hk_error_set_both(err, HK_ECONFLICT, "destination", "已是户 %s 的成员",
+                           "already a member of household %s", dest.number);
   if (rc == HK_OK && has != HK_OK && has != HK_ENOTFOUND)
     rc = has;
 
@@ -381,15 +399,17 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
     snprintf(spec.address, sizeof spec.address, "%s",
              hint->address[0] ? hint->address : residence_address(&p, division));
     if (is_minor(&p, today))
-      rc = hk_error_set(err, HK_ECONFLICT, "destination",
-                        "未成年人不单独立户 / a minor never heads a household alone: no parent's "
-                        "household in %06d to join",
-                        (int)division);
+      rc = hk_error_set_both(err, HK_ECONFLICT, "destination",
+                             "未成年人不单独立户：%06d 没有可以投靠的父母的户",
+                             "a minor never heads a household alone: no parent's "
+                             "household in %06d to join",
+                             (int)division);
     else if (spec.address[0] == '\0')
-      rc = hk_error_set(err, HK_EINVAL, "address",
-                        "新立户须有地址 / the new household in %06d needs an address: no residence "
-                        "registration there gives one",
-                        (int)division);
+      rc = hk_error_set_both(err, HK_EINVAL, "address",
+                             "新立户须有地址：%06d 的新户没有地址，当地也没有可用的居住登记地址",
+                             "the new household in %06d needs an address: no residence "
+                             "registration there gives one",
+                             (int)division);
     if (rc == HK_OK)
       rc = hk_household_insert_locked(st, who, &spec, row, today, &dest, err);
     created = rc == HK_OK;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/division.h"
+#include "core/label.h"
 #include "core/json.h"
 #include "service/app_eval.h"
 #include "store/store_vital.h"
@@ -75,8 +76,9 @@ static hk_status push_period(hk_person *p, int32_t division, hk_date from, hk_da
 {
   hk_permit *next = HK_LIST_PUSH(&p->residence_permits);
   if (next == NULL)
-    return hk_error_set(err, p->residence_permits.n >= HK_LIST_MAX ? HK_ETOOBIG : HK_ENOMEM,
-                        "residence_permits", "cannot add another validity period");
+    return hk_error_set_both(err, p->residence_permits.n >= HK_LIST_MAX ? HK_ETOOBIG : HK_ENOMEM,
+                             "residence_permits", "无法再增加有效期",
+                             "cannot add another validity period");
   *next = (hk_permit){.division = division, .period = {from, to}};
   return HK_OK;
 }
@@ -88,16 +90,19 @@ hk_status hk_permit_endorse_apply(hk_person *p, hk_date today, hk_permit_result 
   hk_permit_status_of(p, today, &ps);
   char a[11], b[11];
   if (ps.state == HK_PERMIT_NONE)
-    return hk_error_set(err, HK_ECONFLICT, "permit", "no residence permit to endorse");
+    return hk_error_set_both(err, HK_ECONFLICT, "permit", "没有可以签注的居住证",
+                             "no residence permit to endorse");
   if (ps.valid_until == HK_DATE_OPEN)
-    return hk_error_set(err, HK_ECONFLICT, "permit",
-                        "the permit's validity has no end on record: nothing to endorse");
+    return hk_error_set_both(err, HK_ECONFLICT, "permit",
+                             "居住证的有效期没有记录届满日期：无须签注",
+                             "the permit's validity has no end on record: nothing to endorse");
   /* Art.19: endorsed within the month before each anniversary. */
   if (today < ps.window_opens)
-    return hk_error_set(err, HK_ECONFLICT, "window",
-                        "签注期为有效期届满前一个月内 / too early: the permit is active until %s; "
-                        "endorsement opens on %s",
-                        hk_date_format(ps.valid_until - 1, a), hk_date_format(ps.window_opens, b));
+    return hk_error_set_both(
+        err, HK_ECONFLICT, "window", "签注期为有效期届满前一个月内：居住证有效至 %s，%s 起可以签注",
+        "too early: the permit is active until %s; "
+        "endorsement opens on %s",
+        hk_date_format(ps.valid_until - 1, a), hk_date_format(ps.window_opens, b));
   hk_date from = today < ps.valid_until ? ps.valid_until : today;
   out->outcome = today < ps.valid_until ? HK_ENDORSED : HK_REINSTATED;
   out->period = (hk_period){from, hk_date_add_years(from, 1)};
@@ -112,20 +117,25 @@ hk_status hk_permit_recognise_apply(hk_person *p, hk_date today, hk_permit_resul
   hk_permit_status ps;
   hk_permit_status_of(p, today, &ps);
   if (ps.state != HK_PERMIT_ACTIVE)
-    return hk_error_set(err, HK_ECONFLICT, "permit",
-                        ps.state == HK_PERMIT_NONE
-                            ? "no residence permit to recognise"
-                            : "the permit is suspended (endorsement overdue): endorse it first");
+    return hk_error_set_both(
+        err, HK_ECONFLICT, "permit",
+        ps.state == HK_PERMIT_NONE ? "没有可以转换的居住证"
+                                   : "居住证已中止（逾期未签注）：请先签注",
+        ps.state == HK_PERMIT_NONE
+            ? "no residence permit to recognise"
+            : "the permit is suspended (endorsement overdue): endorse it first");
   const hk_residence *r = active_residence(p);
   if (r == NULL)
-    return hk_error_set(err, HK_ECONFLICT, "residence",
-                        "no active residence registration: declare residence in the new city "
-                        "first");
+    return hk_error_set_both(err, HK_ECONFLICT, "residence",
+                             "没有有效的居住登记：请先在新的城市申报居住登记",
+                             "no active residence registration: declare residence in the new city "
+                             "first");
   if (hk_division_city_of(r->division) == hk_division_city_of(ps.division))
-    return hk_error_set(err, HK_ECONFLICT, "residence",
-                        "the active residence registration (%06d) is in the permit's city: "
-                        "nothing to recognise",
-                        (int)r->division);
+    return hk_error_set_both(err, HK_ECONFLICT, "residence",
+                             "当前的居住登记（%06d）就在居住证所在的市：无须转换",
+                             "the active residence registration (%06d) is in the permit's city: "
+                             "nothing to recognise",
+                             (int)r->division);
   int32_t division = r->division;
   /* (三) mutual recognition: the permit goes on in the new city to the same anniversary; the
    * run in the new city (四) counts from today, since runs are counted per city. A year
@@ -165,7 +175,7 @@ static hk_status append_event(hk_store *st, const hk_actor *who, const char *act
 {
   char *payload = payload_of(res, outcome, app);
   if (payload == NULL)
-    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   /* The subject is the permit number: it holds no part of the holder's ID number. */
   hk_status rc = hk_store_event_append(st, who->account, action, res->number, payload, err);
   free(payload);
@@ -186,7 +196,8 @@ hk_status hk_permit_issue_locked(hk_store *st, const hk_actor *who, int64_t pers
   if (rc != HK_OK)
     return rc;
   if (count >= 999999)
-    return hk_error_set(err, HK_ECONFLICT, "permit", "the year's permit numbers are used up");
+    return hk_error_set_both(err, HK_ECONFLICT, "permit", "本年度的居住证编号已用完",
+                             "the year's permit numbers are used up");
   snprintf(out->number, sizeof out->number, "%.12s%06d", prefix, (int)count + 1);
   out->period = (hk_period){today, hk_date_add_years(today, 1)};
   if ((rc = push_period(p, division, out->period.from, out->period.to, err)))
@@ -201,7 +212,8 @@ hk_status hk_permit_issue_locked(hk_store *st, const hk_actor *who, int64_t pers
   rc = hk_store_permit_insert(st, &row, err);
   /* Two issues in one county at once may draw the same sequence; the loser runs again. */
   if (rc == HK_EDUPLICATE)
-    return hk_error_set(err, HK_ERETRY, "permit", "permit number %s drawn twice", out->number);
+    return hk_error_set_both(err, HK_ERETRY, "permit", "居住证编号 %s 重复分配，请重试",
+                             "permit number %s drawn twice", out->number);
   if (rc == HK_OK)
     rc = append_event(st, who, "permit.issue", out, "issued", application_id, err);
   return rc;
@@ -248,7 +260,7 @@ hk_status hk_permit_end_locked(hk_store *st, const hk_actor *who, int64_t person
   char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
   json_decref(o);
   if (text == NULL)
-    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+    return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
   /* The subject is the permit number, or the masked holder when the permit has none of ours. */
   rc = hk_store_event_append(st, who->account, "permit.end",
                              permit.number[0] ? permit.number : masked, text, err);
@@ -275,28 +287,31 @@ static hk_status attempt(hk_store *st, const hk_policies *pol, const hk_actor *w
     rc = hk_store_permit_latest(st, row, &permit, err);
   if (rc == HK_OK && permit.ended && permit.ended_on <= today) {
     char on[11];
-    rc = hk_error_set(err, HK_ECONFLICT, "permit",
-                      "居住证已于 %s 终止（%s） / the permit ended on %s (%s): nothing to %s",
-                      hk_date_format(permit.ended_on, on),
-                      permit.ended == HK_PERMIT_END_SETTLED ? "已在该市落户" : "持证人死亡", on,
-                      hk_permit_end_name(permit.ended), op == OP_ENDORSE ? "endorse" : "recognise");
+    hk_error_set(err, HK_ECONFLICT, "permit", "the permit ended on %s (%s): nothing to %s",
+                 hk_date_format(permit.ended_on, on), hk_permit_end_name(permit.ended),
+                 op == OP_ENDORSE ? "endorse" : "recognise");
+    rc = hk_error_set_zh(err, "居住证已于 %s 终止（%s），无法%s", on,
+                         permit.ended == HK_PERMIT_END_SETTLED ? "已在该市落户" : "持证人死亡",
+                         op == OP_ENDORSE ? "签注" : "转换");
   }
   const hk_residence *res = rc == HK_OK ? active_residence(p) : NULL;
   /* Who may act: the holder, or an officer of the county concerned. */
   int32_t county = op == OP_ENDORSE ? permit.division : res ? res->division : 0;
   if (rc == HK_OK && !(who->role == HK_ROLE_RESIDENT && strcmp(who->id_number, id_number) == 0) &&
       !hk_actor_may_decide(who, county))
-    rc = hk_error_set(err, HK_EFORBIDDEN, "jurisdiction",
-                      "the permit matter is decided in %06d, outside this actor's reach",
-                      (int)county);
+    rc = hk_error_set_both(
+        err, HK_EFORBIDDEN, "jurisdiction", "此居住证事项由 %06d 办理，不在您的权限范围内",
+        "the permit matter is decided in %06d, outside this actor's reach", (int)county);
   if (rc == HK_OK && op == OP_ENDORSE) {
     /* Art.19: no endorsement when the conditions of Art.16 no longer hold. The engine is
      * asked about the county the holder lives in now, inside the permit's city. */
     if (res == NULL || hk_division_city_of(res->division) != hk_division_city_of(permit.division))
-      rc = hk_error_set(err, HK_ECONFLICT, "residence",
-                        "the holder has no active residence registration in %06d's city: "
-                        "recognise the permit where they live now, or declare residence",
-                        (int)permit.division);
+      rc = hk_error_set_both(
+          err, HK_ECONFLICT, "residence",
+          "持证人在 %06d 所在的市没有有效的居住登记：请在现居住地办理转换，或申报居住登记",
+          "the holder has no active residence registration in %06d's city: "
+          "recognise the permit where they live now, or declare residence",
+          (int)permit.division);
     hk_app_eval ev;
     hk_app_eval_init(&ev);
     if (rc == HK_OK)
@@ -337,9 +352,13 @@ static hk_status attempt(hk_store *st, const hk_policies *pol, const hk_actor *w
 static hk_status run(hk_store *st, const hk_policies *pol, const hk_actor *who, permit_op op,
                      const char *id_number, hk_date today, hk_permit_result *out, hk_error *err)
 {
-  if (who->role == HK_ROLE_ANALYST || who->role == HK_ROLE_DEPARTMENT || who->role == HK_ROLE_ADMIN)
-    return hk_error_set(err, HK_EFORBIDDEN, "role", "%s accounts cannot act on permits",
-                        hk_role_name(who->role));
+  if (who->role == HK_ROLE_ANALYST || who->role == HK_ROLE_DEPARTMENT ||
+      who->role == HK_ROLE_ADMIN) {
+    hk_error_set(err, HK_EFORBIDDEN, "role", "%s accounts cannot act on permits",
+                 hk_role_name(who->role));
+    return hk_error_set_zh(err, "%s账户不能办理居住证事项",
+                           hk_label_zh(HK_LBL_ROLE, hk_role_name(who->role)));
+  }
   hk_person p;
   hk_person_init(&p);
   hk_status rc = HK_ERETRY;
@@ -375,9 +394,9 @@ hk_status hk_permit_show(hk_store *st, const hk_actor *who, const char *id_numbe
     rc = hk_store_permit_latest(st, row, &permit, err);
   if (rc == HK_OK && !(who->role == HK_ROLE_RESIDENT && strcmp(who->id_number, id_number) == 0) &&
       !hk_actor_may_decide(who, permit.division))
-    rc = hk_error_set(err, HK_EFORBIDDEN, "jurisdiction",
-                      "the permit is held in %06d, outside this actor's reach",
-                      (int)permit.division);
+    rc = hk_error_set_both(
+        err, HK_EFORBIDDEN, "jurisdiction", "此居住证属于 %06d，不在您的权限范围内",
+        "the permit is held in %06d, outside this actor's reach", (int)permit.division);
   if (rc == HK_OK)
     rc = hk_store_person_get(st, id_number, &p, err);
   if (rc == HK_OK) {

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "core/division.h"
+#include "core/label.h"
 #include "core/json.h"
 #include "core/utf8.h"
 
@@ -57,24 +58,29 @@ static hk_status check_division(int32_t division, hk_error *err)
 {
   const hk_division *d = hk_division_find(division);
   if (d == NULL || !d->current)
-    return hk_error_set(err, HK_EINVAL, "division", "not a current division");
+    return hk_error_set_both(err, HK_EINVAL, "division", "不是现行的行政区划",
+                             "not a current division");
   if (hk_division_province_of(division) != 330000)
-    return hk_error_set(err, HK_EINVAL, "division", "%06d is not in Zhejiang", (int)division);
+    return hk_error_set_both(err, HK_EINVAL, "division", "%06d 不在浙江省",
+                             "%06d is not in Zhejiang", (int)division);
   if (d->type == HK_DIV_PROVINCE || d->type == HK_DIV_CITY)
-    return hk_error_set(err, HK_EINVAL, "division", "name the county or district, not a city");
+    return hk_error_set_both(err, HK_EINVAL, "division", "请填写县（市、区），不能只填地级市",
+                             "name the county or district, not a city");
   return HK_OK;
 }
 
 static hk_status check_dates(const hk_residence_request *req, hk_date today, hk_error *err)
 {
   if (req->on == HK_DATE_NONE)
-    return hk_error_set(err, HK_EINVAL, "on", "missing");
+    return hk_error_set_both(err, HK_EINVAL, "on", "缺少日期", "missing");
   if (req->on > today)
-    return hk_error_set(err, HK_EINVAL, "on", "in the future");
+    return hk_error_set_both(err, HK_EINVAL, "on", "不能晚于今天", "in the future");
   if (req->declared_on == HK_DATE_NONE || req->declared_on > today)
-    return hk_error_set(err, HK_EINVAL, "declared_on", "missing or in the future");
+    return hk_error_set_both(err, HK_EINVAL, "declared_on", "缺少申报日期或申报日期晚于今天",
+                             "missing or in the future");
   if (req->declared_on < req->on)
-    return hk_error_set(err, HK_EINVAL, "declared_on", "before the day it reports");
+    return hk_error_set_both(err, HK_EINVAL, "declared_on", "申报日期早于所申报的事项发生之日",
+                             "before the day it reports");
   return HK_OK;
 }
 
@@ -88,17 +94,19 @@ hk_status hk_residence_apply(hk_person *p, hk_residence_op op, const hk_residenc
   int active = active_index(p);
   hk_residence *cur = active >= 0 ? &p->residence.items[active] : NULL;
   if (cur && req->on < cur->period.from)
-    return hk_error_set(err, HK_EINVAL, "on", "before the active registration began");
+    return hk_error_set_both(err, HK_EINVAL, "on", "早于当前居住登记的开始日期",
+                             "before the active registration began");
 
   /* A new registration cannot begin inside one that already ended. */
   for (uint32_t i = 0; cur == NULL && i < p->residence.n; i++)
     if (req->on < p->residence.items[i].period.to && op != HK_RES_CANCEL)
-      return hk_error_set(err, HK_EINVAL, "on", "before the last registration ended");
+      return hk_error_set_both(err, HK_EINVAL, "on", "早于上一次居住登记的结束日期",
+                               "before the last registration ended");
 
   if (op == HK_RES_CANCEL) {
     if (cur == NULL)
-      return hk_error_set(err, HK_ECONFLICT, "residence",
-                          "no active residence registration to cancel");
+      return hk_error_set_both(err, HK_ECONFLICT, "residence", "没有可以注销的有效居住登记",
+                               "no active residence registration to cancel");
     cur->period.to = req->on;
     cur->ended = HK_RES_END_CANCELLED;
     *out =
@@ -109,27 +117,32 @@ hk_status hk_residence_apply(hk_person *p, hk_residence_op op, const hk_residenc
   if ((rc = check_division(req->division, err)))
     return rc;
   if (req->address[0] == '\0')
-    return hk_error_set(err, HK_EINVAL, "address", "missing");
+    return hk_error_set_both(err, HK_EINVAL, "address", "缺少居住地址", "missing");
   if (!registration_needed(p, req->division))
-    return hk_error_set(err, HK_ECONFLICT, "division",
-                        "the hukou is in this county (or both are districts of one city): no "
-                        "residence registration is needed; cancel the active one instead");
+    return hk_error_set_both(
+        err, HK_ECONFLICT, "division",
+        "户口就在本县（或两地同属一个市的市辖区），无须办理居住登记；如有有效登记，请注销",
+        "the hukou is in this county (or both are districts of one city): no "
+        "residence registration is needed; cancel the active one instead");
   bool same_city = cur && hk_division_city_of(cur->division) == hk_division_city_of(req->division);
   if (op == HK_RES_CHANGE && !same_city)
-    return hk_error_set(err, HK_ECONFLICT, "division",
-                        cur ? "the active registration is in another city: declare instead"
-                            : "no active residence registration to change: declare instead");
+    return hk_error_set_both(err, HK_ECONFLICT, "division",
+                             cur ? "当前的居住登记在另一个市：请改为申报居住登记"
+                                 : "没有可以变更的有效居住登记：请改为申报居住登记",
+                             cur ? "the active registration is in another city: declare instead"
+                                 : "no active residence registration to change: declare instead");
   if (cur && cur->division == req->division &&
       strcmp(hk_person_text(p, cur->address), req->address) == 0)
-    return hk_error_set(err, HK_ECONFLICT, "address", "already registered at this address");
+    return hk_error_set_both(err, HK_ECONFLICT, "address", "已在此地址办理居住登记",
+                             "already registered at this address");
 
   hk_residence_outcome outcome = !cur ? HK_RES_DECLARED : same_city ? HK_RES_CHANGED : HK_RES_MOVED;
   int days = outcome == HK_RES_CHANGED ? HK_RESIDENCE_CHANGE_DAYS : HK_RESIDENCE_DECLARE_DAYS;
   uint32_t address = hk_person_text_add(p, req->address);
   hk_residence *next = address ? HK_LIST_PUSH(&p->residence) : NULL;
   if (next == NULL)
-    return hk_error_set(err, p->residence.n >= HK_LIST_MAX ? HK_ETOOBIG : HK_ENOMEM, "residence",
-                        "cannot add another registration");
+    return hk_error_set_both(err, p->residence.n >= HK_LIST_MAX ? HK_ETOOBIG : HK_ENOMEM,
+                             "residence", "无法再增加居住登记", "cannot add another registration");
   /* The list may have moved: find the active entry again. */
   int32_t previous = 0;
   if (active >= 0) {
@@ -179,21 +192,27 @@ static hk_status create_arrival(hk_store *st, const hk_actor *who, const hk_resi
                                 hk_person *p, int64_t *row, hk_error *err)
 {
   hk_idnum idn;
-  if (!hk_idnum_check(req->id_number, req->declared_on, &idn))
-    return hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
-                        hk_idnum_fault_name(idn.fault));
+  if (!hk_idnum_check(req->id_number, req->declared_on, &idn)) {
+    hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
+                 hk_idnum_fault_name(idn.fault));
+    return hk_error_set_zh(err, "身份证号码无效（%s）",
+                           hk_label_zh(HK_LBL_IDNUM_FAULT, hk_idnum_fault_name(idn.fault)));
+  }
   if (hk_division_province_of(idn.division) == 330000)
-    return hk_error_set(err, HK_ENOTFOUND, "id_number",
-                        "issued in Zhejiang (%06d) but not in the registry: register the hukou "
-                        "first",
-                        (int)idn.division);
+    return hk_error_set_both(
+        err, HK_ENOTFOUND, "id_number",
+        "号码为浙江（%06d）签发，但户籍库中没有此人：请先办理户口登记",
+        "issued in Zhejiang (%06d) but not in the registry: register the hukou "
+        "first",
+        (int)idn.division);
   const hk_division *origin = hk_division_find(idn.division);
   if (origin == NULL)
-    return hk_error_set(err, HK_EINVAL, "id_number",
-                        "the number's division %06d is in no table: register the hukou first",
-                        (int)idn.division);
+    return hk_error_set_both(
+        err, HK_EINVAL, "id_number", "号码中的行政区划 %06d 不在任何代码表中：请先办理户口登记",
+        "the number's division %06d is in no table: register the hukou first", (int)idn.division);
   if (strlen(req->name) > HK_NAME_MAX || !hk_utf8_valid(req->name, strlen(req->name)))
-    return hk_error_set(err, HK_EINVAL, "name", "not UTF-8 text of at most %d bytes", HK_NAME_MAX);
+    return hk_error_set_both(err, HK_EINVAL, "name", "须为不超过 %d 字节的 UTF-8 文字",
+                             "not UTF-8 text of at most %d bytes", HK_NAME_MAX);
   hk_person_reset(p);
   memcpy(p->id_number, idn.number, sizeof p->id_number);
   snprintf(p->name, sizeof p->name, "%s", req->name);
@@ -234,8 +253,9 @@ static hk_status attempt(hk_store *st, const hk_actor *who, hk_residence_op op,
     rc = create_arrival(st, who, req, p, &row, err);
     created = rc == HK_OK;
   } else if (rc == HK_ENOTFOUND && op == HK_RES_DECLARE) {
-    rc = hk_error_set(err, HK_ENOTFOUND, "id_number",
-                      "no person with this ID number: give \"name\" to register an arrival");
+    rc = hk_error_set_both(err, HK_ENOTFOUND, "id_number",
+                           "没有这个身份证号码的人：登记新来人员请填写姓名（name）",
+                           "no person with this ID number: give \"name\" to register an arrival");
   }
   if (rc == HK_OK)
     rc = hk_store_person_lock(st, row, err);
@@ -268,10 +288,14 @@ hk_status hk_residence_service(hk_store *st, const hk_actor *who, hk_residence_o
 {
   /* A resident declares for themself; officers and the system for anyone. */
   if (who->role == HK_ROLE_RESIDENT && strcmp(who->id_number, req->id_number) != 0)
-    return hk_error_set(err, HK_EFORBIDDEN, "id_number", "residents declare for themselves only");
-  if (who->role == HK_ROLE_ANALYST || who->role == HK_ROLE_DEPARTMENT)
-    return hk_error_set(err, HK_EFORBIDDEN, "role", "%s accounts cannot register residence",
-                        hk_role_name(who->role));
+    return hk_error_set_both(err, HK_EFORBIDDEN, "id_number", "居民只能为本人申报",
+                             "residents declare for themselves only");
+  if (who->role == HK_ROLE_ANALYST || who->role == HK_ROLE_DEPARTMENT) {
+    hk_error_set(err, HK_EFORBIDDEN, "role", "%s accounts cannot register residence",
+                 hk_role_name(who->role));
+    return hk_error_set_zh(err, "%s账户不能办理居住登记",
+                           hk_label_zh(HK_LBL_ROLE, hk_role_name(who->role)));
+  }
   hk_person p;
   hk_person_init(&p);
   hk_status rc = HK_ERETRY;

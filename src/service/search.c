@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/division.h"
+#include "core/label.h"
 #include "core/json.h"
 #include "core/person.h"
 #include "core/utf8.h"
@@ -29,16 +30,20 @@ hk_status hk_search_area(const hk_actor *who, int32_t area, int32_t *lo, int32_t
     if (area == 0)
       area = who->jurisdiction;
     if (who->jurisdiction == 0 || !hk_division_within(area, who->jurisdiction))
-      return hk_error_set(err, HK_EFORBIDDEN, "area", "%06d is outside jurisdiction %06d",
-                          (int)area, (int)who->jurisdiction);
+      return hk_error_set_both(err, HK_EFORBIDDEN, "area", "%06d 不在您的辖区 %06d 内",
+                               "%06d is outside jurisdiction %06d", (int)area,
+                               (int)who->jurisdiction);
     break;
   case HK_ROLE_SYSTEM:
     if (area == 0)
       return HK_OK;
     break;
-  default:
-    return hk_error_set(err, HK_EFORBIDDEN, "role",
-                        "%s accounts cannot search or list the registry", hk_role_name(who->role));
+  default: {
+    hk_error_set(err, HK_EFORBIDDEN, "role", "%s accounts cannot search or list the registry",
+                 hk_role_name(who->role));
+    return hk_error_set_zh(err, "%s账户不能查询或列出户籍记录",
+                           hk_label_zh(HK_LBL_ROLE, hk_role_name(who->role)));
+  }
   }
   area_range(area, lo, hi);
   return HK_OK;
@@ -64,12 +69,13 @@ static hk_status text_term(const json_t *doc, const char *key, size_t min, char 
     return rc;
   size_t n = strlen(v);
   if (!hk_utf8_valid(v, n))
-    return hk_error_set(err, HK_EINVAL, key, "not UTF-8");
+    return hk_error_set_both(err, HK_EINVAL, key, "不是 UTF-8 文字", "not UTF-8");
   for (size_t i = 0; i < n; i++)
     if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
-      return hk_error_set(err, HK_EINVAL, key, "control character");
+      return hk_error_set_both(err, HK_EINVAL, key, "含有控制字符", "control character");
   if (chars(v) < min)
-    return hk_error_set(err, HK_EINVAL, key, "at least %zu characters", min);
+    return hk_error_set_both(err, HK_EINVAL, key, "至少 %zu 个字符", "at least %zu characters",
+                             min);
   memcpy(out, v, n + 1);
   return HK_OK;
 }
@@ -83,15 +89,18 @@ hk_status hk_search_request_read(const json_t *doc, bool households, hk_date tod
                                                "limit",  "after",   NULL};
   memset(r, 0, sizeof *r);
   if (!json_is_object(doc))
-    return hk_error_set(err, HK_EINVAL, "body", "not a JSON object");
+    return hk_error_set_both(err, HK_EINVAL, "body", "不是 JSON 对象", "not a JSON object");
   hk_status rc = hk_json_known_keys(doc, households ? household_keys : person_keys, err);
   if (rc == HK_OK && !households) {
     const char *id = NULL;
     rc = hk_json_string(doc, "id_number", HK_JSON_OPTIONAL, HK_IDNUM_INPUT_MAX, &id, err);
     hk_idnum idn;
-    if (rc == HK_OK && id && !hk_idnum_check(id, today, &idn))
+    if (rc == HK_OK && id && !hk_idnum_check(id, today, &idn)) {
       rc = hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
                         hk_idnum_fault_name(idn.fault));
+      hk_error_set_zh(err, "身份证号码无效（%s）",
+                      hk_label_zh(HK_LBL_IDNUM_FAULT, hk_idnum_fault_name(idn.fault)));
+    }
     if (rc == HK_OK && id)
       memcpy(r->id_number, idn.number, sizeof r->id_number);
   }
@@ -118,13 +127,17 @@ hk_status hk_search_request_read(const json_t *doc, bool households, hk_date tod
     errno = 0;
     long long a = strtoll(after, &end, 10);
     if (after[0] < '1' || after[0] > '9' || *end || errno || a <= 0)
-      rc = hk_error_set(err, HK_EINVAL, "after", "the next of a previous page");
+      rc = hk_error_set_both(err, HK_EINVAL, "after", "须为上一页答复中的 next",
+                             "the next of a previous page");
     r->after = a;
   }
   if (rc == HK_OK && !r->id_number[0] && !r->name[0] && !r->address[0] && !r->number[0])
-    rc = hk_error_set(err, HK_EINVAL, "body", "%s",
-                      households ? "number, address or head: at least one"
-                                 : "id_number, name or address: at least one");
+    rc = hk_error_set_both(
+        err, HK_EINVAL, "body", "%s%.0s", "%.0s%s",
+        households ? "户号（number）、地址（address）、户主（head）至少填写一项"
+                   : "身份证号码（id_number）、姓名（name）、地址（address）至少填写一项",
+        households ? "number, address or head: at least one"
+                   : "id_number, name or address: at least one");
   return rc;
 }
 
@@ -226,7 +239,9 @@ hk_status hk_search_persons(hk_store *st, const hk_actor *who, const hk_search_r
                        .limit = r->limit ? r->limit : HK_SEARCH_LIMIT_DEFAULT};
   hk_status rc = hk_search_area(who, r->area, &q.lo, &q.hi, err);
   if (rc == HK_OK && !q.id_number && !q.name && !q.address)
-    rc = hk_error_set(err, HK_EINVAL, "body", "id_number, name or address: at least one");
+    rc = hk_error_set_both(err, HK_EINVAL, "body",
+                           "身份证号码（id_number）、姓名（name）、地址（address）至少填写一项",
+                           "id_number, name or address: at least one");
   if (rc != HK_OK)
     return rc;
   hits hs = {.items = json_array(), .seen = seen, .cls = cls};
@@ -282,7 +297,9 @@ hk_status hk_search_households(hk_store *st, const hk_actor *who, const hk_searc
                           .limit = r->limit ? r->limit : HK_SEARCH_LIMIT_DEFAULT};
   hk_status rc = hk_search_area(who, r->area, &q.lo, &q.hi, err);
   if (rc == HK_OK && !q.number && !q.address && !q.head)
-    rc = hk_error_set(err, HK_EINVAL, "body", "number, address or head: at least one");
+    rc = hk_error_set_both(err, HK_EINVAL, "body",
+                           "户号（number）、地址（address）、户主（head）至少填写一项",
+                           "number, address or head: at least one");
   if (rc != HK_OK)
     return rc;
   hits hs = {.items = json_array(), .seen = seen, .cls = cls};
@@ -372,7 +389,8 @@ hk_status hk_residence_list(hk_store *st, const hk_actor *who, int32_t area, int
   }
   if (after) {
     if (!parse_residence_key(after, &q.after))
-      return hk_error_set(err, HK_EINVAL, "after", "the next of a previous page");
+      return hk_error_set_both(err, HK_EINVAL, "after", "须为上一页答复中的 next",
+                               "the next of a previous page");
     q.has_after = true;
   }
   regs rs = {.items = json_array(), .seen = seen, .cls = cls};

@@ -43,10 +43,11 @@ hk_status hk_situation_from_registry_facts(hk_store *st, const char *id_number, 
     const hk_relative_link *link = &p->relatives.items[i];
     hk_person *rel = hk_situation_add_relative(out);
     if (rel == NULL)
-      return hk_error_set(err, HK_ETOOBIG, "relatives", "too many relatives");
+      return hk_error_set_both(err, HK_ETOOBIG, "relatives", "亲属过多", "too many relatives");
     rc = read_with_facts(st, link->id_number, with_declared, rel, err);
     if (rc == HK_ENOTFOUND)
-      rc = hk_error_set(err, HK_ESTORE, "relatives", "a linked relative is missing");
+      rc = hk_error_set_both(err, HK_ESTORE, "relatives", "关联的亲属记录缺失",
+                             "a linked relative is missing");
     /* A relative's own links are not part of the question. */
     rel->relatives.n = 0;
     rel->relation = link->relation;

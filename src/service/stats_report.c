@@ -43,7 +43,8 @@ hk_status hk_stats_area_check(int32_t area, hk_error *err)
     return HK_OK;
   const hk_division *d = hk_division_find(area);
   if (d == NULL || hk_division_province_of(area) != 330000)
-    return hk_error_set(err, HK_EINVAL, "area", "%06d is not a division of Zhejiang", (int)area);
+    return hk_error_set_both(err, HK_EINVAL, "area", "%06d 不是浙江省的行政区划",
+                             "%06d is not a division of Zhejiang", (int)area);
   return HK_OK;
 }
 
@@ -79,7 +80,8 @@ hk_status hk_stats_report(const hk_stats_summary *s, int32_t area, json_t **out,
     int32_t code = part_of(area, a->division);
     if (n_parts == 0 || part_code[n_parts - 1] != code) {
       if (n_parts == sizeof part_code / sizeof part_code[0])
-        return hk_error_set(err, HK_EINVAL, "area", "more parts than a report holds");
+        return hk_error_set_both(err, HK_EINVAL, "area", "超出报表可容纳的分项数",
+                                 "more parts than a report holds");
       part_code[n_parts] = code;
       part[n_parts++] = (figures){0};
     }

@@ -55,7 +55,9 @@ json.dump(s, open(sys.argv[2] + "/bad-date.json", "w"))
 PY
 run eval "$tmp/bad-date.json"
 [ "$status" -eq 2 ] || fail "bad date: exit $status"
-[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "bad date: not one line: $err"
+# Two lines: the sentence in Chinese, then in English, each naming the field (issue 10).
+[ "$(printf '%s\n' "$err" | wc -l)" -eq 2 ] || fail "bad date: not two lines: $err"
+[[ "$err" == *"person.residence[0].from: 不是日期（YYYY-MM-DD）"* ]] || fail "bad date: no Chinese: $err"
 [[ "$err" == *"person.residence[0].from: not a date"* ]] || fail "bad date: field not named: $err"
 echo '{not json' >"$tmp/garbage.json"
 run eval "$tmp/garbage.json"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/idnum.h"
 #include "core/label.h"
 #include "core/person_json.h"
 #include "core/u64map.h"
@@ -40,6 +41,48 @@ static void error_prefix_builds_paths(void **state)
   assert_string_equal(hk_error_text(&err, text, sizeof text),
                       "person.residence[0].from: not a date");
   assert_int_equal(hk_error_set(NULL, HK_ENOMEM, "x", "y"), HK_ENOMEM);
+}
+
+/* Issue 10: one call gives both sentences; codes a person reads have labels. */
+static void refusals_in_both_languages(void **state)
+{
+  (void)state;
+  hk_error err = {0};
+  assert_int_equal(hk_error_set_both(&err, HK_EINVAL, "limit", "须为 1 至 %d 之间的数字",
+                                     "a number from 1 to %d", 500),
+                   HK_EINVAL);
+  assert_string_equal(err.field, "limit");
+  assert_string_equal(err.detail, "a number from 1 to 500");
+  assert_string_equal(err.detail_zh, "须为 1 至 500 之间的数字");
+  char buf[1024];
+  assert_string_equal(hk_error_text_zh(&err, buf, sizeof buf), "limit: 须为 1 至 500 之间的数字");
+  /* A later plain hk_error_set clears the Chinese sentence it does not write. */
+  hk_error_set(&err, HK_EINVAL, "x", "bad");
+  assert_string_equal(err.detail_zh, "");
+  assert_int_equal(hk_error_set_both(NULL, HK_ENOMEM, NULL, "内存不足", "out of memory"),
+                   HK_ENOMEM);
+  /* Every role and every ID-number fault reads as words, never as its internal name. */
+  static const char *const roles[] = {"resident",   "officer", "supervisor", "analyst",
+                                      "department", "admin",   "system"};
+  for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+    assert_non_null(hk_label_find(HK_LBL_ROLE, roles[i]));
+  assert_string_equal(hk_label_zh(HK_LBL_ROLE, "officer"), "户籍民警");
+  for (int f = HK_IDNUM_LENGTH; f <= HK_IDNUM_CHECKSUM; f++)
+    assert_non_null(hk_label_find(HK_LBL_IDNUM_FAULT, hk_idnum_fault_name((hk_idnum_fault)f)));
+  /* A person document's refusal: Chinese with the fault's label, English as before. */
+  hk_person p;
+  hk_person_init(&p);
+  assert_int_equal(hk_person_parse("{\"id_number\":\"341222199001010113\"}", 34, HK_PJ_PERSON,
+                                   test_date("2024-06-01"), &p, &err),
+                   HK_EINVAL);
+  assert_string_equal(err.field, "id_number");
+  assert_string_equal(err.detail, "invalid ID number (checksum)");
+  assert_string_equal(err.detail_zh, "身份证号码无效（校验码不符）");
+  assert_int_equal(hk_person_parse("{\"id_number\":\"341222199001010112\",\"birth\":1}", 44,
+                                   HK_PJ_PERSON, test_date("2024-06-01"), &p, &err),
+                   HK_EINVAL);
+  assert_string_equal(err.detail_zh, "不认识的字段");
+  hk_person_clear(&p);
 }
 
 static hk_status parse(const char *text, hk_person_json_mode mode, hk_person *p, hk_error *err)
@@ -212,6 +255,7 @@ int main(void)
       cmocka_unit_test(every_code_has_a_label),
       cmocka_unit_test(error_chinese_detail),
       cmocka_unit_test(error_prefix_builds_paths),
+      cmocka_unit_test(refusals_in_both_languages),
       cmocka_unit_test(modes_accept_their_own_fields),
       cmocka_unit_test(jansson_bridge_gives_the_same_person),
       cmocka_unit_test(lists_are_bounded),

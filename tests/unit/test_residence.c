@@ -164,6 +164,9 @@ static void refusals_name_the_field(void **state)
     hk_status rc = hk_residence_apply(&p, HK_RES_DECLARE, &cases[i].r, today(), &res, &err);
     if (rc != cases[i].rc || strcmp(err.field, cases[i].field) != 0)
       fail_msg("case %zu: %s %s (%s)", i, hk_status_code(rc), err.field, err.detail);
+    /* Issue 10: each refusal is a sentence in Chinese beside the English one. */
+    if (err.detail_zh[0] == '\0' || err.detail[0] == '\0')
+      fail_msg("case %zu: %s has no sentence in both languages (%s)", i, err.field, err.detail);
     assert_int_equal(p.residence.n, 1); /* a refusal changes nothing */
   }
   hk_person_clear(&p);
@@ -258,6 +261,14 @@ static void service_checks_who_acts(void **state)
   snprintf(other.id_number, sizeof other.id_number, "341222199202020229");
   assert_int_equal(hk_residence_service(st, &other, HK_RES_CHANGE, &r, today(), &res, &err),
                    HK_EFORBIDDEN);
+  assert_string_equal(err.detail_zh, "居民只能为本人申报");
+  assert_string_equal(err.detail, "residents declare for themselves only");
+  hk_actor analyst = {.role = HK_ROLE_ANALYST, .account = "analyst:a"};
+  assert_int_equal(hk_residence_service(st, &analyst, HK_RES_CHANGE, &r, today(), &res, &err),
+                   HK_EFORBIDDEN);
+  assert_string_equal(err.field, "role");
+  assert_string_equal(err.detail_zh, "统计分析员账户不能办理居住登记");
+  assert_string_equal(err.detail, "analyst accounts cannot register residence");
   hk_actor self = other;
   snprintf(self.id_number, sizeof self.id_number, "341222199001010112");
   assert_int_equal(hk_residence_service(st, &self, HK_RES_CHANGE, &r, today(), &res, &err), HK_OK);
