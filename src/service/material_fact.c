@@ -199,9 +199,16 @@ static hk_status readable(hk_store *st, const hk_actor *who, const char *id_numb
   char kind[32], source[16];
   bool in_force;
   rc = find_entry(st, who, id_number, entry, kind, source, &in_force, err);
-  if (rc == HK_OK)
-    snprintf(fact, HK_MATERIAL_FACT_MAX + 1, "%s/%lld", kind, (long long)entry);
-  return rc;
+  if (rc != HK_OK)
+    return rc;
+  /* "housing/12": a kind's name and an entry number always fit; say so if they ever do not. */
+  char key[64];
+  snprintf(key, sizeof key, "%s/%lld", kind, (long long)entry);
+  if (strlen(key) > HK_MATERIAL_FACT_MAX)
+    return hk_error_set(err, HK_EINVAL, "entry", "entry %lld: its reference is too long",
+                        (long long)entry);
+  memcpy(fact, key, strlen(key) + 1);
+  return HK_OK;
 }
 
 hk_status hk_material_fact_list(hk_store *st, const hk_actor *who, const char *id_number,
