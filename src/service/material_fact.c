@@ -216,7 +216,7 @@ hk_status hk_material_fact_list(hk_store *st, const hk_actor *who, const char *i
 {
   *out = NULL;
   int64_t person = 0;
-  char fact[HK_MATERIAL_FACT_MAX + 1];
+  char fact[HK_MATERIAL_FACT_MAX + 1] = "";
   hk_status rc = readable(st, who, id_number, entry, &person, fact, err);
   if (rc != HK_OK)
     return rc;
@@ -238,7 +238,7 @@ hk_status hk_material_fact_read(hk_store *st, const hk_actor *who, const char *i
   *data = NULL;
   *size = 0;
   int64_t person = 0;
-  char fact[HK_MATERIAL_FACT_MAX + 1];
+  char fact[HK_MATERIAL_FACT_MAX + 1] = "";
   hk_status rc = entry > 0 ? readable(st, who, id_number, entry, &person, fact, err)
                            : hk_error_set(err, HK_EINVAL, "entry", "not an entry number");
   if (rc == HK_OK)
