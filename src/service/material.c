@@ -324,6 +324,23 @@ static hk_status attach_attempt(hk_store *st, const hk_material_config *cfg, con
   return HK_OK;
 }
 
+hk_status hk_material_prepare(const hk_material_config *cfg, const hk_material_upload *up,
+                              const char **media_type, char name[HK_MATERIAL_NAME_MAX + 1],
+                              uint8_t sha256[HK_HASH_LEN], hk_error *err)
+{
+  const char *data_field = up->data_field ? up->data_field : "body";
+  if (up->size > hk_material_max_bytes(cfg))
+    return hk_error_set_both(err, HK_ETOOBIG, data_field, "文件超过 %zu 字节",
+                             "larger than %zu bytes", hk_material_max_bytes(cfg));
+  hk_status rc = hk_material_detect(up->data, up->size, data_field, media_type, err);
+  if (rc == HK_OK)
+    rc = hk_material_name(up->name, up->name_len, *media_type,
+                          up->name_field ? up->name_field : "name", name, err);
+  if (rc == HK_OK)
+    crypto_hash_sha256(sha256, up->data, up->size);
+  return rc;
+}
+
 hk_status hk_material_attach(hk_store *st, const hk_material_config *cfg, const hk_actor *who,
                              int64_t app_id, const hk_material_upload *up, json_t **out,
                              bool *created, char applicant[HK_IDNUM_LEN + 1], hk_error *err)
@@ -341,20 +358,12 @@ hk_status hk_material_attach(hk_store *st, const hk_material_config *cfg, const 
         "material（补充材料）、approve（批准）、reject（驳回）、complete（办结）",
         "submit or an action: accept, request_material, "
         "supply_material, approve, reject, complete");
-  const char *data_field = up->data_field ? up->data_field : "body";
-  if (up->size > hk_material_max_bytes(cfg))
-    return hk_error_set_both(err, HK_ETOOBIG, data_field, "文件超过 %zu 字节",
-                             "larger than %zu bytes", hk_material_max_bytes(cfg));
   const char *media_type = NULL;
-  hk_status rc = hk_material_detect(up->data, up->size, data_field, &media_type, err);
   char name[HK_MATERIAL_NAME_MAX + 1];
-  if (rc == HK_OK)
-    rc = hk_material_name(up->name, up->name_len, media_type,
-                          up->name_field ? up->name_field : "name", name, err);
+  uint8_t sha256[HK_HASH_LEN];
+  hk_status rc = hk_material_prepare(cfg, up, &media_type, name, sha256, err);
   if (rc != HK_OK)
     return rc;
-  uint8_t sha256[HK_HASH_LEN];
-  crypto_hash_sha256(sha256, up->data, up->size);
   rc = HK_ERETRY;
   for (int i = 0; i < RETRIES && rc == HK_ERETRY; i++)
     rc = attach_attempt(st, cfg, who, app_id, up, media_type, name, sha256, out, created, applicant,

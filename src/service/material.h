@@ -66,6 +66,12 @@ typedef struct hk_material_upload {
                              requested, "submit" otherwise */
 } hk_material_upload;
 
+/* What every upload goes through before it is stored, wherever it is attached: the size limit
+ * (HK_ETOOBIG naming up->data_field), the type by content, the sanitised name and the SHA-256. */
+hk_status hk_material_prepare(const hk_material_config *cfg, const hk_material_upload *up,
+                              const char **media_type, char name[HK_MATERIAL_NAME_MAX + 1],
+                              uint8_t sha256[HK_HASH_LEN], hk_error *err);
+
 /* Attach a file to application app_id. *out is the material (hk_material_json); *created false
  * when the same content was attached to this application already (that one is returned).
  * applicant (when not NULL) receives the applicant's ID number, for the access log. */

@@ -39,10 +39,8 @@ static hk_status find_entry(hk_store *st, const hk_actor *who, const char *id_nu
   }
   json_decref(doc);
   if (!found)
-    return hk_error_set(err, HK_ENOTFOUND, "entry",
-                        "记录 %lld 不存在 / no fact entry %lld of this "
-                        "person",
-                        (long long)entry, (long long)entry);
+    return hk_error_set_both(err, HK_ENOTFOUND, "entry", "此人没有第 %lld 条记录",
+                             "no fact entry %lld of this person", (long long)entry);
   return HK_OK;
 }
 
@@ -90,24 +88,27 @@ static hk_status attach_attempt(hk_store *st, const hk_material_config *cfg, con
     rc = hk_error_set(err, HK_ENOTFOUND, "id_number", "no person with this ID number");
   if (rc == HK_OK)
     rc = find_entry(st, who, id_number, entry, kind, source, &in_force, err);
-  if (rc == HK_OK && who->role == HK_ROLE_RESIDENT && strcmp(source, "declared") != 0)
-    rc = hk_error_set(err, HK_EFORBIDDEN, "entry",
-                      "居民只为自己申报的记录上传材料 / residents attach files to their own "
-                      "declarations only; entry %lld is %s",
-                      (long long)entry, source);
+  if (rc == HK_OK && who->role == HK_ROLE_RESIDENT && strcmp(source, "declared") != 0) {
+    hk_error_set(err, HK_EFORBIDDEN, "entry",
+                 "residents attach files to their own declarations only; entry %lld is %s",
+                 (long long)entry, source);
+    rc = hk_error_set_zh(err, "居民只能为自己申报的记录上传材料，第 %lld 条记录是%s的",
+                         (long long)entry,
+                         strcmp(source, "verified") == 0 ? "民警核实" : "部门报送");
+  }
   if (rc == HK_OK && !in_force)
-    rc = hk_error_set(err, HK_ECONFLICT, "entry",
-                      "记录 %lld 已被取代 / entry %lld was verified or corrected by a later "
-                      "entry: attach to that one",
-                      (long long)entry, (long long)entry);
+    rc = hk_error_set_both(err, HK_ECONFLICT, "entry",
+                           "第 %lld 条记录已被后来的记录取代，请附在新记录上",
+                           "entry %lld was verified or corrected by a later entry: attach to "
+                           "that one",
+                           (long long)entry);
   snprintf(fact, sizeof fact, "%s/%lld", kind, (long long)entry);
   hk_material_filter f = {.person_id = person};
   if (rc == HK_OK)
     rc = hk_store_material_each(st, &f, scan_fact, &s, err);
   if (rc == HK_OK && !s.found && s.count >= hk_material_per_application(cfg))
-    rc = hk_error_set(err, HK_ETOOBIG, "materials",
-                      "每条记录至多 %d 个文件 / at most %d files a fact entry",
-                      hk_material_per_application(cfg), hk_material_per_application(cfg));
+    rc = hk_error_set_both(err, HK_ETOOBIG, "materials", "每条记录至多 %d 个文件",
+                           "at most %d files a fact entry", hk_material_per_application(cfg));
   if (rc == HK_OK && !s.found)
     rc = hk_store_material_blob_put(st, sha256, up->data, up->size, &added, err);
   if (rc == HK_OK && !s.found) {
@@ -159,20 +160,12 @@ hk_status hk_material_fact_attach(hk_store *st, const hk_material_config *cfg, c
   *created = false;
   if (entry <= 0)
     return hk_error_set(err, HK_EINVAL, "entry", "not an entry number");
-  const char *data_field = up->data_field ? up->data_field : "body";
-  if (up->size > hk_material_max_bytes(cfg))
-    return hk_error_set(err, HK_ETOOBIG, data_field, "文件超过 %zu 字节 / larger than %zu bytes",
-                        hk_material_max_bytes(cfg), hk_material_max_bytes(cfg));
   const char *media_type = NULL;
-  hk_status rc = hk_material_detect(up->data, up->size, data_field, &media_type, err);
   char name[HK_MATERIAL_NAME_MAX + 1];
-  if (rc == HK_OK)
-    rc = hk_material_name(up->name, up->name_len, media_type,
-                          up->name_field ? up->name_field : "name", name, err);
+  uint8_t sha256[HK_HASH_LEN];
+  hk_status rc = hk_material_prepare(cfg, up, &media_type, name, sha256, err);
   if (rc != HK_OK)
     return rc;
-  uint8_t sha256[HK_HASH_LEN];
-  crypto_hash_sha256(sha256, up->data, up->size);
   rc = HK_ERETRY;
   for (int i = 0; i < RETRIES && rc == HK_ERETRY; i++)
     rc = attach_attempt(st, cfg, who, id_number, entry, up, media_type, name, sha256, out, created,
