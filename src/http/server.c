@@ -645,6 +645,16 @@ static bool begin(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, con
   return false;
 }
 
+static void release_body(hk_http_server *srv, reqctx *rc)
+{
+  if (rc->upload_reserved)
+    atomic_fetch_sub(&srv->upload_bytes, rc->upload_reserved);
+  rc->upload_reserved = 0;
+  free(rc->body);
+  rc->body = NULL;
+  rc->len = rc->cap = 0;
+}
+
 static void dispatch(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc, const char *url)
 {
   hk_http_req *req = &rc->req;
@@ -720,6 +730,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return MHD_YES;
   if (rc->resp.status == 0)
     dispatch(srv, c, rc, url);
+  /* The body has been handled: its memory and its share of the upload budget are given back
+   * before the answer goes out, so a client that has its answer finds the budget free. */
+  release_body(srv, rc);
   return queue(srv, c, rc);
 }
 
@@ -771,10 +784,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   hk_http_metrics_record(&srv->metrics, rc->route, status, rc->resp.error, (uint64_t)(secs * 1e6));
   if (srv->cfg.access_log)
     log_request(rc, status, secs * 1e3, toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
-  if (rc->upload_reserved)
-    atomic_fetch_sub(&srv->upload_bytes, rc->upload_reserved);
+  release_body(srv, rc);
   free(rc->resp.body);
-  free(rc->body);
   sodium_memzero(rc->resp.set_cookie, sizeof rc->resp.set_cookie); /* it may hold a token */
   free(rc);
   *con_cls = NULL;
