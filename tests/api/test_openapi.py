@@ -1,6 +1,7 @@
 """docs/openapi.json against the real server: the document served is the file; every route of
 the router (src/http/router.c) is described and every described route exists; every described
 response is produced by a request below and its body matches the response's schema."""
+import concurrent.futures
 import json
 import os
 import re
@@ -191,8 +192,16 @@ def test_response_matches_schema(api, accounts, servers, key):
         assert made.status == 201, made.body
     else:
         client = callers[where] if where in callers else servers[where].client
-    for _ in range(times):
-        r = client.request(m, url, body=body, headers=headers)
+    if where == "limited":
+        # At once: a sign-in checks its password for longer than the limiter's second on a
+        # loaded machine, so requests sent one after another could each find a new token.
+        with concurrent.futures.ThreadPoolExecutor(times) as pool:
+            got = list(pool.map(lambda _: client.request(m, url, body=body, headers=headers),
+                                range(times)))
+        r = next((x for x in got if str(x.status) == status), got[-1])
+    else:
+        for _ in range(times):
+            r = client.request(m, url, body=body, headers=headers)
     assert str(r.status) == status, r.body[:300]
     described = DOC["paths"][path][method]["responses"][status]
     for h in described.get("headers", {}):
