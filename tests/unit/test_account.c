@@ -21,13 +21,6 @@ static hk_store *fresh(void)
 
 static const hk_actor root = {.role = HK_ROLE_SYSTEM, .account = "cli:test"};
 
-static double now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void add_checks_its_input(void **state)
 {
   (void)state;
@@ -76,12 +69,10 @@ static void login_authenticate_logout(void **state)
   char token[HK_TOKEN_MAX];
   int64_t expires = 0;
   hk_account_row row;
-  double t0 = now_s();
+  /* How long a login takes is measured in bench/ (docs/benchmarks.md), not here: a timed
+   * assertion fails on a loaded machine and proves nothing about the code. */
   assert_int_equal(hk_account_login(st, "wang", "officer password", token, &expires, &row, &err),
                    HK_OK);
-  double took = now_s() - t0;
-  /* Well under a second, even under the sanitizers. */
-  assert_true(took < 1.0);
   assert_true(strncmp(token, "hks_", 4) == 0 && strlen(token) == 4 + 43);
   assert_true(expires > (int64_t)time(NULL) + HK_SESSION_SECONDS - 10);
 
