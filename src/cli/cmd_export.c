@@ -8,8 +8,10 @@
 static void usage(FILE *out)
 {
   fputs("用法 / usage: hukou export --db PATH [--out FILE]\n"
-        "  按导入格式导出全部人员，每行一个 JSON（导入→导出→导入无损）。\n"
-        "  Writes every person as one JSON line in the import format (lossless round trip).\n",
+        "  按导入格式导出全部人员，每行一个 JSON（导入→导出→导入无损），\n"
+        "  含已核实和部门报送的现行事实；未核实的申报不导出。\n"
+        "  Writes every person as one JSON line in the import format (lossless round trip),\n"
+        "  with the verified and department facts in force; unverified declarations stay out.\n",
         out);
 }
 

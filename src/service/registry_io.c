@@ -9,6 +9,8 @@
 
 #include "core/person_json.h"
 #include "core/u64map.h"
+#include "service/facts.h"
+#include "store/store_fact.h"
 
 /* A relative link waiting for both ends to exist. */
 typedef struct pending_link {
@@ -348,30 +350,65 @@ hk_status hk_import_jsonl(hk_store *st, FILE *in, const hk_import_options *opt,
 }
 
 typedef struct export_state {
+  hk_store *st;
   FILE *out;
   int64_t count;
+  /* The rows of persons with entries in the facts ledger (row -> 1); empty for a registry
+   * that has only ever been imported, which then costs nothing more. */
+  hk_u64map with_facts;
+  hk_person scratch; /* the registry's rows with the facts in force laid over them */
 } export_state;
+
+static hk_status note_fact_person(const hk_fact_row *row, void *cls, hk_error *err)
+{
+  (void)err;
+  hk_u64map_put(cls, (uint64_t)row->person_id, 1);
+  return HK_OK;
+}
 
 static hk_status export_one(const hk_person *p, void *cls, hk_error *err)
 {
   export_state *e = cls;
+  /* A person the ledger knows is written as the engine sees them (facts.h): imported rows an
+   * entry superseded left out, verified and department entries in force added. Declared
+   * entries are not facts of the registry until verified, so they do not travel. */
+  if (e->with_facts.count) {
+    int64_t row, one;
+    hk_status rc = hk_store_person_row(e->st, p->id_number, &row, err);
+    if (rc != HK_OK)
+      return rc;
+    if (hk_u64map_get(&e->with_facts, (uint64_t)row, &one)) {
+      rc = hk_store_person_get(e->st, p->id_number, &e->scratch, err);
+      if (rc == HK_OK)
+        rc = hk_facts_overlay(e->st, row, &e->scratch, false, NULL, 0, NULL, err);
+      if (rc != HK_OK)
+        return rc;
+      p = &e->scratch;
+    }
+  }
   json_t *obj = hk_person_to_json(p, HK_PJ_RECORD);
   if (obj == NULL)
     return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
   int bad = json_dumpf(obj, e->out, JSON_COMPACT);
   json_decref(obj);
   if (bad || fputc('\n', e->out) == EOF)
-    return hk_error_set(err, HK_EIO, "output", "write failed");
+    return hk_error_set_both(err, HK_EIO, "output", "写入失败", "write failed");
   e->count++;
   return HK_OK;
 }
 
 hk_status hk_export_jsonl(hk_store *st, FILE *out, int64_t *count, hk_error *err)
 {
-  export_state e = {.out = out};
-  hk_status rc = hk_store_person_each(st, export_one, &e, err);
+  export_state e = {.st = st, .out = out};
+  hk_u64map_init(&e.with_facts);
+  hk_person_init(&e.scratch);
+  hk_status rc = hk_store_fact_each(st, 0, note_fact_person, &e.with_facts, err);
+  if (rc == HK_OK)
+    rc = hk_store_person_each(st, export_one, &e, err);
   if (rc == HK_OK && fflush(out) != 0)
-    rc = hk_error_set(err, HK_EIO, "output", "write failed");
+    rc = hk_error_set_both(err, HK_EIO, "output", "写入失败", "write failed");
   *count = e.count;
+  hk_person_clear(&e.scratch);
+  hk_u64map_clear(&e.with_facts);
   return rc;
 }
