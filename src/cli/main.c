@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <pwd.h>
 #include <unistd.h>
@@ -108,6 +109,9 @@ int main(int argc, char **argv)
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? HK_EXIT_USAGE : HK_EXIT_OK;
   }
+  /* Every file hukou makes holds personal data or secrets (the registry and its journal, exports,
+   * downloaded materials, generated populations): readable by the user who ran it, no one else. */
+  umask(S_IRWXG | S_IRWXO);
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp(argv[1], commands[i].name) == 0)
       return commands[i].run(argc - 1, argv + 1);

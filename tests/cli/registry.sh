@@ -48,6 +48,13 @@ expect 0 "$hukou" init --db "$tmp/r2.db"
 expect 0 "$hukou" import --db "$tmp/r2.db" "$tmp/one.jsonl"
 expect 0 "$hukou" export --db "$tmp/r2.db" --out "$tmp/two.jsonl"
 cmp -s "$tmp/one.jsonl" "$tmp/two.jsonl" || fail "import -> export -> import is not lossless"
+# Personal data: the registry and an export are readable by their owner only, whatever the umask.
+( umask 022
+  expect 0 "$hukou" init --db "$tmp/r3.db"
+  expect 0 "$hukou" export --db "$db" --out "$tmp/three.jsonl" )
+for f in "$tmp/r3.db" "$tmp/three.jsonl"; do
+  [ "$(stat -c %a "$f")" = 600 ] || fail "$f is mode $(stat -c %a "$f"), expected 600"
+done
 [ "$(wc -l <"$tmp/one.jsonl")" = 6 ] || fail "export line count"
 
 # person show: histories, relatives and derived fields.
