@@ -64,7 +64,9 @@ static void one(const hk_policies *pol, slot *cache, const hk_situation *s, hk_a
     hk_params_resolve(pol, s->target, s->as_of, s->overrides, s->n_overrides, &local, NULL);
     p = &local;
   }
-  r->status = policy__eval_params(p, s, a, false, NULL);
+  r->status = policy__check_in_force(pol, p, s, NULL);
+  if (r->status == HK_OK)
+    r->status = policy__eval_params(p, s, a, false, NULL);
   if (r->status != HK_OK)
     return;
   r->permit_eligible = a->permit.eligible;

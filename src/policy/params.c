@@ -743,6 +743,21 @@ void hk_params_resolve(const hk_policies *pol, int32_t target, hk_date as_of,
   }
 }
 
+hk_date policy__first_in_force(const hk_policies *pol, int32_t target, hk_param_id p)
+{
+  int32_t chain[3] = {target, hk_division_city_of(target), hk_division_province_of(target)};
+  hk_date first = HK_DATE_NONE;
+  for (int k = 0; k < 3; k++) {
+    const policy__file *f = chain[k] ? policy__file_find(pol, chain[k]) : NULL;
+    if (f == NULL || f->n_entries[p] == 0)
+      continue;
+    hk_date from = f->entries[p][0].from; /* entries are in order of from */
+    if (first == HK_DATE_NONE || from < first)
+      first = from;
+  }
+  return first;
+}
+
 void hk_policy_show(const hk_policies *pol, int32_t division, hk_date as_of,
                     void (*fn)(hk_param_id id, const hk_pvalue *v, const hk_param_source *src,
                                void *cls),

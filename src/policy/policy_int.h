@@ -48,6 +48,15 @@ typedef struct policy__facts {
 } policy__facts;
 
 bool policy__in_codes(const hk_pvalue *v, int32_t code);
+/* The earliest date from which parameter p has a published value for target (its county's,
+ * city's or the province's file), or HK_DATE_NONE when none publishes it. */
+hk_date policy__first_in_force(const hk_policies *pol, int32_t target, hk_param_id p);
+/* A required parameter with no value on s->as_of because its rules start later: an HK_EINVAL
+ * on as_of naming the date they start (the question asks about a time before them), not a
+ * policy data error. HK_OK otherwise (a parameter published nowhere is policy__eval_params's
+ * to report). */
+hk_status policy__check_in_force(const hk_policies *pol, const hk_params *p,
+                                 const hk_situation *s, hk_error *err);
 bool policy__is_hz_urban(const hk_params *p, int32_t division);
 bool policy__is_yrd_city(const hk_params *p, int32_t city);
 

@@ -837,11 +837,34 @@ static const hk_param_id required_params[] = {HK_P_HANGZHOU_URBAN,      HK_P_YRD
                                               HK_P_RESIDENCE_YRD,       HK_P_CONVERSION_MIN_YEARS,
                                               HK_P_TALENT_CATEGORIES,   HK_P_FAMILY_UNMARRIED};
 
+hk_status policy__check_in_force(const hk_policies *pol, const hk_params *p,
+                                 const hk_situation *s, hk_error *err)
+{
+  if (s->as_of == HK_DATE_NONE || hk_division_province_of(s->target) != 330000)
+    return HK_OK;
+  for (size_t i = 0; i < sizeof required_params / sizeof required_params[0]; i++) {
+    if (p->v[required_params[i]] != NULL)
+      continue;
+    hk_date first = policy__first_in_force(pol, s->target, required_params[i]);
+    if (first == HK_DATE_NONE || first <= s->as_of)
+      continue;
+    char day[11];
+    hk_date_format(first, day);
+    return hk_error_set_both(err, HK_EINVAL, "as_of",
+                             "所问日期早于规则施行：此地的落户和居住证规则自 %s 起施行，请问这一天或之后的日期",
+                             "before the rules: this place's published rules apply from %s; ask "
+                             "about that day or later",
+                             day);
+  }
+  return HK_OK;
+}
+
 hk_status hk_policy_eval(const hk_policies *pol, const hk_situation *s, hk_answer *a, hk_error *err)
 {
   hk_params p;
   hk_params_resolve(pol, s->target, s->as_of, s->overrides, s->n_overrides, &p, NULL);
-  return policy__eval_params(&p, s, a, true, err);
+  hk_status rc = policy__check_in_force(pol, &p, s, err);
+  return rc != HK_OK ? rc : policy__eval_params(&p, s, a, true, err);
 }
 
 hk_status policy__eval_params(const hk_params *p, const hk_situation *s, hk_answer *a, bool explain,

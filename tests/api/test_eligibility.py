@@ -76,9 +76,11 @@ def test_registry_eligibility_matches_cli(staff, target, as_of):
             assert r.json() == json.loads(out)
             assert r.headers.get("cache-control") == "no-store"
         else:
-            # 2023-01-01 is before the province's published values: a policy error, exit 1.
-            assert code == 1, err
-            assert r.status == 500 and r.error()["code"] == "policy_error", r.body
+            # 2023-01-01 is before the province's published rules: a question about a day
+            # they do not answer, refused on as_of naming the day they start (it was a 500).
+            assert code == 2 and "as_of" in err and "2023-07-31" in err, err
+            assert r.status == 400 and r.error()["field"] == "as_of", r.body
+            assert "2023-07-31" in r.error()["message"], r.body
 
 
 def test_registry_eligibility_with_consent(staff):
