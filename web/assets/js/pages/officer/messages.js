@@ -3,7 +3,7 @@ import { addMessages } from '../../i18n.js';
 
 addMessages({
   'zh-CN': {
-    'staff.table': '表格（可左右滚动）',
+    'staff.table': '表格',
     'staff.state.submitted': '已提交',
     'staff.state.accepted': '已受理',
     'staff.state.material_requested': '待补材料',
@@ -215,7 +215,7 @@ addMessages({
     'officer.death.done': '已注销户口。',
   },
   en: {
-    'staff.table': 'Table (scrolls sideways)',
+    'staff.table': 'Table',
     'staff.state.submitted': 'Submitted',
     'staff.state.accepted': 'Accepted',
     'staff.state.material_requested': 'Material requested',
