@@ -5,28 +5,11 @@
 // and shown for the officer to confirm; afterwards the closed record is shown as the registry
 // now holds it. The full numbers stay in the page's memory and travel only in requests.
 import { html, useState, useEffect, useRef } from '../../lib.js';
-import { t, pick, isEn } from '../../i18n.js';
+import { t } from '../../i18n.js';
 import { get, post, ApiError } from '../../api.js';
 import { href } from '../../router.js';
 import { useForm, ErrorBanner, DateText, Facts, TextInput, SelectInput, Button, Alert } from '../../ui.js';
-import { maskId, divisionName } from '../staff/common.js';
-
-// "南湖区（330402）": the name the answer carried (Chinese) until the divisions route answered
-// with both languages' names; the bare code when neither has.
-function DivisionLabel({ code, name }) {
-  const [d, setD] = useState(name ? { name } : null);
-  useEffect(() => {
-    let live = true;
-    setD(name ? { name } : null);
-    if (/^[0-9]{6}$/.test(code || '')) divisionName(code).then((x) => live && x && setD(x));
-    return () => {
-      live = false;
-    };
-  }, [code, name]);
-  if (!code) return html`<span class="muted">—</span>`;
-  if (!d) return html`<span class="num">${code}</span>`;
-  return html`<span>${pick(d, 'name')}<span class="num">${isEn() ? ` (${code})` : `（${code}）`}</span></span>`;
-}
+import { maskId, DivisionLabel } from '../staff/common.js';
 
 function HouseholdLink({ number }) {
   if (!number) return html`<span class="muted">—</span>`;

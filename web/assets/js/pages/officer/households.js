@@ -9,7 +9,7 @@ import { get, post } from '../../api.js';
 import { href, navigate } from '../../router.js';
 import { useSession } from '../../session.js';
 import { useLoad, useForm, Loading, ErrorBanner, DateText, Facts, TextInput, SelectInput, Choice, Button, Alert } from '../../ui.js';
-import { maskId } from '../staff/common.js';
+import { maskId, DivisionLabel } from '../staff/common.js';
 
 function Search() {
   const form = useForm({ number: '', address: '', head: '' });
@@ -173,10 +173,11 @@ export function HouseholdPage({ number }) {
     html`<section class="card">
         <${Facts} items=${[
           [t('officer.hh.kind'), t('officer.hh.kind.' + h.kind)],
-          [t('officer.division'), h.division],
+          [t('officer.hh.division'), html`<${DivisionLabel} code=${h.division} />`],
           [t('officer.hh.address'), h.address || ''],
           [t('officer.urban'), h.urban ? t('officer.urban.yes') : t('officer.urban.no')],
-          h.owner && [t('officer.hh.owner'), `${t('officer.hh.owner.' + h.owner)} ${h.owner_name || ''} ${h.owner_code || ''}`],
+          // A community's code is often its name again: said once.
+          h.owner && [t('officer.hh.owner'), [t('officer.hh.owner.' + h.owner), h.owner_name, h.owner_code !== h.owner_name && h.owner_code].filter(Boolean).join(' ')],
           [t('officer.hh.created'), html`<${DateText} value=${h.created_on} />`],
           h.dissolved_on && [t('officer.hh.dissolved'), html`<${DateText} value=${h.dissolved_on} />`],
         ]} />
