@@ -94,6 +94,9 @@ test('an officer checks the person, confirms, registers a death and then sees th
   await signIn(page, server.url, 'off.nanhu', PW);
   await open(page, server.url, '/births-deaths');
   const death = page.locator('section[aria-labelledby="bd-death"]');
+  // On a phone the death form is below the birth form: the page's button takes the focus there.
+  await page.locator('.jump button').click();
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'bd-death');
 
   // No date: asked for before anything is looked up.
   await death.getByLabel('身份证号码', { exact: true }).fill(GRANDFATHER);

@@ -167,10 +167,21 @@ function DeathForm() {
   </form>`;
 }
 
+// On a phone the death form comes after the whole birth form: a button takes the officer (and
+// the focus) to it. The address cannot carry a fragment (the router owns the hash).
+function jumpTo(id) {
+  const h = document.getElementById(id);
+  if (!h) return;
+  h.scrollIntoView({ block: 'start' });
+  h.focus();
+}
+
 export function BirthsDeathsPage() {
   return html`<h1 tabindex="-1">${t('officer.bd.title')}</h1>
+    <p class="jump">${t('officer.bd.jump')}
+      <button type="button" class="btn btn-link" onClick=${() => jumpTo('bd-death')}>${t('officer.death.title')}</button></p>
     <div class="cards">
-      <section class="card" aria-labelledby="bd-birth"><h2 id="bd-birth">${t('officer.birth.title')}</h2><${BirthForm} /></section>
-      <section class="card" aria-labelledby="bd-death"><h2 id="bd-death">${t('officer.death.title')}</h2><${DeathForm} /></section>
+      <section class="card" aria-labelledby="bd-birth"><h2 id="bd-birth" tabindex="-1">${t('officer.birth.title')}</h2><${BirthForm} /></section>
+      <section class="card" aria-labelledby="bd-death"><h2 id="bd-death" tabindex="-1">${t('officer.death.title')}</h2><${DeathForm} /></section>
     </div>`;
 }
