@@ -5,7 +5,7 @@
 import { html, useState } from '../../lib.js';
 import { t, formatNumber } from '../../i18n.js';
 import { get, post } from '../../api.js';
-import { useLoad, useForm, Loading, ErrorBanner, TextInput, SelectInput, Button, Alert } from '../../ui.js';
+import { useLoad, useForm, Loading, ErrorBanner, DateText, TextInput, SelectInput, Button, Alert } from '../../ui.js';
 
 const ROLES = ['resident', 'officer', 'supervisor', 'analyst', 'department', 'admin'];
 
@@ -93,7 +93,7 @@ export function AccountsPage() {
               (u) => html`<tr data-name=${u.name}>
                 <td data-label=${t('admin.name')}>${u.name}</td><td data-label=${t('admin.role')}>${t('role.' + u.role)}</td>
                 <td class="num" data-label=${t('admin.scope')}>${u.jurisdiction || u.id_number_masked || u.id_number || '—'}</td>
-                <td data-label=${t('admin.created_at')}>${u.created ? u.created.slice(0, 10) : ''}</td>
+                <td data-label=${t('admin.created_at')}><${DateText} value=${u.created ? u.created.slice(0, 10) : ''} /></td>
                 <td data-label=${t('admin.state')}><${DisableButton} user=${u} onDone=${(name) => {
                   setDone(name);
                   list.reload();
