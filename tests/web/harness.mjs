@@ -223,8 +223,37 @@ export async function axe(page, label = '') {
   assert.deepEqual(result, [], `axe ${label}: serious or critical violations`);
 }
 
+// At phone width nothing scrolls sideways, neither the page nor a table's wrapper (the tables
+// are shown a row per card there, table.stack in app.css); fails naming what is too wide.
+export async function assertFits(page, label = '') {
+  const wide = await page.evaluate(() => {
+    const out = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth + 1) out.push(`the page: ${root.scrollWidth} px in ${root.clientWidth}`);
+    for (const w of document.querySelectorAll('.table-wrap')) {
+      const name = (w.querySelector('caption') || w).textContent.trim().slice(0, 40);
+      if (w.scrollWidth > w.clientWidth + 1) out.push(`table "${name}": ${w.scrollWidth} px in ${w.clientWidth}`);
+    }
+    return out;
+  });
+  assert.deepEqual(wide, [], `${label}: wider than the phone`);
+}
+
+// The page's first table.stack is still a table to assistive technology at phone size, where its
+// rows are drawn as cards: the accessibility tree has the table, its column headers and cells.
+export async function assertTableSemantics(page) {
+  const start = page.viewportSize();
+  await page.setViewportSize({ width: SIZES[0].width, height: SIZES[0].height });
+  const tree = await page.locator('table.stack').first().ariaSnapshot();
+  await page.setViewportSize(start);
+  assert.match(tree, /^- table/m, tree);
+  assert.match(tree, /- columnheader/, tree);
+  assert.match(tree, /- cell/, tree);
+}
+
 // The review of one page as it stands: at both sizes and in both languages, a full-page
-// screenshot (build/screenshots/NAME.zh.phone.png …) and, unless axe is false, axe-core.
+// screenshot (build/screenshots/NAME.zh.phone.png …), at phone size assertFits(), and unless
+// axe is false, axe-core.
 // Leaves the page in the language and size it found it in.
 export async function review(page, name, { a11y = true } = {}) {
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -235,6 +264,7 @@ export async function review(page, name, { a11y = true } = {}) {
     for (const lang of LANGS) {
       await setLanguage(page, lang);
       await page.screenshot({ path: fileName(name, lang, size), fullPage: true });
+      if (size.name === 'phone') await assertFits(page, `${name} ${lang}`);
       if (a11y) await axe(page, `${name} ${lang} ${size.name}`);
     }
   }

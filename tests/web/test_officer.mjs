@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { makeRegistry, startServer, launchBrowser, newPage, open, signIn, review, assertNoProblems, apiClient, SOURCE } from './harness.mjs';
+import { makeRegistry, startServer, launchBrowser, newPage, open, signIn, review, assertNoProblems, assertTableSemantics, apiClient, SOURCE } from './harness.mjs';
 
 const PW = 'officer password 1';
 const ZHANG = '341222199001010112';
@@ -60,6 +60,7 @@ test('an officer accepts, approves and completes a settlement; the resident is t
   assert.equal(await row.count(), 1, 'the queue lists the application with the masked number');
   assert.doesNotMatch(await page.content(), new RegExp(ZHANG), 'no full ID number on the queue');
   await review(page, 'officer-queue');
+  await assertTableSemantics(page);
 
   await row.locator('a').click();
   await page.locator('h2', { hasText: '资格审查结果' }).waitFor();

@@ -5,7 +5,7 @@
 import { html, useState } from '../../lib.js';
 import { t, formatNumber } from '../../i18n.js';
 import { get, post } from '../../api.js';
-import { useLoad, useForm, Loading, ErrorBanner, TextInput, SelectInput, Button, Alert } from '../../ui.js';
+import { useLoad, useForm, Loading, ErrorBanner, DateText, TextInput, SelectInput, Button, Alert } from '../../ui.js';
 
 const ROLES = ['resident', 'officer', 'supervisor', 'analyst', 'department', 'admin'];
 
@@ -85,16 +85,16 @@ export function AccountsPage() {
       ${list.loading && !list.data && html`<${Loading} />`}
       ${list.data &&
       html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
-        <table>
+        <table class="stack">
           <caption>${t('admin.count', { n: formatNumber(users.length) })}</caption>
           <thead><tr><th scope="col">${t('admin.name')}</th><th scope="col">${t('admin.role')}</th><th scope="col">${t('admin.scope')}</th><th scope="col">${t('admin.created_at')}</th><th scope="col">${t('admin.state')}</th></tr></thead>
           <tbody>
             ${users.map(
               (u) => html`<tr data-name=${u.name}>
-                <td>${u.name}</td><td>${t('role.' + u.role)}</td>
-                <td class="num">${u.jurisdiction || u.id_number_masked || u.id_number || '—'}</td>
-                <td>${u.created ? u.created.slice(0, 10) : ''}</td>
-                <td><${DisableButton} user=${u} onDone=${(name) => {
+                <td data-label=${t('admin.name')}>${u.name}</td><td data-label=${t('admin.role')}>${t('role.' + u.role)}</td>
+                <td class="num" data-label=${t('admin.scope')}>${u.jurisdiction || u.id_number_masked || u.id_number || '—'}</td>
+                <td data-label=${t('admin.created_at')}><${DateText} value=${u.created ? u.created.slice(0, 10) : ''} /></td>
+                <td data-label=${t('admin.state')}><${DisableButton} user=${u} onDone=${(name) => {
                   setDone(name);
                   list.reload();
                 }} /></td>

@@ -121,13 +121,13 @@ function StatsTable({ stats }) {
     downloadCsv(`hukou-statistics-${stats.area.code}.csv`, [head, ...body, total]);
   }
   return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
-      <table class="stats">
+      <table class="stats stack">
         <caption>${t('dash.table.caption', { area: stats.area.name })}</caption>
         <thead><tr><th scope="col">${t('dash.col.name')}</th>${cols.map((c) => html`<th scope="col" class="num">${t('dash.measure.' + c)}</th>`)}</tr></thead>
         <tbody>
-          ${rows.map((r) => html`<tr data-code=${r.code}><th scope="row">${r.name} <span class="muted num">${r.code}</span></th>${cols.map((c) => html`<td class="num">${formatNumber(r[c])}</td>`)}</tr>`)}
+          ${rows.map((r) => html`<tr data-code=${r.code}><th scope="row">${r.name} <span class="muted num">${r.code}</span></th>${cols.map((c) => html`<td class="num" data-label=${t('dash.measure.' + c)}>${formatNumber(r[c])}</td>`)}</tr>`)}
         </tbody>
-        <tfoot><tr data-code=${stats.area.code}><th scope="row">${t('dash.total', { name: stats.area.name })}</th>${cols.map((c) => html`<td class="num">${formatNumber(stats.totals[c])}</td>`)}</tr></tfoot>
+        <tfoot><tr data-code=${stats.area.code}><th scope="row">${t('dash.total', { name: stats.area.name })}</th>${cols.map((c) => html`<td class="num" data-label=${t('dash.measure.' + c)}>${formatNumber(stats.totals[c])}</td>`)}</tr></tfoot>
       </table>
     </div>
     <div class="actions"><${Button} kind="secondary" type="button" onClick=${csv}>${t('dash.csv')}<//></div>`;

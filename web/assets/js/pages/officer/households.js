@@ -9,7 +9,7 @@ import { get, post } from '../../api.js';
 import { href, navigate } from '../../router.js';
 import { useSession } from '../../session.js';
 import { useLoad, useForm, Loading, ErrorBanner, DateText, Facts, TextInput, SelectInput, Choice, Button, Alert } from '../../ui.js';
-import { maskId } from '../staff/common.js';
+import { maskId, DivisionLabel } from '../staff/common.js';
 
 function Search() {
   const form = useForm({ number: '', address: '', head: '' });
@@ -43,18 +43,18 @@ function Search() {
     </form>
     ${found &&
     html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
-      <table>
+      <table class="stack">
         <caption>${t('officer.hh.found', { n: formatNumber(found.length) })}</caption>
         <thead><tr><th scope="col">${t('officer.hh.number')}</th><th scope="col">${t('officer.hh.kind')}</th><th scope="col">${t('officer.hh.head')}</th><th scope="col">${t('officer.hh.address')}</th><th scope="col" class="num">${t('officer.hh.members')}</th></tr></thead>
         <tbody>
           ${found.length === 0 && html`<tr><td colspan="5" class="muted">${t('officer.search.none')}</td></tr>`}
           ${found.map(
             (h) => html`<tr>
-              <td><a href=${href('/households/' + encodeURIComponent(h.number))}>${h.number}</a>${h.dissolved ? html` <span class="badge">${t('officer.hh.dissolved')}</span>` : ''}</td>
-              <td>${t('officer.hh.kind.' + h.kind)}</td>
-              <td>${h.head ? html`${h.head.name || ''} <span class="num muted">${h.head.id_masked}</span>` : '—'}</td>
-              <td>${h.division_name || h.division} ${h.address || ''}</td>
-              <td class="num">${formatNumber(h.members)}</td>
+              <td data-label=${t('officer.hh.number')}><a href=${href('/households/' + encodeURIComponent(h.number))}>${h.number}</a>${h.dissolved ? html` <span class="badge">${t('officer.hh.dissolved')}</span>` : ''}</td>
+              <td data-label=${t('officer.hh.kind')}>${t('officer.hh.kind.' + h.kind)}</td>
+              <td data-label=${t('officer.hh.head')}>${h.head ? html`${h.head.name || ''} <span class="num muted">${h.head.id_masked}</span>` : '—'}</td>
+              <td data-label=${t('officer.hh.address')}>${h.division_name || h.division} ${h.address || ''}</td>
+              <td class="num" data-label=${t('officer.hh.members')}>${formatNumber(h.members)}</td>
             </tr>`,
           )}
         </tbody>
@@ -173,23 +173,25 @@ export function HouseholdPage({ number }) {
     html`<section class="card">
         <${Facts} items=${[
           [t('officer.hh.kind'), t('officer.hh.kind.' + h.kind)],
-          [t('officer.division'), h.division],
+          [t('officer.hh.division'), html`<${DivisionLabel} code=${h.division} />`],
           [t('officer.hh.address'), h.address || ''],
           [t('officer.urban'), h.urban ? t('officer.urban.yes') : t('officer.urban.no')],
-          h.owner && [t('officer.hh.owner'), `${t('officer.hh.owner.' + h.owner)} ${h.owner_name || ''} ${h.owner_code || ''}`],
+          // A community's code is often its name again: said once.
+          h.owner && [t('officer.hh.owner'), [t('officer.hh.owner.' + h.owner), h.owner_name, h.owner_code !== h.owner_name && h.owner_code].filter(Boolean).join(' ')],
           [t('officer.hh.created'), html`<${DateText} value=${h.created_on} />`],
           h.dissolved_on && [t('officer.hh.dissolved'), html`<${DateText} value=${h.dissolved_on} />`],
         ]} />
       </section>
       <div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
-        <table>
+        <table class="stack">
           <caption>${t('officer.hh.members')}</caption>
           <thead><tr><th scope="col">${t('officer.hh.name')}</th><th scope="col">${t('officer.hh.id')}</th><th scope="col">${t('officer.hh.born')}</th><th scope="col">${t('officer.hh.since')}</th></tr></thead>
           <tbody>
             ${members.length === 0 && html`<tr><td colspan="4" class="muted">${t('common.none')}</td></tr>`}
             ${members.map(
-              (m) => html`<tr><td>${m.name || ''}${m.head ? html` <span class="badge badge-ok">${t('officer.hh.is_head')}</span>` : ''}</td>
-                <td class="num">${maskId(m.id_number)}</td><td><${DateText} value=${m.birth_date} /></td><td><${DateText} value=${m.since} /></td></tr>`,
+              (m) => html`<tr><td data-label=${t('officer.hh.name')}>${m.name || ''}${m.head ? html` <span class="badge badge-ok">${t('officer.hh.is_head')}</span>` : ''}</td>
+                <td class="num" data-label=${t('officer.hh.id')}>${maskId(m.id_number)}</td><td data-label=${t('officer.hh.born')}><${DateText} value=${m.birth_date} /></td>
+                <td data-label=${t('officer.hh.since')}><${DateText} value=${m.since} /></td></tr>`,
             )}
           </tbody>
         </table>

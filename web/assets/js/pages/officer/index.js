@@ -11,7 +11,7 @@ const ApplicationPage = lazyPage(() => import('./application.js'), 'ApplicationP
 const HouseholdsPage = lazyPage(() => import('./households.js'), 'HouseholdsPage');
 const HouseholdPage = lazyPage(() => import('./households.js'), 'HouseholdPage');
 const ResidencePage = lazyPage(() => import('./registrations.js'), 'ResidencePage');
-const BirthsDeathsPage = lazyPage(() => import('./registrations.js'), 'BirthsDeathsPage');
+const BirthsDeathsPage = lazyPage(() => import('./births_deaths.js'), 'BirthsDeathsPage');
 const DeclarationsPage = lazyPage(() => import('./facts.js'), 'DeclarationsPage');
 
 const OFFICERS = ['officer', 'supervisor'];

@@ -118,7 +118,7 @@ export function QueuePage() {
     ${list.loading && html`<${Loading} />`}
     ${list.data &&
     html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
-        <table>
+        <table class="stack">
           <caption>${t('officer.queue.caption', { n: formatNumber(rows.length) })}</caption>
           <thead><tr>
             <th scope="col">${t('officer.col.id')}</th><th scope="col">${t('officer.col.applicant')}</th><th scope="col">${t('officer.col.kind')}</th>
@@ -128,13 +128,13 @@ export function QueuePage() {
             ${rows.length === 0 && html`<tr><td colspan="7" class="muted">${t('officer.queue.empty')}</td></tr>`}
             ${rows.map(
               (a) => html`<tr class=${a.overdue ? 'row-overdue' : ''}>
-                <td><a href=${href('/officer/applications/' + a.id)}>${t('officer.app.no', { id: a.id })}</a></td>
-                <td>${a.name ? html`${a.name}<br />` : ''}<span class="num muted">${a.applicant}</span></td>
-                <td>${t('staff.kind.' + a.kind)}${a.pathway ? html`<br /><span class="muted">${pathwayLabel(a.pathway)}</span>` : ''}</td>
-                <td>${a.target_name || ''} <span class="num muted">${a.target}</span></td>
-                <td><${StateBadge} state=${a.state} />${a.overdue ? html` <span class="badge badge-no">${t('officer.overdue')}</span>` : ''}</td>
-                <td><${DateText} value=${a.submitted_on} /></td>
-                <td><${DateText} value=${a.due_on} /></td>
+                <td data-label=${t('officer.col.id')}><a href=${href('/officer/applications/' + a.id)}>${t('officer.app.no', { id: a.id })}</a></td>
+                <td data-label=${t('officer.col.applicant')}>${a.name ? html`${a.name}<br />` : ''}<span class="num muted">${a.applicant}</span></td>
+                <td data-label=${t('officer.col.kind')}>${t('staff.kind.' + a.kind)}${a.pathway ? html`<br /><span class="muted">${pathwayLabel(a.pathway)}</span>` : ''}</td>
+                <td data-label=${t('officer.col.target')}>${a.target_name || ''} <span class="num muted">${a.target}</span></td>
+                <td data-label=${t('officer.col.state')}><${StateBadge} state=${a.state} />${a.overdue ? html` <span class="badge badge-no">${t('officer.overdue')}</span>` : ''}</td>
+                <td data-label=${t('officer.col.submitted')}><${DateText} value=${a.submitted_on} /></td>
+                <td data-label=${t('officer.col.due')}><${DateText} value=${a.due_on} /></td>
               </tr>`,
             )}
           </tbody>

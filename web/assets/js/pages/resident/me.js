@@ -132,15 +132,15 @@ export function MePage() {
     <section aria-labelledby="me-residence">
       <h2 id="me-residence">${t('res.me.residence')}</h2>
       ${residence.length
-        ? html`<div class="table-wrap"><table>
+        ? html`<div class="table-wrap"><table class="stack">
             <caption class="visually-hidden">${t('res.me.residence')}</caption>
             <thead><tr><th scope="col">${t('res.me.residence.where')}</th><th scope="col">${t('res.me.residence.from')}</th><th scope="col">${t('res.me.residence.to')}</th></tr></thead>
             <tbody>
               ${residence.map(
                 (r) => html`<tr>
-                  <td>${divisions.name(r.division)}${r.urban === false ? `（${t('res.rural')}）` : ''}</td>
-                  <td><${DateText} value=${r.from} /></td>
-                  <td>${r.to ? html`<${DateText} value=${r.to} />` : html`<strong>${t('res.me.residence.now')}</strong>`}</td>
+                  <td data-label=${t('res.me.residence.where')}>${divisions.name(r.division)}${r.urban === false ? `（${t('res.rural')}）` : ''}</td>
+                  <td data-label=${t('res.me.residence.from')}><${DateText} value=${r.from} /></td>
+                  <td data-label=${t('res.me.residence.to')}>${r.to ? html`<${DateText} value=${r.to} />` : html`<strong>${t('res.me.residence.now')}</strong>`}</td>
                 </tr>`,
               )}
             </tbody>

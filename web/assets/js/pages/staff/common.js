@@ -1,8 +1,8 @@
 // What the staff pages (officer, analyst, admin) share: masked numbers, division names, the
 // labels of states, kinds and pathways, and a small table of errors per field for forms whose
 // fields are not all plain inputs.
-import { html } from '../../lib.js';
-import { t, pick } from '../../i18n.js';
+import { html, useState, useEffect } from '../../lib.js';
+import { t, pick, isEn } from '../../i18n.js';
 import { get } from '../../api.js';
 
 // 341222199001010112 → 341222********0112: the form every list shows (never the full number).
@@ -26,6 +26,23 @@ export function divisionName(code) {
     );
   }
   return divisionCache.get(code);
+}
+
+// "南湖区（330402）": the name the answer carried (Chinese) until the divisions route answered
+// with both languages' names; the bare code when neither has.
+export function DivisionLabel({ code, name }) {
+  const [d, setD] = useState(name ? { name } : null);
+  useEffect(() => {
+    let live = true;
+    setD(name ? { name } : null);
+    if (/^[0-9]{6}$/.test(code || '')) divisionName(code).then((x) => live && x && setD(x));
+    return () => {
+      live = false;
+    };
+  }, [code, name]);
+  if (!code) return html`<span class="muted">—</span>`;
+  if (!d) return html`<span class="num">${code}</span>`;
+  return html`<span>${pick(d, 'name')}<span class="num">${isEn() ? ` (${code})` : `（${code}）`}</span></span>`;
 }
 
 export function today() {
