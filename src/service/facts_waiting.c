@@ -76,7 +76,7 @@ hk_status hk_facts_waiting(hk_store *st, const hk_actor *who, int32_t area, hk_f
 
 typedef struct found {
   char id_number[HK_IDNUM_LEN + 1];
-  char name[128];
+  char name[HK_NAME_MAX + 1];
   char at[40];
   int64_t materials;
 } found;
