@@ -63,7 +63,8 @@ hk_status hk_store_fact_waiting(hk_store *st, const hk_fact_waiting_query *f, hk
   /* The area as scalar subqueries on the person's rows by primary key, not EXISTS: PostgreSQL
      would hash an EXISTS under OR over every hukou row of the area (a sequential scan of the
      province for its supervisor) to check the fifty-odd entries a page reads. coalesce stops at
-     the first that answers, as OR would. */
+     the first that answers, as OR would. SQLite runs either form per entry, at about the same cost
+     (bench_facts_waiting). */
   if (f->lo || f->hi)
     store__q_add(q,
                  " AND coalesce((SELECT 1 FROM hukou h WHERE h.person_id = f.person_id AND"
