@@ -244,6 +244,8 @@ void hk_h_facts_list(hk_http_req *req, hk_http_resp *resp);
 void hk_h_facts_verify(hk_http_req *req, hk_http_resp *resp);
 void hk_h_facts_correct(hk_http_req *req, hk_http_resp *resp);
 void hk_h_facts_department(hk_http_req *req, hk_http_resp *resp);
+void hk_h_facts_waiting(hk_http_req *req, hk_http_resp *resp); /* h_facts_waiting.c */
+void hk_h_facts_entry(hk_http_req *req, hk_http_resp *resp);
 void hk_h_fact_materials_post(hk_http_req *req, hk_http_resp *resp); /* h_materials.c */
 void hk_h_fact_materials_list(hk_http_req *req, hk_http_resp *resp);
 void hk_h_fact_materials_get(hk_http_req *req, hk_http_resp *resp);

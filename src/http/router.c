@@ -69,6 +69,9 @@ const hk_http_route hk_http_routes[] = {
     {"POST", "/api/v1/persons/{id}/facts/{entry}/correct", hk_h_facts_correct,
      HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
     {"POST", "/api/v1/facts", hk_h_facts_department, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    /* The officer's worklist of declarations awaiting verification (issue 10/11). */
+    {"GET", "/api/v1/facts", hk_h_facts_waiting, HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/facts/{entry}", hk_h_facts_entry, HK_ROUTE_ACCOUNT},
     /* Files behind a fact entry (issue 10): the document a declaration rests on. */
     {"POST", "/api/v1/persons/{id}/facts/{entry}/materials", hk_h_fact_materials_post,
      HK_ROUTE_UPLOAD | HK_ROUTE_ACCOUNT},

@@ -144,4 +144,32 @@ hk_status hk_facts_pending(hk_store *st, const struct hk_policies *pol,
  * person (facts_ledger.c). */
 hk_status hk_facts_in_force(hk_store *st, const char *id_number, json_t **out, hk_error *err);
 
+/* ---- the officer's worklist (issue 10/11; facts_waiting.c) ---- */
+
+#define HK_FACTS_WAITING_DEFAULT 50
+#define HK_FACTS_WAITING_MAX 100
+
+typedef void (*hk_facts_seen)(const char *id_number, void *cls);
+
+/* The declared entries in force (awaiting verification) of the persons whose hukou in force or
+ * active residence registration lies in `area` (0: the actor's whole jurisdiction), of one kind
+ * (HK_FACT_NONE: any), oldest first, after entry `after` (0: from the start), at most limit
+ * (0: HK_FACTS_WAITING_DEFAULT): {"entries": [{entry, kind, fact, declared_at, recorded_on,
+ * materials, person: {id_masked, name}}], "next": the last entry when the page is full, or
+ * null}. Officers and supervisors inside their jurisdiction (an area outside it HK_EFORBIDDEN
+ * naming "area"), the system anywhere; other roles HK_EFORBIDDEN naming "role". Each person
+ * shown is handed to `seen` with their full number, for the access log. */
+hk_status hk_facts_waiting(hk_store *st, const hk_actor *who, int32_t area, hk_fact_kind kind,
+                           int64_t after, uint32_t limit, hk_facts_seen seen, void *cls,
+                           json_t **out, hk_error *err);
+
+/* One entry for the officer who verifies it: hk_facts_list's item of the entry (entry, kind,
+ * source, actor, at, recorded_on, reason?, in_force, supersedes, superseded_by, fact) with
+ * declared_at, materials and person: {id_number (in full), id_masked, name}. Who may read it is
+ * hk_facts_list's rule, for officers and supervisors only (the person's hukou county or
+ * active residence registration in their jurisdiction); no such entry, or one outside the
+ * jurisdiction, HK_ENOTFOUND naming "entry"; other roles HK_EFORBIDDEN naming "role". */
+hk_status hk_facts_entry(hk_store *st, const hk_actor *who, int64_t entry, json_t **out,
+                         hk_error *err);
+
 #endif

@@ -17,8 +17,9 @@
  * 6: facts with provenance (store_fact.h).
  * 7: birth and death registrations, ended residence permits (store_vital.h).
  * 8: lists and search: filing county, queue index, names, addresses (store_list.h).
- * 9: materials: attachments and their content by SHA-256 (store_material.h). */
-#define SCHEMA_VERSION 9
+ * 9: materials: attachments and their content by SHA-256 (store_material.h).
+ * 10: the worklist of declared facts awaiting verification (store_fact.h). */
+#define SCHEMA_VERSION 10
 
 int hk_store_schema_version(void)
 {

@@ -52,4 +52,35 @@ hk_status hk_store_fact_each(hk_store *st, int64_t person_id, hk_fact_cb cb, voi
 hk_status hk_store_fact_by_delivery(hk_store *st, const char *department, const char *delivery,
                                     hk_fact_cb cb, void *cls, hk_error *err);
 
+/* ---- the officer's worklist (schema version 10) ---- */
+
+/* Declared entries still in force (not verified, not corrected: nothing superseded them) whose
+ * person's hukou in force or active residence registration lies in [lo, hi] (0, 0: everywhere),
+ * of one kind or any (kind 0), oldest first: a page of at most limit entries after entry
+ * `after`. The partial index fact_declared holds exactly these entries, so a page reads the
+ * entries waiting, never the ledger. */
+typedef struct hk_fact_waiting_query {
+  int32_t lo, hi;
+  int kind;      /* hk_fact_kind; 0 any */
+  int64_t after; /* entry number: the page starts after it; 0 from the start */
+  uint32_t limit;
+} hk_fact_waiting_query;
+
+/* An entry with its person, lent to the callback. */
+typedef struct hk_fact_item {
+  hk_fact_row row;       /* only id, person_id, kind, source, actor, at, recorded_on,
+                            superseded_by and doc are read */
+  const char *id_number; /* the person's, in full: the caller masks it */
+  const char *name;
+  int64_t materials; /* files attached behind the entry */
+} hk_fact_item;
+
+typedef hk_status (*hk_fact_item_cb)(const hk_fact_item *it, void *cls, hk_error *err);
+hk_status hk_store_fact_waiting(hk_store *st, const hk_fact_waiting_query *q, hk_fact_item_cb cb,
+                                void *cls, hk_error *err);
+
+/* One entry with its person, whatever its state; HK_ENOTFOUND when there is no such entry. */
+hk_status hk_store_fact_get(hk_store *st, int64_t entry, hk_fact_item_cb cb, void *cls,
+                            hk_error *err);
+
 #endif

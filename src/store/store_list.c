@@ -43,10 +43,8 @@ static void q_param(store_q *q)
 
 /* Append fmt, where "@i" takes an int64_t parameter and "@s" a text parameter (borrowed until
  * the statement has run); everything else is SQL text. */
-static void q_add(store_q *q, const char *fmt, ...)
+static void q_vadd(store_q *q, const char *fmt, va_list ap)
 {
-  va_list ap;
-  va_start(ap, fmt);
   for (const char *s = fmt; *s;) {
     const char *at = strchr(s, '@');
     if (at == NULL || (at[1] != 'i' && at[1] != 's')) {
@@ -71,6 +69,13 @@ static void q_add(store_q *q, const char *fmt, ...)
     q->n++;
     s = at + 2;
   }
+}
+
+static void q_add(store_q *q, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  q_vadd(q, fmt, ap);
   va_end(ap);
 }
 
@@ -559,4 +564,24 @@ hk_status hk_store_residence_page(hk_store *st, const hk_residence_query *f,
   hk_status rc = q_run(st, q, residence_row, &rs, err);
   free(q);
   return rc;
+}
+
+/* ---- the builder, for the store's other lists (store_q.h) ---- */
+
+void store__q_init(store_q *q, hk_store *st)
+{
+  q_init(q, st);
+}
+
+void store__q_add(store_q *q, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  q_vadd(q, fmt, ap);
+  va_end(ap);
+}
+
+hk_status store__q_run(hk_store *st, const store_q *q, store_qrow_cb cb, void *cls, hk_error *err)
+{
+  return q_run(st, q, cb, cls, err);
 }

@@ -171,12 +171,16 @@ static const char migration_8[] =
     "CREATE INDEX household_address_trgm ON household USING gin (address gin_trgm_ops);"
     "CREATE INDEX residence_address_trgm ON residence_address USING gin (address gin_trgm_ops);";
 
+/* The worklist of declared facts in force, as SQLite's migration 10. */
+static const char migration_10[] =
+    "CREATE INDEX fact_declared ON fact (id) WHERE source = 1 AND superseded_by IS NULL;";
+
 static const struct {
   int version;
   const char *sql;
-} migrations[] = {{1, migration_1}, {2, migration_2}, {3, migration_3},
-                  {4, migration_4}, {5, migration_5}, {6, migration_6},
-                  {7, migration_7}, {8, migration_8}, {9, migration_9}};
+} migrations[] = {{1, migration_1}, {2, migration_2},  {3, migration_3}, {4, migration_4},
+                  {5, migration_5}, {6, migration_6},  {7, migration_7}, {8, migration_8},
+                  {9, migration_9}, {10, migration_10}};
 
 /* Prepared statements: name, SQL, parameter count. */
 enum {

@@ -49,4 +49,14 @@ static inline bool qnull(const store_qrow *r, int col)
   return r->s(r, col) == NULL;
 }
 
+/* The builder of store_list.c, for the store's other lists (store_fact_list.c). Init sets the
+ * dialect from the store; add appends fmt, where "@i" takes an int64_t parameter and "@s" a
+ * text one (borrowed until the statement has run), numbered in the order they come; run runs
+ * the statement (HK_EINTERNAL when it outgrew the buffer). */
+struct hk_store;
+void store__q_init(store_q *q, struct hk_store *st);
+void store__q_add(store_q *q, const char *fmt, ...);
+hk_status store__q_run(struct hk_store *st, const store_q *q, store_qrow_cb cb, void *cls,
+                       hk_error *err);
+
 #endif

@@ -17,8 +17,9 @@ from conftest import BIN, SOURCE, Server
 DOC = json.load(open(os.path.join(SOURCE, "docs", "openapi.json")))
 PATHS = ["/api/v1/persons/{id}/facts", "/api/v1/persons/{id}/facts/{entry}/verify",
          "/api/v1/persons/{id}/facts/{entry}/correct", "/api/v1/facts"]
+# GET /api/v1/facts (the officer's worklist) is test_facts_waiting.py's.
 DESCRIBED = {(m, p, s) for p in PATHS for m, op in DOC["paths"].get(p, {}).items()
-             for s in op["responses"]}
+             for s in op["responses"] if (m, p) != ("get", "/api/v1/facts")}
 SEEN = set()
 
 ME = "341222199202020229"       # renting in 秀洲区 without a registered lease

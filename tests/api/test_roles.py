@@ -205,6 +205,12 @@ MATRIX += [
      expect(404, **SERVICE_USERS)),
     (("GET", f"/api/v1/persons/{ME}/facts/999999/materials/1", None, None),
      expect(404, **SERVICE_USERS)),
+    # The officer's worklist of declarations (issue 10/11): the police only, inside their
+    # jurisdiction; an entry that does not exist is the 404 of one outside it.
+    (("GET", "/api/v1/facts", None, None), expect(200, **POLICE)),
+    (("GET", "/api/v1/facts?state=declared&area=330411", None, None),
+     expect(200, officer_out=403, **POLICE)),
+    (("GET", "/api/v1/facts/999999", None, None), expect(404, **POLICE)),
 ]
 
 

@@ -1,8 +1,10 @@
 // Browser test of declarations (issues 10 and 11): a resident renting in 秀洲区 without a
 // registered lease declares one with the contract attached (a PDF), sees it awaiting the
 // officer and, on "my registration", the pending sentence of the eligibility answer; the
-// officer verifies it on the workbench; the resident's answer changes, and agrees with
-// `hukou eval --db … --person`. Every page screenshotted and checked with axe in both languages
+// officer verifies it; the resident's answer changes, and agrees with
+// `hukou eval --db … --person`. The officer finds it on the worklist of declarations awaiting
+// verification (#/declarations-waiting), opens it by its entry number, verifies it there and it
+// leaves the list. Every page screenshotted and checked with axe in both languages
 // at both sizes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -77,7 +79,7 @@ test('on my registration, the pending sentence says what verification would open
   assertNoProblems(page);
 });
 
-test('the officer verifies it on the workbench; the resident’s answer changes as the command line says', async () => {
+test('the officer verifies it from the worklist and it leaves the list; the resident’s answer changes as the command line says', async () => {
   const officer = await apiClient(server.url, 'xiu', OFF_PW);
   const files = await officer('GET', `/api/v1/persons/${ME}/facts/1/materials`);
   assert.equal(files.status, 200);
@@ -95,8 +97,44 @@ test('the officer verifies it on the workbench; the resident’s answer changes 
   assert.equal(download.suggestedFilename(), '租赁合同.pdf');
   assert.doesNotMatch(desk.url(), new RegExp(ME));
   await review(desk, 'officer-declarations');
-  await card.getByRole('button', { name: '核实无误' }).click();
-  await desk.locator('.alert').first().waitFor();
+
+  // The worklist (#/declarations-waiting): what waits in the jurisdiction, without typing a
+  // number; the entry opens by its number, never the person's.
+  await desk.locator('header a[href="#/declarations-waiting"]').click();
+  const row = desk.locator('#wl-table tr[data-entry="1"]');
+  await row.waitFor();
+  const cells = await row.locator('td').allInnerTexts();
+  assert.deepEqual(cells.slice(1, 4), ['李四', '341222********0229', '住房']);
+  assert.match(cells[4], /秀洲区 · 租赁/); // the declared lease as a sentence, not its codes
+  assert.equal(cells[6], '1'); // the contract behind it
+  assert.doesNotMatch(await desk.locator('main').innerText(), new RegExp(ME));
+  await review(desk, 'officer-waiting');
+  await desk.getByLabel('类别').selectOption('education');
+  await desk.locator('#wl-table td.muted').waitFor();
+  assert.equal(await row.count(), 0);
+  await desk.getByLabel('类别').selectOption('');
+  await row.waitFor();
+  await row.getByRole('link', { name: '核实记录 1' }).click();
+  const entry = desk.locator('li.card[data-entry="1"]');
+  await entry.waitFor();
+  assert.match(desk.url(), /#\/declarations-waiting\/1$/);
+  assert.match(await desk.locator('#wl-summary').innerText(), /李四 \(341222\*{8}0229\)/);
+  assert.match(await entry.locator('[data-material]').innerText(), /租赁合同\.pdf/);
+  await review(desk, 'officer-waiting-entry');
+  await entry.getByRole('button', { name: '核实无误' }).click();
+  await desk.locator('#wl-handled').waitFor();
+  assert.match(await desk.locator('.alert').first().innerText(), /记录 1 已核实/);
+  assert.doesNotMatch(desk.url(), new RegExp(ME));
+  await review(desk, 'officer-waiting-verified');
+  await desk.getByRole('link', { name: '返回待核实申报列表' }).click();
+  await desk.locator('#wl-table td.muted').waitFor(); // it left the list
+  assert.equal(await desk.locator('#wl-table tr[data-entry="1"]').count(), 0);
+  await review(desk, 'officer-waiting-empty');
+
+  // The workbench by number agrees: nothing waits for this person any more.
+  await open(desk, server.url, '/declarations');
+  await desk.fill('#of-id', ME);
+  await desk.getByRole('button', { name: '查找' }).click();
   await desk.locator('#of-found').waitFor();
   assert.equal(await desk.locator('[data-entry="1"]').count(), 0);
   await review(desk, 'officer-declarations-done');

@@ -18,7 +18,7 @@ async function loadDeclarations(id) {
   return waiting.map((e, i) => ({ ...e, files: files[i] }));
 }
 
-async function download(id, entry, m) {
+export async function download(id, entry, m) {
   const res = await api('GET', `${base(id)}/${entry}/materials/${m.id}`, undefined, { raw: true });
   if (!res.ok) throw new Error(t('officer.facts.download.failed'));
   const url = URL.createObjectURL(await res.blob());
@@ -31,7 +31,7 @@ async function download(id, entry, m) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-function Declaration({ id, e, onDone }) {
+export function Declaration({ id, e, onDone }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const [correcting, setCorrecting] = useState(false);

@@ -13,6 +13,8 @@ const HouseholdPage = lazyPage(() => import('./households.js'), 'HouseholdPage')
 const ResidencePage = lazyPage(() => import('./registrations.js'), 'ResidencePage');
 const BirthsDeathsPage = lazyPage(() => import('./births_deaths.js'), 'BirthsDeathsPage');
 const DeclarationsPage = lazyPage(() => import('./facts.js'), 'DeclarationsPage');
+const WaitingPage = lazyPage(() => import('./facts_waiting.js'), 'WaitingPage');
+const WaitingEntryPage = lazyPage(() => import('./facts_waiting.js'), 'WaitingEntryPage');
 
 const OFFICERS = ['officer', 'supervisor'];
 // Only the queue and its applications live under /officer: the header marks a nav entry as
@@ -24,5 +26,7 @@ addRoutes([
   { path: '/households', component: HouseholdsPage, roles: OFFICERS, title: 'officer.hh.title', nav: { label: 'officer.nav.households', order: 12 } },
   { path: '/households/:number', component: HouseholdPage, roles: OFFICERS, title: 'officer.hh.page_title' },
   { path: '/declarations', component: DeclarationsPage, roles: OFFICERS, title: 'officer.facts.title', nav: { label: 'officer.nav.facts', order: 14 } },
+  { path: '/declarations-waiting', component: WaitingPage, roles: OFFICERS, title: 'officer.wl.title', nav: { label: 'officer.nav.waiting', order: 15 } },
+  { path: '/declarations-waiting/:entry', component: WaitingEntryPage, roles: OFFICERS, title: 'officer.wl.page_title' },
   { path: '/births-deaths', component: BirthsDeathsPage, roles: OFFICERS, title: 'officer.bd.title', nav: { label: 'officer.nav.bd', order: 13 } },
 ]);

@@ -61,7 +61,8 @@ export function declarationState(entry, byId) {
   return { state: 'verified' };
 }
 
-function describe(e, divisions) {
+// The declared fact as a short readable line (also the officer's worklist's, officer/facts_waiting.js).
+export function describe(e, divisions) {
   const f = e.fact || {};
   switch (e.kind) {
     case 'housing':
