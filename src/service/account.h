@@ -77,13 +77,16 @@ hk_status hk_account_change_role(hk_store *st, const hk_actor *who, const char *
 hk_status hk_account_reset_password(hk_store *st, const hk_actor *who, const char *name,
                                     const char *password, hk_error *err);
 
-/* An account changes its own password: `current` must be right (checked with the argon2id work
- * on `check`, which may be a read-only connection, else HK_EINVAL "current_password") and the
- * new one differ from it. Every other session of the account ends; the one of keep_token (the
- * caller's own, may be NULL) stays. "account.password_change". Writes on st. */
-hk_status hk_account_change_password(hk_store *check, hk_store *st, const hk_actor *who,
-                                     const char *name, const char *current, const char *password,
-                                     const char *keep_token, hk_error *err);
+/* An account changes its own password, in two steps as a sign-in is (the HTTP server runs the
+ * argon2id check on a read-only connection and only the write on its read-write one):
+ * hk_account_password_check checks that `current` is right (else HK_EINVAL
+ * "current_password") and the new one differs from it; hk_account_password_change, called only
+ * after that check passed, sets the new one. Every other session of the account ends; the one
+ * of keep_token (the caller's own, may be NULL) stays. "account.password_change". */
+hk_status hk_account_password_check(hk_store *st, const char *name, const char *current,
+                                    const char *password, hk_error *err);
+hk_status hk_account_password_change(hk_store *st, const hk_actor *who, const char *name,
+                                     const char *password, const char *keep_token, hk_error *err);
 
 /* The actor an account acts as: role, "role:name", jurisdiction, a resident's own number. */
 void hk_account_actor(const hk_account_row *row, hk_actor *out);
