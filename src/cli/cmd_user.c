@@ -1,4 +1,5 @@
-/* hukou user add|list|disable : accounts of the HTTP API (service/account.h), clause (九). */
+/* hukou user add|list|disable|enable|set|password : accounts of the HTTP API (service/account.h),
+ * clause (九). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,12 +22,19 @@ static void usage(FILE *out)
         "                 [--id-number ID] [--password-stdin]\n"
         "  hukou user list --db PATH\n"
         "  hukou user disable NAME --db PATH\n"
-        "  新建、列出、停用接口账号。角色 / roles: resident, officer, supervisor, analyst,\n"
+        "  hukou user enable NAME --db PATH\n"
+        "  hukou user set NAME --db PATH [--role ROLE] [--jurisdiction DIVISION]\n"
+        "  hukou user password NAME --db PATH [--password-stdin]\n"
+        "  新建、列出、停用、重新启用接口账号，更改角色和辖区，重置密码（结束该账号的全部会话）。\n"
+        "  角色 / roles: resident, officer, supervisor, analyst,\n"
         "  department, admin。民警和督导需 --jurisdiction（行政区划代码前缀），居民需\n"
         "  --id-number（本人身份证号）。不加 --password-stdin 时生成密码并只显示这一次。\n"
-        "  Adds, lists and disables accounts of the HTTP API. Officers and supervisors need\n"
+        "  Adds, lists, disables and re-enables accounts of the HTTP API, changes their role and\n"
+        "  jurisdiction, resets a password (ending the account's sessions). Officers and "
+        "supervisors need\n"
         "  --jurisdiction (a division code: county, city or province), residents --id-number\n"
-        "  (their own). Without --password-stdin a password is generated and printed once.\n",
+        "  (their own). Without --password-stdin a password is generated and printed once.\n"
+        "  A jurisdiction is a current division inside the province served (330000).\n",
         out);
 }
 
@@ -133,6 +141,157 @@ static int user_add(int argc, char **argv)
   return HK_EXIT_OK;
 }
 
+/* The new password, from stdin or generated (then printed once), into password. */
+static bool new_password(bool from_stdin, char *password, size_t size, const char *command,
+                         int *exit)
+{
+  if (!from_stdin) {
+    hk_account_password_generate(password);
+    return true;
+  }
+  if (read_password(password, size))
+    return true;
+  hk_error err = {0};
+  hk_error_set(&err, HK_EINVAL, "password", "nothing on standard input");
+  *exit = hk_cli_fail(command, &err);
+  return false;
+}
+
+static void cli_actor(hk_actor *who)
+{
+  memset(who, 0, sizeof *who);
+  who->role = HK_ROLE_SYSTEM;
+  snprintf(who->account, sizeof who->account, "%s", hk_cli_actor());
+}
+
+static void print_json(json_t *o)
+{
+  char *text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+  printf("%s\n", text);
+  free(text);
+  json_decref(o);
+}
+
+/* hukou user set NAME [--role R] [--jurisdiction CODE] */
+static int user_set(int argc, char **argv)
+{
+  enum { O_DB = 1, O_ROLE, O_JUR };
+  static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
+                                       {"role", required_argument, NULL, O_ROLE},
+                                       {"jurisdiction", required_argument, NULL, O_JUR},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  const char *db = NULL;
+  hk_account_change in = {0};
+  hk_error err = {0};
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (c) {
+    case O_DB:
+      db = optarg;
+      break;
+    case O_ROLE:
+      in.set_role = true;
+      if ((in.role = role_from(optarg)) == HK_ROLE_COUNT || in.role == HK_ROLE_SYSTEM) {
+        hk_error_set(&err, HK_EINVAL, "--role",
+                     "one of resident, officer, supervisor, analyst, department, admin");
+        return hk_cli_fail("user set", &err);
+      }
+      break;
+    case O_JUR:
+      in.set_jurisdiction = true;
+      if (!hk_division_parse(optarg, &in.jurisdiction)) {
+        hk_error_set(&err, HK_EINVAL, "--jurisdiction", "not a six-digit division code");
+        return hk_cli_fail("user set", &err);
+      }
+      break;
+    default:
+      usage(c == 'h' ? stdout : stderr);
+      return c == 'h' ? HK_EXIT_OK : HK_EXIT_USAGE;
+    }
+  }
+  if (argc - optind != 1 || (!in.set_role && !in.set_jurisdiction)) {
+    usage(stderr);
+    return HK_EXIT_USAGE;
+  }
+  int exit = HK_EXIT_OK;
+  hk_store *st = hk_cli_open_store("user set", db, HK_STORE_EXISTING, &exit);
+  if (st == NULL)
+    return exit;
+  hk_actor who;
+  cli_actor(&who);
+  hk_account_row row;
+  hk_status rc = hk_account_change_role(st, &who, argv[optind], &in, &row, &err);
+  hk_store_close(st);
+  if (rc != HK_OK)
+    return hk_cli_fail("user set", &err);
+  json_t *o = json_pack("{s:s, s:s}", "name", row.name, "role", hk_role_name((hk_role)row.role));
+  if (row.jurisdiction)
+    json_object_set_new(o, "jurisdiction", json_sprintf("%06d", (int)row.jurisdiction));
+  print_json(o);
+  return HK_EXIT_OK;
+}
+
+/* hukou user password NAME [--password-stdin]: an admin's reset, every session ended. */
+static int user_password(int argc, char **argv)
+{
+  enum { O_DB = 1, O_STDIN };
+  static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
+                                       {"password-stdin", no_argument, NULL, O_STDIN},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  const char *db = NULL;
+  bool from_stdin = false;
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (c) {
+    case O_DB:
+      db = optarg;
+      break;
+    case O_STDIN:
+      from_stdin = true;
+      break;
+    default:
+      usage(c == 'h' ? stdout : stderr);
+      return c == 'h' ? HK_EXIT_OK : HK_EXIT_USAGE;
+    }
+  }
+  if (argc - optind != 1) {
+    usage(stderr);
+    return HK_EXIT_USAGE;
+  }
+  int exit = HK_EXIT_OK;
+  char password[HK_PASSWORD_MAX + 2];
+  if (!new_password(from_stdin, password, sizeof password, "user password", &exit))
+    return exit;
+  hk_store *st = hk_cli_open_store("user password", db, HK_STORE_EXISTING, &exit);
+  if (st == NULL) {
+    sodium_memzero(password, sizeof password);
+    return exit;
+  }
+  hk_actor who;
+  cli_actor(&who);
+  hk_error err = {0};
+  const char *name = argv[optind];
+  hk_status rc = hk_account_reset_password(st, &who, name, password, &err);
+  hk_store_close(st);
+  if (rc != HK_OK) {
+    sodium_memzero(password, sizeof password);
+    return hk_cli_fail("user password", &err);
+  }
+  json_t *o = json_pack("{s:s, s:b}", "name", name, "sessions_ended", 1);
+  if (!from_stdin)
+    json_object_set_new(o, "password", json_string(password));
+  sodium_memzero(password, sizeof password);
+  print_json(o);
+  if (!from_stdin)
+    fprintf(stderr,
+            "hukou user password: 密码只显示这一次 / the password is shown only this once\n");
+  return HK_EXIT_OK;
+}
+
 static hk_status print_account(const hk_account_row *row, void *cls, hk_error *err)
 {
   (void)cls;
@@ -159,8 +318,13 @@ int hk_cmd_user(int argc, char **argv)
   const char *sub = argc > 1 ? argv[1] : "";
   if (strcmp(sub, "add") == 0)
     return user_add(argc - 1, argv + 1);
+  if (strcmp(sub, "set") == 0)
+    return user_set(argc - 1, argv + 1);
+  if (strcmp(sub, "password") == 0)
+    return user_password(argc - 1, argv + 1);
   bool list = strcmp(sub, "list") == 0;
-  if (!list && strcmp(sub, "disable") != 0) {
+  bool enable = strcmp(sub, "enable") == 0;
+  if (!list && !enable && strcmp(sub, "disable") != 0) {
     usage(hk_cli_wants_help(argc, argv) ? stdout : stderr);
     return hk_cli_wants_help(argc, argv) ? HK_EXIT_OK : HK_EXIT_USAGE;
   }
@@ -169,8 +333,9 @@ int hk_cmd_user(int argc, char **argv)
   if (status >= 0)
     return status;
   int exit = HK_EXIT_OK;
-  hk_store *st = hk_cli_open_store(list ? "user list" : "user disable", db,
-                                   list ? HK_STORE_READONLY : HK_STORE_EXISTING, &exit);
+  const char *command = list ? "user list" : enable ? "user enable" : "user disable";
+  hk_store *st =
+      hk_cli_open_store(command, db, list ? HK_STORE_READONLY : HK_STORE_EXISTING, &exit);
   if (st == NULL)
     return exit;
   hk_error err = {0};
@@ -181,10 +346,11 @@ int hk_cmd_user(int argc, char **argv)
     hk_actor who = {.role = HK_ROLE_SYSTEM};
     snprintf(who.account, sizeof who.account, "%s", hk_cli_actor());
     const char *name = argv[1 + first];
-    rc = hk_account_disable(st, &who, name, &err);
+    rc =
+        enable ? hk_account_enable(st, &who, name, &err) : hk_account_disable(st, &who, name, &err);
     if (rc == HK_OK)
-      printf("{\"name\":\"%s\",\"disabled\":true}\n", name);
+      printf("{\"name\":\"%s\",\"disabled\":%s}\n", name, enable ? "false" : "true");
   }
   hk_store_close(st);
-  return rc == HK_OK ? HK_EXIT_OK : hk_cli_fail(list ? "user list" : "user disable", &err);
+  return rc == HK_OK ? HK_EXIT_OK : hk_cli_fail(command, &err);
 }

@@ -7,6 +7,11 @@
  *   GET    /api/v1/users                   admin: every account
  *   POST   /api/v1/users                   admin: a new account
  *   POST   /api/v1/users/{name}/disable    admin: disable one
+ *   POST   /api/v1/users/{name}/enable     admin: re-enable one
+ *   PATCH  /api/v1/users/{name}            admin: change its role and/or jurisdiction
+ *   POST   /api/v1/users/{name}/password   admin: set a new password; its sessions end
+ *   POST   /api/v1/sessions/current/password  anyone signed in: change their own password
+ *                                          (current and new); their other sessions end
  * Sign-ins are rate-limited per address (server.c) and their argon2id check runs on the worker's
  * read-only connection; only the session insert takes the server's read-write connection. */
 #include "http/http_int.h"
@@ -20,9 +25,7 @@
 #include "core/division.h"
 #include "core/json.h"
 
-/* The body as a JSON object whose members are all among `allowed`; NULL with the reply made.
- * An unknown member is named, unless its name is not a short printable one (then "body"). */
-static json_t *body_object(hk_http_req *req, hk_http_resp *resp, const char *const *allowed)
+json_t *hk_http_body_known(hk_http_req *req, hk_http_resp *resp, const char *const *allowed)
 {
   json_t *doc = hk_http_body_object(req, resp);
   hk_error err = {0};
@@ -94,7 +97,7 @@ void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp)
     hk_http_reply_error(resp, &err);
     return;
   }
-  json_t *doc = body_object(req, resp, fields);
+  json_t *doc = hk_http_body_known(req, resp, fields);
   if (doc == NULL)
     return;
   bool bad = false;
@@ -224,9 +227,8 @@ void hk_h_sessions_current(hk_http_req *req, hk_http_resp *resp)
 
 #define ADMIN HK_ROLE_BIT(HK_ROLE_ADMIN)
 
-static hk_status add_user(const hk_account_row *row, void *cls, hk_error *err)
+static json_t *user_json(const hk_account_row *row)
 {
-  (void)err;
   json_t *o = json_pack("{s:s, s:s, s:o, s:b, s:s}", "name", row->name, "role",
                         hk_role_name((hk_role)row->role), "jurisdiction",
                         jurisdiction_json(row->jurisdiction), "disabled", row->disabled, "created",
@@ -235,7 +237,13 @@ static hk_status add_user(const hk_account_row *row, void *cls, hk_error *err)
     char masked[HK_IDNUM_LEN + 1];
     json_object_set_new(o, "id_number", json_string(hk_idnum_mask(row->id_number, masked)));
   }
-  json_array_append_new(cls, o);
+  return o;
+}
+
+static hk_status add_user(const hk_account_row *row, void *cls, hk_error *err)
+{
+  (void)err;
+  json_array_append_new(cls, user_json(row));
   return HK_OK;
 }
 
@@ -263,6 +271,11 @@ void hk_h_users_get(hk_http_req *req, hk_http_resp *resp)
   resp->no_store = true;
 }
 
+#define ROLE_HELP_ZH                                                                                                        \
+  "须为以下之一：resident（居民）、officer（户籍民警）、supervisor（审核主管）、analyst（统计" \
+  "分析员）、department（部门）、admin（系统管理员）"
+#define ROLE_HELP_EN "one of resident, officer, supervisor, analyst, department, admin"
+
 static hk_role role_from(const char *s)
 {
   for (int r = 0; r < HK_ROLE_COUNT; r++)
@@ -283,7 +296,7 @@ void hk_h_users_post(hk_http_req *req, hk_http_resp *resp)
     hk_http_reply_error(resp, &err);
     return;
   }
-  json_t *doc = body_object(req, resp, fields);
+  json_t *doc = hk_http_body_known(req, resp, fields);
   if (doc == NULL)
     return;
   bool bad = false;
@@ -294,11 +307,7 @@ void hk_h_users_post(hk_http_req *req, hk_http_resp *resp)
   in.id_number = member(doc, "id_number", false, resp, &bad);
   in.password = member(doc, "password", true, resp, &bad);
   if (!bad && ((in.role = role_from(role)) == HK_ROLE_COUNT || in.role == HK_ROLE_SYSTEM)) {
-    hk_http_reply_fail_both(
-        resp, HK_EINVAL, "role",
-        "须为以下之一：resident（居民）、officer（户籍民警）、supervisor（审核主管）、analyst（统计"
-        "分析员）、department（部门）、admin（系统管理员）",
-        "one of resident, officer, supervisor, analyst, department, admin");
+    hk_http_reply_fail_both(resp, HK_EINVAL, "role", ROLE_HELP_ZH, ROLE_HELP_EN);
     bad = true;
   }
   if (!bad && jur && !hk_division_parse(jur, &in.jurisdiction)) {
@@ -324,7 +333,8 @@ void hk_h_users_post(hk_http_req *req, hk_http_resp *resp)
   hk_http_reply_json(resp, 201, o);
 }
 
-void hk_h_users_disable(hk_http_req *req, hk_http_resp *resp)
+/* Disable or re-enable the account named in the path. */
+static void set_disabled(hk_http_req *req, hk_http_resp *resp, bool disabled)
 {
   static const char *const none[] = {NULL};
   hk_error err = {0};
@@ -336,7 +346,9 @@ void hk_h_users_disable(hk_http_req *req, hk_http_resp *resp)
   }
   const char *name = req->param[0];
   hk_store *wr = hk_http_writer_acquire(req->srv, &err);
-  hk_status rc = wr ? hk_account_disable(wr, &req->actor, name, &err) : err.code;
+  hk_status rc = !wr        ? err.code
+                 : disabled ? hk_account_disable(wr, &req->actor, name, &err)
+                            : hk_account_enable(wr, &req->actor, name, &err);
   hk_http_writer_release(req->srv);
   if (rc != HK_OK) {
     hk_http_reply_error(resp, &err);
@@ -344,5 +356,140 @@ void hk_h_users_disable(hk_http_req *req, hk_http_resp *resp)
   }
   /* Its sessions are gone from the store; no worker may keep trusting a cached check. */
   hk_http_tokens_forget(req->srv);
-  hk_http_reply_json(resp, 200, json_pack("{s:s, s:b}", "name", name, "disabled", 1));
+  hk_http_reply_json(resp, 200, json_pack("{s:s, s:b}", "name", name, "disabled", disabled));
+}
+
+void hk_h_users_disable(hk_http_req *req, hk_http_resp *resp)
+{
+  set_disabled(req, resp, true);
+}
+
+void hk_h_users_enable(hk_http_req *req, hk_http_resp *resp)
+{
+  set_disabled(req, resp, false);
+}
+
+void hk_h_users_patch(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const fields[] = {"role", "jurisdiction", NULL};
+  static const char *const none[] = {NULL};
+  hk_error err = {0};
+  if (!hk_http_require_role(req, resp, ADMIN))
+    return;
+  if (hk_http_query_known(req, none, &err) != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  json_t *doc = hk_http_body_known(req, resp, fields);
+  if (doc == NULL)
+    return;
+  bool bad = false;
+  const char *role = member(doc, "role", false, resp, &bad);
+  const char *jur = member(doc, "jurisdiction", false, resp, &bad);
+  hk_account_change in = {.set_role = role != NULL, .set_jurisdiction = jur != NULL};
+  if (!bad && role && ((in.role = role_from(role)) == HK_ROLE_COUNT || in.role == HK_ROLE_SYSTEM)) {
+    hk_http_reply_fail_both(resp, HK_EINVAL, "role", ROLE_HELP_ZH, ROLE_HELP_EN);
+    bad = true;
+  }
+  if (!bad && jur && !hk_division_parse(jur, &in.jurisdiction)) {
+    hk_http_reply_fail_both(resp, HK_EINVAL, "jurisdiction", "不是六位行政区划代码",
+                            "not a six-digit division code");
+    bad = true;
+  }
+  json_decref(doc);
+  if (bad)
+    return;
+  hk_account_row row;
+  hk_store *wr = hk_http_writer_acquire(req->srv, &err);
+  hk_status rc =
+      wr ? hk_account_change_role(wr, &req->actor, req->param[0], &in, &row, &err) : err.code;
+  hk_http_writer_release(req->srv);
+  if (rc != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  /* A cached check would keep the old role and area for a while. */
+  hk_http_tokens_forget(req->srv);
+  hk_http_reply_json(resp, 200, user_json(&row));
+  resp->no_store = true;
+}
+
+void hk_h_users_password(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const fields[] = {"password", NULL};
+  static const char *const none[] = {NULL};
+  hk_error err = {0};
+  if (!hk_http_require_role(req, resp, ADMIN))
+    return;
+  if (hk_http_query_known(req, none, &err) != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  json_t *doc = hk_http_body_known(req, resp, fields);
+  if (doc == NULL)
+    return;
+  bool bad = false;
+  const char *password = member(doc, "password", true, resp, &bad);
+  if (bad) {
+    json_decref(doc);
+    return;
+  }
+  const char *name = req->param[0];
+  hk_store *wr = hk_http_writer_acquire(req->srv, &err);
+  hk_status rc = wr ? hk_account_reset_password(wr, &req->actor, name, password, &err) : err.code;
+  hk_http_writer_release(req->srv);
+  json_decref(doc);
+  if (rc != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  hk_http_tokens_forget(req->srv);
+  hk_http_reply_json(resp, 200, json_pack("{s:s, s:b}", "name", name, "sessions_ended", 1));
+}
+
+void hk_h_sessions_password(hk_http_req *req, hk_http_resp *resp)
+{
+  static const char *const fields[] = {"current_password", "password", NULL};
+  static const char *const none[] = {NULL};
+  hk_error err = {0};
+  if (req->is_key) {
+    hk_http_reply_fail_both(resp, HK_EFORBIDDEN, "Authorization", "部门密钥不是会话：没有密码可改",
+                            "a department key is not a session: it has no password");
+    return;
+  }
+  if (hk_http_query_known(req, none, &err) != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  json_t *doc = hk_http_body_known(req, resp, fields);
+  if (doc == NULL)
+    return;
+  bool bad = false;
+  const char *current = member(doc, "current_password", true, resp, &bad);
+  const char *password = member(doc, "password", true, resp, &bad);
+  if (bad) {
+    json_decref(doc);
+    return;
+  }
+  const char *colon = strchr(req->actor.account, ':'); /* "officer:wang" */
+  const char *name = colon ? colon + 1 : req->actor.account;
+  /* The argon2id check runs on the worker's read-only connection, as a sign-in's does; only the
+   * write takes the read-write one. */
+  hk_http_worker *w = hk_http_worker_acquire(req->srv);
+  hk_store *st = hk_http_worker_store(req->srv, w, &err);
+  hk_status rc = st ? hk_account_password_check(st, name, current, password, &err) : err.code;
+  hk_http_worker_release(w);
+  if (rc == HK_OK) {
+    hk_store *wr = hk_http_writer_acquire(req->srv, &err);
+    rc = wr ? hk_account_password_change(wr, &req->actor, name, password, req->token, &err)
+            : err.code;
+    hk_http_writer_release(req->srv);
+  }
+  json_decref(doc);
+  if (rc != HK_OK) {
+    hk_http_reply_error(resp, &err);
+    return;
+  }
+  hk_http_tokens_forget(req->srv);
+  hk_http_reply_json(resp, 200, json_pack("{s:s, s:b}", "name", name, "other_sessions_ended", 1));
 }

@@ -217,6 +217,9 @@ bool hk_http_etag_matches(const char *if_none_match, const char *etag);
 /* The request body as a JSON object (duplicate keys refused); NULL with the error replied,
  * naming "body" for a missing body, one that is not JSON or not an object. Caller decrefs. */
 json_t *hk_http_body_object(hk_http_req *req, hk_http_resp *resp);
+/* The same, whose members must all be among `allowed` (h_accounts.c); an unknown member is
+ * named, unless its name is not a short printable one (then "body"). */
+json_t *hk_http_body_known(hk_http_req *req, hk_http_resp *resp, const char *const *allowed);
 /* The {id} path parameter number `i` as a checked, normalised ID number; false with the error
  * replied (field "id"; the number is never echoed). "me" is the signed-in resident's own number,
  * so the portal never puts a full number in a URL; for anyone else it is 400 naming "id". */
@@ -238,6 +241,13 @@ void hk_h_sessions_current(hk_http_req *req, hk_http_resp *resp);
 void hk_h_users_get(hk_http_req *req, hk_http_resp *resp);
 void hk_h_users_post(hk_http_req *req, hk_http_resp *resp);
 void hk_h_users_disable(hk_http_req *req, hk_http_resp *resp);
+void hk_h_users_enable(hk_http_req *req, hk_http_resp *resp);
+void hk_h_users_patch(hk_http_req *req, hk_http_resp *resp);
+void hk_h_users_password(hk_http_req *req, hk_http_resp *resp);
+void hk_h_sessions_password(hk_http_req *req, hk_http_resp *resp);
+void hk_h_keys_get(hk_http_req *req, hk_http_resp *resp);
+void hk_h_keys_post(hk_http_req *req, hk_http_resp *resp);
+void hk_h_keys_revoke(hk_http_req *req, hk_http_resp *resp);
 void hk_h_questions_get(hk_http_req *req, hk_http_resp *resp);
 void hk_h_facts_post(hk_http_req *req, hk_http_resp *resp); /* h_facts.c (issue 10) */
 void hk_h_facts_list(hk_http_req *req, hk_http_resp *resp);
@@ -313,7 +323,7 @@ hk_date hk_http_today(const hk_http_server *srv);
 
 /* ---- metrics (metrics.c) ---- */
 
-#define HK_HTTP_ROUTES_MAX 56 /* routes + 1 for the portal's files + 1 for those matching none */
+#define HK_HTTP_ROUTES_MAX 64 /* routes + 1 for the portal's files + 1 for those matching none */
 #define HK_HTTP_STATUS_SLOTS 16
 #define HK_HTTP_BUCKETS 12
 

@@ -57,6 +57,16 @@ const hk_http_route hk_http_routes[] = {
     {"GET", "/api/v1/users", hk_h_users_get, HK_ROUTE_ACCOUNT},
     {"POST", "/api/v1/users", hk_h_users_post, HK_ROUTE_ACCOUNT | HK_ROUTE_BODY},
     {"POST", "/api/v1/users/{name}/disable", hk_h_users_disable, HK_ROUTE_ACCOUNT},
+    /* Issue 16: an account's life after creation; department keys in the admin's pages. */
+    {"POST", "/api/v1/users/{name}/enable", hk_h_users_enable, HK_ROUTE_ACCOUNT},
+    {"PATCH", "/api/v1/users/{name}", hk_h_users_patch, HK_ROUTE_ACCOUNT | HK_ROUTE_BODY},
+    {"POST", "/api/v1/users/{name}/password", hk_h_users_password,
+     HK_ROUTE_ACCOUNT | HK_ROUTE_BODY},
+    {"POST", "/api/v1/sessions/current/password", hk_h_sessions_password,
+     HK_ROUTE_ACCOUNT | HK_ROUTE_BODY},
+    {"GET", "/api/v1/keys", hk_h_keys_get, HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/keys", hk_h_keys_post, HK_ROUTE_ACCOUNT | HK_ROUTE_BODY},
+    {"POST", "/api/v1/keys/{id}/revoke", hk_h_keys_revoke, HK_ROUTE_ACCOUNT},
     {"GET", "/api/v1/questions/{question}", hk_h_questions_get, HK_ROUTE_ACCOUNT},
     /* Search and lists for officers (issue 10): ID numbers travel in a body, never a URL. */
     {"POST", "/api/v1/persons/search", hk_h_persons_search, HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},

@@ -1,5 +1,6 @@
 /* account.c — accounts, sessions and department keys (account.h), clause (九). */
 #include "service/account.h"
+#include "service/account_int.h"
 
 #include "service/facts.h"
 
@@ -12,9 +13,6 @@
 
 #include "core/division.h"
 #include "core/idnum.h"
-
-/* Names fit "supervisor:NAME" in an actor's 64 bytes. */
-#define HK_NAME_CHARS 48
 
 const char *const hk_question_names[] = {"permit-valid", "hukou-registered", NULL};
 
@@ -39,7 +37,7 @@ void hk_account_password_generate(char out[21])
   random_token("", 15, out, 21);
 }
 
-static bool good_name(const char *name)
+bool hk_account__good_name(const char *name)
 {
   size_t n = strlen(name);
   if (n == 0 || n > HK_NAME_CHARS)
@@ -61,9 +59,7 @@ static bool looks_like_idnum(const char *name)
   return hk_idnum_valid18(upper);
 }
 
-/* Run fn inside a transaction with its event, retrying on a write conflict. */
-typedef hk_status (*txn_fn)(hk_store *st, void *cls, hk_error *err);
-static hk_status in_transaction(hk_store *st, txn_fn fn, void *cls, hk_error *err)
+hk_status hk_account__in_transaction(hk_store *st, hk_account__txn_fn fn, void *cls, hk_error *err)
 {
   for (int attempt = 0;; attempt++) {
     hk_status rc = hk_store_begin(st, err);
@@ -98,37 +94,22 @@ static hk_status add_txn(hk_store *st, void *cls, hk_error *err)
 
 hk_status hk_account_add(hk_store *st, const hk_actor *who, const hk_account_new *in, hk_error *err)
 {
-  if (in->name == NULL || !good_name(in->name))
+  if (in->name == NULL || !hk_account__good_name(in->name))
     return hk_error_set_both(err, HK_EINVAL, "name", "须为 1 至 %d 个字符：字母、数字、“.”“_”或“-”",
                              "1 to %d characters: letters, digits, '.', '_' or '-'", HK_NAME_CHARS);
   if (looks_like_idnum(in->name))
     return hk_error_set_both(err, HK_EINVAL, "name", "不能是身份证号码：账户名会出现在事件和日志中",
                              "must not be an ID number: names appear in events and logs");
   if ((int)in->role < 0 || in->role >= HK_ROLE_COUNT || in->role == HK_ROLE_SYSTEM)
-    return hk_error_set_both(
-        err, HK_EINVAL, "role",
-        "须为以下之一：resident（居民）、officer（户籍民警）、supervisor（审核主管）、analyst（统计"
-        "分析员）、department（部门）、admin（系统管理员）",
-        "one of resident, officer, supervisor, analyst, department, admin");
+    return hk_account__bad_role(err);
+  hk_status rc = hk_account__check_jurisdiction(in->role, in->jurisdiction, err);
+  if (rc != HK_OK)
+    return rc;
   add_ctx c = {.who = who};
   memset(&c.row, 0, sizeof c.row);
   snprintf(c.row.name, sizeof c.row.name, "%s", in->name);
   c.row.role = (int)in->role;
-  if (in->role == HK_ROLE_OFFICER || in->role == HK_ROLE_SUPERVISOR) {
-    if (in->jurisdiction == 0 || hk_division_find(in->jurisdiction) == NULL)
-      return hk_error_set_both(err, HK_EINVAL, "jurisdiction",
-                               "户籍民警和审核主管须有已知的行政区划代码作为辖区",
-                               "officers and supervisors need a known division code");
-    /* A supervisor oversees a city or the province (九), not a county. */
-    if (in->role == HK_ROLE_SUPERVISOR && in->jurisdiction % 100 != 0)
-      return hk_error_set_both(err, HK_EINVAL, "jurisdiction",
-                               "审核主管的辖区须为市或省（以 00 结尾）",
-                               "a supervisor's is a city or the province (ending in 00)");
-    c.row.jurisdiction = in->jurisdiction;
-  } else if (in->jurisdiction != 0) {
-    return hk_error_set_both(err, HK_EINVAL, "jurisdiction", "只有户籍民警和审核主管才有辖区",
-                             "only officers and supervisors have one");
-  }
+  c.row.jurisdiction = in->jurisdiction;
   if (in->role == HK_ROLE_RESIDENT) {
     hk_idnum id;
     if (in->id_number == NULL || !hk_idnum_check(in->id_number, hk_date_today(), &id))
@@ -139,15 +120,56 @@ hk_status hk_account_add(hk_store *st, const hk_actor *who, const hk_account_new
     return hk_error_set_both(err, HK_EINVAL, "id_number", "只有居民账户才有身份证号码",
                              "only residents' accounts have one");
   }
-  size_t plen = in->password ? strlen(in->password) : 0;
+  if ((rc = hk_account__hash_password(in->password, c.row.pwhash, err)) != HK_OK)
+    return rc;
+  return hk_account__in_transaction(st, add_txn, &c, err);
+}
+
+hk_status hk_account__hash_password(const char *password, char out[HK_PWHASH_MAX + 1],
+                                    hk_error *err)
+{
+  size_t plen = password ? strlen(password) : 0;
   if (plen < HK_PASSWORD_MIN || plen > HK_PASSWORD_MAX)
     return hk_error_set_both(err, HK_EINVAL, "password", "须为 %d 至 %d 字节", "%d to %d bytes",
                              HK_PASSWORD_MIN, HK_PASSWORD_MAX);
-  if (crypto_pwhash_str(c.row.pwhash, in->password, plen, HK_PWHASH_OPSLIMIT, HK_PWHASH_MEMLIMIT) !=
-      0)
+  if (crypto_pwhash_str(out, password, plen, HK_PWHASH_OPSLIMIT, HK_PWHASH_MEMLIMIT) != 0)
     return hk_error_set_both(err, HK_ENOMEM, "password", "计算密码散列时内存不足",
                              "out of memory while hashing");
-  return in_transaction(st, add_txn, &c, err);
+  return HK_OK;
+}
+
+hk_status hk_account__bad_role(hk_error *err)
+{
+  return hk_error_set_both(
+      err, HK_EINVAL, "role",
+      "须为以下之一：resident（居民）、officer（户籍民警）、supervisor（审核主管）、analyst（统计"
+      "分析员）、department（部门）、admin（系统管理员）",
+      "one of resident, officer, supervisor, analyst, department, admin");
+}
+
+hk_status hk_account__check_jurisdiction(hk_role role, int32_t jurisdiction, hk_error *err)
+{
+  if (role != HK_ROLE_OFFICER && role != HK_ROLE_SUPERVISOR)
+    return jurisdiction == 0
+               ? HK_OK
+               : hk_error_set_both(err, HK_EINVAL, "jurisdiction", "只有户籍民警和审核主管才有辖区",
+                                   "only officers and supervisors have one");
+  const hk_division *d = jurisdiction ? hk_division_find(jurisdiction) : NULL;
+  if (d == NULL || !d->current)
+    return hk_error_set_both(err, HK_EINVAL, "jurisdiction",
+                             "户籍民警和审核主管须有现行的行政区划代码作为辖区",
+                             "officers and supervisors need a current division code");
+  /* The system serves one province (the notice's): no officer's area lies outside it (issue 16). */
+  if (hk_division_province_of(jurisdiction) != HK_SERVED_PROVINCE)
+    return hk_error_set_both(err, HK_EINVAL, "jurisdiction", "辖区须在本省（%06d）之内",
+                             "must be a division inside the province served (%06d)",
+                             HK_SERVED_PROVINCE);
+  /* A supervisor oversees a city or the province (九), not a county. */
+  if (role == HK_ROLE_SUPERVISOR && jurisdiction % 100 != 0)
+    return hk_error_set_both(err, HK_EINVAL, "jurisdiction",
+                             "审核主管的辖区须为市或省（以 00 结尾）",
+                             "a supervisor's is a city or the province (ending in 00)");
+  return HK_OK;
 }
 
 typedef struct disable_ctx {
@@ -166,10 +188,10 @@ static hk_status disable_txn(hk_store *st, void *cls, hk_error *err)
 
 hk_status hk_account_disable(hk_store *st, const hk_actor *who, const char *name, hk_error *err)
 {
-  if (name == NULL || !good_name(name))
+  if (name == NULL || !hk_account__good_name(name))
     return hk_error_set_both(err, HK_ENOTFOUND, "name", "没有这个账户", "no such account");
   disable_ctx c = {who, name};
-  return in_transaction(st, disable_txn, &c, err);
+  return hk_account__in_transaction(st, disable_txn, &c, err);
 }
 
 void hk_account_actor(const hk_account_row *row, hk_actor *out)
@@ -201,8 +223,9 @@ hk_status hk_account_check_password(hk_store *st, const char *name, const char *
   pthread_once(&once, make_dummy);
   size_t plen = password ? strlen(password) : 0;
   hk_error lookup = {0};
-  hk_status found =
-      name && good_name(name) ? hk_store_account_get(st, name, out, &lookup) : HK_ENOTFOUND;
+  hk_status found = name && hk_account__good_name(name)
+                        ? hk_store_account_get(st, name, out, &lookup)
+                        : HK_ENOTFOUND;
   if (found != HK_OK && found != HK_ENOTFOUND) {
     *err = lookup;
     return found;
@@ -321,7 +344,7 @@ hk_status hk_apikey_add(hk_store *st, const hk_actor *who, const char *departmen
                         const char *questions, char key[HK_TOKEN_MAX], int64_t *id, hk_error *err)
 {
   key[0] = '\0';
-  if (department == NULL || !good_name(department))
+  if (department == NULL || !hk_account__good_name(department))
     return hk_error_set_both(err, HK_EINVAL, "department",
                              "须为 1 至 %d 个字符：字母、数字、“.”“_”或“-”",
                              "1 to %d characters: letters, digits, '.', '_' or '-'", HK_NAME_CHARS);
@@ -363,7 +386,7 @@ hk_status hk_apikey_add(hk_store *st, const hk_actor *who, const char *departmen
   snprintf(c.row.questions, sizeof c.row.questions, "%s", questions);
   random_token("hkk_", 32, key, HK_TOKEN_MAX);
   hk_token_hash(key, c.row.key_hash);
-  hk_status rc = in_transaction(st, key_add_txn, &c, err);
+  hk_status rc = hk_account__in_transaction(st, key_add_txn, &c, err);
   if (rc != HK_OK)
     sodium_memzero(key, HK_TOKEN_MAX);
   else
@@ -385,5 +408,5 @@ static hk_status key_revoke_txn(hk_store *st, void *cls, hk_error *err)
 hk_status hk_apikey_revoke(hk_store *st, const hk_actor *who, int64_t id, hk_error *err)
 {
   key_ctx c = {.who = who, .revoke = id};
-  return in_transaction(st, key_revoke_txn, &c, err);
+  return hk_account__in_transaction(st, key_revoke_txn, &c, err);
 }

@@ -9,8 +9,9 @@
  * hash or check on the shared 2-core development machine (release build), so a login stays well
  * under a second while each guess against a stolen table costs an attacker the same. Tokens are 32
  * random bytes (randombytes_buf) in base64url behind a prefix that says what they are: "hks_" a
- * session, "hkk_" a department key. The store keeps only their SHA-256. Creating, disabling and
- * revoking append an event, like every other change. */
+ * session, "hkk_" a department key. The store keeps only their SHA-256. Creating, disabling,
+ * enabling, changing a role or a password and revoking append an event, like every other change;
+ * no password, hash or token is ever in one. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -48,6 +49,44 @@ void hk_account_password_generate(char out[21]);
 
 /* Disable an account: it can no longer sign in and its sessions end. "account.disable". */
 hk_status hk_account_disable(hk_store *st, const hk_actor *who, const char *name, hk_error *err);
+
+/* Re-enable a disabled account: it may sign in again (its old sessions stay ended).
+ * "account.enable". HK_ENOTFOUND. */
+hk_status hk_account_enable(hk_store *st, const hk_actor *who, const char *name, hk_error *err);
+
+/* An admin's change of an account's role and/or jurisdiction (issue 16). Only the members whose
+ * set_ flag is true are given; a role without a jurisdiction drops the old one, an officer or
+ * supervisor keeps theirs unless a new one is given. The result passes the checks of
+ * hk_account_add (a current division inside the served province, a supervisor's a city or the
+ * province). A resident's account is bound to their ID number, so it keeps its role and no other
+ * account becomes a resident's; an admin does not take away their own admin role. out (may be
+ * NULL) receives the changed row, pwhash blanked. "account.change", with the old and new values.
+ * HK_ENOTFOUND, HK_EINVAL naming "role" or "jurisdiction". */
+typedef struct hk_account_change {
+  bool set_role;
+  hk_role role;
+  bool set_jurisdiction;
+  int32_t jurisdiction;
+} hk_account_change;
+hk_status hk_account_change_role(hk_store *st, const hk_actor *who, const char *name,
+                                 const hk_account_change *in, hk_account_row *out, hk_error *err);
+
+/* An admin sets a new password for an account (it forgot its own): every session of the
+ * account ends. "account.password_reset", with no password in it. HK_ENOTFOUND, HK_EINVAL
+ * "password". */
+hk_status hk_account_reset_password(hk_store *st, const hk_actor *who, const char *name,
+                                    const char *password, hk_error *err);
+
+/* An account changes its own password, in two steps as a sign-in is (the HTTP server runs the
+ * argon2id check on a read-only connection and only the write on its read-write one):
+ * hk_account_password_check checks that `current` is right (else HK_EINVAL
+ * "current_password") and the new one differs from it; hk_account_password_change, called only
+ * after that check passed, sets the new one. Every other session of the account ends; the one
+ * of keep_token (the caller's own, may be NULL) stays. "account.password_change". */
+hk_status hk_account_password_check(hk_store *st, const char *name, const char *current,
+                                    const char *password, hk_error *err);
+hk_status hk_account_password_change(hk_store *st, const hk_actor *who, const char *name,
+                                     const char *password, const char *keep_token, hk_error *err);
 
 /* The actor an account acts as: role, "role:name", jurisdiction, a resident's own number. */
 void hk_account_actor(const hk_account_row *row, hk_actor *out);

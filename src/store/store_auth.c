@@ -51,6 +51,20 @@ hk_status hk_store_account_set_disabled(hk_store *st, const char *name, bool dis
   return DISPATCH(account_set_disabled, name, disabled, err);
 }
 
+hk_status hk_store_account_set_role(hk_store *st, const char *name, int role, int32_t jurisdiction,
+                                    hk_error *err)
+{
+  return DISPATCH(account_set_role, name, role, jurisdiction, err);
+}
+
+hk_status hk_store_account_set_password(hk_store *st, const char *name, const char *pwhash,
+                                        const uint8_t keep[HK_HASH_LEN], hk_error *err)
+{
+  if (pwhash == NULL || pwhash[0] == '\0')
+    return hk_error_set(err, HK_EINVAL, "password", "an account needs a password hash");
+  return DISPATCH(account_set_password, name, pwhash, keep, err);
+}
+
 hk_status hk_store_session_add(hk_store *st, const uint8_t token_hash[HK_HASH_LEN],
                                int64_t account_id, int64_t expires, hk_error *err)
 {

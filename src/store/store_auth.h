@@ -46,6 +46,15 @@ hk_status hk_store_account_each(hk_store *st, hk_account_cb cb, void *cls, hk_er
 /* Disable (or re-enable) an account; disabling also ends its sessions. HK_ENOTFOUND. */
 hk_status hk_store_account_set_disabled(hk_store *st, const char *name, bool disabled,
                                         hk_error *err);
+/* Change an account's role and jurisdiction (the service checks them). Its sessions stay: they
+ * read the account's row on every check, so the change applies to the next request. HK_ENOTFOUND.
+ */
+hk_status hk_store_account_set_role(hk_store *st, const char *name, int role, int32_t jurisdiction,
+                                    hk_error *err);
+/* Replace an account's password hash and end its sessions, all but the one whose token hash is
+ * `keep` (NULL: all of them; one's own change keeps the session that made it). HK_ENOTFOUND. */
+hk_status hk_store_account_set_password(hk_store *st, const char *name, const char *pwhash,
+                                        const uint8_t keep[HK_HASH_LEN], hk_error *err);
 
 /* Sessions: the SHA-256 of the bearer token, the account, and when it ends (Unix seconds). */
 hk_status hk_store_session_add(hk_store *st, const uint8_t token_hash[HK_HASH_LEN],

@@ -97,6 +97,10 @@ struct hk_store_ops {
                             hk_status (*cb)(const struct hk_account_row *, void *, hk_error *),
                             void *cls, hk_error *err);
   hk_status (*account_set_disabled)(hk_store *st, const char *name, bool disabled, hk_error *err);
+  hk_status (*account_set_role)(hk_store *st, const char *name, int role, int32_t jurisdiction,
+                                hk_error *err);
+  hk_status (*account_set_password)(hk_store *st, const char *name, const char *pwhash,
+                                    const uint8_t keep[HK_HASH_LEN], hk_error *err);
   hk_status (*session_add)(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t account_id,
                            int64_t expires, hk_error *err);
   hk_status (*session_find)(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t now,

@@ -134,6 +134,55 @@ hk_status store__pg_account_set_disabled(hk_store *st, const char *name, bool di
       "session delete", NULL, err);
 }
 
+hk_status store__pg_account_set_role(hk_store *st, const char *name, int role, int32_t jurisdiction,
+                                     hk_error *err)
+{
+  params q = {0};
+  p_text(&q, name);
+  p_int(&q, role);
+  p_int(&q, jurisdiction);
+  PGresult *r = NULL;
+  hk_status rc =
+      store__pg_run(st, "UPDATE account SET role = $2, jurisdiction = $3 WHERE name = $1", &q,
+                    "account update", &r, err);
+  if (rc != HK_OK)
+    return rc;
+  bool found = strcmp(PQcmdTuples(r), "0") != 0;
+  PQclear(r);
+  return found ? HK_OK : hk_error_set(err, HK_ENOTFOUND, "name", "no such account");
+}
+
+hk_status store__pg_account_set_password(hk_store *st, const char *name, const char *pwhash,
+                                         const uint8_t keep[HK_HASH_LEN], hk_error *err)
+{
+  params q = {0};
+  p_text(&q, name);
+  p_text(&q, pwhash);
+  PGresult *r = NULL;
+  hk_status rc = store__pg_run(st, "UPDATE account SET pwhash = $2 WHERE name = $1", &q,
+                               "account update", &r, err);
+  if (rc != HK_OK)
+    return rc;
+  bool found = strcmp(PQcmdTuples(r), "0") != 0;
+  PQclear(r);
+  if (!found)
+    return hk_error_set(err, HK_ENOTFOUND, "name", "no such account");
+  char h[HEX_LEN];
+  params d = {0};
+  p_text(&d, name);
+  if (keep) {
+    hex(keep, h);
+    p_text(&d, h);
+  } else {
+    p_null(&d);
+  }
+  /* A NULL keep decodes to NULL, from which every hash is distinct: all sessions end. */
+  return store__pg_run(st,
+                       "DELETE FROM session WHERE account_id = (SELECT id FROM account WHERE"
+                       " name = $1) AND token_hash IS DISTINCT FROM decode($2, 'hex')",
+                       &d, "session delete", NULL, err);
+}
+
 /* ---- sessions ---- */
 
 hk_status store__pg_session_add(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t account_id,

@@ -91,6 +91,10 @@ hk_status store__sqlite_account_get(hk_store *st, const char *name, hk_account_r
 hk_status store__sqlite_account_each(hk_store *st, hk_account_cb cb, void *cls, hk_error *err);
 hk_status store__sqlite_account_set_disabled(hk_store *st, const char *name, bool disabled,
                                              hk_error *err);
+hk_status store__sqlite_account_set_role(hk_store *st, const char *name, int role,
+                                         int32_t jurisdiction, hk_error *err);
+hk_status store__sqlite_account_set_password(hk_store *st, const char *name, const char *pwhash,
+                                             const uint8_t keep[HK_HASH_LEN], hk_error *err);
 hk_status store__sqlite_session_add(hk_store *st, const uint8_t hash[HK_HASH_LEN],
                                     int64_t account_id, int64_t expires, hk_error *err);
 hk_status store__sqlite_session_find(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t now,

@@ -133,6 +133,54 @@ hk_status store__sqlite_account_set_disabled(hk_store *base, const char *name, b
   return store__sqlite_step_done(db, st, "session delete", NULL, err);
 }
 
+hk_status store__sqlite_account_set_role(hk_store *base, const char *name, int role,
+                                         int32_t jurisdiction, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = store__sqlite_prepare(
+      db, "UPDATE account SET role = ?2, jurisdiction = ?3 WHERE name = ?1", &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, role);
+  sqlite3_bind_int(st, 3, jurisdiction);
+  int changes = 0;
+  if ((rc = store__sqlite_step_done(db, st, "account update", &changes, err)) != HK_OK)
+    return rc;
+  return changes ? HK_OK : hk_error_set(err, HK_ENOTFOUND, "name", "no such account");
+}
+
+hk_status store__sqlite_account_set_password(hk_store *base, const char *name, const char *pwhash,
+                                             const uint8_t keep[HK_HASH_LEN], hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc =
+      store__sqlite_prepare(db, "UPDATE account SET pwhash = ?2 WHERE name = ?1", &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, pwhash, -1, SQLITE_STATIC);
+  int changes = 0;
+  if ((rc = store__sqlite_step_done(db, st, "account update", &changes, err)) != HK_OK)
+    return rc;
+  if (changes == 0)
+    return hk_error_set(err, HK_ENOTFOUND, "name", "no such account");
+  /* "IS NOT" keeps the one session when keep is bound, and none when it is NULL. */
+  if ((rc = store__sqlite_prepare(db,
+                                  "DELETE FROM session WHERE account_id = (SELECT id FROM account"
+                                  " WHERE name = ?1) AND token_hash IS NOT ?2",
+                                  &st, err)) != HK_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  if (keep)
+    sqlite3_bind_blob(st, 2, keep, HK_HASH_LEN, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, 2);
+  return store__sqlite_step_done(db, st, "session delete", NULL, err);
+}
+
 /* ---- sessions ---- */
 
 hk_status store__sqlite_session_add(hk_store *base, const uint8_t hash[HK_HASH_LEN],

@@ -95,6 +95,37 @@ RECIPES = {
     ("post", "/api/v1/users/{name}/disable", "401"): ("main", "POST", "/api/v1/users/root/disable", None, None, 1),
     ("post", "/api/v1/users/{name}/disable", "403"): ("staff", "POST", "/api/v1/users/root/disable", None, None, 1),
     ("post", "/api/v1/users/{name}/disable", "404"): ("admin", "POST", "/api/v1/users/nobody_here/disable", None, None, 1),
+    # Issue 16: an account's life after creation, and department keys.
+    ("patch", "/api/v1/users/{name}", "200"): ("disposable", "PATCH", "/api/v1/users/disposable_openapi", {"role": "officer", "jurisdiction": "330411"}, None, 1),
+    ("patch", "/api/v1/users/{name}", "400"): ("admin", "PATCH", "/api/v1/users/analyst", {"jurisdiction": "110101"}, None, 1),
+    ("patch", "/api/v1/users/{name}", "401"): ("main", "PATCH", "/api/v1/users/analyst", {"role": "analyst"}, None, 1),
+    ("patch", "/api/v1/users/{name}", "403"): ("staff", "PATCH", "/api/v1/users/analyst", {"role": "analyst"}, None, 1),
+    ("patch", "/api/v1/users/{name}", "404"): ("admin", "PATCH", "/api/v1/users/nobody_here", {"role": "analyst"}, None, 1),
+    ("post", "/api/v1/users/{name}/enable", "200"): ("disposable", "POST", "/api/v1/users/disposable_openapi/enable", None, None, 1),
+    ("post", "/api/v1/users/{name}/enable", "401"): ("main", "POST", "/api/v1/users/root/enable", None, None, 1),
+    ("post", "/api/v1/users/{name}/enable", "403"): ("staff", "POST", "/api/v1/users/root/enable", None, None, 1),
+    ("post", "/api/v1/users/{name}/enable", "404"): ("admin", "POST", "/api/v1/users/nobody_here/enable", None, None, 1),
+    ("post", "/api/v1/users/{name}/password", "200"): ("disposable", "POST", "/api/v1/users/disposable_openapi/password", {"password": PASSWORD}, None, 1),
+    ("post", "/api/v1/users/{name}/password", "400"): ("admin", "POST", "/api/v1/users/analyst/password", {"password": "short"}, None, 1),
+    ("post", "/api/v1/users/{name}/password", "401"): ("main", "POST", "/api/v1/users/analyst/password", {"password": PASSWORD}, None, 1),
+    ("post", "/api/v1/users/{name}/password", "403"): ("staff", "POST", "/api/v1/users/analyst/password", {"password": PASSWORD}, None, 1),
+    ("post", "/api/v1/users/{name}/password", "404"): ("admin", "POST", "/api/v1/users/nobody_here/password", {"password": PASSWORD}, None, 1),
+    ("post", "/api/v1/sessions/current/password", "200"): ("self", "POST", "/api/v1/sessions/current/password", {"current_password": PASSWORD, "password": PASSWORD + " new"}, None, 1),
+    ("post", "/api/v1/sessions/current/password", "400"): ("fresh", "POST", "/api/v1/sessions/current/password", {"current_password": "not the password", "password": PASSWORD + " new"}, None, 1),
+    ("post", "/api/v1/sessions/current/password", "401"): ("main", "POST", "/api/v1/sessions/current/password", {"current_password": PASSWORD, "password": PASSWORD + " new"}, None, 1),
+    ("post", "/api/v1/sessions/current/password", "403"): ("key", "POST", "/api/v1/sessions/current/password", {"current_password": PASSWORD, "password": PASSWORD + " new"}, None, 1),
+    ("get", "/api/v1/keys", "200"): ("admin", "GET", "/api/v1/keys", None, None, 1),
+    ("get", "/api/v1/keys", "401"): ("main", "GET", "/api/v1/keys", None, None, 1),
+    ("get", "/api/v1/keys", "403"): ("staff", "GET", "/api/v1/keys", None, None, 1),
+    ("post", "/api/v1/keys", "201"): ("admin", "POST", "/api/v1/keys", {"department": "housing", "questions": ["permit-valid"], "facts": ["housing"]}, None, 1),
+    ("post", "/api/v1/keys", "400"): ("admin", "POST", "/api/v1/keys", {"department": "housing", "facts": ["talent"]}, None, 1),
+    ("post", "/api/v1/keys", "401"): ("main", "POST", "/api/v1/keys", {"department": "housing", "facts": ["housing"]}, None, 1),
+    ("post", "/api/v1/keys", "403"): ("staff", "POST", "/api/v1/keys", {"department": "housing", "facts": ["housing"]}, None, 1),
+    ("post", "/api/v1/keys/{id}/revoke", "200"): ("newkey", "POST", "/api/v1/keys/{new}/revoke", None, None, 1),
+    ("post", "/api/v1/keys/{id}/revoke", "400"): ("admin", "POST", "/api/v1/keys/one/revoke", None, None, 1),
+    ("post", "/api/v1/keys/{id}/revoke", "401"): ("main", "POST", "/api/v1/keys/1/revoke", None, None, 1),
+    ("post", "/api/v1/keys/{id}/revoke", "403"): ("staff", "POST", "/api/v1/keys/1/revoke", None, None, 1),
+    ("post", "/api/v1/keys/{id}/revoke", "404"): ("admin", "POST", "/api/v1/keys/99999/revoke", None, None, 1),
     ("get", "/api/v1/questions/{question}", "200"): ("key", "GET", f"/api/v1/questions/permit-valid?id_number={PID}&city=330400&date=2024-06-01", None, None, 1),
     ("get", "/api/v1/questions/{question}", "400"): ("key", "GET", f"/api/v1/questions/permit-valid?id_number={PID}&city=330400", None, None, 1),
     ("get", "/api/v1/questions/{question}", "401"): ("main", "GET", f"/api/v1/questions/permit-valid?id_number={PID}&city=330400&date=2024-06-01", None, None, 1),
@@ -196,7 +227,21 @@ def test_response_matches_schema(api, accounts, servers, key):
         client = accounts["root"]
         made = client.post("/api/v1/users", {"name": "disposable_openapi", "role": "analyst",
                                              "password": PASSWORD})
+        assert made.status in (201, 409), made.body  # several recipes share it
+    elif where == "self":
+        # Its own password changed, then reset, so the recipe can run again.
+        made = accounts["root"].post("/api/v1/users", {"name": "self_openapi", "role": "analyst",
+                                                       "password": PASSWORD})
+        assert made.status in (201, 409), made.body
+        assert accounts["root"].post("/api/v1/users/self_openapi/password",
+                                     {"password": PASSWORD}).status == 200
+        client = api.login("self_openapi", PASSWORD)
+    elif where == "newkey":
+        client = accounts["root"]
+        made = client.post("/api/v1/keys", {"department": "revoked_by_openapi",
+                                            "questions": ["permit-valid"]})
         assert made.status == 201, made.body
+        url = url.replace("{new}", str(made.json()["id"]))
     else:
         client = callers[where] if where in callers else servers[where].client
     if where == "limited":

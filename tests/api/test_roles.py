@@ -81,6 +81,20 @@ MATRIX = [
      expect(403, anonymous=401, admin=201)),
     (("POST", "/api/v1/users/matrix_victim/disable", None, "victim"),
      expect(403, anonymous=401, admin=200)),
+    # Issue 16: an account's life after creation and department keys, admins only; one's own
+    # password for every session (a wrong current one here: 400).
+    (("POST", "/api/v1/users/analyst/enable", None, None), expect(403, anonymous=401, admin=200)),
+    (("PATCH", "/api/v1/users/analyst", {"role": "analyst"}, None),
+     expect(403, anonymous=401, admin=200)),
+    (("POST", "/api/v1/users/nobody_here/password", {"password": PASSWORD}, None),
+     expect(403, anonymous=401, admin=404)),
+    (("POST", "/api/v1/sessions/current/password",
+      {"current_password": "not the password", "password": PASSWORD + " new"}, None),
+     expect(400, anonymous=401, dept_key=403)),
+    (("GET", "/api/v1/keys", None, None), expect(403, anonymous=401, admin=200)),
+    (("POST", "/api/v1/keys", {"department": "matrix", "questions": ["permit-valid"]}, None),
+     expect(403, anonymous=401, admin=201)),
+    (("POST", "/api/v1/keys/99999/revoke", None, None), expect(403, anonymous=401, admin=404)),
     # Department questions: only a key, only its questions.
     (("GET", f"/api/v1/questions/permit-valid?id_number={ME}&city=330400&date=2024-06-01",
       None, None), expect(403, anonymous=401, dept_key=200)),

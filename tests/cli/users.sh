@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Accounts and department keys through the real binary (九): user add (generated and stdin
-# passwords), list, disable; key add, list, revoke; the refusals and their exit statuses; the
+# passwords), list, disable, enable, set, password; key add, list, revoke; the refusals and their exit statuses; the
 # events they leave; audit access and audit verify over both chains.
 set -euo pipefail
 hukou=$1
@@ -79,9 +79,26 @@ grep -q '"revoked":true' "$tmp/out" || fail "revoked: $(cat "$tmp/out")"
 expect 1 "$hukou" key revoke 99 --db "$db"
 expect 2 "$hukou" key revoke one --db "$db"
 
+# Issue 16: re-enable, change role and jurisdiction, reset a password.
+expect 0 "$hukou" user enable wang --db "$db"
+expect 0 "$hukou" user list --db "$db"
+grep -q '"name":"wang","role":"officer","disabled":false' "$tmp/out" || fail "enabled: $(cat "$tmp/out")"
+expect 1 "$hukou" user enable nobody --db "$db"
+expect 0 "$hukou" user set wang --jurisdiction 330411 --db "$db"
+[ "$(field 'd["role"], d["jurisdiction"]')" = "('officer', '330411')" ] || fail "set: $(cat "$tmp/out")"
+expect 2 "$hukou" user set wang --jurisdiction 110101 --db "$db"            # outside the province
+grep -q "jurisdiction" "$tmp/err" || fail "set names the field"
+expect 2 "$hukou" user set li --role analyst --db "$db"                     # a resident stays one
+expect 2 "$hukou" user set wang --db "$db"                                  # nothing to change
+expect 0 "$hukou" user password wang --db "$db"
+[ "$(field 'len(d["password"])')" = 20 ] || fail "password: $(cat "$tmp/out")"
+echo "a new password" | expect 0 "$hukou" user password wang --password-stdin --db "$db"
+[ "$(field '"password" in d')" = "False" ] || fail "stdin password echoed"
+echo "a new password" | expect 1 "$hukou" user password nobody --password-stdin --db "$db"
+
 # Every change is an event; nobody has read anyone yet; both chains verify.
 expect 0 "$hukou" audit verify --db "$db"
-[ "$(field 'd["valid"], d["events_checked"], d["access_checked"]')" = "(True, 7, 0)" ] || fail "verify: $(cat "$tmp/out")"
+[ "$(field 'd["valid"], d["events_checked"], d["access_checked"]')" = "(True, 11, 0)" ] || fail "verify: $(cat "$tmp/out")"
 expect 0 "$hukou" audit access --person "$id" --db "$db"
 [ -s "$tmp/out" ] && fail "no reads yet: $(cat "$tmp/out")"
 expect 2 "$hukou" audit access --person 123 --db "$db"

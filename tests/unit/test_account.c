@@ -145,6 +145,166 @@ static void department_keys(void **state)
   hk_store_close(st);
 }
 
+static hk_status collect_event(const hk_event *ev, void *cls, hk_error *err)
+{
+  (void)err;
+  char *out = cls;
+  char line[400];
+  snprintf(line, sizeof line, "%s %s %s %s\n", ev->actor, ev->action, ev->subject, ev->payload);
+  strcat(out, line);
+  return HK_OK;
+}
+
+/* Issue 16: role and jurisdiction, checked as at creation. */
+static void change_role_and_jurisdiction(void **state)
+{
+  (void)state;
+  hk_store *st = fresh();
+  hk_error err = {0};
+  char id[19];
+  test_idnum(id, "330402", "19900101", 11);
+  hk_account_new o = {"zhou", HK_ROLE_OFFICER, 330402, NULL, "officer password"};
+  hk_account_new r = {"li.si", HK_ROLE_RESIDENT, 0, id, "resident password"};
+  hk_account_new ad = {"boss", HK_ROLE_ADMIN, 0, NULL, "admin password"};
+  assert_int_equal(hk_account_add(st, &root, &o, &err), HK_OK);
+  assert_int_equal(hk_account_add(st, &root, &r, &err), HK_OK);
+  assert_int_equal(hk_account_add(st, &root, &ad, &err), HK_OK);
+  const hk_actor boss = {.role = HK_ROLE_ADMIN, .account = "admin:boss"};
+  struct {
+    const char *name;
+    hk_account_change in;
+    hk_status rc;
+    const char *field;
+  } bad[] = {
+      {"zhou", {0}, HK_EINVAL, "role"},
+      {"zhou", {.set_role = true, .role = HK_ROLE_SYSTEM}, HK_EINVAL, "role"},
+      {"zhou", {.set_jurisdiction = true, .jurisdiction = 999999}, HK_EINVAL, "jurisdiction"},
+      /* Known, but outside the province served: Beijing's Dongcheng. */
+      {"zhou", {.set_jurisdiction = true, .jurisdiction = 110101}, HK_EINVAL, "jurisdiction"},
+      {"zhou", {.set_jurisdiction = true, .jurisdiction = 0}, HK_EINVAL, "jurisdiction"},
+      /* A supervisor's is a city: the county kept from the officer's role is refused. */
+      {"zhou", {.set_role = true, .role = HK_ROLE_SUPERVISOR}, HK_EINVAL, "jurisdiction"},
+      {"zhou",
+       {.set_role = true,
+        .role = HK_ROLE_ANALYST,
+        .set_jurisdiction = true,
+        .jurisdiction = 330402},
+       HK_EINVAL,
+       "jurisdiction"},
+      {"zhou", {.set_role = true, .role = HK_ROLE_RESIDENT}, HK_EINVAL, "role"},
+      {"li.si", {.set_role = true, .role = HK_ROLE_ANALYST}, HK_EINVAL, "role"},
+      {"boss", {.set_role = true, .role = HK_ROLE_ANALYST}, HK_EINVAL, "role"},
+      {"nobody", {.set_role = true, .role = HK_ROLE_ANALYST}, HK_ENOTFOUND, "name"},
+      {"a b", {.set_role = true, .role = HK_ROLE_ANALYST}, HK_ENOTFOUND, "name"},
+  };
+  hk_account_row row;
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_int_equal(hk_account_change_role(st, &boss, bad[i].name, &bad[i].in, &row, &err),
+                     bad[i].rc);
+    assert_string_equal(err.field, bad[i].field);
+  }
+  hk_account_change to_county = {.set_jurisdiction = true, .jurisdiction = 330411};
+  assert_int_equal(hk_account_change_role(st, &boss, "zhou", &to_county, &row, &err), HK_OK);
+  assert_int_equal(row.role, HK_ROLE_OFFICER);
+  assert_int_equal(row.jurisdiction, 330411);
+  assert_string_equal(row.pwhash, "");
+  hk_account_change to_supervisor = {.set_role = true,
+                                     .role = HK_ROLE_SUPERVISOR,
+                                     .set_jurisdiction = true,
+                                     .jurisdiction = 330400};
+  assert_int_equal(hk_account_change_role(st, &boss, "zhou", &to_supervisor, &row, &err), HK_OK);
+  /* A role without a jurisdiction drops it. */
+  hk_account_change to_analyst = {.set_role = true, .role = HK_ROLE_ANALYST};
+  assert_int_equal(hk_account_change_role(st, &boss, "zhou", &to_analyst, &row, &err), HK_OK);
+  assert_int_equal(hk_store_account_get(st, "zhou", &row, &err), HK_OK);
+  assert_int_equal(row.role, HK_ROLE_ANALYST);
+  assert_int_equal(row.jurisdiction, 0);
+  /* Another admin may make the admin an analyst; the CLI (system) may too. */
+  assert_int_equal(hk_account_change_role(st, &root, "boss", &to_analyst, &row, &err), HK_OK);
+
+  /* Every change is an event with the old and new values, and no password hash. */
+  char events[2048] = "";
+  assert_int_equal(hk_store_event_each(st, 0, collect_event, events, &err), HK_OK);
+  assert_non_null(strstr(events,
+                         "admin:boss account.change zhou {\"role\":\"officer\",\"jurisdiction\":"
+                         "330411,\"was_role\":\"officer\",\"was_jurisdiction\":330402}"));
+  assert_non_null(strstr(events, "admin:boss account.change zhou {\"role\":\"analyst\","
+                                 "\"jurisdiction\":0,\"was_role\":\"supervisor\""));
+  assert_null(strstr(events, "argon2"));
+  int64_t checked = 0, broken = 0;
+  assert_int_equal(hk_store_audit_verify(st, &checked, &broken, &err), HK_OK);
+  assert_int_equal(checked, 3 + 4);
+  hk_store_close(st);
+}
+
+/* Issue 16: re-enabling, an admin's reset and one's own change of a password. */
+static void enable_and_passwords(void **state)
+{
+  (void)state;
+  hk_store *st = fresh();
+  hk_error err = {0};
+  hk_account_new o = {"zhou", HK_ROLE_OFFICER, 330402, NULL, "officer password"};
+  assert_int_equal(hk_account_add(st, &root, &o, &err), HK_OK);
+  char t1[HK_TOKEN_MAX], t2[HK_TOKEN_MAX];
+  int64_t expires = 0;
+  hk_account_row row;
+  hk_credential c;
+  assert_int_equal(hk_account_disable(st, &root, "zhou", &err), HK_OK);
+  assert_int_equal(hk_account_login(st, "zhou", "officer password", t1, &expires, &row, &err),
+                   HK_EUNAUTH);
+  assert_int_equal(hk_account_enable(st, &root, "zhou", &err), HK_OK);
+  assert_int_equal(hk_account_enable(st, &root, "nobody", &err), HK_ENOTFOUND);
+  assert_int_equal(hk_account_login(st, "zhou", "officer password", t1, &expires, &row, &err),
+                   HK_OK);
+  assert_int_equal(hk_account_login(st, "zhou", "officer password", t2, &expires, &row, &err),
+                   HK_OK);
+
+  /* Own change: the current password is checked, the new one must differ and be long enough;
+   * the session that made it stays, the others end. */
+  const hk_actor me = {.role = HK_ROLE_OFFICER, .account = "officer:zhou", .jurisdiction = 330402};
+  assert_int_equal(hk_account_password_check(st, "zhou", "wrong password", "new password 1", &err),
+                   HK_EINVAL);
+  assert_string_equal(err.field, "current_password");
+  assert_int_equal(hk_account_password_check(st, "zhou", NULL, "new password 1", &err), HK_EINVAL);
+  assert_string_equal(err.field, "current_password");
+  assert_int_equal(
+      hk_account_password_check(st, "zhou", "officer password", "officer password", &err),
+      HK_EINVAL);
+  assert_string_equal(err.field, "password");
+  assert_int_equal(
+      hk_account_password_check(st, "zhou", "officer password", "new password 1", &err), HK_OK);
+  assert_int_equal(hk_account_password_change(st, &me, "zhou", "short", t1, &err), HK_EINVAL);
+  assert_string_equal(err.field, "password");
+  assert_int_equal(hk_account_authenticate(st, t2, &c, &err), HK_OK);
+  assert_int_equal(hk_account_password_change(st, &me, "zhou", "new password 1", t1, &err), HK_OK);
+  assert_int_equal(hk_account_authenticate(st, t1, &c, &err), HK_OK);
+  assert_int_equal(hk_account_authenticate(st, t2, &c, &err), HK_EUNAUTH);
+  assert_int_equal(hk_account_login(st, "zhou", "officer password", t2, &expires, &row, &err),
+                   HK_EUNAUTH);
+  assert_int_equal(hk_account_login(st, "zhou", "new password 1", t2, &expires, &row, &err), HK_OK);
+
+  /* An admin's reset ends every session. */
+  assert_int_equal(hk_account_reset_password(st, &root, "zhou", "short", &err), HK_EINVAL);
+  assert_string_equal(err.field, "password");
+  assert_int_equal(hk_account_reset_password(st, &root, "nobody", "reset password", &err),
+                   HK_ENOTFOUND);
+  assert_int_equal(hk_account_reset_password(st, &root, "zhou", "reset password", &err), HK_OK);
+  assert_int_equal(hk_account_authenticate(st, t1, &c, &err), HK_EUNAUTH);
+  assert_int_equal(hk_account_authenticate(st, t2, &c, &err), HK_EUNAUTH);
+  assert_int_equal(hk_account_login(st, "zhou", "new password 1", t2, &expires, &row, &err),
+                   HK_EUNAUTH);
+  assert_int_equal(hk_account_login(st, "zhou", "reset password", t2, &expires, &row, &err), HK_OK);
+
+  char events[2048] = "";
+  assert_int_equal(hk_store_event_each(st, 0, collect_event, events, &err), HK_OK);
+  assert_non_null(strstr(events, "cli:test account.enable zhou {}"));
+  assert_non_null(strstr(events, "officer:zhou account.password_change zhou {}"));
+  assert_non_null(strstr(events, "cli:test account.password_reset zhou {}"));
+  assert_null(strstr(events, "password 1"));
+  assert_null(strstr(events, "reset password"));
+  hk_store_close(st);
+}
+
 static void generated_passwords(void **state)
 {
   (void)state;
@@ -165,10 +325,9 @@ static int cleanup(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(add_checks_its_input),
-      cmocka_unit_test(login_authenticate_logout),
-      cmocka_unit_test(department_keys),
-      cmocka_unit_test(generated_passwords),
+      cmocka_unit_test(add_checks_its_input), cmocka_unit_test(login_authenticate_logout),
+      cmocka_unit_test(department_keys),      cmocka_unit_test(change_role_and_jurisdiction),
+      cmocka_unit_test(enable_and_passwords), cmocka_unit_test(generated_passwords),
   };
   int failed = cmocka_run_group_tests_name("account_sqlite", tests, NULL, cleanup);
   if (test_backend_select("pg"))

@@ -88,6 +88,52 @@ static void accounts_and_sessions(void **state)
   hk_store_close(st);
 }
 
+/* Issue 16: a role and jurisdiction change in place; a new password hash ends the account's
+ * sessions, all or all but one. */
+static void role_and_password_changes(void **state)
+{
+  (void)state;
+  hk_store *st = fresh();
+  hk_error err = {0};
+  hk_account_row a = account("zhou", 1, 330402), b = account("wu", 5, 0);
+  assert_int_equal(hk_store_account_add(st, &a, &err), HK_OK);
+  assert_int_equal(hk_store_account_add(st, &b, &err), HK_OK);
+  assert_int_equal(hk_store_account_set_role(st, "zhou", 2, 330400, &err), HK_OK);
+  hk_account_row got;
+  assert_int_equal(hk_store_account_get(st, "zhou", &got, &err), HK_OK);
+  assert_int_equal(got.role, 2);
+  assert_int_equal(got.jurisdiction, 330400);
+  assert_int_equal(hk_store_account_set_role(st, "nobody", 2, 0, &err), HK_ENOTFOUND);
+
+  uint8_t h1[HK_HASH_LEN], h2[HK_HASH_LEN], h3[HK_HASH_LEN];
+  memset(h1, 1, sizeof h1);
+  memset(h2, 2, sizeof h2);
+  memset(h3, 3, sizeof h3);
+  assert_int_equal(hk_store_session_add(st, h1, a.id, 2000, &err), HK_OK);
+  assert_int_equal(hk_store_session_add(st, h2, a.id, 2000, &err), HK_OK);
+  assert_int_equal(hk_store_session_add(st, h3, b.id, 2000, &err), HK_OK);
+  /* One's own change keeps the session that made it. */
+  assert_int_equal(hk_store_account_set_password(st, "zhou", "$argon2id$new", h1, &err), HK_OK);
+  int64_t expires = 0;
+  assert_int_equal(hk_store_session_find(st, h1, 1500, &got, &expires, &err), HK_OK);
+  assert_string_equal(got.pwhash, "$argon2id$new");
+  assert_int_equal(hk_store_session_find(st, h2, 1500, &got, &expires, &err), HK_ENOTFOUND);
+  /* An admin's reset ends every one; another account's sessions stay. */
+  assert_int_equal(hk_store_account_set_password(st, "zhou", "$argon2id$newer", NULL, &err), HK_OK);
+  assert_int_equal(hk_store_session_find(st, h1, 1500, &got, &expires, &err), HK_ENOTFOUND);
+  assert_int_equal(hk_store_session_find(st, h3, 1500, &got, &expires, &err), HK_OK);
+  assert_int_equal(hk_store_account_set_password(st, "nobody", "$argon2id$x", NULL, &err),
+                   HK_ENOTFOUND);
+  assert_int_equal(hk_store_account_set_password(st, "wu", "", NULL, &err), HK_EINVAL);
+
+  /* Re-enabled, an account's row is live again. */
+  assert_int_equal(hk_store_account_set_disabled(st, "wu", true, &err), HK_OK);
+  assert_int_equal(hk_store_account_set_disabled(st, "wu", false, &err), HK_OK);
+  assert_int_equal(hk_store_account_get(st, "wu", &got, &err), HK_OK);
+  assert_false(got.disabled);
+  hk_store_close(st);
+}
+
 static hk_status collect_name(const hk_account_row *row, void *cls, hk_error *err)
 {
   (void)err;
@@ -270,9 +316,8 @@ static int cleanup(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(accounts_and_sessions),
-      cmocka_unit_test(account_list),
-      cmocka_unit_test(department_keys),
+      cmocka_unit_test(accounts_and_sessions),     cmocka_unit_test(account_list),
+      cmocka_unit_test(role_and_password_changes), cmocka_unit_test(department_keys),
       cmocka_unit_test(access_log_chain),
   };
   int failed = cmocka_run_group_tests_name("store_auth_sqlite", tests, NULL, cleanup);

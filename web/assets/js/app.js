@@ -7,6 +7,7 @@ import { addRoutes, allRoutes, currentPath, match, navigate, href } from './rout
 import { SessionContext } from './session.js';
 import { HomePage } from './pages/home.js';
 import { SignInPage } from './pages/signin.js';
+import { PasswordPage } from './pages/password.js';
 import './messages.js';
 import './pages/resident/index.js';
 import './pages/officer/index.js';
@@ -16,6 +17,14 @@ import './pages/admin/index.js';
 addRoutes([
   { path: '/', component: HomePage, roles: null, title: 'app.name' },
   { path: '/signin', component: SignInPage, roles: null, title: 'signin.title' },
+  // Every signed-in role changes its own password (issue 16).
+  {
+    path: '/password',
+    component: PasswordPage,
+    roles: ['resident', 'officer', 'supervisor', 'analyst', 'department', 'admin'],
+    title: 'password.title',
+    nav: { label: 'password.nav', order: 90 },
+  },
 ]);
 
 async function loadSession() {
