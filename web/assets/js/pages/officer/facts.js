@@ -4,10 +4,28 @@
 // address); the page shows it masked. Downloads are fetched and handed to the browser as a
 // file, so no link carries the number either.
 import { html, useState } from '../../lib.js';
-import { t, formatNumber } from '../../i18n.js';
+import { t, formatNumber, formatDate } from '../../i18n.js';
 import { get, post, api } from '../../api.js';
 import { useForm, TextInput, Button, ErrorBanner, Alert, DateText } from '../../ui.js';
-import { maskId } from '../staff/common.js';
+import { maskId, DivisionLabel } from '../staff/common.js';
+
+// One field of a declared fact as an officer reads it: a label for the key and for coded
+// values (divisions by name, kinds and categories in words, yes/no, dates), never the raw
+// codes; an unknown key (a field added later) is shown as it is rather than hidden.
+const LABELLED = { kind: 'res.facts.housing.', education: 'res.education.', category: 'res.talent.', marital_status: 'res.marital.', relation: 'res.relation.' };
+function fieldValue(k, v) {
+  if (v === null || v === undefined || v === '') return k === 'to' ? t('officer.facts.ongoing') : '—';
+  if (typeof v === 'boolean') return t(v ? 'officer.facts.yes' : 'officer.facts.no');
+  if (k === 'spouse' || k === 'id_number') return maskId(v);
+  if (k === 'division' || k === 'city') return html`<${DivisionLabel} code=${String(v)} />`;
+  if (LABELLED[k]) return t(LABELLED[k] + v) === LABELLED[k] + v ? String(v) : t(LABELLED[k] + v);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(String(v))) return formatDate(v);
+  return String(v);
+}
+function fieldLabel(k) {
+  const label = t('officer.facts.field.' + k);
+  return label === 'officer.facts.field.' + k ? k : label;
+}
 
 const base = (id) => '/api/v1/persons/' + encodeURIComponent(id) + '/facts';
 
@@ -69,7 +87,7 @@ export function Declaration({ id, e, onDone }) {
     <h3 id=${h}>${t('res.facts.kind.' + e.kind)} · ${t('res.facts.entry', { entry: e.entry })}</h3>
     <p class="muted">${t('officer.facts.declared')} <${DateText} value=${e.recorded_on} /></p>
     <dl class="facts">
-      ${Object.entries(e.fact || {}).map(([k, v]) => html`<div class="fact"><dt>${k}</dt><dd>${k === 'spouse' || k === 'id_number' ? maskId(v) : v === null ? '—' : String(v)}</dd></div>`)}
+      ${Object.entries(e.fact || {}).map(([k, v]) => html`<div class="fact"><dt>${fieldLabel(k)}</dt><dd>${fieldValue(k, v)}</dd></div>`)}
     </dl>
     <h4>${t('officer.facts.files')}</h4>
     ${e.files.length
