@@ -138,7 +138,7 @@ test('an admin makes a department key, sees its secret once, and revokes it', as
   await page.locator('table tbody tr[data-key]').first().waitFor();
   assert.doesNotMatch(await page.content(), new RegExp(key), 'the secret is shown once');
   const row = page.locator('table tbody tr[data-key]').last();
-  assert.match(await row.innerText(), /fact:housing/);
+  assert.match(await row.innerText(), /报送住房/);
   await row.locator('button').click();
   await row.locator('button.btn-danger').click();
   await row.locator('.badge-no').waitFor();

@@ -3,9 +3,9 @@
 // yes/no questions and the kinds of fact its department sends (the server's own catalogue,
 // `scopes`), its secret shown once with a hint to copy it now, and revoking asked twice.
 import { html, useState } from '../../lib.js';
-import { t, formatNumber } from '../../i18n.js';
+import { t, formatNumber, isEn } from '../../i18n.js';
 import { get, post } from '../../api.js';
-import { useLoad, useForm, Loading, ErrorBanner, TextInput, Button, Alert } from '../../ui.js';
+import { useLoad, useForm, Loading, ErrorBanner, TextInput, Button, Alert, DateText } from '../../ui.js';
 
 function Checks({ legend, hint, name, options, chosen, onToggle, error }) {
   return html`<fieldset class=${'field choice' + (error ? ' field-invalid' : '')} data-checks=${name}>
@@ -108,16 +108,16 @@ export function KeysSection() {
     ${list.loading && !list.data && html`<${Loading} />`}
     ${list.data &&
     html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t('keys.table')}>
-        <table>
+        <table class="stack">
           <caption>${t('keys.count', { n: formatNumber(keys.length) })}</caption>
           <thead><tr><th scope="col">${t('keys.id')}</th><th scope="col">${t('keys.department')}</th><th scope="col">${t('keys.scope')}</th><th scope="col">${t('admin.created_at')}</th><th scope="col">${t('admin.state')}</th></tr></thead>
           <tbody>
             ${keys.map(
               (k) => html`<tr data-key=${k.id}>
-                <td class="num">${k.id}</td><td>${k.department}</td>
-                <td>${[...k.questions, ...k.facts.map((f) => 'fact:' + f)].join(', ') || '—'}</td>
-                <td>${k.created ? k.created.slice(0, 10) : ''}</td>
-                <td><${RevokeButton} k=${k} onDone=${(x) => {
+                <td class="num" data-label=${t('keys.id')}>${k.id}</td><td data-label=${t('keys.department')}>${k.department}</td>
+                <td data-label=${t('keys.scope')}>${[...k.questions.map((q) => t('keys.questions.' + q)), ...k.facts.map((f) => t('keys.scope.fact', { kind: t('keys.facts.' + f) }))].join(isEn() ? '; ' : '；') || '—'}</td>
+                <td data-label=${t('admin.created_at')}><${DateText} value=${k.created ? k.created.slice(0, 10) : ''} /></td>
+                <td data-label=${t('admin.state')}><${RevokeButton} k=${k} onDone=${(x) => {
                   setDone(x);
                   list.reload();
                 }} /></td>

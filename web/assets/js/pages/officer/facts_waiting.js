@@ -57,7 +57,7 @@ export function WaitingPage() {
     ${list.loading && html`<${Loading} />`}
     ${list.data &&
     html`<div class="table-wrap" tabindex="0" role="region" aria-label=${t('staff.table')}>
-        <table id="wl-table">
+        <table id="wl-table" class="stack">
           <caption>${t('officer.wl.caption', { n: formatNumber(rows.length) })}</caption>
           <thead><tr><th scope="col">${t('officer.wl.entry')}</th><th scope="col">${t('officer.wl.name')}</th><th scope="col">${t('officer.wl.id')}</th>
             <th scope="col">${t('officer.wl.kind')}</th><th scope="col">${t('officer.wl.what')}</th><th scope="col">${t('officer.wl.declared')}</th>
@@ -66,9 +66,9 @@ export function WaitingPage() {
             ${rows.length === 0 && html`<tr><td colspan="8" class="muted">${t('officer.wl.none')}</td></tr>`}
             ${rows.map(
               (e) => html`<tr data-entry=${e.entry}>
-                <td class="num">${e.entry}</td><td>${e.person.name}</td><td class="num">${e.person.id_masked}</td>
-                <td>${t('officer.wl.kind.' + e.kind)}</td><td>${sentence(e, list.data.divisions)}</td>
-                <td><${DateText} value=${e.recorded_on} /></td><td class="num">${formatNumber(e.materials)}</td>
+                <td class="num" data-label=${t('officer.wl.entry')}>${e.entry}</td><td data-label=${t('officer.wl.name')}>${e.person.name}</td><td class="num" data-label=${t('officer.wl.id')}>${e.person.id_masked}</td>
+                <td data-label=${t('officer.wl.kind')}>${t('officer.wl.kind.' + e.kind)}</td><td data-label=${t('officer.wl.what')}>${sentence(e, list.data.divisions)}</td>
+                <td data-label=${t('officer.wl.declared')}><${DateText} value=${e.recorded_on} /></td><td class="num" data-label=${t('officer.wl.files')}>${formatNumber(e.materials)}</td>
                 <td><a href=${href('/declarations-waiting/' + e.entry)}>${t('officer.wl.open', { entry: e.entry })}</a></td>
               </tr>`,
             )}
