@@ -447,6 +447,47 @@ static void api_fact_redelivered_in_bulk_is_recognised(void **state)
   hk_store_close(st);
 }
 
+/* A feed longer than the reader thread's batches: the first bad line, deep in the file, is the
+ * one reported, by its number (blank lines counted), and nothing is written; without it every
+ * line is recorded once, in order. */
+static void long_feed_through_the_reader_thread(void **state)
+{
+  (void)state;
+  hk_store *st = fresh_store();
+  hk_error err = {0};
+  hk_facts_import_result res;
+  enum { LINES = 2500, BAD = 2345 };
+  size_t cap = (size_t)LINES * 200, n = 0;
+  char *feed = malloc(cap);
+  assert_non_null(feed);
+  for (int i = 1; i <= LINES; i++) {
+    if (i % 100 == 0)
+      n += (size_t)snprintf(feed + n, cap - n, "\n"); /* a blank line, numbered too */
+    n += (size_t)snprintf(feed + n, cap - n,
+                          "{\"delivery\":\"SI-%d\",\"id_number\":\"%s\",\"kind\":"
+                          "\"social_insurance\",\"fact\":{\"city\":\"330400\",\"from\":\"%s\"}}\n",
+                          i, i % 2 ? WIFE : HUSBAND, i == BAD ? "2021-13" : "2021-04");
+  }
+  assert_int_equal(import_text(st, feed, &res, &err), HK_EINVAL);
+  char want[64];
+  snprintf(want, sizeof want, "line %d: fact.from", BAD + BAD / 100);
+  assert_string_equal(err.field, want);
+  assert_int_equal(res.added, 0);
+  assert_int_equal(events(st), 0);
+  char *bad = strstr(feed, "2021-13");
+  memcpy(bad, "2021-05", 7);
+  if (import_text(st, feed, &res, &err) != HK_OK)
+    fail_msg("import: %s: %s", err.field, err.detail);
+  assert_int_equal(res.lines, LINES);
+  assert_int_equal(res.added, LINES);
+  assert_int_equal(events(st), LINES);
+  assert_int_equal(import_text(st, feed, &res, &err), HK_OK);
+  assert_int_equal(res.already, LINES);
+  assert_int_equal(events(st), LINES);
+  free(feed);
+  hk_store_close(st);
+}
+
 typedef struct seq_payload {
   int64_t seq;
   char text[1024];
@@ -613,6 +654,7 @@ int main(void)
       cmocka_unit_test(who_records_what),
       cmocka_unit_test(deliveries_all_or_nothing_and_idempotent),
       cmocka_unit_test(api_fact_redelivered_in_bulk_is_recognised),
+      cmocka_unit_test(long_feed_through_the_reader_thread),
       cmocka_unit_test(delivery_events_are_json_and_chained),
       cmocka_unit_test(arrival_is_created_on_declaring),
       cmocka_unit_test(concurrent_corrections_supersede_once),
