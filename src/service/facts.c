@@ -1405,8 +1405,9 @@ typedef struct fed_line {
   int64_t lineno;
   hk_status rc; /* the reader's verdict: HK_OK, or err says what is wrong */
   hk_error err;
-  cJSON *tree; /* f points into it */
-  line_fields f;
+  line_fields f; /* pointing into the copies below (the tree is gone when the writer reads) */
+  char delivery[DELIVERY_MAX + 1], corrects[DELIVERY_MAX + 1], kind_name[33];
+  char reason[REASON_MAX + 1];
   hk_fact_kind kind;
   char id[HK_IDNUM_LEN + 1];
   char *doc;  /* the fact's canonical text, checked; or NULL: */
@@ -1434,23 +1435,40 @@ typedef struct feed {
 
 static void fed_line_clear(fed_line *l)
 {
-  cJSON_Delete(l->tree);
   free(l->doc);
   free(l->text);
-  l->tree = NULL;
   l->doc = l->text = NULL;
 }
 
+/* A field the checks have bounded, copied out of the tree (NULL stays NULL). */
+static const char *keep(char *dst, size_t size, const char *src)
+{
+  if (src == NULL)
+    return NULL;
+  snprintf(dst, size, "%s", src);
+  return dst;
+}
+
+/* The tree is freed on the reader's thread as soon as the line is read, so the reader's memory
+ * is reused line after line instead of growing by a batch and being given back to the system
+ * (which costs page faults on every batch). */
 static void prepare_line(const import_ctx *c, hk_person *scratch, const char *text, size_t n,
                          fed_line *l)
 {
   l->rc = HK_OK;
-  l->tree = hk_cjson_read_as_jansson(text, n);
-  if (l->tree)
-    l->rc = prepare_tree(c, scratch, l->tree, &l->f, &l->kind, l->id, &l->doc, &l->err);
+  cJSON *tree = hk_cjson_read_as_jansson(text, n);
+  if (tree) {
+    l->rc = prepare_tree(c, scratch, tree, &l->f, &l->kind, l->id, &l->doc, &l->err);
+    if (l->rc == HK_OK && l->doc) {
+      l->f.delivery = keep(l->delivery, sizeof l->delivery, l->f.delivery);
+      l->f.corrects = keep(l->corrects, sizeof l->corrects, l->f.corrects);
+      l->f.reason = keep(l->reason, sizeof l->reason, l->f.reason);
+      l->f.kind_name = keep(l->kind_name, sizeof l->kind_name, l->f.kind_name);
+      l->f.id = l->id;
+    }
+    cJSON_Delete(tree);
+  }
   if (l->rc == HK_OK && l->doc == NULL) { /* jansson's, on the writer's thread */
-    cJSON_Delete(l->tree);
-    l->tree = NULL;
     l->text = malloc(n + 1);
     if (l->text == NULL) {
       l->rc = hk_error_set_both(&l->err, HK_ENOMEM, NULL, "内存不足", "out of memory");
