@@ -1381,7 +1381,7 @@ static hk_status prepare_tree(const import_ctx *c, hk_person *scratch, cJSON *li
   hk_idnum idn;
   if (rc == HK_OK)
     rc = check_line(c, f, &idn, kind, err);
-  if (rc != HK_OK || !is_list_kind(*kind))
+  if (rc != HK_OK || fact == NULL || !is_list_kind(*kind))
     return rc;
   memcpy(id, idn.number, HK_IDNUM_LEN + 1);
   *doc = hk_cjson_canonical(fact); /* sorts the fact's members */
