@@ -671,6 +671,15 @@ hk_status hk_person_parse(const char *text, size_t len, hk_person_json_mode mode
   return rc;
 }
 
+hk_status hk_person_read(const struct cJSON *obj, hk_person_json_mode mode, hk_date today,
+                         hk_person *out, hk_error *err)
+{
+  hk_person_reset(out);
+  if (!cJSON_IsObject(obj))
+    return hk_error_set_both(err, HK_EINVAL, "", "不是 JSON 对象", "not a JSON object");
+  return read_person(obj, mode, today, out, err);
+}
+
 hk_status hk_person_from_json(const json_t *obj, hk_person_json_mode mode, hk_date today,
                               hk_person *out, hk_error *err)
 {

@@ -26,6 +26,12 @@ hk_status hk_person_from_json(const json_t *obj, hk_person_json_mode mode, hk_da
 hk_status hk_person_parse(const char *text, size_t len, hk_person_json_mode mode, hk_date today,
                           hk_person *out, hk_error *err);
 
+struct cJSON;
+/* The same from a tree cJSON has read (for a caller that has one already: the bulk facts
+ * import reads each line once). obj's strings must hold no NUL that the text escaped. */
+hk_status hk_person_read(const struct cJSON *obj, hk_person_json_mode mode, hk_date today,
+                         hk_person *out, hk_error *err);
+
 /* A new JSON object for p (caller owns the reference), or NULL when memory runs out. */
 json_t *hk_person_to_json(const hk_person *p, hk_person_json_mode mode);
 

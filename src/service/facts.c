@@ -2,12 +2,16 @@
 #include "service/facts.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/division.h"
 #include "core/json.h"
+#include "core/json_canon.h"
 #include "core/person_json.h"
 #include "store/store_fact.h"
 
@@ -1158,78 +1162,67 @@ static hk_status note_delivery(const hk_fact_row *row, void *cls, hk_error *err)
   return HK_OK;
 }
 
-/* One line: {"delivery", "id_number", "kind", "fact"} and optionally "corrects", "reason". */
-static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk_error *err)
+/* The members of a delivery line other than the fact, as either reader found them. */
+typedef struct line_fields {
+  const char *delivery, *id, *kind_name, *corrects, *reason;
+} line_fields;
+
+static const char *const line_keys[] = {"delivery", "id_number", "kind", "fact",
+                                        "corrects", "reason",    NULL};
+
+/* What does not depend on the reader: the ID number, the kind, and that the department sends
+ * that kind. */
+static hk_status check_line(const import_ctx *c, const line_fields *f, hk_idnum *idn,
+                            hk_fact_kind *kind, hk_error *err)
 {
-  static const char *const keys[] = {"delivery", "id_number", "kind", "fact",
-                                     "corrects", "reason",    NULL};
-  const char *delivery = NULL, *id = NULL, *kind_name = NULL, *corrects = NULL, *reason = NULL;
-  json_t *fact = NULL;
-  hk_status rc = hk_json_known_keys(line, keys, err);
-  if (rc == HK_OK)
-    rc = hk_json_string(line, "delivery", HK_JSON_REQUIRED, DELIVERY_MAX, &delivery, err);
-  if (rc == HK_OK && delivery[0] == '\0')
-    rc = hk_error_set_both(err, HK_EINVAL, "delivery", "为空", "empty");
-  if (rc == HK_OK)
-    rc = hk_json_string(line, "id_number", HK_JSON_REQUIRED, HK_IDNUM_INPUT_MAX, &id, err);
-  if (rc == HK_OK)
-    rc = hk_json_string(line, "kind", HK_JSON_REQUIRED, 32, &kind_name, err);
-  if (rc == HK_OK)
-    rc = hk_json_object(line, "fact", HK_JSON_REQUIRED, &fact, err);
-  if (rc == HK_OK)
-    rc = hk_json_string(line, "corrects", HK_JSON_OPTIONAL, DELIVERY_MAX, &corrects, err);
-  if (rc == HK_OK)
-    rc = hk_json_string(line, "reason", HK_JSON_OPTIONAL, REASON_MAX, &reason, err);
-  if (rc == HK_OK && corrects && (reason == NULL || reason[0] == '\0'))
-    rc = hk_error_set_both(err, HK_EINVAL, "reason", "更正须说明理由", "a correction says why");
+  if (f->corrects && (f->reason == NULL || f->reason[0] == '\0'))
+    return hk_error_set_both(err, HK_EINVAL, "reason", "更正须说明理由", "a correction says why");
+  if (!hk_idnum_check(f->id, c->today, idn))
+    return hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
+                        hk_idnum_fault_name(idn->fault));
+  *kind = hk_fact_kind_from(f->kind_name);
+  if (*kind == HK_FACT_NONE)
+    return hk_error_set_both(err, HK_EINVAL, "kind", "未知的事实种类“%s”", "unknown kind \"%s\"",
+                             f->kind_name);
+  if (!(hk_fact_department_kinds(c->department) & BIT(*kind)))
+    return hk_error_set_both(err, HK_EFORBIDDEN, "kind", "%s部门不报送%s",
+                             "the %s department does not send %s", c->department, f->kind_name);
+  return HK_OK;
+}
+
+/* A checked fact, its canonical text `doc`, delivered: recorded, or recognised as delivered
+ * before. */
+static hk_status deliver(hk_store *st, import_ctx *c, hk_fact_kind kind, const char *id_number,
+                         const line_fields *f, const char *doc, hk_error *err)
+{
+  int64_t row = 0;
+  hk_status rc = hk_store_person_row(st, id_number, &row, err);
+  if (rc == HK_ENOTFOUND)
+    return hk_error_set_both(err, HK_EINVAL, "id_number", "没有这个身份证号码的人",
+                             "no person with this ID number");
   if (rc != HK_OK)
     return rc;
-  hk_idnum idn;
-  if (!hk_idnum_check(id, c->today, &idn))
-    return hk_error_set(err, HK_EINVAL, "id_number", "invalid ID number (%s)",
-                        hk_idnum_fault_name(idn.fault));
-  hk_fact_kind kind = hk_fact_kind_from(kind_name);
-  if (kind == HK_FACT_NONE)
-    return hk_error_set_both(err, HK_EINVAL, "kind", "未知的事实种类“%s”", "unknown kind \"%s\"",
-                             kind_name);
-  if (!(hk_fact_department_kinds(c->department) & BIT(kind)))
-    return hk_error_set_both(err, HK_EFORBIDDEN, "kind", "%s部门不报送%s",
-                             "the %s department does not send %s", c->department, kind_name);
-  char *doc = canonical(fact);
-  if (doc == NULL)
-    return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
-  int64_t row = 0;
-  if ((rc = check_doc(kind, idn.number, fact, doc, c->today, &c->p, err)) ||
-      (rc = check_links(st, kind, idn.number, fact, c->today, err)) ||
-      (rc = hk_store_person_row(st, idn.number, &row, err))) {
-    free(doc);
-    return rc == HK_ENOTFOUND
-               ? hk_error_set_both(err, HK_EINVAL, "id_number", "没有这个身份证号码的人",
-                                   "no person with this ID number")
-               : rc;
-  }
   int64_t already = 0, supersedes = 0;
-  if (corrects) {
+  if (f->corrects) {
     /* A correction delivered again is recognised before what it corrects is looked at (that
      * one is superseded by now). */
-    rc = redelivery(st, c->department, delivery, row, kind, doc, &already, err);
+    rc = redelivery(st, c->department, f->delivery, row, kind, doc, &already, err);
     if (rc == HK_OK) {
       c->out->already++;
-      free(doc);
       return HK_OK;
     }
     delivered d = {0};
     if (rc == HK_ENOTFOUND)
-      rc = hk_store_fact_by_delivery(st, c->department, corrects, note_delivery, &d, err);
+      rc = hk_store_fact_by_delivery(st, c->department, f->corrects, note_delivery, &d, err);
     if (rc == HK_ENOTFOUND)
       rc = hk_error_set_both(err, HK_EINVAL, "corrects", "没有报送“%s”（%s）",
-                             "no delivery \"%s\" of %s", corrects, c->department);
+                             "no delivery \"%s\" of %s", f->corrects, c->department);
     else if (rc == HK_OK && (d.person_id != row || d.kind != (int)kind))
       rc = hk_error_set_both(err, HK_EINVAL, "corrects", "报送“%s”属于另一个人或另一种事实",
-                             "delivery \"%s\" is another person's or kind", corrects);
+                             "delivery \"%s\" is another person's or kind", f->corrects);
     else if (rc == HK_OK && d.superseded_by)
       rc = hk_error_set_both(err, HK_ECONFLICT, "corrects", "报送“%s”已被记录 %" PRId64 " 取代",
-                             "delivery \"%s\" was superseded by entry %" PRId64, corrects,
+                             "delivery \"%s\" was superseded by entry %" PRId64, f->corrects,
                              d.superseded_by);
     supersedes = d.id;
   }
@@ -1237,13 +1230,13 @@ static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk
     /* Most lines are new: insert first; the store reports a delivery id it already holds
      * without spoiling the transaction, and only then is the earlier one compared. */
     record_req q = {.person_id = row,
-                    .id_number = idn.number,
+                    .id_number = id_number,
                     .kind = kind,
                     .source = HK_FACT_DEPARTMENT,
                     .doc = doc,
                     .department = c->department,
-                    .delivery = delivery,
-                    .reason = reason,
+                    .delivery = f->delivery,
+                    .reason = f->reason,
                     .supersedes = supersedes,
                     .supersedes_row = -1,
                     .action = supersedes ? "fact.correct" : "fact.department",
@@ -1252,15 +1245,360 @@ static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk
     if (rc == HK_OK)
       c->out->added++;
   }
-  if (rc == HK_EDUPLICATE && !corrects) {
-    rc = redelivery(st, c->department, delivery, row, kind, doc, &already, err);
+  if (rc == HK_EDUPLICATE && !f->corrects) {
+    rc = redelivery(st, c->department, f->delivery, row, kind, doc, &already, err);
     if (rc == HK_OK)
       c->out->already++;
     else if (rc == HK_ENOTFOUND)
       rc = hk_error_set_both(err, HK_ESTORE, "delivery", "报送编号已占用却找不到",
                              "reported taken, then not found");
   }
+  return rc;
+}
+
+/* One line: {"delivery", "id_number", "kind", "fact"} and optionally "corrects", "reason". */
+static hk_status import_line(hk_store *st, import_ctx *c, const json_t *line, hk_error *err)
+{
+  line_fields f = {0};
+  json_t *fact = NULL;
+  hk_status rc = hk_json_known_keys(line, line_keys, err);
+  if (rc == HK_OK)
+    rc = hk_json_string(line, "delivery", HK_JSON_REQUIRED, DELIVERY_MAX, &f.delivery, err);
+  if (rc == HK_OK && f.delivery[0] == '\0')
+    rc = hk_error_set_both(err, HK_EINVAL, "delivery", "为空", "empty");
+  if (rc == HK_OK)
+    rc = hk_json_string(line, "id_number", HK_JSON_REQUIRED, HK_IDNUM_INPUT_MAX, &f.id, err);
+  if (rc == HK_OK)
+    rc = hk_json_string(line, "kind", HK_JSON_REQUIRED, 32, &f.kind_name, err);
+  if (rc == HK_OK)
+    rc = hk_json_object(line, "fact", HK_JSON_REQUIRED, &fact, err);
+  if (rc == HK_OK)
+    rc = hk_json_string(line, "corrects", HK_JSON_OPTIONAL, DELIVERY_MAX, &f.corrects, err);
+  if (rc == HK_OK)
+    rc = hk_json_string(line, "reason", HK_JSON_OPTIONAL, REASON_MAX, &f.reason, err);
+  hk_idnum idn;
+  hk_fact_kind kind = HK_FACT_NONE;
+  if (rc == HK_OK)
+    rc = check_line(c, &f, &idn, &kind, err);
+  if (rc != HK_OK)
+    return rc;
+  char *doc = canonical(fact);
+  if (doc == NULL)
+    return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
+  if ((rc = check_doc(kind, idn.number, fact, doc, c->today, &c->p, err)) == HK_OK &&
+      (rc = check_links(st, kind, idn.number, fact, c->today, err)) == HK_OK)
+    rc = deliver(st, c, kind, idn.number, &f, doc, err);
   free(doc);
+  return rc;
+}
+
+/* ---- the same line read by cJSON ----
+ *
+ * jansson reads a line in about a quarter of the fact's cost, and writing its canonical text
+ * and reading that again for the check cost as much again. A line of a list kind is instead
+ * read once by cJSON (json_canon.h: only when jansson would read it alike), its fact's
+ * canonical text written from that tree, and the fact checked on the same tree by the import
+ * line's reader. Every message is the one import_line gives: the members are looked at in the
+ * same order, and the fact's members are sorted first, as in the kept text the other path
+ * reads. */
+
+/* As hk_json_string (json.c), on a cJSON object: null counts as missing. */
+static hk_status cj_string(const cJSON *obj, const char *key, hk_json_need need, size_t max,
+                           const char **out, hk_error *err)
+{
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  *out = NULL;
+  if (v == NULL || cJSON_IsNull(v))
+    return need == HK_JSON_OPTIONAL ? HK_OK
+                                    : hk_error_set_both(err, HK_EINVAL, key, "缺少此项", "missing");
+  if (!cJSON_IsString(v))
+    return hk_error_set_both(err, HK_EINVAL, key, "不是字符串", "not a string");
+  if (strlen(v->valuestring) > max)
+    return hk_error_set_both(err, HK_ETOOBIG, key, "超过 %zu 字节", "longer than %zu bytes", max);
+  *out = v->valuestring;
+  return HK_OK;
+}
+
+/* The fact, as the one entry of the person's list of its kind: the tree
+ * {"id_number": ..., KIND: [fact]} built around it on the stack, read as read_into reads the
+ * same text. */
+static hk_status read_tree(hk_fact_kind kind, const char *id_number, const cJSON *fact,
+                           hk_date today, hk_person *scratch, hk_error *err)
+{
+  cJSON entry = *fact;
+  entry.next = NULL;
+  entry.prev = &entry;
+  entry.string = NULL;
+  cJSON list = {.type = cJSON_Array, .child = &entry, .string = (char *)kind_names[kind]};
+  cJSON id = {.type = cJSON_String,
+              .valuestring = (char *)id_number,
+              .string = "id_number",
+              .next = &list,
+              .prev = &list};
+  list.prev = &id;
+  cJSON root = {.type = cJSON_Object, .child = &id};
+  hk_status rc = hk_person_read(&root, HK_PJ_PERSON, today, scratch, err);
+  if (rc != HK_OK)
+    fact_field(err);
+  return rc;
+}
+
+/* A line read by cJSON, checked as far as that goes without the store: its fields (pointing
+ * into the tree), kind, ID number and the fact's canonical text (*doc, malloc'ed). *doc stays
+ * NULL (HK_OK) when the line is for jansson after all: a kind that is not a list (education,
+ * marital status and kinship are read from jansson's tree). */
+static hk_status prepare_tree(const import_ctx *c, hk_person *scratch, cJSON *line, line_fields *f,
+                              hk_fact_kind *kind, char id[HK_IDNUM_LEN + 1], char **doc,
+                              hk_error *err)
+{
+  *doc = NULL;
+  *f = (line_fields){0};
+  hk_status rc = HK_OK;
+  for (const cJSON *m = line->child; m && rc == HK_OK; m = m->next) {
+    const char *const *k = line_keys;
+    while (*k && strcmp(*k, m->string) != 0)
+      k++;
+    if (*k == NULL)
+      rc = hk_error_set_both(err, HK_EINVAL, m->string, "不认识的字段", "unknown field");
+  }
+  if (rc == HK_OK)
+    rc = cj_string(line, "delivery", HK_JSON_REQUIRED, DELIVERY_MAX, &f->delivery, err);
+  if (rc == HK_OK && f->delivery[0] == '\0')
+    rc = hk_error_set_both(err, HK_EINVAL, "delivery", "为空", "empty");
+  if (rc == HK_OK)
+    rc = cj_string(line, "id_number", HK_JSON_REQUIRED, HK_IDNUM_INPUT_MAX, &f->id, err);
+  if (rc == HK_OK)
+    rc = cj_string(line, "kind", HK_JSON_REQUIRED, 32, &f->kind_name, err);
+  cJSON *fact = cJSON_GetObjectItemCaseSensitive(line, "fact");
+  if (rc == HK_OK && (fact == NULL || cJSON_IsNull(fact)))
+    rc = hk_error_set_both(err, HK_EINVAL, "fact", "缺少此项", "missing");
+  else if (rc == HK_OK && !cJSON_IsObject(fact))
+    rc = hk_error_set_both(err, HK_EINVAL, "fact", "不是对象", "not an object");
+  if (rc == HK_OK)
+    rc = cj_string(line, "corrects", HK_JSON_OPTIONAL, DELIVERY_MAX, &f->corrects, err);
+  if (rc == HK_OK)
+    rc = cj_string(line, "reason", HK_JSON_OPTIONAL, REASON_MAX, &f->reason, err);
+  hk_idnum idn;
+  if (rc == HK_OK)
+    rc = check_line(c, f, &idn, kind, err);
+  if (rc != HK_OK || fact == NULL || !is_list_kind(*kind))
+    return rc;
+  memcpy(id, idn.number, HK_IDNUM_LEN + 1);
+  *doc = hk_cjson_canonical(fact); /* sorts the fact's members */
+  if (*doc == NULL)
+    return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
+  return read_tree(*kind, id, fact, c->today, scratch, err);
+}
+
+/* ---- the pipeline: one thread reads and checks lines, the caller's thread records them ----
+ *
+ * As `hukou import` does (registry_io.c): reading a line and checking its fact cost about as
+ * much as a third of recording it, so a second thread does that for batches of lines while the
+ * store records the previous ones. Batches are handed over in order, so lines are recorded,
+ * and the first bad line reported, exactly in input order, and the writer stops at it as
+ * before: all or nothing. */
+
+#define FEED_LINES 256
+#define FEED_BATCHES 4
+
+typedef struct fed_line {
+  int64_t lineno;
+  hk_status rc; /* the reader's verdict: HK_OK, or err says what is wrong */
+  hk_error err;
+  line_fields f; /* pointing into the copies below (the tree is gone when the writer reads) */
+  char delivery[DELIVERY_MAX + 1], corrects[DELIVERY_MAX + 1], kind_name[33];
+  char reason[REASON_MAX + 1];
+  hk_fact_kind kind;
+  char id[HK_IDNUM_LEN + 1];
+  char *doc;  /* the fact's canonical text, checked; or NULL: */
+  char *text; /* the line, for jansson */
+  size_t len;
+} fed_line;
+
+typedef struct feed_batch {
+  fed_line lines[FEED_LINES];
+  size_t n;
+  bool last; /* the reader has nothing more after this batch */
+} feed_batch;
+
+typedef struct feed {
+  FILE *in;
+  const import_ctx *c;
+  pthread_mutex_t lock;
+  pthread_cond_t changed;
+  feed_batch *batches; /* a ring of FEED_BATCHES */
+  size_t filled;       /* batches handed to the writer so far */
+  size_t drained;      /* batches the writer has finished with */
+  bool stop;           /* the writer gave up: the reader ends early */
+  bool read_error;
+} feed;
+
+static void fed_line_clear(fed_line *l)
+{
+  free(l->doc);
+  free(l->text);
+  l->doc = l->text = NULL;
+}
+
+/* A field the checks have bounded, copied out of the tree (NULL stays NULL). */
+static const char *keep(char *dst, size_t size, const char *src)
+{
+  if (src == NULL)
+    return NULL;
+  snprintf(dst, size, "%s", src);
+  return dst;
+}
+
+/* The tree is freed on the reader's thread as soon as the line is read, so the reader's memory
+ * is reused line after line instead of growing by a batch and being given back to the system
+ * (which costs page faults on every batch). */
+static void prepare_line(const import_ctx *c, hk_person *scratch, const char *text, size_t n,
+                         fed_line *l)
+{
+  l->rc = HK_OK;
+  cJSON *tree = hk_cjson_read_as_jansson(text, n);
+  if (tree) {
+    l->rc = prepare_tree(c, scratch, tree, &l->f, &l->kind, l->id, &l->doc, &l->err);
+    if (l->rc == HK_OK && l->doc) {
+      l->f.delivery = keep(l->delivery, sizeof l->delivery, l->f.delivery);
+      l->f.corrects = keep(l->corrects, sizeof l->corrects, l->f.corrects);
+      l->f.reason = keep(l->reason, sizeof l->reason, l->f.reason);
+      l->f.kind_name = keep(l->kind_name, sizeof l->kind_name, l->f.kind_name);
+      l->f.id = l->id;
+    }
+    cJSON_Delete(tree);
+  }
+  if (l->rc == HK_OK && l->doc == NULL) { /* jansson's, on the writer's thread */
+    l->text = malloc(n + 1);
+    if (l->text == NULL) {
+      l->rc = hk_error_set_both(&l->err, HK_ENOMEM, NULL, "内存不足", "out of memory");
+      return;
+    }
+    memcpy(l->text, text, n);
+    l->text[n] = '\0';
+    l->len = n;
+  }
+}
+
+static void *feed_reader(void *arg)
+{
+  feed *fd = arg;
+  hk_person scratch; /* lent to the check of every line, its lists' memory reused */
+  hk_person_init(&scratch);
+  char *buf = NULL;
+  size_t cap = 0;
+  ssize_t len = 0;
+  int64_t lineno = 0;
+  bool eof = false;
+  for (size_t k = 0; !eof; k++) {
+    pthread_mutex_lock(&fd->lock);
+    while (!fd->stop && k - fd->drained >= FEED_BATCHES)
+      pthread_cond_wait(&fd->changed, &fd->lock);
+    bool stop = fd->stop;
+    pthread_mutex_unlock(&fd->lock);
+    if (stop)
+      break;
+    feed_batch *b = &fd->batches[k % FEED_BATCHES];
+    for (size_t i = 0; i < b->n; i++)
+      fed_line_clear(&b->lines[i]);
+    b->n = 0;
+    while (b->n < FEED_LINES && !(eof = (len = getline(&buf, &cap, fd->in)) < 0)) {
+      lineno++;
+      size_t n = (size_t)len;
+      while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
+        n--;
+      if (n == 0)
+        continue;
+      fed_line *l = &b->lines[b->n++];
+      l->lineno = lineno;
+      prepare_line(fd->c, &scratch, buf, n, l);
+    }
+    if (eof && ferror(fd->in))
+      fd->read_error = true;
+    b->last = eof;
+    pthread_mutex_lock(&fd->lock);
+    fd->filled = k + 1;
+    pthread_cond_broadcast(&fd->changed);
+    pthread_mutex_unlock(&fd->lock);
+  }
+  free(buf);
+  hk_person_clear(&scratch);
+  return NULL;
+}
+
+/* Record one line the reader prepared, or report what it found wrong. */
+static hk_status take_line(hk_store *st, import_ctx *c, const fed_line *l, hk_error *err)
+{
+  if (l->rc != HK_OK) {
+    *err = l->err;
+    return l->rc;
+  }
+  if (l->doc)
+    return deliver(st, c, l->kind, l->id, &l->f, l->doc, err);
+  json_error_t jerr;
+  json_t *line = json_loadb(l->text, l->len, JSON_REJECT_DUPLICATES, &jerr);
+  hk_status rc;
+  if (line == NULL || !json_is_object(line))
+    rc = hk_error_set(err, HK_EINVAL, "", line ? "not a JSON object" : "not JSON (%s)", jerr.text);
+  else
+    rc = import_line(st, c, line, err);
+  json_decref(line);
+  return rc;
+}
+
+/* Every line, in order, until the first bad one. */
+static hk_status take_feed(hk_store *st, import_ctx *c, FILE *in, hk_error *err)
+{
+  feed fd = {.in = in, .c = c};
+  fd.batches = calloc(FEED_BATCHES, sizeof *fd.batches);
+  if (fd.batches == NULL)
+    return hk_error_set_both(err, HK_ENOMEM, NULL, "内存不足", "out of memory");
+  pthread_mutex_init(&fd.lock, NULL);
+  pthread_cond_init(&fd.changed, NULL);
+  pthread_t reader;
+  hk_status rc = HK_OK;
+  bool started = pthread_create(&reader, NULL, feed_reader, &fd) == 0;
+  if (!started)
+    rc = hk_error_set(err, HK_EINTERNAL, NULL, "cannot start the reader thread");
+  for (size_t k = 0; rc == HK_OK; k++) {
+    pthread_mutex_lock(&fd.lock);
+    while (fd.filled <= k)
+      pthread_cond_wait(&fd.changed, &fd.lock);
+    pthread_mutex_unlock(&fd.lock);
+    feed_batch *b = &fd.batches[k % FEED_BATCHES];
+    for (size_t i = 0; i < b->n && rc == HK_OK; i++) {
+      c->out->lines++;
+      rc = take_line(st, c, &b->lines[i], err);
+      if (rc != HK_OK) {
+        char field[sizeof err->field];
+        snprintf(field, sizeof field, "%s", err->field);
+        snprintf(err->field, sizeof err->field, field[0] ? "line %" PRId64 ": %s" : "line %" PRId64,
+                 b->lines[i].lineno, field);
+      }
+    }
+    bool last = b->last;
+    pthread_mutex_lock(&fd.lock);
+    fd.drained = k + 1;
+    pthread_cond_broadcast(&fd.changed);
+    pthread_mutex_unlock(&fd.lock);
+    if (last)
+      break;
+  }
+  if (started) {
+    pthread_mutex_lock(&fd.lock);
+    fd.stop = true;
+    pthread_cond_broadcast(&fd.changed);
+    pthread_mutex_unlock(&fd.lock);
+    pthread_join(reader, NULL);
+  }
+  if (rc == HK_OK && fd.read_error)
+    rc = hk_error_set_both(err, HK_EIO, "FILE", "读取出错", "read error");
+  for (size_t b = 0; b < FEED_BATCHES; b++)
+    for (size_t i = 0; i < fd.batches[b].n; i++)
+      fed_line_clear(&fd.batches[b].lines[i]);
+  free(fd.batches);
+  pthread_mutex_destroy(&fd.lock);
+  pthread_cond_destroy(&fd.changed);
   return rc;
 }
 
@@ -1282,37 +1620,8 @@ hk_status hk_facts_import(hk_store *st, const hk_actor *who, const char *departm
   if (rc != HK_OK)
     return rc;
   hk_person_init(&c.p);
-  char *buf = NULL;
-  size_t cap = 0;
-  ssize_t len;
-  int64_t lineno = 0;
-  while (rc == HK_OK && (len = getline(&buf, &cap, in)) >= 0) {
-    lineno++;
-    size_t n = (size_t)len;
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
-      n--;
-    if (n == 0)
-      continue;
-    out->lines++;
-    json_error_t jerr;
-    json_t *line = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &jerr);
-    if (line == NULL || !json_is_object(line))
-      rc =
-          hk_error_set(err, HK_EINVAL, "", line ? "not a JSON object" : "not JSON (%s)", jerr.text);
-    else
-      rc = import_line(st, &c, line, err);
-    json_decref(line);
-    if (rc != HK_OK) {
-      char field[sizeof err->field];
-      snprintf(field, sizeof field, "%s", err->field);
-      snprintf(err->field, sizeof err->field, field[0] ? "line %" PRId64 ": %s" : "line %" PRId64,
-               lineno, field);
-    }
-  }
-  free(buf);
+  rc = take_feed(st, &c, in, err);
   hk_person_clear(&c.p);
-  if (rc == HK_OK && ferror(in))
-    rc = hk_error_set_both(err, HK_EIO, "FILE", "读取出错", "read error");
   if (rc == HK_OK)
     rc = hk_store_commit(st, err);
   if (rc != HK_OK) {
