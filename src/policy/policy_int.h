@@ -55,8 +55,8 @@ hk_date policy__first_in_force(const hk_policies *pol, int32_t target, hk_param_
  * on as_of naming the date they start (the question asks about a time before them), not a
  * policy data error. HK_OK otherwise (a parameter published nowhere is policy__eval_params's
  * to report). */
-hk_status policy__check_in_force(const hk_policies *pol, const hk_params *p,
-                                 const hk_situation *s, hk_error *err);
+hk_status policy__check_in_force(const hk_policies *pol, const hk_params *p, const hk_situation *s,
+                                 hk_error *err);
 bool policy__is_hz_urban(const hk_params *p, int32_t division);
 bool policy__is_yrd_city(const hk_params *p, int32_t city);
 

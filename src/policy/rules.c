@@ -837,8 +837,8 @@ static const hk_param_id required_params[] = {HK_P_HANGZHOU_URBAN,      HK_P_YRD
                                               HK_P_RESIDENCE_YRD,       HK_P_CONVERSION_MIN_YEARS,
                                               HK_P_TALENT_CATEGORIES,   HK_P_FAMILY_UNMARRIED};
 
-hk_status policy__check_in_force(const hk_policies *pol, const hk_params *p,
-                                 const hk_situation *s, hk_error *err)
+hk_status policy__check_in_force(const hk_policies *pol, const hk_params *p, const hk_situation *s,
+                                 hk_error *err)
 {
   if (s->as_of == HK_DATE_NONE || hk_division_province_of(s->target) != 330000)
     return HK_OK;
@@ -850,11 +850,12 @@ hk_status policy__check_in_force(const hk_policies *pol, const hk_params *p,
       continue;
     char day[11];
     hk_date_format(first, day);
-    return hk_error_set_both(err, HK_EINVAL, "as_of",
-                             "所问日期早于规则施行：此地的落户和居住证规则自 %s 起施行，请问这一天或之后的日期",
-                             "before the rules: this place's published rules apply from %s; ask "
-                             "about that day or later",
-                             day);
+    return hk_error_set_both(
+        err, HK_EINVAL, "as_of",
+        "所问日期早于规则施行：此地的落户和居住证规则自 %s 起施行，请问这一天或之后的日期",
+        "before the rules: this place's published rules apply from %s; ask "
+        "about that day or later",
+        day);
   }
   return HK_OK;
 }
