@@ -41,7 +41,7 @@ test('an officer of 南湖区 registers a birth: the number is allocated and sho
   await signIn(page, server.url, 'off.nanhu', PW);
   await open(page, server.url, '/births-deaths');
   const birth = page.locator('section[aria-labelledby="bd-birth"]');
-  await review(page, 'officer-births-deaths');
+  await review(page, 'vital-forms');
 
   await birth.getByLabel('姓名', { exact: true }).fill('王小满');
   await birth.getByLabel('性别（未填身份证号码时必填）').selectOption('F');
