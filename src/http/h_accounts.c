@@ -189,7 +189,7 @@ void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp)
     o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "token_type", "cookie", "expires_at", when,
                   "role", hk_role_name(a.role), "name", row.name, "jurisdiction",
                   jurisdiction_json(a.jurisdiction), "csrf_token", csrf);
-    hk_http_session_cookie(req, resp, token, expires - (int64_t)time(NULL));
+    hk_http_session_cookie(req, resp, token, expires - now);
     sodium_memzero(csrf, sizeof csrf);
   } else {
     o = json_pack("{s:s, s:s, s:s, s:s, s:o}", "token", token, "token_type", "Bearer", "expires_at",

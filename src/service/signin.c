@@ -9,7 +9,7 @@
 #include <sodium.h>
 
 const hk_signin_policy hk_signin_defaults = {
-    .delay_after = 5, .lock_after = 20, .max_delay = 15 * 60, .lock_seconds = 60 * 60};
+    .delay_after = 5, .lock_after = 20, .max_delay = 900, .lock_seconds = 3600}; /* 15 min, 1 h */
 
 int64_t hk_signin_delay(const hk_signin_policy *p, int32_t failures)
 {
