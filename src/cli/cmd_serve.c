@@ -21,6 +21,8 @@ static void usage(FILE *out)
 {
   fputs("用法 / usage: hukou serve --db PATH [--listen HOST:PORT] [--policies DIR] [--threads N]\n"
         "                   [--rate N] [--burst N] [--timeout S]\n"
+        "                   [--signin-delay-after N] [--signin-lock-after N]\n"
+        "                   [--signin-address-after N]\n"
         "                   [--max-connections N] [--openapi FILE] [--no-access-log]\n"
         "                   [--access-flush S] [--settlement-days N] [--today YYYY-MM-DD]\n"
         "                   [--web DIR] [--secure-cookies]\n"
@@ -39,6 +41,14 @@ static void usage(FILE *out)
         "  --rate N --burst N   资格判定和登录接口每个客户端地址的限流 / POST /api/v1/eligibility\n"
         "                       and /api/v1/sessions per client address: N per second, bursts\n"
         "                       of N (default 20 and 40; --rate 0 turns it off)\n"
+        "  --signin-delay-after N  同一账户连续登录失败 N 次后须等待 1、2、4…秒（至多 15\n"
+        "                       分钟）/ after N failed sign-ins in a row an account's next ones\n"
+        "                       wait 1, 2, 4 ... s, up to 15 min (default 5; 0 turns it off)\n"
+        "  --signin-lock-after N  从未登录成功的地址连续失败 N 次即锁定账户 1 小时 / N failures\n"
+        "                       from addresses that never signed in to it lock an account for\n"
+        "                       an hour against them (default 20; hukou user enable releases)\n"
+        "  --signin-address-after N  同一地址登录失败 N 次后须等待 / failed sign-ins from one\n"
+        "                       address before its own delays (default 20; 0 turns it off)\n"
         "  --timeout S          空闲或过慢连接的超时 / idle or slow connections close after S\n"
         "                       seconds (default 10)\n"
         "  --max-connections N  最大连接数 / connections at once (default 1000; 200 per address)\n"
@@ -181,6 +191,18 @@ int hk_cmd_serve(int argc, char **argv)
       if (!number(next, 1, 1000000, &v))
         return bad("--burst", "expected a number of requests");
       cfg.burst = (double)v;
+    } else if (strcmp(a, "--signin-delay-after") == 0) {
+      if (!number(next, 0, 1000, &v))
+        return bad("--signin-delay-after", "expected a number of failures from 0 to 1000");
+      cfg.signin.delay_after = (int)v;
+    } else if (strcmp(a, "--signin-lock-after") == 0) {
+      if (!number(next, 1, 1000, &v))
+        return bad("--signin-lock-after", "expected a number of failures from 1 to 1000");
+      cfg.signin.lock_after = (int)v;
+    } else if (strcmp(a, "--signin-address-after") == 0) {
+      if (!number(next, 0, 100000, &v))
+        return bad("--signin-address-after", "expected a number of failures from 0 to 100000");
+      cfg.signin_address_after = (int)v;
     } else if (strcmp(a, "--timeout") == 0) {
       if (!number(next, 1, 3600, &v))
         return bad("--timeout", "expected seconds from 1 to 3600");

@@ -12,8 +12,10 @@
  *   POST   /api/v1/users/{name}/password   admin: set a new password; its sessions end
  *   POST   /api/v1/sessions/current/password  anyone signed in: change their own password
  *                                          (current and new); their other sessions end
- * Sign-ins are rate-limited per address (server.c) and their argon2id check runs on the worker's
- * read-only connection; only the session insert takes the server's read-write connection. */
+ * Sign-ins are rate-limited per address (server.c), throttled per address (signin_guard.c) and
+ * per account (service/signin.h, issue 16), and their argon2id check runs on the worker's
+ * read-only connection; only counting a failure and the session insert take the server's
+ * read-write connection. */
 #include "http/http_int.h"
 
 #include <stdio.h>
@@ -123,22 +125,55 @@ void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp)
     json_decref(doc);
     return;
   }
+  /* Throttling (issue 16, service/signin.h): the address's own delay first, then the account's;
+   * a refused attempt checks no password. */
+  unsigned retry = hk_http_signin_guard_wait(req->srv->signin_guard, req->client, hk_http_now());
+  if (retry > 0) {
+    json_decref(doc);
+    hk_http_reply_fail_both(resp, HK_ERATE, NULL, "此地址登录失败过多，请 %u 秒后再试",
+                            "too many failed sign-ins from this address; retry in %u s", retry);
+    resp->retry_after = retry;
+    return;
+  }
+  const hk_signin_policy *policy = &req->srv->cfg.signin;
+  bool throttled = policy->delay_after > 0;
+  int64_t now = (int64_t)time(NULL);
   hk_account_row row;
+  memset(&row, 0, sizeof row); /* id 0 stays when the name is no account */
   hk_http_worker *w = hk_http_worker_acquire(req->srv);
   hk_store *st = hk_http_worker_store(req->srv, w, &err);
-  hk_status rc = st ? hk_account_check_password(st, name, password, &row, &err) : err.code;
+  hk_status rc = st ? HK_OK : err.code;
+  if (rc == HK_OK && throttled)
+    rc = hk_signin_gate(st, policy, name, req->client, now, &retry, &err);
+  if (rc == HK_OK)
+    rc = hk_account_check_password(st, name, password, &row, &err);
   hk_http_worker_release(w);
   json_decref(doc);
   char token[HK_TOKEN_MAX];
   int64_t expires = 0;
-  if (rc == HK_OK) {
+  if (rc == HK_EUNAUTH) {
+    hk_http_signin_guard_failed(req->srv->signin_guard, req->client, hk_http_now());
+    if (row.id > 0 && throttled) {
+      hk_error counted = {0};
+      hk_store *wr = hk_http_writer_acquire(req->srv, &counted);
+      hk_status crc =
+          wr ? hk_signin_failed(wr, policy, &row, req->client, now, &counted) : counted.code;
+      hk_http_writer_release(req->srv);
+      if (crc != HK_OK) {
+        rc = crc;
+        err = counted;
+      }
+    }
+  } else if (rc == HK_OK) {
     hk_store *wr = hk_http_writer_acquire(req->srv, &err);
-    rc = wr ? hk_account_session_new(wr, &row, token, &expires, &err) : err.code;
+    rc = wr ? hk_signin_session(wr, &row, req->client, now, token, &expires, &err) : err.code;
     hk_http_writer_release(req->srv);
   }
   sodium_memzero(row.pwhash, sizeof row.pwhash);
   if (rc != HK_OK) {
     hk_http_reply_error(resp, &err);
+    if (rc == HK_ERATE)
+      resp->retry_after = retry;
     return;
   }
   char when[32];
@@ -154,7 +189,7 @@ void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp)
     o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "token_type", "cookie", "expires_at", when,
                   "role", hk_role_name(a.role), "name", row.name, "jurisdiction",
                   jurisdiction_json(a.jurisdiction), "csrf_token", csrf);
-    hk_http_session_cookie(req, resp, token, expires - (int64_t)time(NULL));
+    hk_http_session_cookie(req, resp, token, expires - now);
     sodium_memzero(csrf, sizeof csrf);
   } else {
     o = json_pack("{s:s, s:s, s:s, s:s, s:o}", "token", token, "token_type", "Bearer", "expires_at",

@@ -351,6 +351,18 @@ void hk_http_ratelimit_free(hk_http_ratelimit *rl);
 bool hk_http_ratelimit_take(hk_http_ratelimit *rl, const char *client, double now,
                             unsigned *retry_after);
 
+/* ---- failed sign-ins per address (signin_guard.c, issue 16) ---- */
+
+typedef struct hk_http_signin_guard hk_http_signin_guard;
+/* NULL when delay_after <= 0 (no delays) or out of memory. */
+hk_http_signin_guard *hk_http_signin_guard_new(int delay_after, int64_t max_delay);
+void hk_http_signin_guard_free(hk_http_signin_guard *g);
+/* Whole seconds the client must still wait before its next sign-in (0: none), at time now
+ * (seconds, monotonic). */
+unsigned hk_http_signin_guard_wait(hk_http_signin_guard *g, const char *client, double now);
+/* Count a failed sign-in of the client. */
+void hk_http_signin_guard_failed(hk_http_signin_guard *g, const char *client, double now);
+
 /* ---- writes: the server's one read-write connection (server.c) ---- */
 
 /* Sign-ins, sign-outs, account changes and the services (residence, applications, permits,
@@ -388,6 +400,7 @@ struct hk_http_server {
   atomic_uint next_worker;
   hk_http_metrics metrics;
   hk_http_ratelimit *rl;
+  hk_http_signin_guard *signin_guard;
   pthread_mutex_t stats_mu; /* one count of stale statistics at a time (h_statistics.c) */
   hk_store *stats_st;       /* its connection, opened on first use */
   atomic_int in_flight;

@@ -52,6 +52,8 @@ void hk_http_config_defaults(hk_http_config *cfg)
   cfg->threads = 2;
   cfg->rate = 20;
   cfg->burst = 40;
+  cfg->signin = hk_signin_defaults;
+  cfg->signin_address_after = 20;
   cfg->timeout_s = 10;
   cfg->max_connections = 1000;
   cfg->max_per_client = 200;
@@ -831,6 +833,7 @@ static void server_free(hk_http_server *srv)
   hk_policies_free(srv->pol);
   hk_http_web_free(srv->web);
   hk_http_ratelimit_free(srv->rl);
+  hk_http_signin_guard_free(srv->signin_guard);
   free(srv->openapi);
   free(srv);
 }
@@ -890,6 +893,7 @@ hk_status hk_http_start(const hk_http_config *cfg, hk_http_server **out, hk_erro
     goto fail;
   }
   srv->rl = hk_http_ratelimit_new(cfg->rate, cfg->burst);
+  srv->signin_guard = hk_http_signin_guard_new(cfg->signin_address_after, cfg->signin.max_delay);
   srv->n_workers = cfg->threads + 1;
   srv->workers = calloc(srv->n_workers, sizeof *srv->workers);
   if (srv->workers == NULL) {

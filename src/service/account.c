@@ -242,10 +242,16 @@ hk_status hk_account_check_password(hk_store *st, const char *name, const char *
 hk_status hk_account_session_new(hk_store *st, const hk_account_row *account,
                                  char token[HK_TOKEN_MAX], int64_t *expires, hk_error *err)
 {
+  return hk_account__session_add(st, account, (int64_t)time(NULL), token, expires, err);
+}
+
+hk_status hk_account__session_add(hk_store *st, const hk_account_row *account, int64_t now,
+                                  char token[HK_TOKEN_MAX], int64_t *expires, hk_error *err)
+{
   random_token("hks_", 32, token, HK_TOKEN_MAX);
   uint8_t h[HK_HASH_LEN];
   hk_token_hash(token, h);
-  *expires = (int64_t)time(NULL) + HK_SESSION_SECONDS;
+  *expires = now + HK_SESSION_SECONDS;
   hk_status rc = hk_store_session_add(st, h, account->id, *expires, err);
   if (rc != HK_OK)
     sodium_memzero(token, HK_TOKEN_MAX);

@@ -27,5 +27,8 @@ hk_status hk_account__hash_password(const char *password, char out[HK_PWHASH_MAX
 /* Run fn inside a transaction (it appends its event there), retrying on a write conflict. */
 typedef hk_status (*hk_account__txn_fn)(hk_store *st, void *cls, hk_error *err);
 hk_status hk_account__in_transaction(hk_store *st, hk_account__txn_fn fn, void *cls, hk_error *err);
+/* A new session of the account from `now` (hk_account_session_new with the clock given). */
+hk_status hk_account__session_add(hk_store *st, const hk_account_row *account, int64_t now,
+                                  char token[HK_TOKEN_MAX], int64_t *expires, hk_error *err);
 
 #endif

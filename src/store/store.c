@@ -18,8 +18,9 @@
  * 7: birth and death registrations, ended residence permits (store_vital.h).
  * 8: lists and search: filing county, queue index, names, addresses (store_list.h).
  * 9: materials: attachments and their content by SHA-256 (store_material.h).
- * 10: the worklist of declared facts awaiting verification (store_fact.h). */
-#define SCHEMA_VERSION 10
+ * 10: the worklist of declared facts awaiting verification (store_fact.h).
+ * 11: sign-in failures, locks and the addresses that signed in (store_auth.h). */
+#define SCHEMA_VERSION 11
 
 int hk_store_schema_version(void)
 {

@@ -83,6 +83,44 @@ hk_status hk_store_session_delete(hk_store *st, const uint8_t token_hash[HK_HASH
   return DISPATCH(session_delete, token_hash, now, err);
 }
 
+hk_status hk_store_session_purge(hk_store *st, int64_t now, int64_t *purged, hk_error *err)
+{
+  int64_t n = 0;
+  hk_status rc = DISPATCH(session_purge, now, &n, err);
+  if (purged)
+    *purged = n;
+  return rc;
+}
+
+static hk_status bad_address(const char *address, hk_error *err)
+{
+  if (address == NULL || address[0] == '\0' || strlen(address) > HK_CLIENT_ADDR_MAX)
+    return hk_error_set(err, HK_EINVAL, "address", "a sign-in needs the client's address");
+  return HK_OK;
+}
+
+hk_status hk_store_signin_get(hk_store *st, int64_t account_id, const char *address,
+                              hk_signin_row *out, bool *known, hk_error *err)
+{
+  memset(out, 0, sizeof *out);
+  *known = false;
+  hk_status rc = bad_address(address, err);
+  return rc != HK_OK ? rc : DISPATCH(signin_get, account_id, address, out, known, err);
+}
+
+hk_status hk_store_signin_put(hk_store *st, int64_t account_id, const hk_signin_row *row,
+                              hk_error *err)
+{
+  return DISPATCH(signin_put, account_id, row, err);
+}
+
+hk_status hk_store_signin_address_add(hk_store *st, int64_t account_id, const char *address,
+                                      hk_error *err)
+{
+  hk_status rc = bad_address(address, err);
+  return rc != HK_OK ? rc : DISPATCH(signin_address_add, account_id, address, err);
+}
+
 hk_status hk_store_apikey_add(hk_store *st, hk_apikey_row *row, hk_error *err)
 {
   if (row->department[0] == '\0')

@@ -23,7 +23,8 @@
 #define HK_PWHASH_MAX 127 /* crypto_pwhash_STRBYTES - 1 */
 #define HK_DEPARTMENT_MAX 63
 #define HK_QUESTIONS_MAX 255
-#define HK_STAMP_LEN 32 /* "2024-06-01T08:00:00.123Z" and its NUL, with room */
+#define HK_CLIENT_ADDR_MAX 63 /* a client address, "2001:db8::1" */
+#define HK_STAMP_LEN 32       /* "2024-06-01T08:00:00.123Z" and its NUL, with room */
 
 typedef struct hk_account_row {
   int64_t id; /* assigned by account_add */
@@ -43,7 +44,8 @@ hk_status hk_store_account_get(hk_store *st, const char *name, hk_account_row *o
 typedef hk_status (*hk_account_cb)(const hk_account_row *row, void *cls, hk_error *err);
 /* Every account in name order. */
 hk_status hk_store_account_each(hk_store *st, hk_account_cb cb, void *cls, hk_error *err);
-/* Disable (or re-enable) an account; disabling also ends its sessions. HK_ENOTFOUND. */
+/* Disable (or re-enable) an account; disabling also ends its sessions, re-enabling also clears
+ * its sign-in failures and lock (an admin's release, issue 16). HK_ENOTFOUND. */
 hk_status hk_store_account_set_disabled(hk_store *st, const char *name, bool disabled,
                                         hk_error *err);
 /* Change an account's role and jurisdiction (the service checks them). Its sessions stay: they
@@ -66,6 +68,29 @@ hk_status hk_store_session_find(hk_store *st, const uint8_t token_hash[HK_HASH_L
 /* End a session (no error when there is none). Expired sessions are purged along the way. */
 hk_status hk_store_session_delete(hk_store *st, const uint8_t token_hash[HK_HASH_LEN], int64_t now,
                                   hk_error *err);
+
+/* Purge every session that has expired at `now`; *purged (may be NULL) receives how many. */
+hk_status hk_store_session_purge(hk_store *st, int64_t now, int64_t *purged, hk_error *err);
+
+/* Sign-in failures of one account (schema version 11, issue 16): consecutive failures counted
+ * apart for addresses that never signed in to the account ([0], "unknown") and those that did
+ * ([1], "known"), the last failure of each (Unix seconds) and the end of a lock (0 none). The
+ * service (service/signin.c) decides what they mean. */
+typedef struct hk_signin_row {
+  int32_t failures[2];
+  int64_t last_failure[2];
+  int64_t locked_until;
+} hk_signin_row;
+
+/* The account's counters (all zero when it has none) and whether `address` ever signed in to it. */
+hk_status hk_store_signin_get(hk_store *st, int64_t account_id, const char *address,
+                              hk_signin_row *out, bool *known, hk_error *err);
+/* Replace the account's counters. */
+hk_status hk_store_signin_put(hk_store *st, int64_t account_id, const hk_signin_row *row,
+                              hk_error *err);
+/* Remember `address` as one that signed in to the account. */
+hk_status hk_store_signin_address_add(hk_store *st, int64_t account_id, const char *address,
+                                      hk_error *err);
 
 /* Department API keys: a department asks the named yes/no questions and nothing else. */
 typedef struct hk_apikey_row {

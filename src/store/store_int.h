@@ -17,6 +17,7 @@ struct hk_household_row; /* store_household.h */
 struct hk_member_row;
 struct hk_hukou_row;
 struct hk_account_row; /* store_auth.h */
+struct hk_signin_row;
 struct hk_apikey_row;
 struct hk_access;
 struct hk_material_row; /* store_material.h */
@@ -107,6 +108,14 @@ struct hk_store_ops {
                             struct hk_account_row *out, int64_t *expires, hk_error *err);
   hk_status (*session_delete)(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t now,
                               hk_error *err);
+  hk_status (*session_purge)(hk_store *st, int64_t now, int64_t *purged, hk_error *err);
+  /* Sign-in failures (store_auth.h, schema version 11). */
+  hk_status (*signin_get)(hk_store *st, int64_t account_id, const char *address,
+                          struct hk_signin_row *out, bool *known, hk_error *err);
+  hk_status (*signin_put)(hk_store *st, int64_t account_id, const struct hk_signin_row *row,
+                          hk_error *err);
+  hk_status (*signin_address_add)(hk_store *st, int64_t account_id, const char *address,
+                                  hk_error *err);
   hk_status (*apikey_add)(hk_store *st, struct hk_apikey_row *row, hk_error *err);
   hk_status (*apikey_find)(hk_store *st, const uint8_t hash[HK_HASH_LEN], struct hk_apikey_row *out,
                            hk_error *err);

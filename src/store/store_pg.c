@@ -175,12 +175,21 @@ static const char migration_8[] =
 static const char migration_10[] =
     "CREATE INDEX fact_declared ON fact (id) WHERE source = 1 AND superseded_by IS NULL;";
 
+/* Sign-in throttling (issue 16), as SQLite's migration 11. */
+static const char migration_11[] =
+    "CREATE TABLE signin_failure (account_id BIGINT PRIMARY KEY, failures INTEGER NOT NULL,"
+    "  last_failure BIGINT NOT NULL, known_failures INTEGER NOT NULL, known_last BIGINT NOT NULL,"
+    "  locked_until BIGINT NOT NULL);"
+    "CREATE TABLE signin_address (account_id BIGINT NOT NULL, address TEXT NOT NULL,"
+    "  PRIMARY KEY (account_id, address));"
+    "CREATE INDEX session_expires ON session (expires);";
+
 static const struct {
   int version;
   const char *sql;
-} migrations[] = {{1, migration_1}, {2, migration_2},  {3, migration_3}, {4, migration_4},
-                  {5, migration_5}, {6, migration_6},  {7, migration_7}, {8, migration_8},
-                  {9, migration_9}, {10, migration_10}};
+} migrations[] = {{1, migration_1}, {2, migration_2},   {3, migration_3},  {4, migration_4},
+                  {5, migration_5}, {6, migration_6},   {7, migration_7},  {8, migration_8},
+                  {9, migration_9}, {10, migration_10}, {11, migration_11}};
 
 /* Prepared statements: name, SQL, parameter count. */
 enum {
@@ -1130,6 +1139,10 @@ static const struct hk_store_ops pg_ops = {
     .session_add = store__pg_session_add,
     .session_find = store__pg_session_find,
     .session_delete = store__pg_session_delete,
+    .session_purge = store__pg_session_purge,
+    .signin_get = store__pg_signin_get,
+    .signin_put = store__pg_signin_put,
+    .signin_address_add = store__pg_signin_address_add,
     .apikey_add = store__pg_apikey_add,
     .apikey_find = store__pg_apikey_find,
     .apikey_each = store__pg_apikey_each,

@@ -125,13 +125,15 @@ hk_status store__pg_account_set_disabled(hk_store *st, const char *name, bool di
   PQclear(r);
   if (!found)
     return hk_error_set(err, HK_ENOTFOUND, "name", "no such account");
-  if (!disabled)
-    return HK_OK;
+  /* Disabling ends the sessions; re-enabling releases a sign-in lock (issue 16). */
   params d = {0};
   p_text(&d, name);
   return store__pg_run(
-      st, "DELETE FROM session WHERE account_id = (SELECT id FROM account WHERE name = $1)", &d,
-      "session delete", NULL, err);
+      st,
+      disabled ? "DELETE FROM session WHERE account_id = (SELECT id FROM account WHERE name = $1)"
+               : "DELETE FROM signin_failure WHERE account_id = (SELECT id FROM account"
+                 " WHERE name = $1)",
+      &d, disabled ? "session delete" : "sign-in update", NULL, err);
 }
 
 hk_status store__pg_account_set_role(hk_store *st, const char *name, int role, int32_t jurisdiction,
@@ -241,6 +243,78 @@ hk_status store__pg_session_delete(hk_store *st, const uint8_t hash[HK_HASH_LEN]
   return store__pg_run(st,
                        "DELETE FROM session WHERE token_hash = decode($1, 'hex') OR expires <= $2",
                        &q, "session delete", NULL, err);
+}
+
+hk_status store__pg_session_purge(hk_store *st, int64_t now, int64_t *purged, hk_error *err)
+{
+  params q = {0};
+  p_int(&q, now);
+  PGresult *r = NULL;
+  hk_status rc =
+      store__pg_run(st, "DELETE FROM session WHERE expires <= $1", &q, "session purge", &r, err);
+  if (rc != HK_OK)
+    return rc;
+  *purged = strtoll(PQcmdTuples(r), NULL, 10);
+  PQclear(r);
+  return HK_OK;
+}
+
+/* ---- sign-in failures (issue 16) ---- */
+
+hk_status store__pg_signin_get(hk_store *st, int64_t account_id, const char *address,
+                               hk_signin_row *out, bool *known, hk_error *err)
+{
+  params q = {0};
+  p_int(&q, account_id);
+  p_text(&q, address);
+  PGresult *r = NULL;
+  hk_status rc = store__pg_run(
+      st,
+      "SELECT coalesce(f.failures, 0), coalesce(f.last_failure, 0),"
+      " coalesce(f.known_failures, 0), coalesce(f.known_last, 0), coalesce(f.locked_until, 0),"
+      " EXISTS (SELECT 1 FROM signin_address WHERE account_id = $1 AND address = $2)::int"
+      " FROM (SELECT 1) one LEFT JOIN signin_failure f ON f.account_id = $1",
+      &q, "sign-in read", &r, err);
+  if (rc != HK_OK)
+    return rc;
+  out->failures[0] = (int32_t)get_int(r, 0, 0);
+  out->last_failure[0] = get_int(r, 0, 1);
+  out->failures[1] = (int32_t)get_int(r, 0, 2);
+  out->last_failure[1] = get_int(r, 0, 3);
+  out->locked_until = get_int(r, 0, 4);
+  *known = get_int(r, 0, 5) != 0;
+  PQclear(r);
+  return HK_OK;
+}
+
+hk_status store__pg_signin_put(hk_store *st, int64_t account_id, const hk_signin_row *row,
+                               hk_error *err)
+{
+  params q = {0};
+  p_int(&q, account_id);
+  p_int(&q, row->failures[0]);
+  p_int(&q, row->last_failure[0]);
+  p_int(&q, row->failures[1]);
+  p_int(&q, row->last_failure[1]);
+  p_int(&q, row->locked_until);
+  return store__pg_run(st,
+                       "INSERT INTO signin_failure (account_id, failures, last_failure,"
+                       " known_failures, known_last, locked_until) VALUES ($1, $2, $3, $4, $5, $6)"
+                       " ON CONFLICT (account_id) DO UPDATE SET failures = $2, last_failure = $3,"
+                       " known_failures = $4, known_last = $5, locked_until = $6",
+                       &q, "sign-in update", NULL, err);
+}
+
+hk_status store__pg_signin_address_add(hk_store *st, int64_t account_id, const char *address,
+                                       hk_error *err)
+{
+  params a = {0};
+  p_int(&a, account_id);
+  p_text(&a, address);
+  return store__pg_run(st,
+                       "INSERT INTO signin_address (account_id, address) VALUES ($1, $2)"
+                       " ON CONFLICT DO NOTHING",
+                       &a, "sign-in update", NULL, err);
 }
 
 /* ---- department keys ---- */

@@ -140,6 +140,13 @@ hk_status store__pg_session_find(hk_store *st, const uint8_t hash[HK_HASH_LEN], 
                                  hk_account_row *out, int64_t *expires, hk_error *err);
 hk_status store__pg_session_delete(hk_store *st, const uint8_t hash[HK_HASH_LEN], int64_t now,
                                    hk_error *err);
+hk_status store__pg_session_purge(hk_store *st, int64_t now, int64_t *purged, hk_error *err);
+hk_status store__pg_signin_get(hk_store *st, int64_t account_id, const char *address,
+                               hk_signin_row *out, bool *known, hk_error *err);
+hk_status store__pg_signin_put(hk_store *st, int64_t account_id, const hk_signin_row *row,
+                               hk_error *err);
+hk_status store__pg_signin_address_add(hk_store *st, int64_t account_id, const char *address,
+                                       hk_error *err);
 hk_status store__pg_apikey_add(hk_store *st, hk_apikey_row *row, hk_error *err);
 hk_status store__pg_apikey_find(hk_store *st, const uint8_t hash[HK_HASH_LEN], hk_apikey_row *out,
                                 hk_error *err);

@@ -123,14 +123,17 @@ hk_status store__sqlite_account_set_disabled(hk_store *base, const char *name, b
     return rc;
   if (changes == 0)
     return hk_error_set(err, HK_ENOTFOUND, "name", "no such account");
-  if (!disabled)
-    return HK_OK;
+  /* Disabling ends the sessions; re-enabling releases a sign-in lock (issue 16). */
   if ((rc = store__sqlite_prepare(
-           db, "DELETE FROM session WHERE account_id = (SELECT id FROM account WHERE name = ?1)",
+           db,
+           disabled
+               ? "DELETE FROM session WHERE account_id = (SELECT id FROM account WHERE name = ?1)"
+               : "DELETE FROM signin_failure WHERE account_id ="
+                 " (SELECT id FROM account WHERE name = ?1)",
            &st, err)) != HK_OK)
     return rc;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-  return store__sqlite_step_done(db, st, "session delete", NULL, err);
+  return store__sqlite_step_done(db, st, disabled ? "session delete" : "sign-in update", NULL, err);
 }
 
 hk_status store__sqlite_account_set_role(hk_store *base, const char *name, int role,
@@ -239,6 +242,88 @@ hk_status store__sqlite_session_delete(hk_store *base, const uint8_t hash[HK_HAS
   sqlite3_bind_blob(st, 1, hash, HK_HASH_LEN, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, now);
   return store__sqlite_step_done(db, st, "session delete", NULL, err);
+}
+
+hk_status store__sqlite_session_purge(hk_store *base, int64_t now, int64_t *purged, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = store__sqlite_prepare(db, "DELETE FROM session WHERE expires <= ?1", &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, now);
+  int changes = 0;
+  rc = store__sqlite_step_done(db, st, "session purge", &changes, err);
+  *purged = changes;
+  return rc;
+}
+
+/* ---- sign-in failures (issue 16) ---- */
+
+hk_status store__sqlite_signin_get(hk_store *base, int64_t account_id, const char *address,
+                                   hk_signin_row *out, bool *known, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = store__sqlite_prepare(
+      db,
+      "SELECT f.failures, f.last_failure, f.known_failures, f.known_last, f.locked_until,"
+      " EXISTS (SELECT 1 FROM signin_address WHERE account_id = ?1 AND address = ?2)"
+      " FROM (SELECT 1) LEFT JOIN signin_failure f ON f.account_id = ?1",
+      &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, account_id);
+  sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st);
+  if (r == SQLITE_ROW) {
+    out->failures[0] = sqlite3_column_int(st, 0);
+    out->last_failure[0] = sqlite3_column_int64(st, 1);
+    out->failures[1] = sqlite3_column_int(st, 2);
+    out->last_failure[1] = sqlite3_column_int64(st, 3);
+    out->locked_until = sqlite3_column_int64(st, 4);
+    *known = sqlite3_column_int(st, 5) != 0;
+  } else {
+    rc = store__sqlite_fail(db, r, "sign-in read", err);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+hk_status store__sqlite_signin_put(hk_store *base, int64_t account_id, const hk_signin_row *row,
+                                   hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = store__sqlite_prepare(
+      db,
+      "INSERT OR REPLACE INTO signin_failure (account_id, failures, last_failure,"
+      " known_failures, known_last, locked_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, account_id);
+  sqlite3_bind_int(st, 2, row->failures[0]);
+  sqlite3_bind_int64(st, 3, row->last_failure[0]);
+  sqlite3_bind_int(st, 4, row->failures[1]);
+  sqlite3_bind_int64(st, 5, row->last_failure[1]);
+  sqlite3_bind_int64(st, 6, row->locked_until);
+  return store__sqlite_step_done(db, st, "sign-in update", NULL, err);
+}
+
+hk_status store__sqlite_signin_address_add(hk_store *base, int64_t account_id, const char *address,
+                                           hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc;
+  if ((rc = store__sqlite_prepare(
+           db, "INSERT OR IGNORE INTO signin_address (account_id, address) VALUES (?1, ?2)", &st,
+           err)) != HK_OK)
+    return rc;
+  sqlite3_bind_int64(st, 1, account_id);
+  sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+  return store__sqlite_step_done(db, st, "sign-in update", NULL, err);
 }
 
 /* ---- department keys ---- */

@@ -232,6 +232,20 @@ static const char migration_8[] =
 static const char migration_10[] =
     "CREATE INDEX fact_declared ON fact (id) WHERE source = 1 AND superseded_by IS NULL;";
 
+/* Sign-in throttling (issue 16; service/signin.c): an account's consecutive failures from
+ * addresses that never signed in to it and from those that did, with the last of each and the
+ * end of a lock, and the addresses that did sign in. Kept in the database so that every worker
+ * and process counts the same failures and a restart forgets none. */
+static const char migration_11[] =
+    "CREATE TABLE signin_failure ("
+    "  account_id INTEGER PRIMARY KEY, failures INTEGER NOT NULL, last_failure INTEGER NOT NULL,"
+    "  known_failures INTEGER NOT NULL, known_last INTEGER NOT NULL,"
+    "  locked_until INTEGER NOT NULL);"
+    "CREATE TABLE signin_address ("
+    "  account_id INTEGER NOT NULL, address TEXT NOT NULL, PRIMARY KEY (account_id, address))"
+    "  WITHOUT ROWID;"
+    "CREATE INDEX session_expires ON session (expires);";
+
 const store_sqlite_migration store__sqlite_migrations[] = {
     {1, "persons, households, hukou, histories, kinship, events", migration_1},
     {2, "residence registration: declaration date, lateness, end, address", migration_2},
@@ -243,6 +257,7 @@ const store_sqlite_migration store__sqlite_migrations[] = {
     {8, "lists and search: filing county, queue, names, addresses, residence by area", migration_8},
     {9, "materials: attachments and their content by SHA-256", migration_9},
     {10, "the worklist of declared facts awaiting verification", migration_10},
+    {11, "sign-in failures, locks and the addresses that signed in", migration_11},
 };
 const int store__sqlite_migration_count =
     (int)(sizeof store__sqlite_migrations / sizeof store__sqlite_migrations[0]);

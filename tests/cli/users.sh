@@ -96,6 +96,16 @@ echo "a new password" | expect 0 "$hukou" user password wang --password-stdin --
 [ "$(field '"password" in d')" = "False" ] || fail "stdin password echoed"
 echo "a new password" | expect 1 "$hukou" user password nobody --password-stdin --db "$db"
 
+# Expired sessions are purged (issue 16): one ended an hour ago goes, one still running stays.
+if command -v sqlite3 >/dev/null; then
+  sqlite3 "$db" "INSERT INTO session VALUES (x'01', 1, strftime('%s','now') - 3600);
+                 INSERT INTO session VALUES (x'02', 1, strftime('%s','now') + 3600);"
+  expect 0 "$hukou" user purge-sessions --db "$db"
+  [ "$(field 'd["purged"]')" = 1 ] || fail "purge-sessions: $(cat "$tmp/out")"
+  [ "$(sqlite3 "$db" "SELECT count(*) FROM session")" = 1 ] || fail "the running session stays"
+fi
+expect 2 "$hukou" user purge-sessions --db "$db" extra
+
 # Every change is an event; nobody has read anyone yet; both chains verify.
 expect 0 "$hukou" audit verify --db "$db"
 [ "$(field 'd["valid"], d["events_checked"], d["access_checked"]')" = "(True, 11, 0)" ] || fail "verify: $(cat "$tmp/out")"
