@@ -45,6 +45,8 @@ int hk_cli_actor_parse(const char *text, struct hk_actor *out);
 int hk_cmd_application_material(int argc, char **argv);
 /* hukou facts attach|material (cmd_application_material.c): files behind a fact entry. */
 int hk_cmd_facts_material(int argc, char **argv);
+/* hukou audit events (cmd_audit_events.c): argv[0] is "events". */
+int hk_cli_audit_events(int argc, char **argv);
 /* hukou person search / hukou household search (cmd_search.c): argv[0] is "search". */
 #include <stdbool.h>
 int hk_cli_search(int argc, char **argv, bool households);

@@ -1,6 +1,7 @@
 /* hukou audit verify --db PATH : walk the event chain and the access log's chain and name the
  * first broken entry.
- * hukou audit access --person ID --db PATH : who read this person's data through the API. */
+ * hukou audit access --person ID --db PATH : who read this person's data through the API.
+ * hukou audit events (cmd_audit_events.c): what happened to a person, what an account did. */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@ static void usage(FILE *out)
   fputs("用法 / usage: hukou audit verify --db PATH\n"
         "              hukou audit access --person ID --db PATH\n"
         "              hukou audit access --searches --db PATH\n"
+        "              hukou audit events --db PATH (--person ID | --actor NAME) [...]\n"
         "  verify: 逐条校验事件哈希链和访问日志哈希链，指出第一条被篡改的记录。\n"
         "  退出码 0 完好，1 被篡改。\n"
         "  Verifies the hash chains of the events and of the access log and names the first\n"
@@ -27,7 +29,9 @@ static void usage(FILE *out)
         "  Lists who read this person's data through the API: who, role, endpoint, when,\n"
         "  purpose (department keys), one JSON line each, oldest first.\n"
         "  --searches: 列出检索记录（谁、检索了什么，身份证号打码）/ the searches officers made\n"
-        "  (who, what was searched, ID numbers masked).\n",
+        "  (who, what was searched, ID numbers masked).\n"
+        "  events: 此人相关或某账户写下的事件，可读，一条一行（见 hukou audit events --help）/\n"
+        "  the events concerning a person or written by an account, readable, one a line.\n",
         out);
 }
 
@@ -156,6 +160,8 @@ int hk_cmd_audit(int argc, char **argv)
     return verify(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "access") == 0)
     return audit_access(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "events") == 0)
+    return hk_cli_audit_events(argc - 1, argv + 1);
   usage(hk_cli_wants_help(argc, argv) ? stdout : stderr);
   return hk_cli_wants_help(argc, argv) ? HK_EXIT_OK : HK_EXIT_USAGE;
 }

