@@ -29,6 +29,10 @@ int hk_cli_db_args(int argc, char **argv, int positionals, void (*print_usage)(F
 
 /* Who the command line acts as, for events: "cli:<login name>". */
 const char *hk_cli_actor(void);
+/* The operating system user running the command (getpwuid(geteuid())), "unknown" without one.
+ * hk_cli_open_store names it to the store, so that every event written as an officer or a
+ * resident through --as says who ran the command: "officer:330402 via cli:root". */
+const char *hk_cli_os_user(void);
 
 /* Open the store named by --db, printing the error and returning NULL on failure (with *exit
  * set to the exit status). */

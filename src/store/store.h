@@ -122,6 +122,13 @@ typedef struct hk_event {
 hk_status hk_store_event_append(hk_store *st, const char *actor, const char *action,
                                 const char *subject, const char *payload, hk_error *err);
 
+/* The command line acts on the server as an operator (issue 16): an event it writes as an
+ * officer, a supervisor, a resident or the system names the operating system user too, as
+ * "officer:330402 via cli:root" (an actor already "cli:..." is left as it is). Set by the
+ * command line on the stores it opens, never by the server; the actor is hashed as written,
+ * so the chain and older events verify as before. */
+void hk_store_set_operator(hk_store *st, const char *os_user);
+
 /* The chain's head as one writer holds it through a transaction of many events (the bulk
  * path of `hukou facts import`): read once from the store (on PostgreSQL that takes the head's
  * lock, held to the end of the transaction), then carried from event to event, so each event

@@ -37,15 +37,16 @@ grep -q '\\u' "$tmp/out" && fail "no \\u escapes: $(cat "$tmp/out")"
 grep -q "$id" "$tmp/out" && fail "the full ID number printed"
 grep -q "341222\*\*\*\*\*\*\*\*0112" "$tmp/out" || fail "the masked number shown"
 grep -q "110101" "$tmp/out" && fail "another person's event listed"
-[ "$(awk '{print $4}' "$tmp/out" | tr '\n' ' ')" = "application.submit application.accept application.request_material " ] ||
+[ "$(grep -o 'application\.[a-z_]*' "$tmp/out" | tr '\n' ' ')" = "application.submit application.accept application.request_material " ] ||
   fail "oldest first: $(cat "$tmp/out")"
 # An account's events, as JSON lines.
 expect 0 "$hukou" audit events --db "$db" --actor officer:330402 --json
-python3 - "$tmp/out" <<'PY' || fail "json: $(cat "$tmp/out")"
+python3 - "$tmp/out" "$(id -un)" <<'PY' || fail "json: $(cat "$tmp/out")"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 assert [r["action"] for r in rows] == ["application.accept", "application.request_material"], rows
-assert all(r["actor"].startswith("officer:330402") for r in rows), rows
+# The command line acting as an officer names the operating system user who ran it.
+assert all(r["actor"] == "officer:330402 via cli:" + sys.argv[2] for r in rows), rows
 assert "劳动合同" in open(sys.argv[1], encoding="utf-8").read()
 PY
 expect 0 "$hukou" audit events --db "$db" --actor officer:330402 --limit 1
@@ -54,6 +55,10 @@ expect 0 "$hukou" audit events --db "$db" --actor officer:330402 --since 2999-01
 [ ! -s "$tmp/out" ] || fail "--since in the future lists nothing"
 expect 0 "$hukou" audit events --db "$db" --actor officer:3304
 [ ! -s "$tmp/out" ] || fail "--actor is an account, not a prefix: $(cat "$tmp/out")"
+grep -q "resident:341222\*\*\*\*\*\*\*\*0112 via cli:$(id -un)" <("$hukou" audit events --db "$db" --person "$id") ||
+  fail "a resident's event written through --as names the operating system user"
+# The actor is hashed as written: the chain still verifies.
+expect 0 "$hukou" audit verify --db "$db"
 # Bad input names the field.
 expect 2 "$hukou" audit events --db "$db"
 expect 2 "$hukou" audit events --db "$db" --person 341222199001010113
