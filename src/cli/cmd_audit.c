@@ -17,36 +17,59 @@
 
 static void usage(FILE *out)
 {
-  fputs("用法 / usage: hukou audit verify --db PATH\n"
-        "              hukou audit access --person ID --db PATH\n"
-        "              hukou audit access --searches --db PATH\n"
-        "              hukou audit events --db PATH (--person ID | --actor NAME) [...]\n"
-        "  verify: 逐条校验事件哈希链和访问日志哈希链，指出第一条被篡改的记录。\n"
-        "  退出码 0 完好，1 被篡改。\n"
-        "  Verifies the hash chains of the events and of the access log and names the first\n"
-        "  broken entry. Exit 0 intact, 1 broken.\n"
-        "  access: 列出通过接口查看过此人数据的记录（谁、角色、接口、时间、用途）。\n"
-        "  Lists who read this person's data through the API: who, role, endpoint, when,\n"
-        "  purpose (department keys), one JSON line each, oldest first.\n"
-        "  --searches: 列出检索记录（谁、检索了什么，身份证号打码）/ the searches officers made\n"
-        "  (who, what was searched, ID numbers masked).\n"
-        "  events: 此人相关或某账户写下的事件，可读，一条一行（见 hukou audit events --help）/\n"
-        "  the events concerning a person or written by an account, readable, one a line.\n",
-        out);
+  fputs(
+      "用法 / usage: hukou audit verify --db PATH [--checkpoint FILE]\n"
+      "              hukou audit checkpoint --db PATH --to FILE\n"
+      "              hukou audit access --person ID --db PATH\n"
+      "              hukou audit access --searches --db PATH\n"
+      "              hukou audit events --db PATH (--person ID | --actor NAME) [...]\n"
+      "  verify: 逐条校验事件哈希链和访问日志哈希链，指出第一条被篡改的记录。\n"
+      "  退出码 0 完好，1 被篡改。\n"
+      "  Verifies the hash chains of the events and of the access log and names the first\n"
+      "  broken entry. Exit 0 intact, 1 broken.\n"
+      "  --checkpoint FILE: 再对照 hukou audit checkpoint 写下的检查点，发现末尾被删除或整体回滚\n"
+      "  / also checks the checkpoints hukou audit checkpoint wrote: the last entries removed,\n"
+      "  or the log rolled back, are reported (exit 1).\n"
+      "  access: 列出通过接口查看过此人数据的记录（谁、角色、接口、时间、用途）。\n"
+      "  Lists who read this person's data through the API: who, role, endpoint, when,\n"
+      "  purpose (department keys), one JSON line each, oldest first.\n"
+      "  --searches: 列出检索记录（谁、检索了什么，身份证号打码）/ the searches officers made\n"
+      "  (who, what was searched, ID numbers masked).\n"
+      "  events: 此人相关或某账户写下的事件，可读，一条一行（见 hukou audit events --help）/\n"
+      "  the events concerning a person or written by an account, readable, one a line.\n",
+      out);
 }
 
 static int verify(int argc, char **argv)
 {
-  const char *db;
-  int first, status = hk_cli_db_args(argc, argv, 0, usage, &db, &first);
-  if (status >= 0)
-    return status;
+  enum { O_DB = 1, O_CHECKPOINT };
+  static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
+                                       {"checkpoint", required_argument, NULL, O_CHECKPOINT},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  const char *db = NULL, *checkpoint = NULL;
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    if (c == O_DB)
+      db = optarg;
+    else if (c == O_CHECKPOINT)
+      checkpoint = optarg;
+    else {
+      usage(c == 'h' ? stdout : stderr);
+      return c == 'h' ? HK_EXIT_OK : HK_EXIT_USAGE;
+    }
+  }
+  if (argc != optind) {
+    usage(stderr);
+    return HK_EXIT_USAGE;
+  }
   int exit = HK_EXIT_OK;
   hk_store *st = hk_cli_open_store("audit verify", db, HK_STORE_READONLY, &exit);
   if (st == NULL)
     return exit;
   hk_error err = {0};
-  int64_t checked = 0, broken = 0, access_checked = 0, access_broken = 0;
+  int64_t checked = 0, broken = 0, access_checked = 0, access_broken = 0, checkpoints = 0;
   hk_status rc = hk_store_audit_verify(st, &checked, &broken, &err);
   if (rc == HK_ETAMPERED) {
     hk_store_close(st);
@@ -61,8 +84,8 @@ static int verify(int argc, char **argv)
   }
   if (rc == HK_OK)
     rc = hk_store_access_verify(st, &access_checked, &access_broken, &err);
-  hk_store_close(st);
   if (rc == HK_ETAMPERED) {
+    hk_store_close(st);
     printf("{\"valid\": false, \"events_checked\": %lld, \"access_checked\": %lld,"
            " \"access_first_broken\": %lld, \"reason\": \"%s\"}\n",
            (long long)checked, (long long)access_checked, (long long)access_broken, err.detail);
@@ -72,10 +95,31 @@ static int verify(int argc, char **argv)
             (long long)access_broken, (long long)access_broken);
     return HK_EXIT_FAIL;
   }
+  /* The chains hold together; a checkpoint kept elsewhere tells whether their ends were cut
+   * off or the whole log put back to an older state (issue 16). */
+  if (rc == HK_OK && checkpoint)
+    rc = (hk_status)hk_cli_checkpoint_check(st, checkpoint, &checkpoints, &err);
+  hk_store_close(st);
+  if (rc == HK_ETAMPERED && strcmp(err.field, "checkpoint") == 0) {
+    json_t *o = json_pack("{s:b, s:I, s:I, s:s, s:s}", "valid", 0, "events_checked",
+                          (json_int_t)checked, "access_checked", (json_int_t)access_checked,
+                          "checkpoint", checkpoint, "reason", err.detail);
+    char *text = json_dumps(o, JSON_COMPACT);
+    printf("%s\n", text ? text : "{\"valid\": false}");
+    free(text);
+    json_decref(o);
+    fprintf(stderr, "hukou audit verify: %s (%s)\n", err.detail_zh, err.detail);
+    return HK_EXIT_FAIL;
+  }
   if (rc != HK_OK)
     return hk_cli_fail("audit verify", &err);
-  printf("{\"valid\": true, \"events_checked\": %lld, \"access_checked\": %lld}\n",
-         (long long)checked, (long long)access_checked);
+  if (checkpoint)
+    printf("{\"valid\": true, \"events_checked\": %lld, \"access_checked\": %lld,"
+           " \"checkpoints_checked\": %lld}\n",
+           (long long)checked, (long long)access_checked, (long long)checkpoints);
+  else
+    printf("{\"valid\": true, \"events_checked\": %lld, \"access_checked\": %lld}\n",
+           (long long)checked, (long long)access_checked);
   return HK_EXIT_OK;
 }
 
@@ -160,6 +204,8 @@ int hk_cmd_audit(int argc, char **argv)
     return verify(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "access") == 0)
     return audit_access(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "checkpoint") == 0)
+    return hk_cli_audit_checkpoint(argc - 1, argv + 1);
   if (argc >= 2 && strcmp(argv[1], "events") == 0)
     return hk_cli_audit_events(argc - 1, argv + 1);
   usage(hk_cli_wants_help(argc, argv) ? stdout : stderr);

@@ -262,6 +262,11 @@ hk_status hk_store_audit_verify(hk_store *st, int64_t *checked, int64_t *first_b
   return rc;
 }
 
+hk_status hk_store_event_head(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH_LEN], hk_error *err)
+{
+  return st->ops->event_last(st, seq, hash, err);
+}
+
 hk_status hk_store_event_each(hk_store *st, int64_t from_seq, hk_event_cb cb, void *cls,
                               hk_error *err)
 {

@@ -149,6 +149,10 @@ hk_status hk_store_event_append_at(hk_store *st, hk_event_head *head, const char
 hk_status hk_store_audit_verify(hk_store *st, int64_t *checked, int64_t *first_broken,
                                 hk_error *err);
 
+/* The chain's head: the last event's seq and hash (0 and a zero hash when there is none), for
+ * a checkpoint kept outside the database (hukou audit checkpoint, issue 16). */
+hk_status hk_store_event_head(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH_LEN], hk_error *err);
+
 /* The events in order, lent to cb for the duration of the call. */
 typedef hk_status (*hk_event_cb)(const hk_event *ev, void *cls, hk_error *err);
 hk_status hk_store_event_each(hk_store *st, int64_t from_seq, hk_event_cb cb, void *cls,

@@ -74,4 +74,46 @@ expect 0 "$hukou" audit events --db "$db" --actor "$(sqlite3 "$db" 'SELECT actor
 grep -q "$id" "$tmp/out" && fail "a full number in a payload printed: $(cat "$tmp/out")"
 grep -q "341222\*\*\*\*\*\*\*\*0112" "$tmp/out" || fail "masked in the payload: $(cat "$tmp/out")"
 
+# Checkpoints: the last events removed, or the log rolled back, are reported.
+fresh=$tmp/c.db
+expect 0 "$hukou" init --db "$fresh"
+expect 0 "$hukou" import --db "$fresh" "$tmp/p.jsonl"
+for n in $id $other; do
+  echo "{\"id_number\":\"$n\",\"kind\":\"permit\",\"target\":\"330402\"}" >"$tmp/permit.json"
+  expect 0 "$hukou" apply --db "$fresh" --as "resident:$n" --today 2024-03-05 "$tmp/permit.json"
+done
+cp "$fresh" "$tmp/older.db"
+expect 0 "$hukou" application act --db "$fresh" --as officer:330402 --today 2024-03-06 1 accept
+cps=$tmp/audit/checkpoints
+mkdir "$tmp/audit"
+expect 2 "$hukou" audit checkpoint --db "$fresh"
+grep -q -- "--to" "$tmp/err" || fail "--to named"
+expect 0 "$hukou" audit checkpoint --db "$fresh" --to "$cps"
+[ "$(stat -c %a "$cps") $(stat -c %a "$cps.key")" = "600 600" ] || fail "mode 600: $(stat -c %a "$cps" "$cps.key")"
+expect 0 "$hukou" audit verify --db "$fresh" --checkpoint "$cps"
+grep -q '"checkpoints_checked": 1' "$tmp/out" || fail "one checkpoint: $(cat "$tmp/out")"
+# The last event deleted: the chain alone still verifies, the checkpoint does not.
+cp "$fresh" "$tmp/cut.db"
+sqlite3 "$tmp/cut.db" "DELETE FROM event WHERE seq = (SELECT max(seq) FROM event)"
+expect 0 "$hukou" audit verify --db "$tmp/cut.db"
+expect 1 "$hukou" audit verify --db "$tmp/cut.db" --checkpoint "$cps"
+grep -q "truncated/rolled back.*saw entry 4 .*now ends at 3" "$tmp/out" || fail "names the truncation: $(cat "$tmp/out")"
+grep -q "截断或回滚" "$tmp/err" || fail "Chinese first: $(cat "$tmp/err")"
+# An older copy put back, then written to again: event 4 exists, but it is another one.
+expect 0 "$hukou" application act --db "$tmp/older.db" --as officer:330402 --today 2024-03-06 2 accept
+expect 1 "$hukou" audit verify --db "$tmp/older.db" --checkpoint "$cps"
+grep -q "rolled back and rewritten.*entry 4" "$tmp/out" || fail "names the rewrite: $(cat "$tmp/out")"
+# Checkpoints accumulate; an altered or forged line is refused, as is a missing key.
+expect 0 "$hukou" application act --db "$fresh" --as officer:330402 --today 2024-03-06 2 accept
+expect 0 "$hukou" audit checkpoint --db "$fresh" --to "$cps"
+expect 0 "$hukou" audit verify --db "$fresh" --checkpoint "$cps"
+grep -q '"checkpoints_checked": 2' "$tmp/out" || fail "two checkpoints: $(cat "$tmp/out")"
+sed 's/^v1 \([^ ]*\) 5 /v1 \1 4 /' "$cps" >"$tmp/forged"
+cp "$cps.key" "$tmp/forged.key"
+expect 1 "$hukou" audit verify --db "$tmp/cut.db" --checkpoint "$tmp/forged"
+grep -q "line 2: its signature does not verify" "$tmp/err" || fail "forged line: $(cat "$tmp/err")"
+rm "$tmp/forged.key"
+expect 1 "$hukou" audit verify --db "$fresh" --checkpoint "$tmp/forged"
+grep -q "forged.key" "$tmp/err" || fail "the missing key named: $(cat "$tmp/err")"
+
 echo "audit: ok"
