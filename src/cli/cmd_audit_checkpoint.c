@@ -73,7 +73,7 @@ static hk_status load_key(const char *file, bool create, uint8_t key[crypto_auth
     }
     randombytes_buf(key, crypto_auth_KEYBYTES);
     sodium_bin2hex(hex, sizeof hex, key, crypto_auth_KEYBYTES);
-    strcat(hex, "\n");
+    hex[(size_t)crypto_auth_KEYBYTES * 2] = '\n';
     bool ok = write(fd, hex, strlen(hex)) == (ssize_t)strlen(hex);
     ok = close(fd) == 0 && ok;
     sodium_memzero(hex, sizeof hex);
@@ -228,6 +228,39 @@ static hk_status on_access(const hk_access *a, void *cls, hk_error *err)
   return HK_OK;
 }
 
+static bool parse_seq(const char *text, int64_t *out)
+{
+  char *end = NULL;
+  long long v = text ? strtoll(text, &end, 10) : -1;
+  *out = v;
+  return text && end != text && *end == '\0' && v >= 0;
+}
+
+static bool parse_hash(const char *text, uint8_t out[HK_HASH_LEN])
+{
+  size_t len = 0;
+  return text && strlen(text) == (size_t)HK_HASH_LEN * 2 &&
+         sodium_hex2bin(out, HK_HASH_LEN, text, strlen(text), NULL, &len, NULL) == 0 &&
+         len == HK_HASH_LEN;
+}
+
+/* "v1 AT EVENT_SEQ EVENT_HASH ACCESS_SEQ ACCESS_HASH MAC\n"; text is cut at its newline. */
+static bool parse_line(char *text, checkpoint *cp)
+{
+  text[strcspn(text, "\n")] = '\0';
+  char copy[512], *save = NULL, *field[7];
+  snprintf(copy, sizeof copy, "%s", text);
+  int n = 0;
+  for (char *t = strtok_r(copy, " ", &save); t && n < 7; t = strtok_r(NULL, " ", &save))
+    field[n++] = t;
+  if (n != 7 || strtok_r(NULL, " ", &save) != NULL || strcmp(field[0], "v1") != 0 ||
+      strlen(field[1]) >= sizeof cp->at || strlen(field[6]) != MAC_HEX - 1)
+    return false;
+  snprintf(cp->at, sizeof cp->at, "%s", field[1]);
+  return parse_seq(field[2], &cp->seq[0]) && parse_hash(field[3], cp->hash[0]) &&
+         parse_seq(field[4], &cp->seq[1]) && parse_hash(field[5], cp->hash[1]);
+}
+
 static hk_status read_checkpoints(const char *file, const uint8_t key[crypto_auth_KEYBYTES],
                                   checkpoint **out, size_t *count, hk_error *err)
 {
@@ -242,28 +275,25 @@ static hk_status read_checkpoints(const char *file, const uint8_t key[crypto_aut
     if (text[0] == '\n')
       continue;
     checkpoint cp = {.line = line};
-    char hex[2][HASH_HEX + 1], mac[MAC_HEX + 1], want[MAC_HEX];
-    long long seq[2];
-    int used = 0;
-    bool ok = sscanf(text, "v1 %31s %lld %65s %lld %65s%n", cp.at, &seq[0], hex[0], &seq[1], hex[1],
-                     &used) == 5 &&
-              sscanf(text + used, " %65s", mac) == 1 && seq[0] >= 0 && seq[1] >= 0;
-    for (int k = 0; ok && k < 2; k++)
-      ok = sodium_hex2bin(cp.hash[k], HK_HASH_LEN, hex[k], strlen(hex[k]), NULL, NULL, NULL) == 0;
-    if (!ok) {
+    char want[MAC_HEX];
+    bool ok = parse_line(text, &cp);
+    /* The MAC covers the text before its own field. */
+    char *mac = strrchr(text, ' ');
+    size_t used = mac ? (size_t)(mac - text) : 0;
+    if (mac)
+      mac++;
+    if (!ok || mac == NULL) {
       rc = hk_error_set(err, HK_ETAMPERED, "--checkpoint", "%s line %d is not a checkpoint", file,
                         line);
       break;
     }
-    mac_hex(text, (size_t)used, key, want);
-    if (sodium_memcmp(want, mac, MAC_HEX) != 0 || strlen(mac) != MAC_HEX - 1) {
+    mac_hex(text, used, key, want);
+    if (sodium_memcmp(want, mac, MAC_HEX) != 0) {
       rc =
           hk_error_set(err, HK_ETAMPERED, "--checkpoint",
                        "%s line %d: its signature does not verify (altered or forged)", file, line);
       break;
     }
-    cp.seq[0] = seq[0];
-    cp.seq[1] = seq[1];
     checkpoint *grown = realloc(cps, (n + 1) * sizeof *cps);
     if (grown == NULL) {
       rc = hk_error_set(err, HK_ENOMEM, "--checkpoint", "out of memory");
