@@ -18,6 +18,8 @@ int hk_cli_fail(const char *command, const struct hk_error *err);
 /* Is argv[i] "--help" or "-h"? */
 int hk_cli_wants_help(int argc, char **argv);
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Parse the options of a command that takes only --db PATH (and --help) followed by exactly
@@ -51,17 +53,20 @@ int hk_cmd_application_material(int argc, char **argv);
 int hk_cmd_facts_material(int argc, char **argv);
 /* hukou audit events (cmd_audit_events.c): argv[0] is "events". */
 int hk_cli_audit_events(int argc, char **argv);
+/* Mask in place every run of exactly 18 ID characters standing alone (cmd_audit_events.c). */
+void hk_cli_mask_id_numbers(char *s);
+/* Does the event name the person whose masked number this is (subject, payload or actor)? */
+struct hk_event;
+bool hk_cli_event_names(const struct hk_event *ev, const char *masked);
 /* hukou audit checkpoint (cmd_audit_checkpoint.c): argv[0] is "checkpoint". */
 int hk_cli_audit_checkpoint(int argc, char **argv);
 /* Check every line of a checkpoint file against the store; returns an hk_status: HK_ETAMPERED with
  * field "checkpoint" when an entry a checkpoint saw is gone or differs, with field "--checkpoint"
  * when a line is malformed or its signature does not verify; *checked counts the lines. */
-#include <stdint.h>
 struct hk_error;
 int hk_cli_checkpoint_check(struct hk_store *st, const char *file, int64_t *checked,
                             struct hk_error *err);
 /* hukou person search / hukou household search (cmd_search.c): argv[0] is "search". */
-#include <stdbool.h>
 int hk_cli_search(int argc, char **argv, bool households);
 
 #endif

@@ -21,6 +21,7 @@ static void usage(FILE *out)
       "用法 / usage: hukou audit verify --db PATH [--checkpoint FILE]\n"
       "              hukou audit checkpoint --db PATH --to FILE\n"
       "              hukou audit access --person ID --db PATH\n"
+      "              hukou audit access --person ID --writes --db PATH\n"
       "              hukou audit access --searches --db PATH\n"
       "              hukou audit events --db PATH (--person ID | --actor NAME) [...]\n"
       "  verify: 逐条校验事件哈希链和访问日志哈希链，指出第一条被篡改的记录。\n"
@@ -33,6 +34,8 @@ static void usage(FILE *out)
       "  access: 列出通过接口查看过此人数据的记录（谁、角色、接口、时间、用途）。\n"
       "  Lists who read this person's data through the API: who, role, endpoint, when,\n"
       "  purpose (department keys), one JSON line each, oldest first.\n"
+      "  --writes: 连同写入此人记录的事件，按时间合并（\"kind\": \"read\" 或 \"write\"）/\n"
+      "  the events that wrote to the person's record too, merged in time order.\n"
       "  --searches: 列出检索记录（谁、检索了什么，身份证号打码）/ the searches officers made\n"
       "  (who, what was searched, ID numbers masked).\n"
       "  events: 此人相关或某账户写下的事件，可读，一条一行（见 hukou audit events --help）/\n"
@@ -123,34 +126,110 @@ static int verify(int argc, char **argv)
   return HK_EXIT_OK;
 }
 
-static hk_status print_access(const hk_access *a, void *cls, hk_error *err)
+static json_t *access_json(const hk_access *a)
 {
-  (void)err;
-  /* --searches: only the entries of searches (person row 0, subject "search: ..."). */
-  if (cls && (a->person_id != 0 || strncmp(a->subject, "search:", 7) != 0))
-    return HK_OK;
   json_t *o =
       json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "seq", (json_int_t)a->seq, "at", a->at, "actor",
                 a->actor, "role", a->role, "endpoint", a->endpoint, "person", a->subject);
-  if (a->purpose && a->purpose[0])
+  if (o && a->purpose && a->purpose[0])
     json_object_set_new(o, "purpose", json_string(a->purpose));
-  char *text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+  return o;
+}
+
+static hk_status print_access(const hk_access *a, void *cls, hk_error *err)
+{
+  /* --searches: only the entries of searches (person row 0, subject "search: ..."). */
+  if (cls && (a->person_id != 0 || strncmp(a->subject, "search:", 7) != 0))
+    return HK_OK;
+  json_t *o = access_json(a);
+  char *text = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+  json_decref(o);
+  if (text == NULL)
+    return hk_error_set(err, HK_ENOMEM, "access", "out of memory");
   printf("%s\n", text);
   free(text);
-  json_decref(o);
   return HK_OK;
+}
+
+/* --writes: the reads and the events naming the person, one list in time order (issue 16). */
+typedef struct both {
+  json_t *rows;
+  const char *masked;
+} both;
+
+static hk_status collect_read(const hk_access *a, void *cls, hk_error *err)
+{
+  json_t *o = access_json(a);
+  if (o == NULL || json_object_set_new(o, "kind", json_string("read")) != 0 ||
+      json_array_append_new(((both *)cls)->rows, o) != 0)
+    return hk_error_set(err, HK_ENOMEM, "access", "out of memory");
+  return HK_OK;
+}
+
+static hk_status collect_write(const hk_event *ev, void *cls, hk_error *err)
+{
+  const both *b = cls;
+  if (!hk_cli_event_names(ev, b->masked))
+    return HK_OK;
+  json_t *payload = json_loads(ev->payload, JSON_DECODE_ANY, NULL);
+  json_t *o =
+      json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:o}", "kind", "write", "event",
+                (json_int_t)ev->seq, "at", ev->at, "actor", ev->actor, "action", ev->action,
+                "subject", ev->subject, "payload", payload ? payload : json_string(ev->payload));
+  if (o == NULL || json_array_append_new(b->rows, o) != 0)
+    return hk_error_set(err, HK_ENOMEM, "events", "out of memory");
+  return HK_OK;
+}
+
+static int by_time(const void *x, const void *y)
+{
+  const json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
+  int c = strcmp(json_string_value(json_object_get(a, "at")),
+                 json_string_value(json_object_get(b, "at")));
+  return c ? c
+           : strcmp(json_string_value(json_object_get(a, "kind")),
+                    json_string_value(json_object_get(b, "kind")));
+}
+
+static hk_status print_both(hk_store *st, int64_t row, const char *masked, hk_error *err)
+{
+  both b = {.rows = json_array(), .masked = masked};
+  hk_status rc = b.rows ? hk_store_access_each(st, row, collect_read, &b, err)
+                        : hk_error_set(err, HK_ENOMEM, "access", "out of memory");
+  if (rc == HK_OK)
+    rc = hk_store_event_each(st, 1, collect_write, &b, err);
+  size_t n = rc == HK_OK ? json_array_size(b.rows) : 0;
+  json_t **sorted = n ? calloc(n, sizeof *sorted) : NULL;
+  if (n && sorted == NULL)
+    rc = hk_error_set(err, HK_ENOMEM, "access", "out of memory");
+  for (size_t i = 0; sorted && i < n; i++)
+    sorted[i] = json_array_get(b.rows, i);
+  if (sorted)
+    qsort(sorted, n, sizeof *sorted, by_time);
+  for (size_t i = 0; sorted && i < n; i++) {
+    char *text = json_dumps(sorted[i], JSON_COMPACT);
+    if (text) {
+      hk_cli_mask_id_numbers(text);
+      printf("%s\n", text);
+    }
+    free(text);
+  }
+  free(sorted);
+  json_decref(b.rows);
+  return rc;
 }
 
 static int audit_access(int argc, char **argv)
 {
-  enum { O_DB = 1, O_PERSON, O_SEARCHES };
+  enum { O_DB = 1, O_PERSON, O_SEARCHES, O_WRITES };
   static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
                                        {"person", required_argument, NULL, O_PERSON},
                                        {"searches", no_argument, NULL, O_SEARCHES},
+                                       {"writes", no_argument, NULL, O_WRITES},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   const char *db = NULL, *person = NULL;
-  bool searches = false;
+  bool searches = false, writes = false;
   optind = 1;
   int c;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -160,12 +239,14 @@ static int audit_access(int argc, char **argv)
       person = optarg;
     else if (c == O_SEARCHES)
       searches = true;
+    else if (c == O_WRITES)
+      writes = true;
     else {
       usage(c == 'h' ? stdout : stderr);
       return c == 'h' ? HK_EXIT_OK : HK_EXIT_USAGE;
     }
   }
-  if (argc != optind || (person == NULL) == !searches) {
+  if (argc != optind || (person == NULL) == !searches || (writes && person == NULL)) {
     usage(stderr);
     return HK_EXIT_USAGE;
   }
@@ -192,8 +273,10 @@ static int audit_access(int argc, char **argv)
     return exit;
   int64_t row = 0;
   hk_status rc = hk_store_person_row(st, id.number, &row, &err);
+  char masked[HK_IDNUM_LEN + 1];
   if (rc == HK_OK)
-    rc = hk_store_access_each(st, row, print_access, NULL, &err);
+    rc = writes ? print_both(st, row, hk_idnum_mask(id.number, masked), &err)
+                : hk_store_access_each(st, row, print_access, NULL, &err);
   hk_store_close(st);
   return rc == HK_OK ? HK_EXIT_OK : hk_cli_fail("audit access", &err);
 }

@@ -53,7 +53,7 @@ typedef struct filter {
 
 /* Events never carry a full ID number (store.h), but a line printed here must not either,
  * whatever an older writer did: mask every run of exactly 18 ID characters standing alone. */
-static void mask_id_numbers(char *s)
+void hk_cli_mask_id_numbers(char *s)
 {
   size_t n = strlen(s);
   for (size_t i = 0; i + HK_IDNUM_LEN <= n; i++) {
@@ -74,6 +74,12 @@ static void mask_id_numbers(char *s)
   }
 }
 
+bool hk_cli_event_names(const hk_event *ev, const char *masked)
+{
+  return strcmp(ev->subject, masked) == 0 || strstr(ev->payload, masked) ||
+         strstr(ev->actor, masked);
+}
+
 static bool concerns(const filter *f, const hk_event *ev)
 {
   if (f->since[0] && strncmp(ev->at, f->since, 10) < 0)
@@ -84,8 +90,7 @@ static bool concerns(const filter *f, const hk_event *ev)
     if (strncmp(ev->actor, f->actor, n) != 0 || (ev->actor[n] != '\0' && ev->actor[n] != ' '))
       return false;
   }
-  if (f->masked[0] && strcmp(ev->subject, f->masked) != 0 && !strstr(ev->payload, f->masked) &&
-      !strstr(ev->actor, f->masked))
+  if (f->masked[0] && !hk_cli_event_names(ev, f->masked))
     return false;
   return true;
 }
@@ -143,7 +148,7 @@ static hk_status print_event(const hk_event *ev, void *cls, hk_error *err)
   }
   if (line == NULL)
     return hk_error_set(err, HK_ENOMEM, "events", "out of memory");
-  mask_id_numbers(line);
+  hk_cli_mask_id_numbers(line);
   puts(line);
   free(line);
   return HK_OK;

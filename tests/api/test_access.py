@@ -132,3 +132,19 @@ def test_checkpoint_sees_the_last_entries_removed(accounts, tmp_path):
     assert ("access log checkpoint of" in json.loads(out)["reason"]
             and f"saw entry {saw} " in out and f"now ends at {saw - 1}" in out), out
     assert "访问日志" in err
+
+
+def test_writes_beside_reads(accounts):
+    # Issue 16: `--writes` puts the events naming the person beside the reads, in time order.
+    resident = accounts["resident"]
+    before, _ = entries(IDS[0], 0)
+    assert resident.get(f"/api/v1/persons/{IDS[0]}").status == 200
+    entries(IDS[0], len(before) + 1)
+    code, out, err = hukou("audit", "access", "--person", IDS[0], "--writes", "--db", DB)
+    assert code == 0, err
+    rows = [json.loads(l) for l in out.splitlines()]
+    reads = [r for r in rows if r["kind"] == "read"]
+    assert len(reads) >= len(before) + 1
+    assert all(r["kind"] in ("read", "write") for r in rows)
+    assert [r["at"] for r in rows] == sorted(r["at"] for r in rows)
+    assert IDS[0] not in out

@@ -59,6 +59,18 @@ grep -q "resident:341222\*\*\*\*\*\*\*\*0112 via cli:$(id -un)" <("$hukou" audit
   fail "a resident's event written through --as names the operating system user"
 # The actor is hashed as written: the chain still verifies.
 expect 0 "$hukou" audit verify --db "$db"
+# hukou audit access --writes: the writes to the person's record beside the reads (none here:
+# no server ran), in time order, masked.
+expect 0 "$hukou" audit access --db "$db" --person "$id" --writes
+python3 - "$tmp/out" <<'PY' || fail "access --writes: $(cat "$tmp/out")"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert [(r["kind"], r["action"]) for r in rows] == [("write", "application.submit"),
+    ("write", "application.accept"), ("write", "application.request_material")], rows
+assert [r["at"] for r in rows] == sorted(r["at"] for r in rows)
+PY
+grep -q "$id" "$tmp/out" && fail "the full number in access --writes"
+expect 2 "$hukou" audit access --db "$db" --searches --writes
 # Bad input names the field.
 expect 2 "$hukou" audit events --db "$db"
 expect 2 "$hukou" audit events --db "$db" --person 341222199001010113
