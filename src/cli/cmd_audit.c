@@ -181,9 +181,13 @@ static hk_status collect_write(const hk_event *ev, void *cls, hk_error *err)
   return HK_OK;
 }
 
+typedef struct sorted_row {
+  json_t *o;
+} sorted_row;
+
 static int by_time(const void *x, const void *y)
 {
-  const json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
+  const json_t *a = ((const sorted_row *)x)->o, *b = ((const sorted_row *)y)->o;
   int c = strcmp(json_string_value(json_object_get(a, "at")),
                  json_string_value(json_object_get(b, "at")));
   return c ? c
@@ -199,15 +203,15 @@ static hk_status print_both(hk_store *st, int64_t row, const char *masked, hk_er
   if (rc == HK_OK)
     rc = hk_store_event_each(st, 1, collect_write, &b, err);
   size_t n = rc == HK_OK ? json_array_size(b.rows) : 0;
-  json_t **sorted = n ? calloc(n, sizeof *sorted) : NULL;
+  sorted_row *sorted = n ? calloc(n, sizeof *sorted) : NULL;
   if (n && sorted == NULL)
     rc = hk_error_set(err, HK_ENOMEM, "access", "out of memory");
   for (size_t i = 0; sorted && i < n; i++)
-    sorted[i] = json_array_get(b.rows, i);
+    sorted[i].o = json_array_get(b.rows, i);
   if (sorted)
     qsort(sorted, n, sizeof *sorted, by_time);
   for (size_t i = 0; sorted && i < n; i++) {
-    char *text = json_dumps(sorted[i], JSON_COMPACT);
+    char *text = json_dumps(sorted[i].o, JSON_COMPACT);
     if (text) {
       hk_cli_mask_id_numbers(text);
       printf("%s\n", text);
