@@ -60,6 +60,11 @@ struct hk_event;
 bool hk_cli_event_names(const struct hk_event *ev, const char *masked);
 /* hukou audit checkpoint (cmd_audit_checkpoint.c): argv[0] is "checkpoint". */
 int hk_cli_audit_checkpoint(int argc, char **argv);
+/* Append one checkpoint of the store at db to the file `to` (making to.key the first time);
+ * summary gets a JSON line saying what was written. Returns an hk_status. Used by hukou audit
+ * checkpoint and hukou serve --checkpoint. */
+int hk_cli_checkpoint_write(const char *db, const char *to, char summary[256],
+                            struct hk_error *err);
 /* Check every line of a checkpoint file against the store; returns an hk_status: HK_ETAMPERED with
  * field "checkpoint" when an entry a checkpoint saw is gone or differs, with field "--checkpoint"
  * when a line is malformed or its signature does not verify; *checked counts the lines. */

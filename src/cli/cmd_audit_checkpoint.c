@@ -137,30 +137,41 @@ int hk_cli_audit_checkpoint(int argc, char **argv)
     hk_error_set(&err, HK_EINVAL, "--to", "missing: name the checkpoint file");
     return hk_cli_fail("audit checkpoint", &err);
   }
-  if (sodium_init() < 0) {
-    hk_error_set(&err, HK_EIO, "checkpoint", "libsodium did not start");
+  char summary[256];
+  if (hk_cli_checkpoint_write(db, to, summary, &err) != HK_OK)
     return hk_cli_fail("audit checkpoint", &err);
-  }
+  printf("%s\n", summary);
+  return HK_EXIT_OK;
+}
+
+int hk_cli_checkpoint_write(const char *db, const char *to, char summary[256], hk_error *err)
+{
+  if (db == NULL)
+    return hk_error_set(err, HK_EINVAL, "--db", "missing: name the database file with --db PATH");
+  if (sodium_init() < 0)
+    return hk_error_set(err, HK_EIO, "checkpoint", "libsodium did not start");
   uint8_t key[crypto_auth_KEYBYTES];
-  if (load_key(to, true, key, &err) != HK_OK)
-    return hk_cli_fail("audit checkpoint", &err);
-  int exit = HK_EXIT_OK;
-  hk_store *st = hk_cli_open_store("audit checkpoint", db, HK_STORE_EXISTING, &exit);
-  if (st == NULL)
-    return exit;
+  if (load_key(to, true, key, err) != HK_OK)
+    return err->code;
+  hk_store *st = NULL;
+  hk_status rc = hk_store_open(db, HK_STORE_EXISTING, &st, err);
   /* Both heads in one transaction (on PostgreSQL holding the tails' locks): one moment. */
   int64_t ev_seq = 0, ac_seq = 0;
   uint8_t ev_hash[HK_HASH_LEN], ac_hash[HK_HASH_LEN];
-  hk_status rc = hk_store_begin(st, &err);
+  if (rc == HK_OK)
+    rc = hk_store_begin(st, err);
   if (rc == HK_OK) {
-    rc = hk_store_event_head(st, &ev_seq, ev_hash, &err);
+    rc = hk_store_event_head(st, &ev_seq, ev_hash, err);
     if (rc == HK_OK)
-      rc = hk_store_access_head(st, &ac_seq, ac_hash, &err);
+      rc = hk_store_access_head(st, &ac_seq, ac_hash, err);
     hk_store_rollback(st);
   }
-  hk_store_close(st);
-  if (rc != HK_OK)
-    return hk_cli_fail("audit checkpoint", &err);
+  if (st)
+    hk_store_close(st);
+  if (rc != HK_OK) {
+    sodium_memzero(key, sizeof key);
+    return rc;
+  }
   char at[HK_STAMP_LEN], ev_hex[HASH_HEX], ac_hex[HASH_HEX], mac[MAC_HEX], line[512];
   hk_store_utc_now(at);
   sodium_bin2hex(ev_hex, sizeof ev_hex, ev_hash, HK_HASH_LEN);
@@ -175,13 +186,13 @@ int hk_cli_audit_checkpoint(int argc, char **argv)
       fd >= 0 && fchmod(fd, 0600) == 0 && write(fd, line, strlen(line)) == (ssize_t)strlen(line);
   if (fd >= 0)
     ok = close(fd) == 0 && ok;
-  if (!ok) {
-    hk_error_set(&err, HK_EIO, "--to", "cannot append to %s: %s", to, strerror(errno));
-    return hk_cli_fail("audit checkpoint", &err);
-  }
-  printf("{\"checkpoint\": \"%s\", \"at\": \"%s\", \"event_seq\": %lld, \"access_seq\": %lld}\n",
-         to, at, (long long)ev_seq, (long long)ac_seq);
-  return HK_EXIT_OK;
+  if (!ok)
+    return hk_error_set(err, HK_EIO, "--to", "cannot append to %s: %s", to, strerror(errno));
+  snprintf(summary, 256,
+           "{\"checkpoint\": \"%.120s\", \"at\": \"%s\", \"event_seq\": %lld, "
+           "\"access_seq\": %lld}",
+           to, at, (long long)ev_seq, (long long)ac_seq);
+  return HK_OK;
 }
 
 /* ---- checking the database against the checkpoints ---- */

@@ -128,4 +128,24 @@ rm "$tmp/forged.key"
 expect 1 "$hukou" audit verify --db "$fresh" --checkpoint "$tmp/forged"
 grep -q "forged.key" "$tmp/err" || fail "the missing key named: $(cat "$tmp/err")"
 
+# hukou serve --checkpoint: one at the start, one at the stop (and every S seconds between).
+served=$tmp/served
+expect 2 "$hukou" serve --db "$fresh" --checkpoint "$served" --checkpoint-every 0
+grep -q -- "--checkpoint-every" "$tmp/err" || fail "--checkpoint-every named"
+"$hukou" serve --db "$fresh" --listen 127.0.0.1:0 --checkpoint "$served" >"$tmp/sout" 2>"$tmp/slog" &
+pid=$!
+for _ in $(seq 300); do
+  grep -q 'listening on' "$tmp/sout" && break
+  kill -0 "$pid" 2>/dev/null || fail "hukou serve exited: $(cat "$tmp/slog")"
+  sleep 0.1
+done
+grep -q 'listening on' "$tmp/sout" || { kill -KILL "$pid"; fail "hukou serve did not start"; }
+[ "$(wc -l <"$served")" = 1 ] || fail "a checkpoint at the start: $(cat "$served")"
+kill -TERM "$pid"
+set +e; wait "$pid"; status=$?; set -e
+[ "$status" = 0 ] || fail "hukou serve exited $status: $(cat "$tmp/slog")"
+[ "$(wc -l <"$served")" = 2 ] || fail "a checkpoint at the stop: $(cat "$served") $(cat "$tmp/slog")"
+expect 0 "$hukou" audit verify --db "$fresh" --checkpoint "$served"
+expect 1 "$hukou" audit verify --db "$tmp/cut.db" --checkpoint "$served"
+
 echo "audit: ok"
