@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "cli/cli.h"
@@ -188,10 +189,13 @@ int hk_cli_checkpoint_write(const char *db, const char *to, char summary[256], h
     ok = close(fd) == 0 && ok;
   if (!ok)
     return hk_error_set(err, HK_EIO, "--to", "cannot append to %s: %s", to, strerror(errno));
-  snprintf(summary, 256,
-           "{\"checkpoint\": \"%.120s\", \"at\": \"%s\", \"event_seq\": %lld, "
-           "\"access_seq\": %lld}",
-           to, at, (long long)ev_seq, (long long)ac_seq);
+  /* The file's name as JSON text (any character escaped), cut to what the summary holds. */
+  json_t *o = json_pack("{s:s, s:s, s:I, s:I}", "checkpoint", to, "at", at, "event_seq",
+                        (json_int_t)ev_seq, "access_seq", (json_int_t)ac_seq);
+  char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  snprintf(summary, 256, "%s", text ? text : "{}");
+  free(text);
+  json_decref(o);
   return HK_OK;
 }
 
