@@ -18,6 +18,8 @@ int hk_cli_fail(const char *command, const struct hk_error *err);
 /* Is argv[i] "--help" or "-h"? */
 int hk_cli_wants_help(int argc, char **argv);
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Parse the options of a command that takes only --db PATH (and --help) followed by exactly
@@ -29,6 +31,10 @@ int hk_cli_db_args(int argc, char **argv, int positionals, void (*print_usage)(F
 
 /* Who the command line acts as, for events: "cli:<login name>". */
 const char *hk_cli_actor(void);
+/* The operating system user running the command (getpwuid(geteuid())), "unknown" without one.
+ * hk_cli_open_store names it to the store, so that every event written as an officer or a
+ * resident through --as says who ran the command: "officer:330402 via cli:root". */
+const char *hk_cli_os_user(void);
 
 /* Open the store named by --db, printing the error and returning NULL on failure (with *exit
  * set to the exit status). */
@@ -45,8 +51,27 @@ int hk_cli_actor_parse(const char *text, struct hk_actor *out);
 int hk_cmd_application_material(int argc, char **argv);
 /* hukou facts attach|material (cmd_application_material.c): files behind a fact entry. */
 int hk_cmd_facts_material(int argc, char **argv);
+/* hukou audit events (cmd_audit_events.c): argv[0] is "events". */
+int hk_cli_audit_events(int argc, char **argv);
+/* Mask in place every run of exactly 18 ID characters standing alone (cmd_audit_events.c). */
+void hk_cli_mask_id_numbers(char *s);
+/* Does the event name the person whose masked number this is (subject, payload or actor)? */
+struct hk_event;
+bool hk_cli_event_names(const struct hk_event *ev, const char *masked);
+/* hukou audit checkpoint (cmd_audit_checkpoint.c): argv[0] is "checkpoint". */
+int hk_cli_audit_checkpoint(int argc, char **argv);
+/* Append one checkpoint of the store at db to the file `to` (making to.key the first time);
+ * summary gets a JSON line saying what was written. Returns an hk_status. Used by hukou audit
+ * checkpoint and hukou serve --checkpoint. */
+int hk_cli_checkpoint_write(const char *db, const char *to, char summary[256],
+                            struct hk_error *err);
+/* Check every line of a checkpoint file against the store; returns an hk_status: HK_ETAMPERED with
+ * field "checkpoint" when an entry a checkpoint saw is gone or differs, with field "--checkpoint"
+ * when a line is malformed or its signature does not verify; *checked counts the lines. */
+struct hk_error;
+int hk_cli_checkpoint_check(struct hk_store *st, const char *file, int64_t *checked,
+                            struct hk_error *err);
 /* hukou person search / hukou household search (cmd_search.c): argv[0] is "search". */
-#include <stdbool.h>
 int hk_cli_search(int argc, char **argv, bool households);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <pthread.h>
 
@@ -27,6 +28,7 @@ static void usage(FILE *out)
         "                   [--access-flush S] [--settlement-days N] [--today YYYY-MM-DD]\n"
         "                   [--web DIR] [--secure-cookies]\n"
         "                   [--material-max-mib N] [--materials-per-application N]\n"
+        "                   [--checkpoint FILE [--checkpoint-every S]]\n"
         "  以 HTTP 提供 JSON 接口（/api/v1/…，见 docs/http.md）和网上门户（/），收到\n"
         "  SIGTERM/SIGINT 后处理完进行中的请求再退出。\n"
         "  Serves the JSON API over HTTP (/api/v1/..., see docs/http.md) and the web portal (/);\n"
@@ -68,6 +70,10 @@ static void usage(FILE *out)
         "                       in MiB (default 10)\n"
         "  --materials-per-application N  每件申请至多 N 个文件 / files one application may\n"
         "                       hold (default 20)\n"
+        "  --checkpoint FILE    启动时、每 S 秒（默认 600）和停止时把审计链末端写入检查点文件\n"
+        "                       （同 hukou audit checkpoint --to FILE）/ writes a checkpoint of\n"
+        "                       the audit chains' heads at start, every S seconds (default 600)\n"
+        "                       and at stop, as hukou audit checkpoint --to FILE does\n"
         "  --today YYYY-MM-DD   仅供测试：业务办理日期固定为该日 / testing only: the services\n"
         "                       (residence, applications, permits, households) take this day as\n"
         "                       today\n",
@@ -120,8 +126,48 @@ static void hint_when_no_accounts(const char *db)
           stderr);
 }
 
+/* --checkpoint: a thread writing a checkpoint every `every` seconds until told to stop. */
+typedef struct checkpointer {
+  const char *db, *file;
+  long every;
+  pthread_mutex_t lock;
+  pthread_cond_t wake;
+  bool stopping;
+} checkpointer;
+
+static void checkpoint_now(const checkpointer *c)
+{
+  char summary[256];
+  hk_error err = {0};
+  if (hk_cli_checkpoint_write(c->db, c->file, summary, &err) != HK_OK)
+    fprintf(stderr, "hukou serve: 检查点未写入 / checkpoint not written: %s: %s\n", err.field,
+            err.detail);
+}
+
+static void *checkpoint_loop(void *arg)
+{
+  checkpointer *c = arg;
+  pthread_mutex_lock(&c->lock);
+  while (!c->stopping) {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += c->every;
+    while (!c->stopping && pthread_cond_timedwait(&c->wake, &c->lock, &until) != ETIMEDOUT) {
+    }
+    if (c->stopping)
+      break;
+    pthread_mutex_unlock(&c->lock);
+    checkpoint_now(c);
+    pthread_mutex_lock(&c->lock);
+  }
+  pthread_mutex_unlock(&c->lock);
+  return NULL;
+}
+
 int hk_cmd_serve(int argc, char **argv)
 {
+  checkpointer cp = {
+      .every = 600, .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
   hk_http_config cfg;
   hk_http_config_defaults(&cfg);
   static char host[64];
@@ -213,6 +259,11 @@ int hk_cmd_serve(int argc, char **argv)
       if (*end || end == next || !(s >= 0.001 && s <= 3600))
         return bad("--access-flush", "expected seconds from 0.001 to 3600");
       cfg.access_flush = s;
+    } else if (strcmp(a, "--checkpoint") == 0) {
+      cp.file = next;
+    } else if (strcmp(a, "--checkpoint-every") == 0) {
+      if (!number(next, 1, 86400, &cp.every))
+        return bad("--checkpoint-every", "expected seconds from 1 to 86400");
     } else if (strcmp(a, "--max-connections") == 0) {
       if (!number(next, 1, 100000, &v))
         return bad("--max-connections", "expected a number from 1 to 100000");
@@ -244,6 +295,20 @@ int hk_cmd_serve(int argc, char **argv)
     fprintf(stderr, "hukou serve: 警告：--today 固定了业务办理日期，仅供测试 / warning: --today "
                     "fixes the services' date; for testing only\n");
   hint_when_no_accounts(cfg.db_path);
+  /* The first checkpoint at start: a file or key that cannot be written stops the start. */
+  pthread_t checkpoints;
+  if (cp.file) {
+    char summary[256];
+    cp.db = cfg.db_path;
+    if (hk_cli_checkpoint_write(cp.db, cp.file, summary, &err) != HK_OK) {
+      hk_http_stop(srv, 10);
+      return hk_cli_fail("serve", &err);
+    }
+    if (pthread_create(&checkpoints, NULL, checkpoint_loop, &cp) != 0) {
+      hk_http_stop(srv, 10);
+      return bad("--checkpoint", "cannot start the checkpoint thread");
+    }
+  }
   printf("hukou serve: 正在监听 / listening on http://%s:%u\n", cfg.host,
          (unsigned)hk_http_port(srv));
   fflush(stdout);
@@ -253,6 +318,15 @@ int hk_cmd_serve(int argc, char **argv)
   fprintf(stderr, "hukou serve: 收到 %s，正在停止 / %s received, finishing requests in flight\n",
           sig == SIGTERM ? "SIGTERM" : "SIGINT", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   uint64_t served = hk_http_stop(srv, 10);
+  if (cp.file) {
+    /* The last one after the stop, so it sees the access log written at the stop. */
+    pthread_mutex_lock(&cp.lock);
+    cp.stopping = true;
+    pthread_cond_signal(&cp.wake);
+    pthread_mutex_unlock(&cp.lock);
+    pthread_join(checkpoints, NULL);
+    checkpoint_now(&cp);
+  }
   fprintf(stderr, "hukou serve: 已停止 / stopped after %llu request(s)\n",
           (unsigned long long)served);
   return HK_EXIT_OK;

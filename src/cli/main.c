@@ -76,13 +76,21 @@ int hk_cli_db_args(int argc, char **argv, int positionals, void (*print_usage)(F
   return -1;
 }
 
+const char *hk_cli_os_user(void)
+{
+  static char name[64];
+  if (name[0] == '\0') {
+    const struct passwd *pw = getpwuid(geteuid());
+    snprintf(name, sizeof name, "%s", pw && pw->pw_name ? pw->pw_name : "unknown");
+  }
+  return name;
+}
+
 const char *hk_cli_actor(void)
 {
   static char actor[96];
-  if (actor[0] == '\0') {
-    const struct passwd *pw = getpwuid(geteuid());
-    snprintf(actor, sizeof actor, "cli:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
-  }
+  if (actor[0] == '\0')
+    snprintf(actor, sizeof actor, "cli:%s", hk_cli_os_user());
   return actor;
 }
 
@@ -100,6 +108,8 @@ hk_store *hk_cli_open_store(const char *command, const char *path, int mode, int
     *exit = hk_cli_fail(command, &err);
     return NULL;
   }
+  /* Whatever --as says, the events name who ran the command on the server (issue 16). */
+  hk_store_set_operator(st, hk_cli_os_user());
   return st;
 }
 

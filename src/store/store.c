@@ -175,6 +175,11 @@ static void utc_now(char out[32])
   snprintf(out + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000L);
 }
 
+void hk_store_set_operator(hk_store *st, const char *os_user)
+{
+  snprintf(st->os_user, sizeof st->os_user, "%s", os_user ? os_user : "");
+}
+
 hk_status hk_store_event_append(hk_store *st, const char *actor, const char *action,
                                 const char *subject, const char *payload, hk_error *err)
 {
@@ -190,6 +195,11 @@ hk_status hk_store_event_append_at(hk_store *st, hk_event_head *head, const char
     return hk_error_set(err, HK_EINVAL, "actor", "an event needs an actor and an action");
   char at[32];
   utc_now(at);
+  char via[160];
+  if (st->os_user[0] && strncmp(actor, "cli:", 4) != 0) {
+    snprintf(via, sizeof via, "%.100s via cli:%s", actor, st->os_user);
+    actor = via;
+  }
   hk_event ev = {.at = at,
                  .actor = actor,
                  .action = action,
@@ -251,6 +261,11 @@ hk_status hk_store_audit_verify(hk_store *st, int64_t *checked, int64_t *first_b
   *checked = v.checked;
   *first_broken = v.first_broken;
   return rc;
+}
+
+hk_status hk_store_event_head(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH_LEN], hk_error *err)
+{
+  return st->ops->event_last(st, seq, hash, err);
 }
 
 hk_status hk_store_event_each(hk_store *st, int64_t from_seq, hk_event_cb cb, void *cls,

@@ -122,6 +122,13 @@ typedef struct hk_event {
 hk_status hk_store_event_append(hk_store *st, const char *actor, const char *action,
                                 const char *subject, const char *payload, hk_error *err);
 
+/* The command line acts on the server as an operator (issue 16): an event it writes as an
+ * officer, a supervisor, a resident or the system names the operating system user too, as
+ * "officer:330402 via cli:root" (an actor already "cli:..." is left as it is). Set by the
+ * command line on the stores it opens, never by the server; the actor is hashed as written,
+ * so the chain and older events verify as before. */
+void hk_store_set_operator(hk_store *st, const char *os_user);
+
 /* The chain's head as one writer holds it through a transaction of many events (the bulk
  * path of `hukou facts import`): read once from the store (on PostgreSQL that takes the head's
  * lock, held to the end of the transaction), then carried from event to event, so each event
@@ -141,6 +148,10 @@ hk_status hk_store_event_append_at(hk_store *st, hk_event_head *head, const char
  * events read. */
 hk_status hk_store_audit_verify(hk_store *st, int64_t *checked, int64_t *first_broken,
                                 hk_error *err);
+
+/* The chain's head: the last event's seq and hash (0 and a zero hash when there is none), for
+ * a checkpoint kept outside the database (hukou audit checkpoint, issue 16). */
+hk_status hk_store_event_head(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH_LEN], hk_error *err);
 
 /* The events in order, lent to cb for the duration of the call. */
 typedef hk_status (*hk_event_cb)(const hk_event *ev, void *cls, hk_error *err);

@@ -204,6 +204,11 @@ hk_status hk_store_access_each(hk_store *st, int64_t person_id, hk_access_cb cb,
   return DISPATCH(access_each, person_id, cb, cls, err);
 }
 
+hk_status hk_store_access_head(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH_LEN], hk_error *err)
+{
+  return DISPATCH(access_last, seq, hash, err);
+}
+
 typedef struct verify_state {
   int64_t checked, first_broken, last_seq;
   uint8_t last_hash[HK_HASH_LEN];

@@ -152,6 +152,10 @@ hk_status hk_store_access_each(hk_store *st, int64_t person_id, hk_access_cb cb,
 hk_status hk_store_access_verify(hk_store *st, int64_t *checked, int64_t *first_broken,
                                  hk_error *err);
 
+/* The access log's head: the last entry's seq and hash (0 and a zero hash when empty). */
+hk_status hk_store_access_head(hk_store *st, int64_t *seq, uint8_t hash[HK_HASH_LEN],
+                               hk_error *err);
+
 /* An entry's hash from its fields and prev_hash (SHA-256, length-prefixed fields). */
 void hk_access_hash(const hk_access *a, uint8_t out[HK_HASH_LEN]);
 

@@ -166,6 +166,8 @@ struct hk_store_ops {
 /* Backends embed this first in their own struct. */
 struct hk_store {
   const struct hk_store_ops *ops;
+  /* hk_store_set_operator: the operating system user behind a command line; "" otherwise. */
+  char os_user[40];
 };
 
 /* store.c: one length-prefixed field of a chain hash (events, the access log). */

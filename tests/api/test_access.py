@@ -103,3 +103,48 @@ def test_relatives_read_for_an_answer_are_logged_as_theirs(accounts):
     assert [(e["actor"], e["endpoint"]) for e in new] == [
         ("officer:officer_in", "GET /api/v1/persons/{id}/eligibility (as a relative)")]
     assert relative not in out
+
+
+def test_checkpoint_sees_the_last_entries_removed(accounts, tmp_path):
+    # Issue 16: the chain alone cannot show its last entries deleted; a checkpoint kept outside
+    # the database does.
+    import sqlite3
+    resident = accounts["resident"]
+    before, _ = entries(IDS[0], 0)
+    for _ in range(3):
+        assert resident.get(f"/api/v1/persons/{IDS[0]}").status == 200
+    entries(IDS[0], len(before) + 3)
+    db, cps = tmp_path / "copy.db", tmp_path / "checkpoints"
+    src, dst = sqlite3.connect(DB), sqlite3.connect(db)
+    src.backup(dst)
+    src.close()
+    code, out, err = hukou("audit", "checkpoint", "--db", str(db), "--to", str(cps))
+    assert code == 0, err
+    saw = json.loads(out)["access_seq"]
+    assert saw >= 3
+    dst.execute("DELETE FROM access_log WHERE seq = (SELECT max(seq) FROM access_log)")
+    dst.commit()
+    dst.close()
+    code, out, err = hukou("audit", "verify", "--db", str(db))
+    assert code == 0, out  # the chain alone still holds together
+    code, out, err = hukou("audit", "verify", "--db", str(db), "--checkpoint", str(cps))
+    assert code == 1, out
+    assert ("access log checkpoint of" in json.loads(out)["reason"]
+            and f"saw entry {saw} " in out and f"now ends at {saw - 1}" in out), out
+    assert "访问日志" in err
+
+
+def test_writes_beside_reads(accounts):
+    # Issue 16: `--writes` puts the events naming the person beside the reads, in time order.
+    resident = accounts["resident"]
+    before, _ = entries(IDS[0], 0)
+    assert resident.get(f"/api/v1/persons/{IDS[0]}").status == 200
+    entries(IDS[0], len(before) + 1)
+    code, out, err = hukou("audit", "access", "--person", IDS[0], "--writes", "--db", DB)
+    assert code == 0, err
+    rows = [json.loads(l) for l in out.splitlines()]
+    reads = [r for r in rows if r["kind"] == "read"]
+    assert len(reads) >= len(before) + 1
+    assert all(r["kind"] in ("read", "write") for r in rows)
+    assert [r["at"] for r in rows] == sorted(r["at"] for r in rows)
+    assert IDS[0] not in out
