@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/text.h"
 #include "core/utf8.h"
 
 /* More numbers than this in one line, and the line goes to jansson (facts carry a few). */
@@ -254,76 +255,49 @@ cJSON *hk_cjson_read_as_jansson(const char *text, size_t len)
 
 /* ---- writing ---- */
 
-typedef struct out_buf {
-  char *s;
-  size_t n, cap;
-  bool failed;
-} out_buf;
-
-static void put(out_buf *b, const char *s, size_t len)
-{
-  if (b->failed)
-    return;
-  if (b->n + len + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->n + len + 1)
-      cap *= 2;
-    char *bigger = realloc(b->s, cap);
-    if (bigger == NULL) {
-      b->failed = true;
-      return;
-    }
-    b->s = bigger;
-    b->cap = cap;
-  }
-  memcpy(b->s + b->n, s, len);
-  b->n += len;
-  b->s[b->n] = '\0';
-}
-
 /* As jansson's dump_string without flags: '"', '\\' and control characters escaped (the usual
  * short forms, else \u00XX in upper case), everything else as it is, UTF-8 included. */
-static void put_string(out_buf *b, const char *s)
+static void put_string(hk_text *b, const char *s)
 {
-  put(b, "\"", 1);
+  hk_text_put(b, "\"", 1);
   const char *run = s;
   for (; *s; s++) {
     unsigned char ch = (unsigned char)*s;
     if (ch >= 0x20 && ch != '"' && ch != '\\')
       continue;
-    put(b, run, (size_t)(s - run));
+    hk_text_put(b, run, (size_t)(s - run));
     char esc[8];
     switch (ch) {
     case '"':
-      put(b, "\\\"", 2);
+      hk_text_put(b, "\\\"", 2);
       break;
     case '\\':
-      put(b, "\\\\", 2);
+      hk_text_put(b, "\\\\", 2);
       break;
     case '\b':
-      put(b, "\\b", 2);
+      hk_text_put(b, "\\b", 2);
       break;
     case '\f':
-      put(b, "\\f", 2);
+      hk_text_put(b, "\\f", 2);
       break;
     case '\n':
-      put(b, "\\n", 2);
+      hk_text_put(b, "\\n", 2);
       break;
     case '\r':
-      put(b, "\\r", 2);
+      hk_text_put(b, "\\r", 2);
       break;
     case '\t':
-      put(b, "\\t", 2);
+      hk_text_put(b, "\\t", 2);
       break;
     default:
       snprintf(esc, sizeof esc, "\\u%04X", ch);
-      put(b, esc, 6);
+      hk_text_put(b, esc, 6);
       break;
     }
     run = s + 1;
   }
-  put(b, run, (size_t)(s - run));
-  put(b, "\"", 1);
+  hk_text_put(b, run, (size_t)(s - run));
+  hk_text_put(b, "\"", 1);
 }
 
 /* Relink an object's members in key order (strcmp, as JSON_SORT_KEYS; keys are distinct).
@@ -350,41 +324,41 @@ static void sort_members(cJSON *obj)
   obj->child = sorted;
 }
 
-static bool write_item(out_buf *b, cJSON *item)
+static bool write_item(hk_text *b, cJSON *item)
 {
   if (cJSON_IsFalse(item))
-    put(b, "false", 5);
+    hk_text_put(b, "false", 5);
   else if (cJSON_IsTrue(item))
-    put(b, "true", 4);
+    hk_text_put(b, "true", 4);
   else if (cJSON_IsNull(item))
-    put(b, "null", 4);
+    hk_text_put(b, "null", 4);
   else if (cJSON_IsNumber(item)) {
     if (item->valuestring == NULL)
       return false;
-    put(b, item->valuestring, strlen(item->valuestring));
+    hk_text_put(b, item->valuestring, strlen(item->valuestring));
   } else if (cJSON_IsString(item))
     put_string(b, item->valuestring);
   else if (cJSON_IsArray(item)) {
-    put(b, "[", 1);
+    hk_text_put(b, "[", 1);
     for (cJSON *c = item->child; c; c = c->next) {
       if (c != item->child)
-        put(b, ",", 1);
+        hk_text_put(b, ",", 1);
       if (!write_item(b, c))
         return false;
     }
-    put(b, "]", 1);
+    hk_text_put(b, "]", 1);
   } else if (cJSON_IsObject(item)) {
     sort_members(item);
-    put(b, "{", 1);
+    hk_text_put(b, "{", 1);
     for (cJSON *c = item->child; c; c = c->next) {
       if (c != item->child)
-        put(b, ",", 1);
+        hk_text_put(b, ",", 1);
       put_string(b, c->string);
-      put(b, ":", 1);
+      hk_text_put(b, ":", 1);
       if (!write_item(b, c))
         return false;
     }
-    put(b, "}", 1);
+    hk_text_put(b, "}", 1);
   } else
     return false;
   return true;
@@ -392,7 +366,7 @@ static bool write_item(out_buf *b, cJSON *item)
 
 char *hk_cjson_canonical(cJSON *item)
 {
-  out_buf b = {0};
+  hk_text b = {0};
   if (!write_item(&b, item) || b.failed) {
     free(b.s);
     return NULL;

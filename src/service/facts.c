@@ -13,6 +13,7 @@
 #include "core/json.h"
 #include "core/json_canon.h"
 #include "core/person_json.h"
+#include "core/text.h"
 #include "store/store_fact.h"
 
 #define RETRIES 5
@@ -461,66 +462,33 @@ typedef struct record_req {
   hk_event_head *head; /* the bulk path's chain head, carried through its transaction; or NULL */
 } record_req;
 
-/* A growing text for an event's payload. */
-typedef struct text_buf {
-  char *s;
-  size_t n, cap;
-  bool failed;
-} text_buf;
-
-static void buf_put(text_buf *b, const char *s, size_t len)
-{
-  if (b->failed)
-    return;
-  if (b->n + len + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->n + len + 1)
-      cap *= 2;
-    char *bigger = realloc(b->s, cap);
-    if (bigger == NULL) {
-      b->failed = true;
-      return;
-    }
-    b->s = bigger;
-    b->cap = cap;
-  }
-  memcpy(b->s + b->n, s, len);
-  b->n += len;
-  b->s[b->n] = '\0';
-}
-
-static void buf_str(text_buf *b, const char *s)
-{
-  buf_put(b, s, strlen(s));
-}
-
 /* s as a JSON string: quotes, backslashes and control characters escaped (UTF-8 kept). */
-static void buf_json_string(text_buf *b, const char *s)
+static void buf_json_string(hk_text *b, const char *s)
 {
-  buf_put(b, "\"", 1);
+  hk_text_put(b, "\"", 1);
   const char *run = s;
   for (; *s; s++) {
     unsigned char ch = (unsigned char)*s;
     if (ch >= 0x20 && ch != '"' && ch != '\\')
       continue;
-    buf_put(b, run, (size_t)(s - run));
+    hk_text_put(b, run, (size_t)(s - run));
     char esc[8];
     if (ch == '"' || ch == '\\')
       snprintf(esc, sizeof esc, "\\%c", ch);
     else
       snprintf(esc, sizeof esc, "\\u%04x", ch);
-    buf_str(b, esc);
+    hk_text_str(b, esc);
     run = s + 1;
   }
-  buf_put(b, run, (size_t)(s - run));
-  buf_put(b, "\"", 1);
+  hk_text_put(b, run, (size_t)(s - run));
+  hk_text_put(b, "\"", 1);
 }
 
-static void buf_field(text_buf *b, const char *key, const char *value)
+static void buf_field(hk_text *b, const char *key, const char *value)
 {
-  buf_put(b, ",\"", 2);
-  buf_str(b, key);
-  buf_put(b, "\":", 2);
+  hk_text_put(b, ",\"", 2);
+  hk_text_str(b, key);
+  hk_text_put(b, "\":", 2);
   buf_json_string(b, value);
 }
 
@@ -550,10 +518,10 @@ static hk_status record(hk_store *st, const hk_actor *who, const record_req *q, 
     return rc;
   /* The payload is written directly (no JSON object built and dumped): the fact goes in as its
    * kept text; only the kinds that name another person are read again, to mask the number. */
-  text_buf b = {0};
+  hk_text b = {0};
   char num[48], ref[32] = "";
   snprintf(num, sizeof num, "{\"entry\":%" PRId64, row.id);
-  buf_str(&b, num);
+  hk_text_str(&b, num);
   buf_field(&b, "kind", kind_names[q->kind]);
   buf_field(&b, "source", source_names[q->source]);
   if (q->department && q->department[0])
@@ -562,7 +530,7 @@ static hk_status record(hk_store *st, const hk_actor *who, const record_req *q, 
     buf_field(&b, "delivery", q->delivery);
   if (q->supersedes) {
     snprintf(num, sizeof num, ",\"supersedes\":%" PRId64, q->supersedes);
-    buf_str(&b, num);
+    hk_text_str(&b, num);
   }
   if (q->supersedes_row >= 0) {
     snprintf(ref, sizeof ref, "%s.%d", kind_names[q->kind], (int)q->supersedes_row);
@@ -576,9 +544,9 @@ static hk_status record(hk_store *st, const hk_actor *who, const record_req *q, 
     masked_doc = mf ? json_dumps(mf, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(mf);
   }
-  buf_str(&b, ",\"fact\":");
-  buf_str(&b, masked_doc ? masked_doc : q->doc);
-  buf_put(&b, "}", 1);
+  hk_text_str(&b, ",\"fact\":");
+  hk_text_str(&b, masked_doc ? masked_doc : q->doc);
+  hk_text_put(&b, "}", 1);
   free(masked_doc);
   char masked[HK_IDNUM_LEN + 1];
   hk_event_head fresh = {0};
