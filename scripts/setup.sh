@@ -9,12 +9,15 @@ shift || true
 
 # Debian packages: the toolchain, the libraries hukou links, and what its tests use (chromium
 # and fonts-noto-cjk: the browser tests of tests/web drive Chromium headless and screenshot
-# Chinese text).
+# Chinese text; the certificates' PDF is drawn in Noto CJK, and their tests rasterise it with
+# poppler-utils, read the QR back with zbar-tools and verify it independently with python3-nacl
+# and python3-cbor2).
 packages=(
   build-essential cmake ninja-build pkg-config clang clang-format clang-tidy cppcheck
   libsqlite3-dev sqlite3 libpq-dev postgresql libjansson-dev libcjson-dev libsodium-dev libcmocka-dev
   nodejs npm python3 python3-pytest libmicrohttpd-dev zlib1g-dev libmagic-dev wrk
   chromium fonts-noto-cjk
+  libcbor-dev libqrencode-dev libcairo2-dev libpango1.0-dev poppler-utils zbar-tools python3-nacl python3-cbor2
 )
 # A machine that already has node and npm (from any source) keeps them.
 have_node=false
