@@ -22,6 +22,7 @@ static void usage(FILE *out)
 {
   fputs("用法 / usage: hukou serve --db PATH [--listen HOST:PORT] [--policies DIR] [--threads N]\n"
         "                   [--rate N] [--burst N] [--timeout S]\n"
+        "                   [--header-deadline S] [--request-deadline S]\n"
         "                   [--signin-delay-after N] [--signin-lock-after N]\n"
         "                   [--signin-address-after N]\n"
         "                   [--max-connections N] [--openapi FILE] [--no-access-log]\n"
@@ -53,6 +54,11 @@ static void usage(FILE *out)
         "                       address before its own delays (default 20; 0 turns it off)\n"
         "  --timeout S          空闲或过慢连接的超时 / idle or slow connections close after S\n"
         "                       seconds (default 10)\n"
+        "  --header-deadline S  请求头须在 S 秒内收齐，否则断开 / a request's headers must all\n"
+        "                       arrive within S seconds of the connection or of its previous\n"
+        "                       answer, however slowly they trickle (default 10; 0 off)\n"
+        "  --request-deadline S 请求体须在收到请求头后 S 秒内收齐 / and its body within S\n"
+        "                       seconds of the headers (default 300; 0 off)\n"
         "  --max-connections N  最大连接数 / connections at once (default 1000; 200 per address)\n"
         "  --openapi FILE       OpenAPI 文档 / the document served at /api/v1/openapi.json\n"
         "  --web DIR            门户文件目录（index.html 与 assets/）/ the portal's files\n"
@@ -253,6 +259,14 @@ int hk_cmd_serve(int argc, char **argv)
       if (!number(next, 1, 3600, &v))
         return bad("--timeout", "expected seconds from 1 to 3600");
       cfg.timeout_s = (unsigned)v;
+    } else if (strcmp(a, "--header-deadline") == 0) {
+      if (!number(next, 0, 3600, &v))
+        return bad("--header-deadline", "expected seconds from 0 to 3600");
+      cfg.header_deadline_s = (unsigned)v;
+    } else if (strcmp(a, "--request-deadline") == 0) {
+      if (!number(next, 0, 86400, &v))
+        return bad("--request-deadline", "expected seconds from 0 to 86400");
+      cfg.request_deadline_s = (unsigned)v;
     } else if (strcmp(a, "--access-flush") == 0) {
       char *end;
       double s = strtod(next, &end);

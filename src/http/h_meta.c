@@ -26,7 +26,8 @@ void hk_h_meta_healthz(hk_http_req *req, hk_http_resp *resp)
 void hk_h_meta_metrics(hk_http_req *req, hk_http_resp *resp)
 {
   size_t len = 0;
-  char *text = hk_http_metrics_render(&req->srv->metrics, atomic_load(&req->srv->in_flight), &len);
+  char *text = hk_http_metrics_render(&req->srv->metrics, atomic_load(&req->srv->in_flight),
+                                      hk_http_deadline_cut(req->srv->deadline), &len);
   if (text == NULL) {
     hk_http_reply_fail_both(resp, HK_ENOMEM, NULL, "内存不足", "out of memory");
     return;

@@ -30,6 +30,8 @@ typedef struct hk_http_config {
   hk_signin_policy signin;  /* per account (service/signin.h); delay_after 0: no throttling */
   int signin_address_after; /* failed sign-ins from one address before its delays; 0 off */
   unsigned timeout_s;       /* an idle or slow connection is closed after this long */
+  unsigned header_deadline_s;  /* a request's headers must all arrive within this; 0 off */
+  unsigned request_deadline_s; /* and its body within this after them; 0 off (deadline.c) */
   unsigned max_connections;
   unsigned max_per_client; /* connections from one address */
   bool access_log;         /* one JSON line per request on stderr */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <microhttpd.h>
 
 #include "core/error.h"
 #include "core/person.h"
@@ -338,7 +339,8 @@ typedef struct hk_http_metrics {
 void hk_http_metrics_record(hk_http_metrics *m, int route, int status, hk_status error,
                             uint64_t micros);
 /* Prometheus text format 0.0.4 (malloc'd). */
-char *hk_http_metrics_render(const hk_http_metrics *m, int in_flight, size_t *len);
+/* cut: connections shut by the request deadlines (hk_http_deadline_cut). */
+char *hk_http_metrics_render(const hk_http_metrics *m, int in_flight, uint64_t cut, size_t *len);
 
 /* ---- rate limiting (ratelimit.c) ---- */
 
@@ -378,6 +380,7 @@ void hk_http_tokens_forget(hk_http_server *srv);
 /* ---- the access log queue (accesslog.c) ---- */
 
 typedef struct hk_http_accesslog hk_http_accesslog;
+typedef struct hk_http_deadline hk_http_deadline;
 /* Start the writer thread, with its own read-write connection to db_path. */
 hk_status hk_http_accesslog_start(const char *db_path, double flush_seconds,
                                   hk_http_accesslog **out, hk_error *err);
@@ -415,6 +418,7 @@ struct hk_http_server {
   /* Bytes of material uploads being received now (server.c): at most HK_HTTP_UPLOADS_AT_ONCE
    * times the size limit, so signed-in clients cannot pin the server's memory with slow bodies. */
   atomic_size_t upload_bytes;
+  hk_http_deadline *deadline; /* NULL when both deadlines are off */
 };
 
 #define HK_HTTP_UPLOADS_AT_ONCE 8
@@ -422,5 +426,18 @@ struct hk_http_server {
 #define HK_HTTP_TOKEN_TTL 2.0 /* seconds a checked token is trusted without the store */
 
 double hk_http_now(void); /* monotonic seconds */
+
+/* Request deadlines (deadline.c): headers within header_s of the connection (or of the last
+ * answer on it), the body within request_s of the headers; a connection past its deadline is
+ * shut down. NULL (both 0 or out of memory): only the idle timeout applies. */
+hk_http_deadline *hk_http_deadline_new(unsigned header_s, unsigned request_s);
+void hk_http_deadline_free(hk_http_deadline *d);
+/* MHD_OPTION_NOTIFY_CONNECTION's callback, with d as its closure. */
+void hk_http_deadline_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+                             enum MHD_ConnectionNotificationCode toe);
+void hk_http_deadline_headers_read(hk_http_deadline *d, struct MHD_Connection *c);
+void hk_http_deadline_answering(hk_http_deadline *d, struct MHD_Connection *c);
+void hk_http_deadline_answered(hk_http_deadline *d, struct MHD_Connection *c);
+uint64_t hk_http_deadline_cut(const hk_http_deadline *d); /* connections shut so far */
 
 #endif

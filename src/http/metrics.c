@@ -88,7 +88,7 @@ static void labels(out *o, size_t r)
     put(o, "method=\"\",route=\"unmatched\"");
 }
 
-char *hk_http_metrics_render(const hk_http_metrics *m, int in_flight, size_t *len)
+char *hk_http_metrics_render(const hk_http_metrics *m, int in_flight, uint64_t cut, size_t *len)
 {
   out o = {malloc(8192), 0, 8192, false};
   if (o.p == NULL)
@@ -141,8 +141,11 @@ char *hk_http_metrics_render(const hk_http_metrics *m, int in_flight, size_t *le
   put(&o,
       "# HELP hukou_http_requests_in_flight Requests being answered now.\n"
       "# TYPE hukou_http_requests_in_flight gauge\n"
-      "hukou_http_requests_in_flight %d\n",
-      in_flight);
+      "hukou_http_requests_in_flight %d\n"
+      "# HELP hukou_http_connections_cut_total Connections shut for missing a request deadline.\n"
+      "# TYPE hukou_http_connections_cut_total counter\n"
+      "hukou_http_connections_cut_total %llu\n",
+      in_flight, (unsigned long long)cut);
   if (o.failed) {
     free(o.p);
     return NULL;

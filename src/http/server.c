@@ -55,6 +55,10 @@ void hk_http_config_defaults(hk_http_config *cfg)
   cfg->signin = hk_signin_defaults;
   cfg->signin_address_after = 20;
   cfg->timeout_s = 10;
+  /* Headers are a few hundred bytes that any real client sends at once; a body may be a 10 MiB
+   * material over a slow mobile link (80 s at 1 Mbit/s). */
+  cfg->header_deadline_s = 10;
+  cfg->request_deadline_s = 300;
   cfg->max_connections = 1000;
   cfg->max_per_client = 200;
   cfg->access_log = true;
@@ -447,6 +451,7 @@ static enum MHD_Result queue(hk_http_server *srv, struct MHD_Connection *c, reqc
 {
   hk_http_resp *resp = &rc->resp;
   struct MHD_Response *r;
+  hk_http_deadline_answering(srv->deadline, c);
   if (resp->body) {
     r = MHD_create_response_from_buffer(resp->len, resp->body, MHD_RESPMEM_MUST_FREE);
     if (r)
@@ -692,6 +697,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     client_address(c, rc->client, sizeof rc->client);
     rc->req.srv = srv; /* for the cookie's Secure flag before dispatch */
     rc->req.conn = c;
+    hk_http_deadline_headers_read(srv->deadline, c);
     if (begin(srv, c, rc, url))
       return queue(srv, c, rc);
     return MHD_YES;
@@ -776,8 +782,8 @@ static void log_request(const reqctx *rc, int status, double ms, bool aborted)
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-  (void)c;
   hk_http_server *srv = cls;
+  hk_http_deadline_answered(srv->deadline, c);
   reqctx *rc = *con_cls;
   if (rc == NULL)
     return;
@@ -834,6 +840,7 @@ static void server_free(hk_http_server *srv)
   hk_http_web_free(srv->web);
   hk_http_ratelimit_free(srv->rl);
   hk_http_signin_guard_free(srv->signin_guard);
+  hk_http_deadline_free(srv->deadline);
   free(srv->openapi);
   free(srv);
 }
@@ -894,6 +901,7 @@ hk_status hk_http_start(const hk_http_config *cfg, hk_http_server **out, hk_erro
   }
   srv->rl = hk_http_ratelimit_new(cfg->rate, cfg->burst);
   srv->signin_guard = hk_http_signin_guard_new(cfg->signin_address_after, cfg->signin.max_delay);
+  srv->deadline = hk_http_deadline_new(cfg->header_deadline_s, cfg->request_deadline_s);
   srv->n_workers = cfg->threads + 1;
   srv->workers = calloc(srv->n_workers, sizeof *srv->workers);
   if (srv->workers == NULL) {
@@ -925,8 +933,9 @@ hk_status hk_http_start(const hk_http_config *cfg, hk_http_server **out, hk_erro
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned int)cfg->timeout_s, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_per_client,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-      MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024, MHD_OPTION_END);
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+      srv->deadline ? hk_http_deadline_notify : NULL, srv->deadline, MHD_OPTION_UNESCAPE_CALLBACK,
+      unescape, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024, MHD_OPTION_END);
   if (d == NULL) {
     rc = hk_error_set(err, HK_EIO, "--listen", "cannot listen on %s:%u (in use?)", cfg->host,
                       (unsigned)cfg->port);

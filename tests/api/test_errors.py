@@ -1,7 +1,10 @@
 """The bad-input catalogue: every refusal is a clean 4xx in the API's one error shape, naming
 the field where there is one, and the server keeps answering afterwards."""
+import http.client
 import json
 import os
+import re
+import select
 import socket
 import time
 
@@ -234,6 +237,79 @@ def test_slow_body_is_cut_off(api):
     finally:
         s.close()
     alive(api)
+
+
+def _trickle(sock, lines, every, stop_after):
+    """Send one line every `every` seconds until the server closes; the seconds it took."""
+    t = time.time()
+    for line in lines:
+        try:
+            sock.sendall(line)
+        except (BrokenPipeError, ConnectionResetError):
+            return time.time() - t
+        r, _, _ = select.select([sock], [], [], every)
+        if r:
+            try:
+                if sock.recv(100) == b"":
+                    return time.time() - t
+            except ConnectionResetError:
+                return time.time() - t
+        if time.time() - t > stop_after:
+            break
+    return None
+
+
+def test_header_trickle_meets_the_request_deadline(server):
+    # Issue 16: one header line every 0.5 s never trips the idle timeout (5 s here) but must
+    # not hold the connection for ever: --header-deadline 2 shuts it, and meanwhile (and
+    # after) the server answers others.
+    srv = server("--timeout", "5", "--header-deadline", "2", "--rate", "0")
+    held = [socket.create_connection((srv.client.host, srv.client.port), timeout=10) for _ in range(20)]
+    try:
+        for s in held[1:]:
+            s.sendall(b"GET /healthz HTTP/1.1\r\n")
+        lines = [b"GET /healthz HTTP/1.1\r\n"] + [b"X-Slow-%d: y\r\n" % i for i in range(40)]
+        took = _trickle(held[0], lines, 0.5, 15)
+        assert took is not None and 1.5 < took < 6, took
+        assert srv.client.get("/healthz").status == 200
+        for s in held[1:]:  # the silent ones were cut at the same deadline
+            s.settimeout(5)
+            assert s.recv(100) == b""
+        text = srv.client.get("/metrics").body.decode()
+        cut = int(re.search(r"^hukou_http_connections_cut_total (\d+)$", text, re.M).group(1))
+        assert cut >= 20, cut
+    finally:
+        for s in held:
+            s.close()
+
+
+def test_body_trickle_meets_the_request_deadline(server):
+    srv = server("--timeout", "5", "--request-deadline", "2", "--rate", "0")
+    s = socket.create_connection((srv.client.host, srv.client.port), timeout=10)
+    try:
+        head = (b"POST /api/v1/eligibility HTTP/1.1\r\nHost: t\r\nContent-Type: application/json"
+                b"\r\nContent-Length: 1000\r\n\r\n")
+        took = _trickle(s, [head] + [b" "] * 40, 0.5, 15)
+        assert took is not None and 1.5 < took < 6, took
+        assert srv.client.get("/healthz").status == 200
+    finally:
+        s.close()
+
+
+def test_kept_alive_connection_gets_a_fresh_deadline_per_request(server):
+    # The header clock restarts after each answer: a client making a request every second on
+    # one connection is never cut, though together they last longer than the deadline.
+    srv = server("--timeout", "5", "--header-deadline", "2", "--rate", "0")
+    c = http.client.HTTPConnection(srv.client.host, srv.client.port, timeout=5)
+    try:
+        for _ in range(4):
+            c.request("GET", "/healthz")
+            r = c.getresponse()
+            r.read()
+            assert r.status == 200
+            time.sleep(1)
+    finally:
+        c.close()
 
 
 def test_connection_limit(server):
