@@ -90,6 +90,46 @@ void hk_http_csrf_token(const char *session_token, char out[HK_CSRF_LEN + 1])
   sodium_memzero(h, sizeof h);
 }
 
+/* A password check throttled as sign-ins are (issue 16, service/signin.h), for a sign-in and for
+ * a change of one's own password (a stolen session must not become a way to guess it): the
+ * address's own delay first, then the account's gate; a refused attempt checks no password
+ * (HK_ERATE with *retry, or HK_EFORBIDDEN for a lock); a wrong one (HK_EUNAUTH) is counted
+ * against the address and the account. *row is the account (id 0 when the name is none). */
+static hk_status throttled_check(hk_http_req *req, const char *name, const char *password,
+                                 int64_t now, hk_account_row *row, unsigned *retry, hk_error *err)
+{
+  memset(row, 0, sizeof *row);
+  *retry = hk_http_signin_guard_wait(req->srv->signin_guard, req->client, hk_http_now());
+  if (*retry > 0)
+    return hk_error_set_both(err, HK_ERATE, NULL, "此地址登录失败过多，请 %u 秒后再试",
+                             "too many failed sign-ins from this address; retry in %u s", *retry);
+  const hk_signin_policy *policy = &req->srv->cfg.signin;
+  bool throttled = policy->delay_after > 0;
+  hk_http_worker *w = hk_http_worker_acquire(req->srv);
+  hk_store *st = hk_http_worker_store(req->srv, w, err);
+  hk_status rc = st ? HK_OK : err->code;
+  if (rc == HK_OK && throttled)
+    rc = hk_signin_gate(st, policy, name, req->client, now, retry, err);
+  if (rc == HK_OK)
+    rc = hk_account_check_password(st, name, password, row, err);
+  hk_http_worker_release(w);
+  if (rc == HK_EUNAUTH) {
+    hk_http_signin_guard_failed(req->srv->signin_guard, req->client, hk_http_now());
+    if (row->id > 0 && throttled) {
+      hk_error counted = {0};
+      hk_store *wr = hk_http_writer_acquire(req->srv, &counted);
+      hk_status crc =
+          wr ? hk_signin_failed(wr, policy, row, req->client, now, &counted) : counted.code;
+      hk_http_writer_release(req->srv);
+      if (crc != HK_OK) {
+        *err = counted;
+        return crc;
+      }
+    }
+  }
+  return rc;
+}
+
 void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp)
 {
   static const char *const fields[] = {"name", "password", "cookie", NULL};
@@ -125,46 +165,14 @@ void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp)
     json_decref(doc);
     return;
   }
-  /* Throttling (issue 16, service/signin.h): the address's own delay first, then the account's;
-   * a refused attempt checks no password. */
-  unsigned retry = hk_http_signin_guard_wait(req->srv->signin_guard, req->client, hk_http_now());
-  if (retry > 0) {
-    json_decref(doc);
-    hk_http_reply_fail_both(resp, HK_ERATE, NULL, "此地址登录失败过多，请 %u 秒后再试",
-                            "too many failed sign-ins from this address; retry in %u s", retry);
-    resp->retry_after = retry;
-    return;
-  }
-  const hk_signin_policy *policy = &req->srv->cfg.signin;
-  bool throttled = policy->delay_after > 0;
+  unsigned retry = 0;
   int64_t now = (int64_t)time(NULL);
   hk_account_row row;
-  memset(&row, 0, sizeof row); /* id 0 stays when the name is no account */
-  hk_http_worker *w = hk_http_worker_acquire(req->srv);
-  hk_store *st = hk_http_worker_store(req->srv, w, &err);
-  hk_status rc = st ? HK_OK : err.code;
-  if (rc == HK_OK && throttled)
-    rc = hk_signin_gate(st, policy, name, req->client, now, &retry, &err);
-  if (rc == HK_OK)
-    rc = hk_account_check_password(st, name, password, &row, &err);
-  hk_http_worker_release(w);
+  hk_status rc = throttled_check(req, name, password, now, &row, &retry, &err);
   json_decref(doc);
   char token[HK_TOKEN_MAX];
   int64_t expires = 0;
-  if (rc == HK_EUNAUTH) {
-    hk_http_signin_guard_failed(req->srv->signin_guard, req->client, hk_http_now());
-    if (row.id > 0 && throttled) {
-      hk_error counted = {0};
-      hk_store *wr = hk_http_writer_acquire(req->srv, &counted);
-      hk_status crc =
-          wr ? hk_signin_failed(wr, policy, &row, req->client, now, &counted) : counted.code;
-      hk_http_writer_release(req->srv);
-      if (crc != HK_OK) {
-        rc = crc;
-        err = counted;
-      }
-    }
-  } else if (rc == HK_OK) {
+  if (rc == HK_OK) {
     hk_store *wr = hk_http_writer_acquire(req->srv, &err);
     rc = wr ? hk_signin_session(wr, &row, req->client, now, token, &expires, &err) : err.code;
     hk_http_writer_release(req->srv);
@@ -508,12 +516,24 @@ void hk_h_sessions_password(hk_http_req *req, hk_http_resp *resp)
   }
   const char *colon = strchr(req->actor.account, ':'); /* "officer:wang" */
   const char *name = colon ? colon + 1 : req->actor.account;
-  /* The argon2id check runs on the worker's read-only connection, as a sign-in's does; only the
-   * write takes the read-write one. */
-  hk_http_worker *w = hk_http_worker_acquire(req->srv);
-  hk_store *st = hk_http_worker_store(req->srv, w, &err);
-  hk_status rc = st ? hk_account_password_check(st, name, current, password, &err) : err.code;
-  hk_http_worker_release(w);
+  /* The current password is checked as a sign-in's is, throttled and counted (a stolen session
+   * gives no faster way to guess it); only the write takes the read-write connection. */
+  hk_account_row row;
+  unsigned retry = 0;
+  hk_status rc;
+  if (current == NULL || current[0] == '\0')
+    rc = hk_error_set_both(&err, HK_EINVAL, "current_password", "缺少此项", "missing");
+  else
+    rc = throttled_check(req, name, current, (int64_t)time(NULL), &row, &retry, &err);
+  sodium_memzero(row.pwhash, sizeof row.pwhash);
+  if (rc == HK_ERATE || rc == HK_EFORBIDDEN) /* a delay or a lock: about the password asked */
+    snprintf(err.field, sizeof err.field, "current_password");
+  if (rc == HK_EUNAUTH)
+    rc = hk_error_set_both(&err, HK_EINVAL, "current_password", "当前密码不正确",
+                           "the current password is wrong");
+  else if (rc == HK_OK && strcmp(password, current) == 0)
+    rc = hk_error_set_both(&err, HK_EINVAL, "password", "新密码须与当前密码不同",
+                           "the new password must differ from the current one");
   if (rc == HK_OK) {
     hk_store *wr = hk_http_writer_acquire(req->srv, &err);
     rc = wr ? hk_account_password_change(wr, &req->actor, name, password, req->token, &err)
@@ -523,6 +543,8 @@ void hk_h_sessions_password(hk_http_req *req, hk_http_resp *resp)
   json_decref(doc);
   if (rc != HK_OK) {
     hk_http_reply_error(resp, &err);
+    if (rc == HK_ERATE)
+      resp->retry_after = retry;
     return;
   }
   hk_http_tokens_forget(req->srv);

@@ -77,14 +77,10 @@ hk_status hk_account_change_role(hk_store *st, const hk_actor *who, const char *
 hk_status hk_account_reset_password(hk_store *st, const hk_actor *who, const char *name,
                                     const char *password, hk_error *err);
 
-/* An account changes its own password, in two steps as a sign-in is (the HTTP server runs the
- * argon2id check on a read-only connection and only the write on its read-write one):
- * hk_account_password_check checks that `current` is right (else HK_EINVAL
- * "current_password") and the new one differs from it; hk_account_password_change, called only
- * after that check passed, sets the new one. Every other session of the account ends; the one
- * of keep_token (the caller's own, may be NULL) stays. "account.password_change". */
-hk_status hk_account_password_check(hk_store *st, const char *name, const char *current,
-                                    const char *password, hk_error *err);
+/* An account changes its own password. The caller has checked the current one as a sign-in
+ * checks a password (the HTTP server throttles and counts it the same way, h_accounts.c) and
+ * that the new one differs from it; this sets the new one. Every other session of the account
+ * ends; the one of keep_token (the caller's own, may be NULL) stays. "account.password_change". */
 hk_status hk_account_password_change(hk_store *st, const hk_actor *who, const char *name,
                                      const char *password, const char *keep_token, hk_error *err);
 

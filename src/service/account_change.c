@@ -160,28 +160,6 @@ hk_status hk_account_reset_password(hk_store *st, const hk_actor *who, const cha
   return set_password(st, &c, password, err);
 }
 
-hk_status hk_account_password_check(hk_store *st, const char *name, const char *current,
-                                    const char *password, hk_error *err)
-{
-  if (current == NULL || current[0] == '\0')
-    return hk_error_set_both(err, HK_EINVAL, "current_password", "缺少此项", "missing");
-  hk_account_row row;
-  hk_error why = {0};
-  hk_status rc = hk_account_check_password(st, name, current, &row, &why);
-  sodium_memzero(row.pwhash, sizeof row.pwhash);
-  if (rc == HK_EUNAUTH)
-    return hk_error_set_both(err, HK_EINVAL, "current_password", "当前密码不正确",
-                             "the current password is wrong");
-  if (rc != HK_OK) {
-    *err = why;
-    return rc;
-  }
-  if (password != NULL && strcmp(password, current) == 0)
-    return hk_error_set_both(err, HK_EINVAL, "password", "新密码须与当前密码不同",
-                             "the new password must differ from the current one");
-  return HK_OK;
-}
-
 hk_status hk_account_password_change(hk_store *st, const hk_actor *who, const char *name,
                                      const char *password, const char *keep_token, hk_error *err)
 {

@@ -100,3 +100,29 @@ def test_one_address_trying_many_names_is_delayed(server):
     assert r.status == 429, r.body
     assert int(r.headers["retry-after"]) >= 1
     assert srv.stop() == 0
+
+
+def test_guessing_the_current_password_through_a_session_is_throttled_too(server):
+    # A stolen session must not be a faster way to guess the password: the own-password route
+    # counts a wrong current password as a failed sign-in, and inside the delay checks nothing.
+    srv = server("--rate", "0", "--signin-delay-after", "3", "--signin-lock-after", "50")
+    new_account("guessed")
+    session = srv.client.login("guessed", PASSWORD)
+    url = "/api/v1/sessions/current/password"
+    answers = []
+    for _ in range(20):
+        r = session.post(url, {"current_password": WRONG, "password": "a new password 1"})
+        answers.append(r.status)
+        if r.status == 429:
+            break
+    assert answers[:3] == [400, 400, 400] and answers[-1] == 429, answers
+    e = r.error()
+    assert e["code"] == "rate_limited" and e["field"] == "current_password", e
+    # Inside the delay even the right one is refused, and a sign-in from here waits as well.
+    r = session.post(url, {"current_password": PASSWORD, "password": "a new password 1"})
+    assert r.status == 429, r.body
+    refused(sign_in(srv.client, "guessed", PASSWORD), 429, "rate_limited")
+    time.sleep(int(r.headers["retry-after"]) + 0.2)
+    r = session.post(url, {"current_password": PASSWORD, "password": "a new password 1"})
+    assert r.status == 200, r.body
+    assert srv.stop() == 0
