@@ -179,4 +179,11 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
 bool store__is_pg_uri(const char *path);
 hk_status store__pg_open(const char *path, hk_store_mode mode, hk_store **out, hk_error *err);
 
+/* Backups (store_backup.h): SQLite's online backup API (store_sqlite_backup.c); pg_dump and
+ * pg_restore (store_pg_backup.c). The target is new; on failure nothing is left of it. */
+hk_status store__sqlite_backup(const char *db, const char *to, hk_error *err);
+hk_status store__sqlite_restore(const char *from, const char *db, hk_error *err);
+hk_status store__pg_backup(const char *db, const char *to, hk_error *err);
+hk_status store__pg_restore(const char *from, const char *db, hk_error *err);
+
 #endif
