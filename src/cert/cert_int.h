@@ -86,8 +86,8 @@ hk_status hk_cwt_decode(const uint8_t *in, size_t n, hk_cert_claims *out,
                         char status_uri[HK_STATUS_URI_MAX], hk_error *err);
 
 /* ---- status lists, status_list.c ---- */
-/* The list's sub: the URI certificates name in their status claim (draft §8.3: a list applies
- * to a certificate only when they are the same). */
+/* The list's sub: the URI certificates name in their status claim (draft-ietf-oauth-status-list,
+ * validating a referenced token: a list applies to a certificate only when they are the same). */
 const char *hk_cert_status_list_sub(const hk_cert_status_list *sl);
 
 /* ---- the keyring's private side, keys.c ---- */

@@ -132,7 +132,8 @@ hk_status hk_cert_decode(const char *qr_text, hk_cert_claims *out, char kid[HK_C
 }
 
 /* The status list's word on a certificate whose signature and dates are good. A list whose sub
- * is not the certificate's status URI is not its list (draft-ietf-oauth-status-list §8.3). */
+ * is not the certificate's status URI is not its list (draft-ietf-oauth-status-list, validating a
+ * referenced token). */
 static void apply_status(const hk_cert_status_list *sl, const char *uri, hk_cert_verification *out)
 {
   int s = sl && strcmp(hk_cert_status_list_sub(sl), uri) == 0
