@@ -143,7 +143,8 @@ def read_status_list(path, keys, now):
     sub = claims[2]
 
     def status(uri, index):
-        # The draft (validating a referenced token): the list applies only if its sub is the token's uri.
+        # The draft (validating a referenced token): the list applies only when its sub
+        # is the token's uri.
         if uri != sub:
             return None
         bit = index * bits
