@@ -221,6 +221,9 @@ hk_status hk_cwt_decode(const uint8_t *in, size_t n, hk_cert_claims *out,
     st = read_time(map, CWT_NBF, "nbf", true, &out->valid_from, err);
   if (st == HK_OK)
     st = read_time(map, CWT_EXP, "exp", false, &out->valid_until, err);
+  /* 0 means "no expiry" in hk_cert_claims; an explicit exp of 0 (1970) is not one we write. */
+  if (st == HK_OK && out->valid_until == 0 && hk_cbor_map_int(map, CWT_EXP) != NULL)
+    st = bad(err, "exp", "0 is not an expiry");
   if (st == HK_OK)
     st = read_cti(hk_cbor_map_int(map, CWT_CTI), out->id, err);
   if (st == HK_OK)

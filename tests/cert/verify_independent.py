@@ -170,6 +170,8 @@ def read_claims(payload):
         raise Malformed("claims") from None
     if not all(isinstance(out[k], int) for k in ("iat", "nbf", "exp", "idx")):
         raise Malformed("claims: times")
+    if 4 in claims and claims[4] <= 0:
+        raise Malformed("claims: exp")  # absent means no expiry; 0 is not one
     if not isinstance(body["s"], bytes) or len(body["s"]) != 8:
         raise Malformed("claims: salt")
     if not isinstance(body["d"], bytes) or len(body["d"]) != 16:

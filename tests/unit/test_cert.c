@@ -764,6 +764,7 @@ static void test_malformed_claims(void **state)
       {6, NULL, cbor_build_string("2026-01-01"), "claims.iat"},
       {5, NULL, hk_cbor_int(-5), "claims.nbf"},
       {4, NULL, cbor_build_string("never"), "claims.exp"},
+      {4, NULL, hk_cbor_int(0), "claims.exp"},
       {7, NULL, cbor_build_string("0133040220260000123X"), "claims.cti"},
       {7, NULL, cbor_build_bytestring((const uint8_t *)"a b", 3), "claims.cti"},
       {65535, NULL, hk_cbor_int(5), "claims.status.idx"},
