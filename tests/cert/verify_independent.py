@@ -168,7 +168,7 @@ def read_claims(payload):
         }
     except Exception:
         raise Malformed("claims") from None
-    if not all(isinstance(out[k], int) for k in ("iat", "nbf", "exp", "idx")):
+    if not all(isinstance(out[k], int) and out[k] >= 0 for k in ("iat", "nbf", "exp", "idx")):
         raise Malformed("claims: times")
     if 4 in claims and claims[4] <= 0:
         raise Malformed("claims: exp")  # absent means no expiry; 0 is not one
