@@ -96,7 +96,7 @@ static hk_status check_claims(const hk_cert_claims *c, int32_t *issuer, hk_error
   return HK_OK;
 }
 
-/* ---- what the table says --------------------------------------------------------------------- */
+/* ---- what the table says ---- */
 
 typedef struct row {
   const char *zh; /* label */
@@ -181,8 +181,7 @@ static size_t build_rows(const hk_cert_claims *c, int32_t issuer, row *rows)
   return n;
 }
 
-/* ---- drawing ----------------------------------------------------------------------------------
- */
+/* ---- drawing ---- */
 
 typedef struct page {
   cairo_t *cr;
@@ -303,8 +302,7 @@ static void footer(page *pg)
   text_block(pg, SANS, 8, VERIFY_EN, COL_X0, y, w, PANGO_ALIGN_CENTER, 0.35, true);
 }
 
-/* ---- the PDF in memory ------------------------------------------------------------------------
- */
+/* ---- the PDF in memory ---- */
 
 typedef struct membuf {
   unsigned char *p;
@@ -329,23 +327,28 @@ static cairo_status_t membuf_write(void *closure, const unsigned char *data, uns
   return CAIRO_STATUS_SUCCESS;
 }
 
-/* The body text scale and the QR module size that fit the table above the code: the code at its
- * comfortable size first, text shrinking to 70 %; then the code at its smallest readable size. */
+/* The body text scale and the QR module size that fit the table above the code. Text at full
+ * size matters more than a large code, so the code gives way first (to 0.8 mm a module), then
+ * both, down to 70 % text and the smallest module a phone reads off paper (0.5 mm). */
 static bool fit(page *pg, const row *rows, size_t n, int qr_width, double *k, double *module)
 {
+  static const struct {
+    double scale, module_mm;
+  } steps[] = {{1.0, 99}, {1.0, 0.8}, {0.9, 0.8}, {0.9, 0.6}, {0.8, 0.6}, {0.8, 0.5}, {0.7, 0.5}};
   const double modules = qr_width + 2 * HK_QR_QUIET;
-  const double sizes[2] = {QR_TARGET_SIDE / modules > QR_MIN_MODULE ? QR_TARGET_SIDE / modules
-                                                                    : QR_MIN_MODULE,
-                           QR_MIN_MODULE};
-  for (int s = 0; s < 2; s++)
-    for (double scale = 1.0; scale > 0.65; scale -= 0.1) {
-      double h = table(pg, rows, n, TABLE_TOP, scale, false);
-      if (TABLE_TOP + h + 12 <= QR_FOOT - modules * sizes[s]) {
-        *k = scale;
-        *module = sizes[s];
-        return true;
-      }
+  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+    double m = QR_TARGET_SIDE / modules, cap = steps[i].module_mm * 72.0 / 25.4;
+    if (m > cap)
+      m = cap;
+    if (m < QR_MIN_MODULE)
+      m = QR_MIN_MODULE;
+    double h = table(pg, rows, n, TABLE_TOP, steps[i].scale, false);
+    if (TABLE_TOP + h + 12 <= QR_FOOT - modules * m) {
+      *k = steps[i].scale;
+      *module = m;
+      return true;
     }
+  }
   return false;
 }
 
