@@ -188,11 +188,7 @@ typedef struct page {
   PangoContext *pc;
 } page;
 
-/* Lay out text in a face at size points, wrapped to width; draw it with its top-left corner at
- * (x, y) in the given gray when draw is set. Returns its height in points, so that the same
- * code measures the page before drawing it. */
-static double text_block(page *pg, const char *face, double size, const char *text, double x,
-                         double y, double width, PangoAlignment align, double gray, bool draw)
+static PangoLayout *new_layout(page *pg, const char *face, double size, double width)
 {
   PangoLayout *l = pango_layout_new(pg->pc);
   PangoFontDescription *fd = pango_font_description_from_string(face);
@@ -201,8 +197,13 @@ static double text_block(page *pg, const char *face, double size, const char *te
   pango_font_description_free(fd);
   pango_layout_set_width(l, (int)(width * PANGO_SCALE));
   pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_alignment(l, align);
-  pango_layout_set_text(l, text, -1);
+  return l;
+}
+
+/* Draw the layout with its top-left corner at (x, y) when draw is set; its height in points,
+ * so that the same code measures the page before drawing it. Frees the layout. */
+static double place(page *pg, PangoLayout *l, double x, double y, double gray, bool draw)
+{
   int w, h;
   pango_layout_get_size(l, &w, &h);
   if (draw) {
@@ -212,6 +213,42 @@ static double text_block(page *pg, const char *face, double size, const char *te
   }
   g_object_unref(l);
   return h / (double)PANGO_SCALE;
+}
+
+/* Text in a face at size points, wrapped to width. */
+static double text_block(page *pg, const char *face, double size, const char *text, double x,
+                         double y, double width, PangoAlignment align, double gray, bool draw)
+{
+  PangoLayout *l = new_layout(pg, face, size, width);
+  pango_layout_set_alignment(l, align);
+  pango_layout_set_text(l, text, -1);
+  return place(pg, l, x, y, gray, draw);
+}
+
+/* A label: the Chinese in bold, the English after it on the same line, small and gray (it
+ * wraps below when long), so that a row is one line high. */
+static double label_block(page *pg, const char *zh, const char *en, double x, double y,
+                          double width, double k, bool draw)
+{
+  PangoLayout *l = new_layout(pg, SANS_BOLD, 10.5 * k, width);
+  char text[160];
+  int zh_len = snprintf(text, sizeof text, "%s", zh);
+  if (en && zh_len < (int)sizeof text) {
+    snprintf(text + zh_len, sizeof text - (size_t)zh_len, "\u2002%s", en);
+    PangoAttrList *attrs = pango_attr_list_new();
+    PangoAttribute *a[3] = {pango_attr_weight_new(PANGO_WEIGHT_NORMAL),
+                            pango_attr_size_new_absolute((int)(7.5 * k * PANGO_SCALE)),
+                            pango_attr_foreground_new(0x6000, 0x6000, 0x6000)};
+    for (int i = 0; i < 3; i++) {
+      a[i]->start_index = (guint)zh_len;
+      a[i]->end_index = G_MAXUINT;
+      pango_attr_list_insert(attrs, a[i]);
+    }
+    pango_layout_set_attributes(l, attrs);
+    pango_attr_list_unref(attrs);
+  }
+  pango_layout_set_text(l, text, -1);
+  return place(pg, l, x, y, 0.1, draw);
 }
 
 static void rule(cairo_t *cr, double y, double width, double gray)
@@ -226,14 +263,10 @@ static void rule(cairo_t *cr, double y, double width, double gray)
 /* The table at y with body text scaled by k; returns its height. */
 static double table(page *pg, const row *rows, size_t n, double y, double k, bool draw)
 {
-  const double pad = 5.0 * k, vx = COL_X0 + LABEL_W, vw = COL_X1 - vx;
+  const double pad = 4.5 * k, vx = COL_X0 + LABEL_W, vw = COL_X1 - vx;
   double top = y;
   for (size_t i = 0; i < n; i++) {
-    double lh = text_block(pg, SANS_BOLD, 10.5 * k, rows[i].zh, COL_X0, y + pad, LABEL_W - 8,
-                           PANGO_ALIGN_LEFT, 0.1, draw);
-    if (rows[i].en)
-      lh += text_block(pg, SANS, 7.5 * k, rows[i].en, COL_X0, y + pad + lh, LABEL_W - 8,
-                       PANGO_ALIGN_LEFT, 0.4, draw);
+    double lh = label_block(pg, rows[i].zh, rows[i].en, COL_X0, y + pad, LABEL_W - 8, k, draw);
     double vh =
         text_block(pg, SANS, 11.0 * k, rows[i].value, vx, y + pad, vw, PANGO_ALIGN_LEFT, 0.0, draw);
     y += (lh > vh ? lh : vh) + 2 * pad;
