@@ -16,10 +16,11 @@
 
 static const int64_t NOW = 1767225600;
 
+/* CPU time of this process: "per second on one core" whatever else the machine runs. */
 static double seconds(void)
 {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -192,8 +193,8 @@ int main(int argc, char **argv)
     valid += v.verdict == HK_CERT_OK;
   }
   double t2 = seconds();
-  printf("sign   %d in %.2f s: %.0f/s\n", n, t1 - t0, n / (t1 - t0));
-  printf("verify %d in %.2f s: %.0f/s (%d valid)\n", n, t2 - t1, n / (t2 - t1), valid);
+  printf("sign   %d in %.2f s of CPU: %.0f/s\n", n, t1 - t0, n / (t1 - t0));
+  printf("verify %d in %.2f s of CPU: %.0f/s (%d valid)\n", n, t2 - t1, n / (t2 - t1), valid);
 
   /* A status list of a million certificates, 1% revoked. */
   size_t entries = 1000000;
