@@ -403,18 +403,23 @@ static void test_validity(void **state)
 
 /* ---- the status list ---- */
 
-static hk_cert_status_list *list_of(const uint8_t *statuses, size_t n, int64_t now)
+static hk_cert_status_list *list_of_uri(const uint8_t *statuses, size_t n, int64_t now,
+                                        const char *uri)
 {
   uint8_t *token = NULL;
   size_t len = 0;
   hk_error err = {0};
-  assert_int_equal(hk_cert_status_list_sign(ring, statuses, n, "https://hukou.example/status", now,
-                                            3600, &token, &len, &err),
+  assert_int_equal(hk_cert_status_list_sign(ring, statuses, n, uri, now, 3600, &token, &len, &err),
                    HK_OK);
   hk_cert_status_list *sl = NULL;
   assert_int_equal(hk_cert_status_list_open(ring, token, len, now, &sl, &err), HK_OK);
   free(token);
   return sl;
+}
+
+static hk_cert_status_list *list_of(const uint8_t *statuses, size_t n, int64_t now)
+{
+  return list_of_uri(statuses, n, now, HK_CERT_STATUS_PATH);
 }
 
 static void test_status_list(void **state)
@@ -450,6 +455,14 @@ static void test_status_list(void **state)
     assert_false(v.status_checked);
     free(qr);
   }
+  hk_cert_status_list_free(sl);
+  /* Another list (its sub is not the URI the certificate names) says nothing of it. */
+  sl = list_of_uri(statuses, sizeof statuses, NOW, "https://elsewhere.example/status");
+  c.status_index = 5;
+  char *qr = sign(&c);
+  assert_int_equal(verify(qr, sl, NOW, &v, NULL), HK_CERT_OK);
+  assert_false(v.status_checked);
+  free(qr);
   hk_cert_status_list_free(sl);
   /* An empty list and a large one. */
   sl = list_of(NULL, 0, NOW);
