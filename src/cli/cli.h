@@ -29,6 +29,9 @@ int hk_cli_wants_help(int argc, char **argv);
 int hk_cli_db_args(int argc, char **argv, int positionals, void (*print_usage)(FILE *out),
                    const char **db, int *first);
 
+/* hukou user activation-code | activate (cmd_user_activation.c); argv[0] is the subcommand. */
+int hk_cli_user_activation(int argc, char **argv);
+
 /* Who the command line acts as, for events: "cli:<login name>". */
 const char *hk_cli_actor(void);
 /* The operating system user running the command (getpwuid(geteuid())), "unknown" without one.

@@ -27,6 +27,8 @@ static void usage(FILE *out)
         "  hukou user set NAME --db PATH [--role ROLE] [--jurisdiction DIVISION]\n"
         "  hukou user password NAME --db PATH [--password-stdin]\n"
         "  hukou user purge-sessions --db PATH\n"
+        "  hukou user activation-code ID_NUMBER --as officer:DIVISION --db PATH\n"
+        "  hukou user activate --id-number ID --code CODE --name NAME --password-stdin --db PATH\n"
         "  新建、列出、停用、重新启用接口账号，更改角色和辖区，重置密码（结束该账号的全部会话）。\n"
         "  角色 / roles: resident, officer, supervisor, analyst,\n"
         "  department, admin。民警和督导需 --jurisdiction（行政区划代码前缀），居民需\n"
@@ -350,6 +352,8 @@ int hk_cmd_user(int argc, char **argv)
     return user_password(argc - 1, argv + 1);
   if (strcmp(sub, "purge-sessions") == 0)
     return user_purge_sessions(argc - 1, argv + 1);
+  if (strcmp(sub, "activation-code") == 0 || strcmp(sub, "activate") == 0)
+    return hk_cli_user_activation(argc - 1, argv + 1);
   bool list = strcmp(sub, "list") == 0;
   bool enable = strcmp(sub, "enable") == 0;
   if (!list && !enable && strcmp(sub, "disable") != 0) {

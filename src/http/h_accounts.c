@@ -44,8 +44,8 @@ json_t *hk_http_body_known(hk_http_req *req, hk_http_resp *resp, const char *con
 
 /* A string member, or NULL (with the reply made when it is present but not a string, or
  * missing and required). *bad says a reply was made. */
-static const char *member(json_t *doc, const char *name, bool required, hk_http_resp *resp,
-                          bool *bad)
+const char *hk_http_body_string(json_t *doc, const char *name, bool required, hk_http_resp *resp,
+                                bool *bad)
 {
   json_t *v = json_object_get(doc, name);
   if (v == NULL || json_is_null(v)) {
@@ -143,8 +143,8 @@ void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp)
   if (doc == NULL)
     return;
   bool bad = false;
-  const char *name = member(doc, "name", true, resp, &bad);
-  const char *password = member(doc, "password", true, resp, &bad);
+  const char *name = hk_http_body_string(doc, "name", true, resp, &bad);
+  const char *password = hk_http_body_string(doc, "password", true, resp, &bad);
   json_t *cv = json_object_get(doc, "cookie");
   if (!bad && cv != NULL && !json_is_boolean(cv) && !json_is_null(cv)) {
     hk_http_reply_fail_both(resp, HK_EINVAL, "cookie", "必须是 true 或 false",
@@ -344,11 +344,11 @@ void hk_h_users_post(hk_http_req *req, hk_http_resp *resp)
     return;
   bool bad = false;
   hk_account_new in = {0};
-  in.name = member(doc, "name", true, resp, &bad);
-  const char *role = member(doc, "role", true, resp, &bad);
-  const char *jur = member(doc, "jurisdiction", false, resp, &bad);
-  in.id_number = member(doc, "id_number", false, resp, &bad);
-  in.password = member(doc, "password", true, resp, &bad);
+  in.name = hk_http_body_string(doc, "name", true, resp, &bad);
+  const char *role = hk_http_body_string(doc, "role", true, resp, &bad);
+  const char *jur = hk_http_body_string(doc, "jurisdiction", false, resp, &bad);
+  in.id_number = hk_http_body_string(doc, "id_number", false, resp, &bad);
+  in.password = hk_http_body_string(doc, "password", true, resp, &bad);
   if (!bad && ((in.role = role_from(role)) == HK_ROLE_COUNT || in.role == HK_ROLE_SYSTEM)) {
     hk_http_reply_fail_both(resp, HK_EINVAL, "role", ROLE_HELP_ZH, ROLE_HELP_EN);
     bad = true;
@@ -427,8 +427,8 @@ void hk_h_users_patch(hk_http_req *req, hk_http_resp *resp)
   if (doc == NULL)
     return;
   bool bad = false;
-  const char *role = member(doc, "role", false, resp, &bad);
-  const char *jur = member(doc, "jurisdiction", false, resp, &bad);
+  const char *role = hk_http_body_string(doc, "role", false, resp, &bad);
+  const char *jur = hk_http_body_string(doc, "jurisdiction", false, resp, &bad);
   hk_account_change in = {.set_role = role != NULL, .set_jurisdiction = jur != NULL};
   if (!bad && role && ((in.role = role_from(role)) == HK_ROLE_COUNT || in.role == HK_ROLE_SYSTEM)) {
     hk_http_reply_fail_both(resp, HK_EINVAL, "role", ROLE_HELP_ZH, ROLE_HELP_EN);
@@ -472,7 +472,7 @@ void hk_h_users_password(hk_http_req *req, hk_http_resp *resp)
   if (doc == NULL)
     return;
   bool bad = false;
-  const char *password = member(doc, "password", true, resp, &bad);
+  const char *password = hk_http_body_string(doc, "password", true, resp, &bad);
   if (bad) {
     json_decref(doc);
     return;
@@ -508,8 +508,8 @@ void hk_h_sessions_password(hk_http_req *req, hk_http_resp *resp)
   if (doc == NULL)
     return;
   bool bad = false;
-  const char *current = member(doc, "current_password", true, resp, &bad);
-  const char *password = member(doc, "password", true, resp, &bad);
+  const char *current = hk_http_body_string(doc, "current_password", true, resp, &bad);
+  const char *password = hk_http_body_string(doc, "password", true, resp, &bad);
   if (bad) {
     json_decref(doc);
     return;

@@ -221,6 +221,10 @@ json_t *hk_http_body_object(hk_http_req *req, hk_http_resp *resp);
 /* The same, whose members must all be among `allowed` (h_accounts.c); an unknown member is
  * named, unless its name is not a short printable one (then "body"). */
 json_t *hk_http_body_known(hk_http_req *req, hk_http_resp *resp, const char *const *allowed);
+/* A string member of a body: NULL when absent or null (400 naming it when required) or not a
+ * string (400); only the first error is replied, *bad tells there was one (h_accounts.c). */
+const char *hk_http_body_string(json_t *doc, const char *name, bool required, hk_http_resp *resp,
+                                bool *bad);
 /* The {id} path parameter number `i` as a checked, normalised ID number; false with the error
  * replied (field "id"; the number is never echoed). "me" is the signed-in resident's own number,
  * so the portal never puts a full number in a URL; for anyone else it is 400 naming "id". */
@@ -237,6 +241,8 @@ bool hk_http_may_touch_person(hk_http_req *req, const char *id_number, hk_http_r
  * error replied. */
 bool hk_http_query_only(hk_http_req *req, const char *const *allowed, hk_http_resp *resp);
 void hk_h_sessions_post(hk_http_req *req, hk_http_resp *resp);
+void hk_h_activation_code_post(hk_http_req *req, hk_http_resp *resp); /* h_activation.c */
+void hk_h_activations_post(hk_http_req *req, hk_http_resp *resp);
 void hk_h_sessions_delete(hk_http_req *req, hk_http_resp *resp);
 void hk_h_sessions_current(hk_http_req *req, hk_http_resp *resp);
 void hk_h_users_get(hk_http_req *req, hk_http_resp *resp);

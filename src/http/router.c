@@ -52,6 +52,9 @@ const hk_http_route hk_http_routes[] = {
     {"GET", "/api/v1/applications/{id}/materials/{mid}", hk_h_materials_get, HK_ROUTE_ACCOUNT},
     /* Accounts (九): sign in and out, accounts for admins, departments' yes/no questions. */
     {"POST", "/api/v1/sessions", hk_h_sessions_post, HK_ROUTE_BODY | HK_ROUTE_LIMITED},
+    /* Issue 16: residents make their own accounts with a code an officer hands over. */
+    {"POST", "/api/v1/activations", hk_h_activations_post, HK_ROUTE_BODY | HK_ROUTE_LIMITED},
+    {"POST", "/api/v1/persons/{id}/activation-code", hk_h_activation_code_post, HK_ROUTE_ACCOUNT},
     {"DELETE", "/api/v1/sessions/current", hk_h_sessions_delete, HK_ROUTE_ACCOUNT},
     {"GET", "/api/v1/sessions/current", hk_h_sessions_current, HK_ROUTE_ACCOUNT},
     {"GET", "/api/v1/users", hk_h_users_get, HK_ROUTE_ACCOUNT},

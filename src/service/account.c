@@ -49,7 +49,7 @@ bool hk_account__good_name(const char *name)
   return true;
 }
 
-static bool looks_like_idnum(const char *name)
+bool hk_account__looks_like_idnum(const char *name)
 {
   char upper[HK_IDNUM_LEN + 1];
   if (strlen(name) != HK_IDNUM_LEN)
@@ -83,7 +83,32 @@ typedef struct add_ctx {
 static hk_status add_txn(hk_store *st, void *cls, hk_error *err)
 {
   add_ctx *c = cls;
-  hk_status rc = hk_store_account_add(st, &c->row, err);
+  hk_status rc;
+  if (c->row.role == HK_ROLE_RESIDENT) {
+    /* A resident's account names a registered person, and a person has one account (issue 16):
+     * it is how they sign in to their own records. */
+    int64_t person_row;
+    hk_error why = {0};
+    rc = hk_store_person_row(st, c->row.id_number, &person_row, &why);
+    if (rc == HK_ENOTFOUND)
+      return hk_error_set_both(err, HK_EINVAL, "id_number", "登记库中没有此身份证号码的人",
+                               "no registered person has this ID number");
+    if (rc != HK_OK) {
+      *err = why;
+      return rc;
+    }
+    hk_account_row existing;
+    rc = hk_store_account_of_person(st, c->row.id_number, &existing, &why);
+    sodium_memzero(existing.pwhash, sizeof existing.pwhash);
+    if (rc == HK_OK)
+      return hk_error_set_both(err, HK_EDUPLICATE, "id_number", "此人已有账号（%s）",
+                               "the person already has an account (%s)", existing.name);
+    if (rc != HK_ENOTFOUND) {
+      *err = why;
+      return rc;
+    }
+  }
+  rc = hk_store_account_add(st, &c->row, err);
   if (rc != HK_OK)
     return rc;
   char payload[160];
@@ -97,7 +122,7 @@ hk_status hk_account_add(hk_store *st, const hk_actor *who, const hk_account_new
   if (in->name == NULL || !hk_account__good_name(in->name))
     return hk_error_set_both(err, HK_EINVAL, "name", "须为 1 至 %d 个字符：字母、数字、“.”“_”或“-”",
                              "1 to %d characters: letters, digits, '.', '_' or '-'", HK_NAME_CHARS);
-  if (looks_like_idnum(in->name))
+  if (hk_account__looks_like_idnum(in->name))
     return hk_error_set_both(err, HK_EINVAL, "name", "不能是身份证号码：账户名会出现在事件和日志中",
                              "must not be an ID number: names appear in events and logs");
   if ((int)in->role < 0 || in->role >= HK_ROLE_COUNT || in->role == HK_ROLE_SYSTEM)

@@ -15,6 +15,8 @@
 
 /* 1..HK_NAME_CHARS of [A-Za-z0-9._-]. */
 bool hk_account__good_name(const char *name);
+/* Does a name look like an ID number (names land in events and logs, numbers must not)? */
+bool hk_account__looks_like_idnum(const char *name);
 /* The bilingual "role" error naming the roles an account may have. */
 hk_status hk_account__bad_role(hk_error *err);
 /* Officers and supervisors need a current division inside the served province (a supervisor's

@@ -20,7 +20,7 @@
  * 9: materials: attachments and their content by SHA-256 (store_material.h).
  * 10: the worklist of declared facts awaiting verification (store_fact.h).
  * 11: sign-in failures, locks and the addresses that signed in (store_auth.h). */
-#define SCHEMA_VERSION 11
+#define SCHEMA_VERSION 13
 
 int hk_store_schema_version(void)
 {

@@ -121,6 +121,30 @@ hk_status hk_store_signin_address_add(hk_store *st, int64_t account_id, const ch
   return rc != HK_OK ? rc : DISPATCH(signin_address_add, account_id, address, err);
 }
 
+hk_status hk_store_account_of_person(hk_store *st, const char *id_number, hk_account_row *out,
+                                     hk_error *err)
+{
+  memset(out, 0, sizeof *out);
+  return DISPATCH(account_of_person, id_number, out, err);
+}
+
+hk_status hk_store_activation_put(hk_store *st, const hk_activation_row *row, hk_error *err)
+{
+  return DISPATCH(activation_put, row, err);
+}
+
+hk_status hk_store_activation_get(hk_store *st, const char *id_number, hk_activation_row *out,
+                                  hk_error *err)
+{
+  memset(out, 0, sizeof *out);
+  return DISPATCH(activation_get, id_number, out, err);
+}
+
+hk_status hk_store_activation_delete(hk_store *st, const char *id_number, hk_error *err)
+{
+  return DISPATCH(activation_delete, id_number, err);
+}
+
 hk_status hk_store_apikey_add(hk_store *st, hk_apikey_row *row, hk_error *err)
 {
   if (row->department[0] == '\0')

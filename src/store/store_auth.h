@@ -92,6 +92,28 @@ hk_status hk_store_signin_put(hk_store *st, int64_t account_id, const hk_signin_
 hk_status hk_store_signin_address_add(hk_store *st, int64_t account_id, const char *address,
                                       hk_error *err);
 
+/* The account of a resident's ID number (a resident has at most one, schema version 13);
+ * HK_ENOTFOUND when none. */
+hk_status hk_store_account_of_person(hk_store *st, const char *id_number, hk_account_row *out,
+                                     hk_error *err);
+
+/* Activation codes (schema version 13, issue 16): an officer hands a registered person a code
+ * with which they make their own resident account, once, within a short time. The store keeps
+ * the code's SHA-256 (hex), who issued it, when it ends (Unix seconds) and the wrong tries so
+ * far; one code per person, a new one replacing the old (service/activation.h). */
+typedef struct hk_activation_row {
+  char id_number[HK_IDNUM_LEN + 1];
+  char code_hash[2 * HK_HASH_LEN + 1];
+  char issued_by[64];
+  int64_t expires;
+  int32_t failures;
+} hk_activation_row;
+hk_status hk_store_activation_put(hk_store *st, const hk_activation_row *row, hk_error *err);
+/* HK_ENOTFOUND when the person has no code. */
+hk_status hk_store_activation_get(hk_store *st, const char *id_number, hk_activation_row *out,
+                                  hk_error *err);
+hk_status hk_store_activation_delete(hk_store *st, const char *id_number, hk_error *err);
+
 /* Department API keys: a department asks the named yes/no questions and nothing else. */
 typedef struct hk_apikey_row {
   int64_t id; /* assigned by apikey_add */

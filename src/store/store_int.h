@@ -18,6 +18,7 @@ struct hk_member_row;
 struct hk_hukou_row;
 struct hk_account_row; /* store_auth.h */
 struct hk_signin_row;
+struct hk_activation_row;
 struct hk_apikey_row;
 struct hk_access;
 struct hk_material_row; /* store_material.h */
@@ -116,6 +117,13 @@ struct hk_store_ops {
                           hk_error *err);
   hk_status (*signin_address_add)(hk_store *st, int64_t account_id, const char *address,
                                   hk_error *err);
+  /* A resident's account; activation codes (store_auth.h, schema version 13). */
+  hk_status (*account_of_person)(hk_store *st, const char *id_number, struct hk_account_row *out,
+                                 hk_error *err);
+  hk_status (*activation_put)(hk_store *st, const struct hk_activation_row *row, hk_error *err);
+  hk_status (*activation_get)(hk_store *st, const char *id_number, struct hk_activation_row *out,
+                              hk_error *err);
+  hk_status (*activation_delete)(hk_store *st, const char *id_number, hk_error *err);
   hk_status (*apikey_add)(hk_store *st, struct hk_apikey_row *row, hk_error *err);
   hk_status (*apikey_find)(hk_store *st, const uint8_t hash[HK_HASH_LEN], struct hk_apikey_row *out,
                            hk_error *err);

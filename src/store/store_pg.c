@@ -184,12 +184,18 @@ static const char migration_11[] =
     "  PRIMARY KEY (account_id, address));"
     "CREATE INDEX session_expires ON session (expires);";
 
+/* One account per resident and activation codes (issue 16), as SQLite's migration 13. */
+static const char migration_13[] =
+    "CREATE UNIQUE INDEX account_resident ON account (id_number) WHERE id_number <> '';"
+    "CREATE TABLE activation (id_number TEXT PRIMARY KEY, code_hash TEXT NOT NULL,"
+    " issued_by TEXT NOT NULL, expires BIGINT NOT NULL, failures INTEGER NOT NULL DEFAULT 0);";
+
 static const struct {
   int version;
   const char *sql;
-} migrations[] = {{1, migration_1}, {2, migration_2},   {3, migration_3},  {4, migration_4},
-                  {5, migration_5}, {6, migration_6},   {7, migration_7},  {8, migration_8},
-                  {9, migration_9}, {10, migration_10}, {11, migration_11}};
+} migrations[] = {{1, migration_1}, {2, migration_2},   {3, migration_3},   {4, migration_4},
+                  {5, migration_5}, {6, migration_6},   {7, migration_7},   {8, migration_8},
+                  {9, migration_9}, {10, migration_10}, {11, migration_11}, {13, migration_13}};
 
 /* Prepared statements: name, SQL, parameter count. */
 enum {
@@ -1132,6 +1138,10 @@ static const struct hk_store_ops pg_ops = {
     .person_set_died = store__pg_person_set_died,
     .account_add = store__pg_account_add,
     .account_get = store__pg_account_get,
+    .account_of_person = store__pg_account_of_person,
+    .activation_put = store__pg_activation_put,
+    .activation_get = store__pg_activation_get,
+    .activation_delete = store__pg_activation_delete,
     .account_each = store__pg_account_each,
     .account_set_disabled = store__pg_account_set_disabled,
     .account_set_role = store__pg_account_set_role,

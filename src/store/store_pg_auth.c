@@ -94,6 +94,73 @@ hk_status store__pg_account_get(hk_store *st, const char *name, hk_account_row *
   return rc;
 }
 
+hk_status store__pg_account_of_person(hk_store *st, const char *id_number, hk_account_row *out,
+                                      hk_error *err)
+{
+  params q = {0};
+  p_text(&q, id_number);
+  PGresult *r = NULL;
+  hk_status rc = store__pg_run(
+      st, "SELECT " ACCOUNT_COLUMNS " FROM account WHERE id_number = $1 AND id_number <> ''", &q,
+      "account read", &r, err);
+  if (rc != HK_OK)
+    return rc;
+  if (PQntuples(r) == 1)
+    read_account(r, 0, 0, out);
+  else
+    rc = hk_error_set(err, HK_ENOTFOUND, "id_number", "no account for this person");
+  PQclear(r);
+  return rc;
+}
+
+hk_status store__pg_activation_put(hk_store *st, const hk_activation_row *row, hk_error *err)
+{
+  params q = {0};
+  p_text(&q, row->id_number);
+  p_text(&q, row->code_hash);
+  p_text(&q, row->issued_by);
+  p_int(&q, row->expires);
+  p_int(&q, row->failures);
+  return store__pg_run(st,
+                       "INSERT INTO activation (id_number, code_hash, issued_by, expires, failures)"
+                       " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id_number) DO UPDATE SET"
+                       " code_hash = $2, issued_by = $3, expires = $4, failures = $5",
+                       &q, "activation write", NULL, err);
+}
+
+hk_status store__pg_activation_get(hk_store *st, const char *id_number, hk_activation_row *out,
+                                   hk_error *err)
+{
+  params q = {0};
+  p_text(&q, id_number);
+  PGresult *r = NULL;
+  hk_status rc = store__pg_run(st,
+                               "SELECT id_number, code_hash, issued_by, expires, failures"
+                               " FROM activation WHERE id_number = $1",
+                               &q, "activation read", &r, err);
+  if (rc != HK_OK)
+    return rc;
+  if (PQntuples(r) == 1) {
+    snprintf(out->id_number, sizeof out->id_number, "%s", PQgetvalue(r, 0, 0));
+    snprintf(out->code_hash, sizeof out->code_hash, "%s", PQgetvalue(r, 0, 1));
+    snprintf(out->issued_by, sizeof out->issued_by, "%s", PQgetvalue(r, 0, 2));
+    out->expires = get_int(r, 0, 3);
+    out->failures = (int32_t)get_int(r, 0, 4);
+  } else {
+    rc = hk_error_set(err, HK_ENOTFOUND, "id_number", "no activation code");
+  }
+  PQclear(r);
+  return rc;
+}
+
+hk_status store__pg_activation_delete(hk_store *st, const char *id_number, hk_error *err)
+{
+  params q = {0};
+  p_text(&q, id_number);
+  return store__pg_run(st, "DELETE FROM activation WHERE id_number = $1", &q, "activation delete",
+                       NULL, err);
+}
+
 hk_status store__pg_account_each(hk_store *st, hk_account_cb cb, void *cls, hk_error *err)
 {
   PGresult *r = NULL;

@@ -126,6 +126,12 @@ hk_status store__pg_person_set_died(hk_store *st, int64_t person_id, hk_date die
                                     hk_error *err);
 /* store_pg_auth.c: accounts, sessions, keys, the access log (store_auth.h). */
 hk_status store__pg_account_add(hk_store *st, hk_account_row *row, hk_error *err);
+hk_status store__pg_account_of_person(hk_store *st, const char *id_number, hk_account_row *out,
+                                      hk_error *err);
+hk_status store__pg_activation_put(hk_store *st, const hk_activation_row *row, hk_error *err);
+hk_status store__pg_activation_get(hk_store *st, const char *id_number, hk_activation_row *out,
+                                   hk_error *err);
+hk_status store__pg_activation_delete(hk_store *st, const char *id_number, hk_error *err);
 hk_status store__pg_account_get(hk_store *st, const char *name, hk_account_row *out, hk_error *err);
 hk_status store__pg_account_each(hk_store *st, hk_account_cb cb, void *cls, hk_error *err);
 hk_status store__pg_account_set_disabled(hk_store *st, const char *name, bool disabled,

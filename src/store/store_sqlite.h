@@ -86,6 +86,12 @@ hk_status store__sqlite_person_set_died(hk_store *st, int64_t person_id, hk_date
                                         hk_error *err);
 /* store_sqlite_auth.c: accounts, sessions, keys, the access log (store_auth.h). */
 hk_status store__sqlite_account_add(hk_store *st, hk_account_row *row, hk_error *err);
+hk_status store__sqlite_account_of_person(hk_store *st, const char *id_number, hk_account_row *out,
+                                          hk_error *err);
+hk_status store__sqlite_activation_put(hk_store *st, const hk_activation_row *row, hk_error *err);
+hk_status store__sqlite_activation_get(hk_store *st, const char *id_number, hk_activation_row *out,
+                                       hk_error *err);
+hk_status store__sqlite_activation_delete(hk_store *st, const char *id_number, hk_error *err);
 hk_status store__sqlite_account_get(hk_store *st, const char *name, hk_account_row *out,
                                     hk_error *err);
 hk_status store__sqlite_account_each(hk_store *st, hk_account_cb cb, void *cls, hk_error *err);

@@ -87,6 +87,87 @@ hk_status store__sqlite_account_get(hk_store *base, const char *name, hk_account
   return rc;
 }
 
+hk_status store__sqlite_account_of_person(hk_store *base, const char *id_number,
+                                          hk_account_row *out, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = store__sqlite_prepare(
+      db, "SELECT " ACCOUNT_COLUMNS " FROM account WHERE id_number = ?1 AND id_number <> ''", &st,
+      err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, id_number, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st);
+  if (r == SQLITE_ROW)
+    read_account(st, 0, out);
+  else if (r == SQLITE_DONE)
+    rc = hk_error_set(err, HK_ENOTFOUND, "id_number", "no account for this person");
+  else
+    rc = store__sqlite_fail(db, r, "account read", err);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+hk_status store__sqlite_activation_put(hk_store *base, const hk_activation_row *row, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = store__sqlite_prepare(
+      db,
+      "INSERT OR REPLACE INTO activation (id_number, code_hash, issued_by, expires, failures)"
+      " VALUES (?1, ?2, ?3, ?4, ?5)",
+      &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, row->id_number, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, row->code_hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, row->issued_by, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 4, row->expires);
+  sqlite3_bind_int(st, 5, row->failures);
+  return store__sqlite_step_done(db, st, "activation write", NULL, err);
+}
+
+hk_status store__sqlite_activation_get(hk_store *base, const char *id_number,
+                                       hk_activation_row *out, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = store__sqlite_prepare(
+      db,
+      "SELECT id_number, code_hash, issued_by, expires, failures FROM activation"
+      " WHERE id_number = ?1",
+      &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, id_number, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st);
+  if (r == SQLITE_ROW) {
+    snprintf(out->id_number, sizeof out->id_number, "%s", (const char *)sqlite3_column_text(st, 0));
+    snprintf(out->code_hash, sizeof out->code_hash, "%s", (const char *)sqlite3_column_text(st, 1));
+    snprintf(out->issued_by, sizeof out->issued_by, "%s", (const char *)sqlite3_column_text(st, 2));
+    out->expires = sqlite3_column_int64(st, 3);
+    out->failures = sqlite3_column_int(st, 4);
+  } else if (r == SQLITE_DONE) {
+    rc = hk_error_set(err, HK_ENOTFOUND, "id_number", "no activation code");
+  } else {
+    rc = store__sqlite_fail(db, r, "activation read", err);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+hk_status store__sqlite_activation_delete(hk_store *base, const char *id_number, hk_error *err)
+{
+  sqlite3 *db = store__sqlite_db(base);
+  sqlite3_stmt *st;
+  hk_status rc = store__sqlite_prepare(db, "DELETE FROM activation WHERE id_number = ?1", &st, err);
+  if (rc != HK_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, id_number, -1, SQLITE_STATIC);
+  return store__sqlite_step_done(db, st, "activation delete", NULL, err);
+}
+
 hk_status store__sqlite_account_each(hk_store *base, hk_account_cb cb, void *cls, hk_error *err)
 {
   sqlite3 *db = store__sqlite_db(base);

@@ -246,6 +246,14 @@ static const char migration_11[] =
     "  WITHOUT ROWID;"
     "CREATE INDEX session_expires ON session (expires);";
 
+/* Residents' accounts (issue 16): one per ID number, and activation codes an officer hands
+ * over at a service point (service/activation.h). */
+static const char migration_13[] =
+    "CREATE UNIQUE INDEX account_resident ON account (id_number) WHERE id_number <> '';"
+    "CREATE TABLE activation ("
+    "  id_number TEXT PRIMARY KEY, code_hash TEXT NOT NULL, issued_by TEXT NOT NULL,"
+    "  expires INTEGER NOT NULL, failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;";
+
 const store_sqlite_migration store__sqlite_migrations[] = {
     {1, "persons, households, hukou, histories, kinship, events", migration_1},
     {2, "residence registration: declaration date, lateness, end, address", migration_2},
@@ -258,6 +266,7 @@ const store_sqlite_migration store__sqlite_migrations[] = {
     {9, "materials: attachments and their content by SHA-256", migration_9},
     {10, "the worklist of declared facts awaiting verification", migration_10},
     {11, "sign-in failures, locks and the addresses that signed in", migration_11},
+    {13, "one account per resident; activation codes", migration_13},
 };
 const int store__sqlite_migration_count =
     (int)(sizeof store__sqlite_migrations / sizeof store__sqlite_migrations[0]);

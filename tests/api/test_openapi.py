@@ -153,6 +153,18 @@ RECIPES = {
     ("get", "/api/v1/facts", "200"): ("staff", "GET", "/api/v1/facts?state=declared&area=330400", None, None, 1),
     ("get", "/api/v1/facts", "400"): ("staff", "GET", "/api/v1/facts?kind=salary", None, None, 1),
     ("get", "/api/v1/facts", "403"): ("resident", "GET", "/api/v1/facts", None, None, 1),
+    # Activation codes (issue 16): PID has the resident account, so a code for it is 409; the
+    # 201 and the redemptions are for persons no other test here makes an account for.
+    ("post", "/api/v1/persons/{id}/activation-code", "201"): ("staff", "POST", f"/api/v1/persons/{OTHER}/activation-code", None, None, 1),
+    ("post", "/api/v1/persons/{id}/activation-code", "400"): ("staff", "POST", "/api/v1/persons/12345/activation-code", None, None, 1),
+    ("post", "/api/v1/persons/{id}/activation-code", "401"): ("closed", "POST", f"/api/v1/persons/{PID}/activation-code", None, None, 1),
+    ("post", "/api/v1/persons/{id}/activation-code", "403"): ("analyst", "POST", f"/api/v1/persons/{PID}/activation-code", None, None, 1),
+    ("post", "/api/v1/persons/{id}/activation-code", "404"): ("staff", "POST", f"/api/v1/persons/{UNKNOWN}/activation-code", None, None, 1),
+    ("post", "/api/v1/persons/{id}/activation-code", "409"): ("staff", "POST", f"/api/v1/persons/{PID}/activation-code", None, None, 1),
+    ("post", "/api/v1/activations", "201"): ("activate", "POST", "/api/v1/activations", None, None, 1),
+    ("post", "/api/v1/activations", "400"): ("main", "POST", "/api/v1/activations", {"id_number": PID, "code": "AAAA-AAAA-AAAA", "name": "nobody_openapi", "password": PASSWORD}, None, 1),
+    ("post", "/api/v1/activations", "409"): ("activate_again", "POST", "/api/v1/activations", None, None, 1),
+    ("post", "/api/v1/activations", "429"): ("limited", "POST", "/api/v1/activations", {"id_number": PID, "code": "AAAA-AAAA-AAAA", "name": "nobody_openapi", "password": PASSWORD}, None, 3),
 }
 
 # The services' routes need accounts: without a session they are 401 here; every other response
@@ -236,6 +248,19 @@ def test_response_matches_schema(api, accounts, servers, key):
         assert accounts["root"].post("/api/v1/users/self_openapi/password",
                                      {"password": PASSWORD}).status == 200
         client = api.login("self_openapi", PASSWORD)
+    elif where in ("activate", "activate_again"):
+        # A code issued now for a person without an account; "activate_again" then has an
+        # admin make them one first, so the code meets an account (409).
+        who = sample_ids()[1] if where == "activate" else sample_ids()[4]
+        issued = accounts["supervisor"].post(f"/api/v1/persons/{who}/activation-code", None)
+        assert issued.status == 201, issued.body
+        if where == "activate_again":
+            made = accounts["root"].post("/api/v1/users", {"name": "openapi_taken", "role": "resident",
+                                                           "id_number": who, "password": PASSWORD})
+            assert made.status == 201, made.body
+        client = api
+        body = {"id_number": who, "code": issued.json()["code"], "name": "openapi_" + where,
+                "password": PASSWORD}
     elif where == "newkey":
         client = accounts["root"]
         made = client.post("/api/v1/keys", {"department": "revoked_by_openapi",

@@ -91,6 +91,14 @@ MATRIX = [
     (("POST", "/api/v1/sessions/current/password",
       {"current_password": "not the password", "password": PASSWORD + " new"}, None),
      expect(400, anonymous=401, dept_key=403)),
+    # Activation codes (issue 16): officers in the person's jurisdiction (ME has an account
+    # already: 409); outside it the 404 of an unregistered number. The redemption is open to
+    # anyone: a wrong code is 400 whoever asks.
+    (("POST", f"/api/v1/persons/{ME}/activation-code", None, None),
+     expect(409, officer_out=404, resident=403, **dict(PERSON_READERS))),
+    (("POST", "/api/v1/activations",
+      {"id_number": ME, "code": "AAAA-AAAA-AAAA", "name": "matrix_activation",
+       "password": PASSWORD}, None), expect(400)),
     (("GET", "/api/v1/keys", None, None), expect(403, anonymous=401, admin=200)),
     (("POST", "/api/v1/keys", {"department": "matrix", "questions": ["permit-valid"]}, None),
      expect(403, anonymous=401, admin=201)),

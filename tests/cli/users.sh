@@ -106,9 +106,35 @@ if command -v sqlite3 >/dev/null; then
 fi
 expect 2 "$hukou" user purge-sessions --db "$db" extra
 
+# A resident's account names a registered person, one account each (issue 16); a person
+# without one gets it through an activation code an officer of their county hands over.
+second=330402199002020024
+echo "resident password" | expect 2 "$hukou" user add zhao --role resident --id-number "$second" --password-stdin --db "$db"
+grep -q "id_number" "$tmp/err" || fail "unregistered resident: $(cat "$tmp/err")"
+echo "resident password" | expect 1 "$hukou" user add li2 --role resident --id-number "$id" --password-stdin --db "$db"
+grep -q "id_number" "$tmp/err" || fail "second account for one person: $(cat "$tmp/err")"
+echo "{\"id_number\":\"$second\",\"hukou\":{\"division\":\"330402\",\"household\":\"family\",\"head\":true}}" >"$tmp/p2.jsonl"
+expect 0 "$hukou" import --db "$db" "$tmp/p2.jsonl"
+expect 1 "$hukou" user activation-code "$second" --as officer:330411 --db "$db"   # not theirs
+expect 2 "$hukou" user activation-code "$second" --db "$db"                      # who issues?
+expect 0 "$hukou" user activation-code "$second" --as officer:330402 --db "$db"
+code=$(field 'd["code"]')
+[[ $code =~ ^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$ ]] || fail "code: $code"
+grep -q "only this once" "$tmp/err" || fail "the code's one showing is said"
+echo "resident password" | expect 2 "$hukou" user activate --id-number "$second" --code "$code" --name zhao --db "$db"  # no password
+echo "resident password" | expect 2 "$hukou" user activate --id-number "$second" --code ZZZZ-ZZZZ-ZZZZ --name zhao --password-stdin --db "$db"
+grep -q "code" "$tmp/err" || fail "wrong code names it"
+echo "resident password" | expect 0 "$hukou" user activate --id-number "$second" --code "$code" --name zhao --password-stdin --db "$db"
+[ "$(field 'd["name"], d["role"]')" = "('zhao', 'resident')" ] || fail "activate: $(cat "$tmp/out")"
+echo "resident password" | expect 2 "$hukou" user activate --id-number "$second" --code "$code" --name zhao2 --password-stdin --db "$db"
+expect 1 "$hukou" user activation-code "$second" --as officer:330402 --db "$db"  # has one now
+expect 0 "$hukou" audit events --person "$second" --db "$db"
+grep -q "account.activation_code" "$tmp/out" && grep -q "account.activate" "$tmp/out" || fail "activation events: $(cat "$tmp/out")"
+grep -q "$second" "$tmp/out" && fail "a full number in the events"
+
 # Every change is an event; nobody has read anyone yet; both chains verify.
 expect 0 "$hukou" audit verify --db "$db"
-[ "$(field 'd["valid"], d["events_checked"], d["access_checked"]')" = "(True, 11, 0)" ] || fail "verify: $(cat "$tmp/out")"
+[ "$(field 'd["valid"], d["events_checked"], d["access_checked"]')" = "(True, 14, 0)" ] || fail "verify: $(cat "$tmp/out")"
 expect 0 "$hukou" audit access --person "$id" --db "$db"
 [ -s "$tmp/out" ] && fail "no reads yet: $(cat "$tmp/out")"
 expect 2 "$hukou" audit access --person 123 --db "$db"

@@ -49,9 +49,20 @@ static void add_checks_its_input(void **state)
     assert_int_equal(hk_account_add(st, &root, &bad[i].in, &err), HK_EINVAL);
     assert_string_equal(err.field, bad[i].field);
   }
+  /* Issue 16: a resident's account names a registered person, and one person has one. */
   hk_account_new ok = {"li.si", HK_ROLE_RESIDENT, 0, id, "correct horse"};
+  assert_int_equal(hk_account_add(st, &root, &ok, &err), HK_EINVAL);
+  assert_string_equal(err.field, "id_number");
+  test_register_person(st, id, "330402");
   assert_int_equal(hk_account_add(st, &root, &ok, &err), HK_OK);
   assert_int_equal(hk_account_add(st, &root, &ok, &err), HK_EDUPLICATE);
+  assert_string_equal(err.field, "id_number"); /* the person's, before the name's */
+  hk_account_new again = {"li.si.2", HK_ROLE_RESIDENT, 0, id, "correct horse"};
+  assert_int_equal(hk_account_add(st, &root, &again, &err), HK_EDUPLICATE);
+  assert_string_equal(err.field, "id_number");
+  hk_account_new taken = {"li.si", HK_ROLE_ANALYST, 0, NULL, "correct horse"};
+  assert_int_equal(hk_account_add(st, &root, &taken, &err), HK_EDUPLICATE);
+  assert_string_equal(err.field, "name");
   hk_account_row row;
   assert_int_equal(hk_store_account_get(st, "li.si", &row, &err), HK_OK);
   assert_true(strncmp(row.pwhash, "$argon2id$", 10) == 0);
@@ -166,6 +177,7 @@ static void change_role_and_jurisdiction(void **state)
   hk_account_new o = {"zhou", HK_ROLE_OFFICER, 330402, NULL, "officer password"};
   hk_account_new r = {"li.si", HK_ROLE_RESIDENT, 0, id, "resident password"};
   hk_account_new ad = {"boss", HK_ROLE_ADMIN, 0, NULL, "admin password"};
+  test_register_person(st, id, "330402");
   assert_int_equal(hk_account_add(st, &root, &o, &err), HK_OK);
   assert_int_equal(hk_account_add(st, &root, &r, &err), HK_OK);
   assert_int_equal(hk_account_add(st, &root, &ad, &err), HK_OK);

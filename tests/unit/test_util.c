@@ -9,6 +9,9 @@
 #include <sqlite3.h>
 
 #include "core/idnum.h"
+#include "core/person.h"
+#include "core/person_json.h"
+#include "store/store.h"
 
 static char tmpdir[256];
 static char pathbuf[512];
@@ -127,4 +130,23 @@ char *test_idnum(char *out, const char *address6, const char *yyyymmdd, int sequ
   out[17] = hk_idnum_check_char(out);
   out[18] = '\0';
   return out;
+}
+
+void test_register_person(struct hk_store *st, const char *id_number, const char *division)
+{
+  char json[256];
+  snprintf(json, sizeof json,
+           "{\"id_number\":\"%s\",\"hukou\":{\"division\":\"%s\",\"household\":\"family\","
+           "\"head\":true}}",
+           id_number, division);
+  hk_person p;
+  hk_person_init(&p);
+  hk_error err = {0};
+  if (hk_person_parse(json, strlen(json), HK_PJ_RECORD, test_date("2024-01-01"), &p, &err) != HK_OK)
+    fail_msg("parse: %s: %s", err.field, err.detail);
+  int64_t row;
+  if (hk_store_begin(st, &err) != HK_OK || hk_store_person_add(st, &p, &row, &err) != HK_OK ||
+      hk_store_commit(st, &err) != HK_OK)
+    fail_msg("register %s: %s", division, err.detail);
+  hk_person_clear(&p);
 }

@@ -34,6 +34,11 @@ const char *test_backend(void);
 /* A new, empty database of the current backend: a file in the temporary directory, or a
  * fresh PostgreSQL database. Returns what hk_store_open takes (valid until the next call). */
 const char *test_fresh_db(void);
+/* Register a person with a hukou in `division` (a family household of their own), so that a
+ * resident's account may name them. */
+struct hk_store;
+void test_register_person(struct hk_store *st, const char *id_number, const char *division);
+
 /* Run raw SQL on a database made by test_fresh_db (to tamper with it, as an attacker would). */
 void test_raw_sql(const char *db, const char *sql);
 
