@@ -18,11 +18,16 @@ static void usage(FILE *out)
 {
   fputs(
       "用法 / usage:\n"
-      "  hukou key add --department NAME [--questions Q1,Q2] [--facts KIND,...] --db PATH\n"
+      "  hukou key add --department NAME [--title 中文名称] [--questions Q1,Q2] [--facts "
+      "KIND,...]\n"
+      "                --db PATH\n"
       "  hukou key list --db PATH\n"
       "  hukou key revoke ID --db PATH\n"
       "  为其他部门签发只能询问指定是/否问题的接口密钥（只显示这一次）、列出、吊销。\n"
       "  问题 / questions: permit-valid, hukou-registered。\n"
+      "  --department: 部门标识（字母、数字，如 housing）/ the department's identifier (letters,\n"
+      "  digits: it names the key's actor and the facts it may send); --title: 部门的中文名称，\n"
+      "  如“嘉兴市住房和城乡建设局”/ the department's name as people read it, in Chinese.\n"
       "  --facts: 该部门可推送的事实 / the kinds of fact the key may send (its department's own:\n"
       "  housing → housing; social_insurance → social_insurance; education → schooling,\n"
       "  education; talent → talent; civil_affairs → marital_status).\n"
@@ -33,14 +38,15 @@ static void usage(FILE *out)
 
 static int key_add(int argc, char **argv)
 {
-  enum { O_DB = 1, O_DEPT, O_QUESTIONS, O_FACTS };
+  enum { O_DB = 1, O_DEPT, O_QUESTIONS, O_FACTS, O_TITLE };
   static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
                                        {"department", required_argument, NULL, O_DEPT},
                                        {"questions", required_argument, NULL, O_QUESTIONS},
                                        {"facts", required_argument, NULL, O_FACTS},
+                                       {"title", required_argument, NULL, O_TITLE},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
-  const char *db = NULL, *dept = NULL, *questions = NULL, *facts = NULL;
+  const char *db = NULL, *dept = NULL, *questions = NULL, *facts = NULL, *title = NULL;
   optind = 1;
   int c;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -52,6 +58,8 @@ static int key_add(int argc, char **argv)
       questions = optarg;
     else if (c == O_FACTS)
       facts = optarg;
+    else if (c == O_TITLE)
+      title = optarg;
     else {
       usage(c == 'h' ? stdout : stderr);
       return c == 'h' ? HK_EXIT_OK : HK_EXIT_USAGE;
@@ -85,12 +93,18 @@ static int key_add(int argc, char **argv)
   hk_error err = {0};
   char key[HK_TOKEN_MAX];
   int64_t id = 0;
-  hk_status rc = hk_apikey_add(st, &who, dept, questions, key, &id, &err);
+  hk_status rc = hk_apikey_add(st, &who, dept, title, questions, key, &id, &err);
   hk_store_close(st);
   if (rc != HK_OK)
     return hk_cli_fail("key add", &err);
-  printf("{\"id\":%lld,\"department\":\"%s\",\"questions\":\"%s\",\"key\":\"%s\"}\n", (long long)id,
-         dept, questions, key);
+  json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "department", dept,
+                        "title", title ? title : "", "questions", questions, "key", key);
+  char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  printf("%s\n", text ? text : "{}");
+  if (text)
+    sodium_memzero(text, strlen(text));
+  free(text);
+  json_decref(o);
   sodium_memzero(key, sizeof key);
   fprintf(stderr, "hukou key add: 密钥只显示这一次 / the key is shown only this once\n");
   return HK_EXIT_OK;
@@ -100,10 +114,11 @@ static hk_status print_key(const hk_apikey_row *row, void *cls, hk_error *err)
 {
   (void)cls;
   (void)err;
-  json_t *o = json_pack("{s:I, s:s, s:s, s:b, s:s}", "id", (json_int_t)row->id, "department",
-                        row->department, "questions", row->questions, "revoked", row->disabled,
-                        "created", row->created);
-  char *text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+  json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)row->id, "department",
+                        row->department, "title", row->title, "questions", row->questions,
+                        "revoked", row->disabled, "created", row->created);
+  /* Chinese printed as Chinese: the title is the department's name as people read it. */
+  char *text = json_dumps(o, JSON_COMPACT);
   printf("%s\n", text);
   free(text);
   json_decref(o);

@@ -38,8 +38,9 @@ static void scope_json(const char *scope, json_t *o)
 static hk_status add_key(const hk_apikey_row *row, void *cls, hk_error *err)
 {
   (void)err;
-  json_t *o = json_pack("{s:I, s:s, s:b, s:s}", "id", (json_int_t)row->id, "department",
-                        row->department, "revoked", row->disabled, "created", row->created);
+  json_t *o = json_pack("{s:I, s:s, s:s, s:b, s:s}", "id", (json_int_t)row->id, "department",
+                        row->department, "title", row->title, "revoked", row->disabled, "created",
+                        row->created);
   scope_json(row->questions, o);
   json_array_append_new(cls, o);
   return HK_OK;
@@ -123,7 +124,7 @@ static bool append_scope(json_t *doc, const char *name, const char *prefix, char
 
 void hk_h_keys_post(hk_http_req *req, hk_http_resp *resp)
 {
-  static const char *const fields[] = {"department", "questions", "facts", NULL};
+  static const char *const fields[] = {"department", "title", "questions", "facts", NULL};
   static const char *const none[] = {NULL};
   hk_error err = {0};
   if (!hk_http_require_role(req, resp, ADMIN))
@@ -144,6 +145,14 @@ void hk_h_keys_post(hk_http_req *req, hk_http_resp *resp)
   }
   char department[HK_DEPARTMENT_MAX + 1];
   snprintf(department, sizeof department, "%s", json_string_value(dv));
+  bool bad = false;
+  const char *title_in = hk_http_body_string(doc, "title", false, resp, &bad);
+  if (bad) {
+    json_decref(doc);
+    return;
+  }
+  char title[HK_KEY_TITLE_MAX + 2];
+  snprintf(title, sizeof title, "%s", title_in ? title_in : ""); /* one byte over: refused */
   char scope[HK_QUESTIONS_MAX + 2] = "";
   bool ok = append_scope(doc, "questions", "", scope, sizeof scope, resp) &&
             append_scope(doc, "facts", "fact:", scope, sizeof scope, resp);
@@ -158,14 +167,15 @@ void hk_h_keys_post(hk_http_req *req, hk_http_resp *resp)
   char key[HK_TOKEN_MAX];
   int64_t id = 0;
   hk_store *wr = hk_http_writer_acquire(req->srv, &err);
-  hk_status rc = wr ? hk_apikey_add(wr, &req->actor, department, scope, key, &id, &err) : err.code;
+  hk_status rc =
+      wr ? hk_apikey_add(wr, &req->actor, department, title, scope, key, &id, &err) : err.code;
   hk_http_writer_release(req->srv);
   if (rc != HK_OK) {
     hk_http_reply_error(resp, &err);
     return;
   }
-  json_t *o = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)id, "department", department,
-                        "key", key, "revoked", 0);
+  json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)id, "department", department,
+                        "title", title, "key", key, "revoked", 0);
   sodium_memzero(key, sizeof key);
   scope_json(scope, o);
   hk_http_reply_json(resp, 201, o);

@@ -5,14 +5,17 @@
 #include "service/facts.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "core/division.h"
 #include "core/idnum.h"
+#include "core/utf8.h"
 
 const char *const hk_question_names[] = {"permit-valid", "hukou-registered", NULL};
 
@@ -365,16 +368,49 @@ static hk_status key_add_txn(hk_store *st, void *cls, hk_error *err)
   hk_status rc = hk_store_apikey_add(st, &c->row, err);
   if (rc != HK_OK)
     return rc;
-  char payload[HK_QUESTIONS_MAX + 64];
-  snprintf(payload, sizeof payload, "{\"key\":%lld,\"questions\":\"%s\"}", (long long)c->row.id,
-           c->row.questions);
-  return hk_store_event_append(st, c->who->account, "key.add", c->row.department, payload, err);
+  json_t *o = json_pack("{s:I, s:s, s:s}", "key", (json_int_t)c->row.id, "questions",
+                        c->row.questions, "title", c->row.title);
+  char *payload = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  json_decref(o);
+  if (payload == NULL)
+    return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
+  rc = hk_store_event_append(st, c->who->account, "key.add", c->row.department, payload, err);
+  free(payload);
+  return rc;
+}
+
+/* A department's title: readable text, never a place for an ID number. */
+static hk_status check_title(const char *title, hk_error *err)
+{
+  size_t len = strlen(title), chars = 0, digits = 0;
+  if (len > HK_KEY_TITLE_MAX || !hk_utf8_valid(title, len))
+    return hk_error_set_both(err, HK_EINVAL, "title", "须为至多 64 个字的 UTF-8 文字",
+                             "at most 64 characters of UTF-8 text");
+  for (const unsigned char *s = (const unsigned char *)title; *s; s++) {
+    if (*s < 0x20 || *s == 0x7f)
+      return hk_error_set_both(err, HK_EINVAL, "title", "不能含控制字符",
+                               "must not hold control characters");
+    digits = (*s >= '0' && *s <= '9') ? digits + 1 : 0;
+    if (digits >= 15)
+      return hk_error_set_both(err, HK_EINVAL, "title", "不能含身份证号码或长串数字",
+                               "must not hold an ID number or a long run of digits");
+    chars += (*s & 0xc0) != 0x80;
+  }
+  if (chars == 0 || chars > 64)
+    return hk_error_set_both(err, HK_EINVAL, "title", "须为 1 至 64 个字", "1 to 64 characters");
+  return HK_OK;
 }
 
 hk_status hk_apikey_add(hk_store *st, const hk_actor *who, const char *department,
-                        const char *questions, char key[HK_TOKEN_MAX], int64_t *id, hk_error *err)
+                        const char *title, const char *questions, char key[HK_TOKEN_MAX],
+                        int64_t *id, hk_error *err)
 {
   key[0] = '\0';
+  if (title != NULL && title[0] != '\0') {
+    hk_status trc = check_title(title, err);
+    if (trc != HK_OK)
+      return trc;
+  }
   if (department == NULL || !hk_account__good_name(department))
     return hk_error_set_both(err, HK_EINVAL, "department",
                              "须为 1 至 %d 个字符：字母、数字、“.”“_”或“-”",
@@ -415,6 +451,7 @@ hk_status hk_apikey_add(hk_store *st, const hk_actor *who, const char *departmen
   memset(&c.row, 0, sizeof c.row);
   snprintf(c.row.department, sizeof c.row.department, "%s", department);
   snprintf(c.row.questions, sizeof c.row.questions, "%s", questions);
+  snprintf(c.row.title, sizeof c.row.title, "%s", title ? title : "");
   random_token("hkk_", 32, key, HK_TOKEN_MAX);
   hk_token_hash(key, c.row.key_hash);
   hk_status rc = hk_account__in_transaction(st, key_add_txn, &c, err);

@@ -118,9 +118,13 @@ hk_status hk_account_authenticate(hk_store *st, const char *token, hk_credential
                                   hk_error *err);
 
 /* A department key for the named questions ("permit-valid,hukou-registered", each one of
- * hk_question_names); the key is written to key (shown once), its id to *id. "key.add". */
+ * hk_question_names); the key is written to key (shown once), its id to *id. "key.add".
+ * title (may be NULL): the department's name as people read it, in Chinese as it is
+ * ("嘉兴市住房和城乡建设局"): 1..64 characters of UTF-8, no control characters and no run of 15
+ * or more digits (an ID number must not land there); HK_EINVAL naming "title". */
 hk_status hk_apikey_add(hk_store *st, const hk_actor *who, const char *department,
-                        const char *questions, char key[HK_TOKEN_MAX], int64_t *id, hk_error *err);
+                        const char *title, const char *questions, char key[HK_TOKEN_MAX],
+                        int64_t *id, hk_error *err);
 hk_status hk_apikey_revoke(hk_store *st, const hk_actor *who, int64_t id, hk_error *err);
 
 /* The questions a department may be allowed to ask (NULL-terminated). */

@@ -22,6 +22,7 @@
 #define HK_ACCOUNT_NAME_MAX 63
 #define HK_PWHASH_MAX 127 /* crypto_pwhash_STRBYTES - 1 */
 #define HK_DEPARTMENT_MAX 63
+#define HK_KEY_TITLE_MAX 255 /* bytes: 64 characters of Chinese and room */
 #define HK_QUESTIONS_MAX 255
 #define HK_CLIENT_ADDR_MAX 63 /* a client address, "2001:db8::1" */
 #define HK_STAMP_LEN 32       /* "2024-06-01T08:00:00.123Z" and its NUL, with room */
@@ -120,6 +121,10 @@ typedef struct hk_apikey_row {
   uint8_t key_hash[HK_HASH_LEN];
   char department[HK_DEPARTMENT_MAX + 1];
   char questions[HK_QUESTIONS_MAX + 1]; /* "permit-valid,hukou-registered" */
+  /* The department's name as people read it, in Chinese, "嘉兴市住房和城乡建设局" (schema
+   * version 13); "" when none was given. The department above stays the identifier (actors,
+   * logs, the kinds of fact it sends). */
+  char title[HK_KEY_TITLE_MAX + 1];
   bool disabled;
   char created[HK_STAMP_LEN];
 } hk_apikey_row;

@@ -188,7 +188,8 @@ static const char migration_11[] =
 static const char migration_13[] =
     "CREATE UNIQUE INDEX account_resident ON account (id_number) WHERE id_number <> '';"
     "CREATE TABLE activation (id_number TEXT PRIMARY KEY, code_hash TEXT NOT NULL,"
-    " issued_by TEXT NOT NULL, expires BIGINT NOT NULL, failures INTEGER NOT NULL DEFAULT 0);";
+    " issued_by TEXT NOT NULL, expires BIGINT NOT NULL, failures INTEGER NOT NULL DEFAULT 0);"
+    "ALTER TABLE api_key ADD COLUMN title TEXT NOT NULL DEFAULT '';";
 
 static const struct {
   int version;

@@ -386,7 +386,7 @@ hk_status store__pg_signin_address_add(hk_store *st, int64_t account_id, const c
 
 /* ---- department keys ---- */
 
-#define KEY_COLUMNS "id, encode(key_hash, 'hex'), department, questions, disabled, created"
+#define KEY_COLUMNS "id, encode(key_hash, 'hex'), department, questions, disabled, created, title"
 
 static void read_key(PGresult *r, int i, hk_apikey_row *out)
 {
@@ -396,6 +396,7 @@ static void read_key(PGresult *r, int i, hk_apikey_row *out)
   copy(out->questions, sizeof out->questions, r, i, 3);
   out->disabled = get_bool(r, i, 4);
   copy(out->created, sizeof out->created, r, i, 5);
+  copy(out->title, sizeof out->title, r, i, 6);
 }
 
 hk_status store__pg_apikey_add(hk_store *st, hk_apikey_row *row, hk_error *err)
@@ -408,12 +409,13 @@ hk_status store__pg_apikey_add(hk_store *st, hk_apikey_row *row, hk_error *err)
   p_text(&q, row->questions);
   p_text(&q, row->disabled ? "true" : "false");
   p_text(&q, row->created);
+  p_text(&q, row->title);
   PGresult *r = NULL;
-  hk_status rc =
-      store__pg_run(st,
-                    "INSERT INTO api_key (key_hash, department, questions, disabled, created)"
-                    " VALUES (decode($1, 'hex'), $2, $3, $4, $5) RETURNING id",
-                    &q, "key insert", &r, err);
+  hk_status rc = store__pg_run(
+      st,
+      "INSERT INTO api_key (key_hash, department, questions, disabled, created, title)"
+      " VALUES (decode($1, 'hex'), $2, $3, $4, $5, $6) RETURNING id",
+      &q, "key insert", &r, err);
   if (rc == HK_OK) {
     row->id = get_int(r, 0, 0);
     PQclear(r);

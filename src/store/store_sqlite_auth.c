@@ -409,7 +409,7 @@ hk_status store__sqlite_signin_address_add(hk_store *base, int64_t account_id, c
 
 /* ---- department keys ---- */
 
-#define KEY_COLUMNS "id, key_hash, department, questions, disabled, created"
+#define KEY_COLUMNS "id, key_hash, department, questions, disabled, created, title"
 
 static void read_key(sqlite3_stmt *st, hk_apikey_row *out)
 {
@@ -419,6 +419,7 @@ static void read_key(sqlite3_stmt *st, hk_apikey_row *out)
   copy_text(out->questions, sizeof out->questions, st, 3);
   out->disabled = sqlite3_column_int(st, 4) != 0;
   copy_text(out->created, sizeof out->created, st, 5);
+  copy_text(out->title, sizeof out->title, st, 6);
 }
 
 hk_status store__sqlite_apikey_add(hk_store *base, hk_apikey_row *row, hk_error *err)
@@ -427,8 +428,8 @@ hk_status store__sqlite_apikey_add(hk_store *base, hk_apikey_row *row, hk_error 
   sqlite3_stmt *st;
   hk_status rc = store__sqlite_prepare(
       db,
-      "INSERT INTO api_key (key_hash, department, questions, disabled, created)"
-      " VALUES (?1, ?2, ?3, ?4, ?5)",
+      "INSERT INTO api_key (key_hash, department, questions, disabled, created, title)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
       &st, err);
   if (rc != HK_OK)
     return rc;
@@ -437,6 +438,7 @@ hk_status store__sqlite_apikey_add(hk_store *base, hk_apikey_row *row, hk_error 
   sqlite3_bind_text(st, 3, row->questions, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 4, row->disabled);
   sqlite3_bind_text(st, 5, row->created, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, row->title, -1, SQLITE_STATIC);
   rc = store__sqlite_step_done(db, st, "key insert", NULL, err);
   if (rc == HK_OK)
     row->id = sqlite3_last_insert_rowid(db);

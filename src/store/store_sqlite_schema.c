@@ -252,7 +252,8 @@ static const char migration_13[] =
     "CREATE UNIQUE INDEX account_resident ON account (id_number) WHERE id_number <> '';"
     "CREATE TABLE activation ("
     "  id_number TEXT PRIMARY KEY, code_hash TEXT NOT NULL, issued_by TEXT NOT NULL,"
-    "  expires INTEGER NOT NULL, failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;";
+    "  expires INTEGER NOT NULL, failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "ALTER TABLE api_key ADD COLUMN title TEXT NOT NULL DEFAULT '';";
 
 const store_sqlite_migration store__sqlite_migrations[] = {
     {1, "persons, households, hukou, histories, kinship, events", migration_1},
@@ -266,7 +267,7 @@ const store_sqlite_migration store__sqlite_migrations[] = {
     {9, "materials: attachments and their content by SHA-256", migration_9},
     {10, "the worklist of declared facts awaiting verification", migration_10},
     {11, "sign-in failures, locks and the addresses that signed in", migration_11},
-    {13, "one account per resident; activation codes", migration_13},
+    {13, "one account per resident; activation codes; department keys' titles", migration_13},
 };
 const int store__sqlite_migration_count =
     (int)(sizeof store__sqlite_migrations / sizeof store__sqlite_migrations[0]);

@@ -124,15 +124,22 @@ def test_department_keys(api, admin, accounts):
     assert body["scopes"]["departments"]["education"] == ["schooling", "education"]
     assert all("key" not in k for k in body["keys"])
 
-    r = admin.post("/api/v1/keys", {"department": "housing", "questions": ["permit-valid"],
-                                    "facts": ["housing"]})
+    # Its name in Chinese beside the identifier (issue 16); never a place for an ID number.
+    for title in ("住建局\n", f"住建局 {ME}", "局" * 65, 7):
+        r = admin.post("/api/v1/keys", {"department": "housing", "title": title,
+                                        "questions": ["permit-valid"]})
+        assert r.status == 400 and r.error()["field"] == "title", (title, r.body)
+    r = admin.post("/api/v1/keys", {"department": "housing", "title": "嘉兴市住房和城乡建设局",
+                                    "questions": ["permit-valid"], "facts": ["housing"]})
     assert r.status == 201, r.body
     made = r.json()
+    assert made["title"] == "嘉兴市住房和城乡建设局" and made["department"] == "housing"
     assert made["key"].startswith("hkk_") and made["revoked"] is False
     assert made["questions"] == ["permit-valid"] and made["facts"] == ["housing"]
     assert r.headers.get("cache-control", "").startswith("no-store")
     listed = {k["id"]: k for k in admin.get("/api/v1/keys").json()["keys"]}
     assert listed[made["id"]]["facts"] == ["housing"]
+    assert listed[made["id"]]["title"] == "嘉兴市住房和城乡建设局"
     assert made["key"] not in admin.get("/api/v1/keys").body.decode()
 
     key = api.signed(made["key"], purpose="case api-keys")

@@ -133,10 +133,28 @@ static void department_keys(void **state)
   hk_error err = {0};
   char key[HK_TOKEN_MAX];
   int64_t id = 0;
-  assert_int_equal(hk_apikey_add(st, &root, "gongan", "permit-valid,what", key, &id, &err),
+  assert_int_equal(hk_apikey_add(st, &root, "gongan", NULL, "permit-valid,what", key, &id, &err),
                    HK_EINVAL);
   assert_string_equal(err.field, "questions");
-  assert_int_equal(hk_apikey_add(st, &root, "gongan", "permit-valid", key, &id, &err), HK_OK);
+  /* A title is the department's name in Chinese (issue 16), never a place for an ID number. */
+  const char *bad_titles[] = {"住建局\n", "\xe4\xbd", "公安局 330402199001010118",
+                              "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四"
+                              "五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六"};
+  for (size_t i = 0; i < sizeof bad_titles / sizeof bad_titles[0]; i++) {
+    assert_int_equal(
+        hk_apikey_add(st, &root, "gongan", bad_titles[i], "permit-valid", key, &id, &err),
+        HK_EINVAL);
+    assert_string_equal(err.field, "title");
+  }
+  assert_int_equal(
+      hk_apikey_add(st, &root, "gongan", "嘉兴市公安局南湖区分局", "permit-valid", key, &id, &err),
+      HK_OK);
+  hk_apikey_row found;
+  uint8_t hash[HK_HASH_LEN];
+  hk_token_hash(key, hash);
+  assert_int_equal(hk_store_apikey_find(st, hash, &found, &err), HK_OK);
+  assert_string_equal(found.title, "嘉兴市公安局南湖区分局");
+  assert_string_equal(found.department, "gongan");
   assert_true(strncmp(key, "hkk_", 4) == 0);
   hk_credential c;
   assert_int_equal(hk_account_authenticate(st, key, &c, &err), HK_OK);

@@ -118,7 +118,9 @@ test('an admin makes a department key, sees its secret once, and revokes it', as
   const page = await newPage(browser);
   await signIn(page, server.url, 'root', PW);
   const form = page.locator('form[data-form="key"]');
-  await form.locator('input[autocomplete="off"]').fill('housing');
+  // The department's name in Chinese (issue 16), its identifier in letters.
+  await form.locator('input[autocomplete="off"]').nth(0).fill('嘉兴市住房和城乡建设局');
+  await form.locator('input[autocomplete="off"]').nth(1).fill('housing');
   await form.locator('#key-questions-permit-valid').check();
   await form.locator('#key-facts-housing').check();
   await form.locator('button[type="submit"]').click();
@@ -139,6 +141,7 @@ test('an admin makes a department key, sees its secret once, and revokes it', as
   assert.doesNotMatch(await page.content(), new RegExp(key), 'the secret is shown once');
   const row = page.locator('table tbody tr[data-key]').last();
   assert.match(await row.innerText(), /报送住房/);
+  assert.match(await row.innerText(), /嘉兴市住房和城乡建设局/);
   await row.locator('button').click();
   await row.locator('button.btn-danger').click();
   await row.locator('.badge-no').waitFor();

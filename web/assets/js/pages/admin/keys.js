@@ -24,7 +24,7 @@ function Checks({ legend, hint, name, options, chosen, onToggle, error }) {
 // The secret, this once: selected on focus so it is copied whole.
 function Secret({ made, onClose }) {
   return html`<div class="alert alert-success" role="status" data-secret>
-    <p><strong>${t('keys.made', { id: made.id, department: made.department })}</strong></p>
+    <p><strong>${t('keys.made', { id: made.id, department: made.title || made.department })}</strong></p>
     <p>${t('keys.secret.once')}</p>
     <label for="key-secret">${t('keys.secret')}</label>
     <input id="key-secret" class="secret" type="text" readonly value=${made.key} onFocus=${(e) => e.target.select()} />
@@ -33,7 +33,7 @@ function Secret({ made, onClose }) {
 }
 
 function CreateKey({ scopes, onDone }) {
-  const empty = { department: '', questions: [], facts: [] };
+  const empty = { department: '', title: '', questions: [], facts: [] };
   const form = useForm(empty);
   const [made, setMade] = useState(null);
   const v = form.values;
@@ -44,7 +44,7 @@ function CreateKey({ scopes, onDone }) {
     e.preventDefault();
     setMade(null);
     const r = await form.submit(() =>
-      post('/api/v1/keys', { department: v.department.trim(), questions: v.questions, facts: v.facts.filter((k) => kinds.includes(k)) }),
+      post('/api/v1/keys', { department: v.department.trim(), title: v.title.trim(), questions: v.questions, facts: v.facts.filter((k) => kinds.includes(k)) }),
     );
     if (r) {
       setMade(r);
@@ -56,7 +56,9 @@ function CreateKey({ scopes, onDone }) {
     ${made && html`<${Secret} made=${made} onClose=${() => setMade(null)} />`}
     <form class="form narrow" onSubmit=${onSubmit} novalidate data-form="key">
       <${ErrorBanner} error=${form.banner} />
-      <${TextInput} label=${t('keys.department')} hint=${t('keys.department.hint', { known: Object.keys(scopes.departments || {}).join(', ') })}
+      <${TextInput} label=${t('keys.name')} hint=${t('keys.name.hint')}
+        value=${v.title} onInput=${form.set('title')} error=${form.errors.title} autocomplete="off" />
+      <${TextInput} label=${t('keys.department.code')} hint=${t('keys.department.hint', { known: Object.keys(scopes.departments || {}).join(', ') })}
         value=${v.department} onInput=${form.set('department')} error=${form.errors.department} autocomplete="off" />
       <${Checks} legend=${t('keys.questions')} name="questions" options=${scopes.questions || []} chosen=${v.questions} onToggle=${toggle('questions')} error=${form.errors.questions} />
       ${kinds.length > 0
@@ -114,7 +116,7 @@ export function KeysSection() {
           <tbody>
             ${keys.map(
               (k) => html`<tr data-key=${k.id}>
-                <td class="num" data-label=${t('keys.id')}>${k.id}</td><td data-label=${t('keys.department')}>${k.department}</td>
+                <td class="num" data-label=${t('keys.id')}>${k.id}</td><td data-label=${t('keys.department')}>${k.title ? html`${k.title} <code>${k.department}</code>` : k.department}</td>
                 <td data-label=${t('keys.scope')}>${[...k.questions.map((q) => t('keys.questions.' + q)), ...k.facts.map((f) => t('keys.scope.fact', { kind: t('keys.facts.' + f) }))].join(isEn() ? '; ' : '；') || '—'}</td>
                 <td data-label=${t('admin.created_at')}><${DateText} value=${k.created ? k.created.slice(0, 10) : ''} /></td>
                 <td data-label=${t('admin.state')}><${RevokeButton} k=${k} onDone=${(x) => {
