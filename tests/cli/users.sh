@@ -65,14 +65,17 @@ grep -q '"name":"wang","role":"officer","disabled":true' "$tmp/out" || fail "dis
 expect 1 "$hukou" user disable nobody --db "$db"
 
 # Department keys: printed once, listed without the key, revoked.
-expect 0 "$hukou" key add --department gongan --questions permit-valid,hukou-registered --db "$db"
+expect 0 "$hukou" key add --department gongan --title "嘉兴市公安局南湖区分局" --questions permit-valid,hukou-registered --db "$db"
 key=$(field 'd["key"]')
+[ "$(field 'd["title"]')" = "嘉兴市公安局南湖区分局" ] || fail "key title: $(cat "$tmp/out")"
+expect 2 "$hukou" key add --department gongan --title "公安局 330402199001010019" --questions permit-valid --db "$db"
+grep -q "title" "$tmp/err" || fail "a title with an ID number names the field"
 [ "${key:0:4}" = hkk_ ] || fail "key: $key"
 expect 2 "$hukou" key add --department gongan --questions everything --db "$db"
 expect 2 "$hukou" key add --department gongan --db "$db"
 expect 0 "$hukou" key list --db "$db"
 grep -q "$key" "$tmp/out" && fail "key list shows the key"
-grep -q '"department":"gongan","questions":"permit-valid,hukou-registered","revoked":false' "$tmp/out" || fail "key list: $(cat "$tmp/out")"
+grep -q '"department":"gongan","title":"嘉兴市公安局南湖区分局","questions":"permit-valid,hukou-registered","revoked":false' "$tmp/out" || fail "key list: $(cat "$tmp/out")"
 expect 0 "$hukou" key revoke 1 --db "$db"
 expect 0 "$hukou" key list --db "$db"
 grep -q '"revoked":true' "$tmp/out" || fail "revoked: $(cat "$tmp/out")"
