@@ -23,6 +23,7 @@ first=$(py 'import json,sys; print(json.load(sys.stdin)["kid"])' <"$tmp/out")
 grep -q "$first.key" "$tmp/err" || fail "init does not say where the private key is"
 seed1=$(cat "$dir/$first.key")
 [[ $seed1 =~ ^[0-9a-f]{64}$ ]] || fail "private key file: not a 32-byte seed in hex"
+! grep -q "$seed1" "$tmp/out" "$tmp/err" || fail "init printed its private key"
 
 # A second init refuses (a conflict, 1); no directory or an unknown subcommand is usage (2).
 expect 1 "$hukou" keys init --dir "$dir"
@@ -46,6 +47,7 @@ second=$(py 'import json,sys; print(json.load(sys.stdin)["kid"])' <"$tmp/out")
 [ "$(stat -c %a "$dir/$second.key")" = 600 ] || fail "rotated private key mode"
 [ "$(cat "$dir/$first.key")" = "$seed1" ] || fail "rotation touched the old private key"
 seed2=$(cat "$dir/$second.key")
+! grep -q "$seed2" "$tmp/out" "$tmp/err" || fail "rotate printed its private key"
 
 expect 0 "$hukou" keys list --dir "$dir" --json
 [ "$(wc -l <"$tmp/out")" = 2 ] || fail "list --json: $(cat "$tmp/out")"
