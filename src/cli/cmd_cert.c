@@ -263,8 +263,6 @@ static hk_status write_file(const char *path, const uint8_t *data, size_t len, h
   return HK_OK;
 }
 
-int hk_cli_cert_verify(int argc, char **argv);
-
 int hk_cmd_cert(int argc, char **argv)
 {
   if (argc < 2 || hk_cli_wants_help(argc, argv)) {

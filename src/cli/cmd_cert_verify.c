@@ -140,7 +140,6 @@ static void print_text(const hk_cert_verification *v, const char *holder, const 
            hk_cert_claims_holder_matches(c, holder) ? "相符 / matches" : "不相符 / does not match");
 }
 
-int hk_cli_cert_verify(int argc, char **argv);
 int hk_cli_cert_verify(int argc, char **argv)
 {
   enum { O_KEYS = 1, O_FILE, O_STATUS, O_NOW, O_HOLDER, O_JSON };
