@@ -47,6 +47,25 @@ permit=$(field 'd[0]["id"]')
 expect 0 "$hukou" cert list --db "$db" --as officer:330106 --person "$migrant"
 [ "$(field 'd')" = "[]" ] || fail "list outside the jurisdiction: $(cat "$tmp/out")"
 
+# Every active permit of an area at once (--all --area): an imported permit with no certificate
+# gets one, a second run none; outside the officer's reach refused.
+imported=$(/usr/bin/python3 -c '
+w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+n = "34122219850505001"
+print(n + "10X98765432"[sum(int(c) * k for c, k in zip(n, w)) % 11])')
+from=$(date -u -d "$today - 30 days" +%F)
+until=$(date -u -d "$today + 300 days" +%F)
+echo "{\"id_number\":\"$imported\",\"name\":\"赵六\",\"hukou\":{\"division\":\"341222\",\"household\":\"family\",\"head\":true},\"residence\":[{\"division\":\"330402\",\"urban\":true,\"from\":\"2020-01-01\",\"to\":null,\"address\":\"南湖区 中山路 3 号\"}],\"residence_permits\":[{\"division\":\"330402\",\"from\":\"$from\",\"to\":\"$until\"}]}" >"$tmp/imported.jsonl"
+expect 0 "$hukou" import --db "$db" "$tmp/imported.jsonl"
+expect 1 "$hukou" cert issue --all --area 330400 --db "$db" --keys "$tmp/keys" --as officer:330106 --today "$today"
+expect 0 "$hukou" cert issue --all --area 330400 --db "$db" --keys "$tmp/keys" --as supervisor:330400 --today "$today"
+[ "$(field 'd["issued"]')" = "1" ] || fail "issue --all: $(cat "$tmp/out")"
+grep -q "\] 100% 2/2" "$tmp/err" || fail "progress bar (both holders looked at): $(cat "$tmp/err")"
+expect 0 "$hukou" cert issue --all --area 330400 --db "$db" --keys "$tmp/keys" --today "$today"
+[ "$(field 'd["issued"]')" = "0" ] || fail "issue --all twice: $(cat "$tmp/out")"
+expect 0 "$hukou" cert list --db "$db" --person "$imported"
+[ "$(field '[(c["type"], c["issuer"], c["valid_until"][:10]) for c in d]')" = "[('residence_permit', '330402', '$(date -u -d "$until - 1 day" +%F)')]" ] || fail "imported permit's certificate: $(cat "$tmp/out")"
+
 # A hukou proof on request: the officer of the hukou county; refused where there is nothing to
 # prove (a hukou in Anhui), and to an officer elsewhere (the same answer as an unknown person).
 expect 1 "$hukou" cert issue --db "$db" --keys "$tmp/keys" --as officer:330411 --type hukou_proof --person "$migrant" --today "$today"
