@@ -157,7 +157,7 @@ static int parse(int argc, char **argv, cert_opts *o)
     case O_TTL: {
       char *end = NULL;
       o->ttl = strtoll(optarg, &end, 10);
-      if (end == optarg || *end != '\0' || o->ttl <= 0 || o->ttl > 366 * 86400) {
+      if (end == optarg || *end != '\0' || o->ttl <= 0 || o->ttl > (int64_t)366 * 86400) {
         hk_error_set(&err, HK_EINVAL, "--ttl", "seconds, 1 to 31622400");
         return hk_cli_fail("cert", &err);
       }
@@ -223,9 +223,10 @@ static void print_text(const json_t *o)
   printf("  有效期至 / Valid until: %s\n", json_is_null(json_object_get(o, "valid_until"))
                                                ? "长期 / no expiry"
                                                : str(o, "valid_until"));
-  printf("  状态 / Status: %s%s%s\n", str(o, "status"),
-         str(o, "status_reason")[0] && strcmp(str(o, "status_reason"), "—") ? " — " : "",
-         strcmp(str(o, "status_reason"), "—") ? str(o, "status_reason") : "");
+  const char *reason = json_string_value(json_object_get(o, "status_reason"));
+  bool has_reason = reason != NULL && reason[0] != '\0';
+  printf("  状态 / Status: %s%s%s\n", str(o, "status"), has_reason ? " — " : "",
+         has_reason ? reason : "");
   printf("  姓名 / Name: %s\n", str(o, "name"));
   printf("  公民身份号码 / ID number: %s\n", str(o, "id_masked"));
   size_t i;
