@@ -198,6 +198,52 @@ static void proof_on_request_access_and_move(void **state)
   hk_store_close(st);
 }
 
+/* Every way a hukou moves withdraws the proof: a new household headed by the person, joining
+ * another household, a split. */
+static void every_hukou_move_withdraws_the_proof(void **state)
+{
+  (void)state;
+  hk_store *st = fresh();
+  hk_error err = {0};
+  json_t *out = NULL;
+  hk_actor child = resident(child_id);
+  ok(hk_certificate_issue(st, NULL, &child, HK_CERT_HUKOU_PROOF, child_id, TODAY, &out, &err),
+     &err);
+  json_decref(out);
+  hk_household_spec spec = {.kind = HK_HOUSEHOLD_FAMILY, .division = 330402, .urban = HK_TRI_TRUE};
+  snprintf(spec.address, sizeof spec.address, "南湖区 新址 11 号");
+  snprintf(spec.head, sizeof spec.head, "%s", child_id);
+  ok(hk_household_create(st, &jiaxing, &spec, D("2024-07-01"), &out, &err), &err);
+  json_decref(out);
+  assert_string_equal(statuses(st, child_id), "hukou_proof:revoked:moved");
+  ok(hk_certificate_issue(st, NULL, &child, HK_CERT_HUKOU_PROOF, child_id, D("2024-07-02"), &out,
+                          &err),
+     &err);
+  json_decref(out);
+  ok(hk_household_add(st, &jiaxing, "330402-000301", child_id, D("2024-07-03"), &out, &err), &err);
+  json_decref(out);
+  assert_string_equal(statuses(st, child_id),
+                      "hukou_proof:revoked:moved hukou_proof:revoked:moved");
+  /* The head's proof, and a split of the household: the members who leave lose theirs. */
+  ok(hk_certificate_issue(st, NULL, &jiaxing, HK_CERT_HUKOU_PROOF, head_id, D("2024-07-04"), &out,
+                          &err),
+     &err);
+  json_decref(out);
+  ok(hk_certificate_issue(st, NULL, &child, HK_CERT_HUKOU_PROOF, child_id, D("2024-07-04"), &out,
+                          &err),
+     &err);
+  json_decref(out);
+  const char *members[] = {child_id};
+  ok(hk_household_split(st, &jiaxing, "330402-000301", members, 1, child_id, "南湖区 新址 12 号",
+                        D("2024-07-05"), &out, &err),
+     &err);
+  json_decref(out);
+  assert_string_equal(statuses(st, head_id), "hukou_proof:valid");
+  assert_string_equal(statuses(st, child_id), "hukou_proof:revoked:moved hukou_proof:revoked:moved "
+                                              "hukou_proof:revoked:moved");
+  hk_store_close(st);
+}
+
 static void receipt_follows_the_registration(void **state)
 {
   (void)state;
@@ -409,6 +455,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(identifier_shape_and_check),
       cmocka_unit_test(proof_on_request_access_and_move),
+      cmocka_unit_test(every_hukou_move_withdraws_the_proof),
       cmocka_unit_test(receipt_follows_the_registration),
       cmocka_unit_test(permit_issue_recognise_and_death),
       cmocka_unit_test(signing_status_and_verification),
