@@ -22,6 +22,7 @@
  * Every certificate of a person is revoked (reason "died") at a death registration. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -47,10 +48,17 @@ hk_status hk_certificate_record_locked(hk_store *st, const hk_actor *who, hk_cer
  * type_mask (bit 1u << hk_cert_type) inside the caller's transaction, with a reason
  * ("superseded", "suspended", "ended", "moved", "died", ...) and one "certificate.status" event
  * per certificate. status VALID lifts a suspension (a permit endorsed late). */
-hk_status hk_certificate_set_status_locked(hk_store *st, const hk_actor *who,
-                                           const char *id_number, unsigned type_mask,
-                                           hk_cert_status status, const char *reason,
-                                           hk_error *err);
+hk_status hk_certificate_set_status_locked(hk_store *st, const hk_actor *who, const char *id_number,
+                                           unsigned type_mask, hk_cert_status status,
+                                           const char *reason, hk_error *err);
+
+/* The same as hk_certificate_set_status_locked(type, REVOKED, "superseded") followed by
+ * hk_certificate_record_locked: the holder's certificate of this type replaced by a new one
+ * (a permit endorsed or recognised, a residence changed). */
+hk_status hk_certificate_reissue_locked(hk_store *st, const hk_actor *who, hk_cert_type type,
+                                        const hk_person *p, int32_t issuer, const char *source,
+                                        hk_date today, char id_out[HK_CERT_ID_MAX + 1],
+                                        hk_error *err);
 
 /* Issue on request, one transaction: a resident for themself, an officer for a person whose
  * hukou or residence registration is in their jurisdiction (the issuer is that county).
@@ -60,6 +68,16 @@ hk_status hk_certificate_set_status_locked(hk_store *st, const hk_actor *who,
 hk_status hk_certificate_issue(hk_store *st, const hk_cert_keyring *kr, const hk_actor *who,
                                hk_cert_type type, const char *id_number, hk_date today,
                                json_t **out, hk_error *err);
+
+/* Every living holder of a permit active today in `area` (a county, a city or the province)
+ * who has no valid electronic permit gets one, recorded and, when kr holds a key, signed, in
+ * batches of one transaction each (`hukou cert issue --all --area`). An officer or supervisor of
+ * the area, or the system. progress (may be NULL) is told done/total after each batch. */
+typedef void (*hk_certificate_progress)(size_t done, size_t total, void *cls);
+hk_status hk_certificate_issue_permits(hk_store *st, const hk_cert_keyring *kr, const hk_actor *who,
+                                       int32_t area, hk_date today,
+                                       hk_certificate_progress progress, void *cls, size_t *issued,
+                                       hk_error *err);
 
 /* A person's certificates, newest first: id, type, type_zh, type_en, issuer, issued_at,
  * valid_from, valid_until, status, status_reason. The holder, or an officer whose jurisdiction
@@ -91,7 +109,6 @@ hk_status hk_certificate_status_list(hk_store *st, const hk_cert_keyring *kr, in
  * verdict and a reason when it does not verify). When id_number is given, "holder_matches"
  * tells whether it is the holder's. */
 hk_status hk_certificate_verify(hk_store *st, const hk_cert_keyring *kr, const char *qr_text,
-                                const char *id_number, int64_t now, json_t **out,
-                                hk_error *err);
+                                const char *id_number, int64_t now, json_t **out, hk_error *err);
 
 #endif

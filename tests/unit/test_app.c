@@ -14,6 +14,7 @@
 #include "core/person_json.h"
 #include "policy/policy.h"
 #include "service/app_service.h"
+#include "service/certificate.h"
 #include "service/permit.h"
 #include "service/residence.h"
 #include "service/situation_db.h"
@@ -297,8 +298,8 @@ static void permit_application_walks_every_step(void **state)
   assert_int_equal(p.residence_permits.items[0].period.from, D("2024-03-14"));
   assert_int_equal(p.residence_permits.items[0].period.to, D("2025-03-14"));
   hk_person_clear(&p);
-  /* submit, accept, request, supply, approve, complete + permit.issue */
-  assert_int_equal(count_events(st), 7);
+  /* submit, accept, request, supply, approve, complete + permit.issue + certificate.issue */
+  assert_int_equal(count_events(st), 8);
   hk_error e2 = {0};
   assert_int_equal(hk_store_event_each(st, 1, no_full_id, NULL, &e2), HK_OK);
   /* A second permit application while this one is active is refused. */
@@ -738,6 +739,23 @@ static void migrant_from_arrival_to_settlement(void **state)
   assert_true(json_is_true(json_object_get(moved, "permit_ended")));
   assert_string_equal(str(moved, "residence_ended"), "330402");
   json_decref(doc);
+  /* The certificates (issue 12), newest first: the settlement approval valid; the receipt and
+   * the last permit ended at settlement; every earlier permit superseded by the next. */
+  json_t *certs = NULL;
+  assert_int_equal(hk_certificate_list(st, &self, ID, &certs, &err), HK_OK);
+  char seen[512] = "";
+  size_t ci;
+  json_t *cv;
+  json_array_foreach(certs, ci, cv)
+      snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s%s:%s:%s", ci ? " " : "",
+               str(cv, "type"), str(cv, "status"), str(cv, "status_reason"));
+  json_decref(certs);
+  assert_string_equal(seen, "settlement_approval:valid: residence_permit:revoked:ended "
+                            "residence_permit:revoked:superseded "
+                            "residence_permit:revoked:superseded "
+                            "residence_permit:revoked:superseded "
+                            "residence_permit:revoked:superseded "
+                            "residence_receipt:revoked:ended");
   /* Every answer agrees: the permit shows ended, the engine sees no permit after the move. */
   assert_int_equal(hk_permit_show(st, &self, ID, D("2028-04-12"), &doc, &err), HK_OK);
   assert_string_equal(str(doc, "state"), "ended");
@@ -751,12 +769,14 @@ static void migrant_from_arrival_to_settlement(void **state)
                    HK_ECONFLICT);
   assert_non_null(strstr(err.detail, "ended on 2028-04-11"));
   /* residence 1 + permit application 4 + issue 1 + endorsements 4 + settlement 3 + household
-   * created, moved out, residence ended, permit ended, moved in, completed 6 */
-  assert_int_equal(count_events(st), 19);
+   * created, moved out, residence ended, permit ended, moved in, completed 6; certificates:
+   * the receipt 1, the permit 1, each endorsement's new one and the old superseded 8, the
+   * settlement approval 1, the receipt and the permit revoked at settlement 2 */
+  assert_int_equal(count_events(st), 32);
   assert_int_equal(hk_store_event_each(st, 1, no_full_id, NULL, &err), HK_OK);
   int64_t checked, broken;
   assert_int_equal(hk_store_audit_verify(st, &checked, &broken, &err), HK_OK);
-  assert_int_equal(checked, 19);
+  assert_int_equal(checked, 32);
   hk_store_close(st);
 }
 
