@@ -62,7 +62,6 @@ static hk_cert_claims claims_of(hk_cert_type type)
     c.valid_until = ISSUED + 365LL * 86400;
     add(&c, "permit", "330402202600417");
     add(&c, "sex", "男");
-    add(&c, "birth", "1991-03-17");
     add(&c, "addr", "浙江省嘉兴市南湖区东栅街道凌公塘路1288号融创望府3幢2单元1502室");
     add(&c, "endorsed", "2026");
     break;
@@ -73,7 +72,6 @@ static hk_cert_claims claims_of(hk_cert_type type)
     holder(&c, "33010619880625042");
     c.valid_until = ISSUED + 90LL * 86400;
     add(&c, "sex", "女");
-    add(&c, "birth", "1988-06-25");
     add(&c, "household", "330106000123456");
     add(&c, "relation", "户主");
     add(&c, "hukou_addr", "浙江省杭州市西湖区 文新街道学院路77号3幢401室");

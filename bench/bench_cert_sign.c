@@ -51,12 +51,10 @@ static void claims_of(hk_cert_type type, hk_cert_claims *c)
   case HK_CERT_RESIDENCE_PERMIT:
     add(c, "permit", "330402202600123");
     add(c, "sex", "女");
-    add(c, "birth", "1990-01-01");
     add(c, "addr", addr);
     break;
   case HK_CERT_HUKOU_PROOF:
     add(c, "sex", "女");
-    add(c, "birth", "1990-01-01");
     add(c, "household", "330402000123");
     add(c, "relation", "户主");
     add(c, "hukou_addr", addr);
@@ -101,16 +99,12 @@ static char *jws_of(const hk_cert_claims *c, const hk_cert_keyring *kr)
   json_t *f = json_object();
   for (size_t i = 0; i < c->nfields; i++)
     json_object_set_new(f, c->fields[i].key, json_string(c->fields[i].value));
-  char *salt = b64url(c->id_salt, sizeof c->id_salt);
-  char *digest = b64url(c->id_digest, sizeof c->id_digest);
-  json_t *claims = json_pack(
-      "{s:s, s:I, s:I, s:I, s:s, s:{s:{s:i, s:s}}, s:{s:s, s:s, s:s, s:s, s:s, s:o}}", "iss",
-      c->issuer, "exp", (json_int_t)c->valid_until, "nbf", (json_int_t)c->valid_from, "iat",
-      (json_int_t)c->issued_at, "jti", c->id, "status", "status_list", "idx", (int)c->status_index,
-      "uri", HK_CERT_STATUS_PATH, "hukou", "t", hk_cert_type_name(c->type), "n", c->name, "m",
-      c->id_masked, "s", salt, "d", digest, "f", f);
-  free(salt);
-  free(digest);
+  json_t *claims =
+      json_pack("{s:s, s:I, s:I, s:I, s:s, s:{s:{s:i, s:s}}, s:{s:s, s:s, s:s, s:o}}", "iss",
+                c->issuer, "exp", (json_int_t)c->valid_until, "nbf", (json_int_t)c->valid_from,
+                "iat", (json_int_t)c->issued_at, "jti", c->id, "status", "status_list", "idx",
+                (int)c->status_index, "uri", HK_CERT_STATUS_PATH, "hukou", "t",
+                hk_cert_type_name(c->type), "n", c->name, "m", c->id_masked, "f", f);
   char header[96];
   snprintf(header, sizeof header, "{\"alg\":\"EdDSA\",\"kid\":\"%s\"}",
            hk_cert_keyring_signing(kr)->kid);

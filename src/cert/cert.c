@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "cert/cert.h"
+#include "core/idnum.h"
 #include "core/utf8.h"
 
 static const struct {
@@ -77,7 +78,6 @@ static const struct {
 } FIELDS[] = {
     {"permit", "居住证编号", "Residence permit number"},
     {"sex", "性别", "Sex"},
-    {"birth", "出生日期", "Date of birth"},
     {"addr", "居住地址", "Residence address"},
     {"endorsed", "签注年度", "Endorsed for year"},
     {"household", "户号", "Household number"},
@@ -114,38 +114,20 @@ const char *hk_cert_field_en(const char *key)
   return i < 0 ? NULL : FIELDS[i].en;
 }
 
-/* SHA-256(salt || number), first 16 bytes; a lowercase x is the same check character. */
-static void holder_digest(const uint8_t salt[8], const char *id_number, uint8_t out[16])
-{
-  char number[19] = "";
-  size_t n = 0;
-  for (; id_number != NULL && id_number[n] && n < sizeof number - 1; n++)
-    number[n] = id_number[n] == 'x' ? 'X' : id_number[n];
-  crypto_hash_sha256_state st;
-  uint8_t full[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_init(&st);
-  crypto_hash_sha256_update(&st, salt, 8);
-  crypto_hash_sha256_update(&st, (const uint8_t *)number, n);
-  crypto_hash_sha256_final(&st, full);
-  memcpy(out, full, 16);
-}
-
 void hk_cert_claims_bind_holder(hk_cert_claims *c, const char *id_number)
 {
-  /* Idempotent; libsodium must be initialised before its random generator is used. */
-  if (sodium_init() < 0)
-    abort();
-  randombytes_buf(c->id_salt, sizeof c->id_salt);
-  holder_digest(c->id_salt, id_number, c->id_digest);
+  hk_idnum_mask(id_number ? id_number : "", c->id_masked);
 }
 
 bool hk_cert_claims_holder_matches(const hk_cert_claims *c, const char *id_number)
 {
-  if (id_number == NULL || strlen(id_number) != 18)
+  if (id_number == NULL || strlen(id_number) != HK_IDNUM_LEN)
     return false;
-  uint8_t digest[16];
-  holder_digest(c->id_salt, id_number, digest);
-  return sodium_memcmp(digest, c->id_digest, sizeof digest) == 0;
+  char number[HK_IDNUM_LEN + 1], masked[HK_IDNUM_LEN + 1];
+  for (size_t i = 0; i <= HK_IDNUM_LEN; i++) /* a lowercase x is the same check character */
+    number[i] = id_number[i] == 'x' ? 'X' : id_number[i];
+  hk_idnum_mask(number, masked);
+  return strcmp(masked, c->id_masked) == 0;
 }
 
 /* A field key is short ASCII (a-z, 0-9, _): it is a CBOR map key and a JSON member. */
@@ -166,6 +148,12 @@ hk_status hk_cert_claims_add(hk_cert_claims *c, const char *key, const char *val
   snprintf(field, sizeof field, "fields.%.16s", key ? key : "");
   if (!key_ok(key))
     return hk_error_set(err, HK_EINVAL, field, "not a field key (a-z, 0-9, _; 1 to 15)");
+  /* Beside the masked ID number, which hides exactly the birth date, a birth date would give
+   * the whole number away (cert.h, "The holder"). */
+  if (strcmp(key, "birth") == 0)
+    return hk_error_set(err, HK_EINVAL, field,
+                        "a certificate does not carry the birth date: with the masked ID number "
+                        "it is the whole number");
   if (value == NULL || strlen(value) >= sizeof c->fields[0].value)
     return hk_error_set(err, HK_EINVAL, field, "missing, or longer than %zu bytes",
                         sizeof c->fields[0].value - 1);

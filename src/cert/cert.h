@@ -61,26 +61,29 @@ const char *hk_cert_field_en(const char *key); /* "addr" → "Address" */
 typedef struct hk_cert_claims {
   char id[HK_CERT_ID_MAX + 1]; /* cti */
   hk_cert_type type;
-  char issuer[16];      /* iss: the issuing county's division code, "330402" */
-  int64_t issued_at;    /* iat, Unix seconds */
-  int64_t valid_from;   /* nbf, Unix seconds */
-  int64_t valid_until;  /* exp, Unix seconds; 0 when the certificate does not expire */
-  char name[128];       /* the subject's name */
-  char id_masked[24];   /* the subject's ID number masked, "330402**********12" */
-  uint8_t id_salt[8];   /* with id_digest, lets a verifier holding the ID card match the */
-  uint8_t id_digest[16]; /* holder: SHA-256(salt || 18-character number), first 16 bytes */
+  char issuer[16];       /* iss: the issuing county's division code, "330402" */
+  int64_t issued_at;     /* iat, Unix seconds */
+  int64_t valid_from;    /* nbf, Unix seconds */
+  int64_t valid_until;   /* exp, Unix seconds; 0 when the certificate does not expire */
+  char name[128];        /* the subject's name */
+  char id_masked[24];    /* the subject's ID number masked, "330402**********12" */
   uint32_t status_index; /* the entry in the status list */
   size_t nfields;
   hk_cert_field fields[HK_CERT_FIELDS_MAX];
 } hk_cert_claims;
 
-/* Fill id_salt (random) and id_digest from the full number; matching tells whether a number
- * typed at a counter is the holder's. */
+/* The holder: a certificate names them by name and masked ID number only (the first six and
+ * the last four characters, hk_idnum_mask). It carries nothing more about the number, not even a
+ * digest: the masked number hides exactly the eight digits of the birth date, so a digest of the
+ * full number, or a birth date among the fields, would give the number back to anyone who tried
+ * the few thousand possible dates (docs/certificates.md "The holder"). bind_holder fills
+ * id_masked from the full number; holder_matches tells whether a number typed at a counter is
+ * consistent with it, which is all an offline verifier can know; the registry's own verification
+ * (service/certificate.h) compares the whole number. */
 void hk_cert_claims_bind_holder(hk_cert_claims *c, const char *id_number);
 bool hk_cert_claims_holder_matches(const hk_cert_claims *c, const char *id_number);
 /* Append a field; HK_EINVAL naming it when the value is too long or the list is full. */
-hk_status hk_cert_claims_add(hk_cert_claims *c, const char *key, const char *value,
-                             hk_error *err);
+hk_status hk_cert_claims_add(hk_cert_claims *c, const char *key, const char *value, hk_error *err);
 const char *hk_cert_claims_get(const hk_cert_claims *c, const char *key); /* NULL if absent */
 
 /* ---- keys ----------------------------------------------------------------------------------

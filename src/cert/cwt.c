@@ -30,15 +30,13 @@ static cbor_item_t *text(const char *s)
 static cbor_item_t *body_map(const hk_cert_claims *c)
 {
   cbor_item_t *fields = cbor_new_definite_map(c->nfields);
-  cbor_item_t *body = cbor_new_definite_map(6);
+  cbor_item_t *body = cbor_new_definite_map(4);
   bool ok = fields != NULL && body != NULL;
   for (size_t i = 0; ok && i < c->nfields; i++)
     ok = hk_cbor_map_put(fields, text(c->fields[i].key), text(c->fields[i].value));
   ok = ok && hk_cbor_map_put(body, text("t"), text(hk_cert_type_name(c->type))) &&
        hk_cbor_map_put(body, text("n"), text(c->name)) &&
        hk_cbor_map_put(body, text("m"), text(c->id_masked)) &&
-       hk_cbor_map_put(body, text("s"), cbor_build_bytestring(c->id_salt, sizeof c->id_salt)) &&
-       hk_cbor_map_put(body, text("d"), cbor_build_bytestring(c->id_digest, sizeof c->id_digest)) &&
        hk_cbor_map_put(body, text("f"), cbor_incref(fields));
   if (fields != NULL)
     cbor_decref(&fields);
@@ -109,15 +107,6 @@ static bool copy_text(const cbor_item_t *item, char *dst, size_t cap)
   if (n > 0)
     memcpy(dst, s, n);
   dst[n] = '\0';
-  return true;
-}
-
-static bool copy_bytes(const cbor_item_t *item, uint8_t *dst, size_t len)
-{
-  if (item == NULL || !cbor_isa_bytestring(item) || !cbor_bytestring_is_definite(item) ||
-      cbor_bytestring_length(item) != len)
-    return false;
-  memcpy(dst, cbor_bytestring_handle(item), len);
   return true;
 }
 
@@ -195,10 +184,6 @@ static hk_status read_body(const cbor_item_t *body, hk_cert_claims *out, hk_erro
     return bad(err, "n", "missing, or not a name of at most 127 bytes");
   if (!copy_text(hk_cbor_map_text(body, "m"), out->id_masked, sizeof out->id_masked))
     return bad(err, "m", "missing, or not a masked ID number");
-  if (!copy_bytes(hk_cbor_map_text(body, "s"), out->id_salt, sizeof out->id_salt))
-    return bad(err, "s", "missing, or not 8 bytes of salt");
-  if (!copy_bytes(hk_cbor_map_text(body, "d"), out->id_digest, sizeof out->id_digest))
-    return bad(err, "d", "missing, or not a 16-byte digest");
   return read_fields(hk_cbor_map_text(body, "f"), out, err);
 }
 

@@ -26,7 +26,13 @@ static void usage(FILE *out)
       "  离线核验电子证照：签名与有效期；给出状态列表时核验状态 / check a certificate\n"
       "  offline: signature and validity; its status when a status list is given\n"
       "  --now DATE  YYYY-MM-DD（北京时间零时）或 Unix 秒 / or Unix seconds (default: now)\n"
-      "  --holder ID 核对持证人身份证号码 / check the holder's ID number\n"
+      "  --holder ID 核对持证人身份证号码：离线只能核对打码号码露出的前 6 位和后 4 "
+      "位（证照不含完整号码），\n"
+      "              并请核对姓名和身份证件 / check the holder's ID number: offline only the "
+      "first\n"
+      "              six and last four characters the masked number shows can be compared (the\n"
+      "              certificate does not carry the whole number); compare the name and the ID\n"
+      "              card too\n"
       "  退出码 / exit: 0 有效 valid, 1 无效 not valid, 2 输入有误 bad input\n",
       out);
 }
@@ -138,7 +144,10 @@ static void print_text(const hk_cert_verification *v, const char *holder, const 
   printf("  密钥 / Key: %s\n", v->kid);
   if (holder)
     printf("  持证人 / Holder: %s\n",
-           hk_cert_claims_holder_matches(c, holder) ? "相符 / matches" : "不相符 / does not match");
+           hk_cert_claims_holder_matches(c, holder)
+               ? "与打码号码相符（离线只核对前 6 位和后 4 位）/ consistent with the masked number "
+                 "(offline: the first six and last four characters)"
+               : "不相符 / does not match");
 }
 
 int hk_cli_cert_verify(int argc, char **argv)

@@ -534,12 +534,20 @@ hk_status hk_certificate_verify(hk_store *st, const hk_cert_keyring *kr, const c
     free(v);
     return rc;
   }
-  /* The registry's current status stands in for the list: it is what the list would say. */
+  /* The registry's current status stands in for the list: it is what the list would say. The
+   * holder is checked against the whole number the registry keeps (the certificate carries only
+   * the masked one); a certificate it does not know gets the masked comparison. */
+  int holder = -1; /* unknown */
   if (v->verdict == HK_CERT_OK && st) {
     hk_cert_row row = {0};
     rc = hk_store_cert_get(st, v->claims.id, &row, err);
     if (rc == HK_OK && (uint32_t)row.id == v->claims.status_index) {
       v->status_checked = true;
+      if (id_number && id_number[0]) {
+        hk_idnum given;
+        holder = hk_idnum_check(id_number, hk_date_today(), &given) &&
+                 strcmp(given.number, row.person) == 0;
+      }
       if (row.status == HK_CERT_STATUS_REVOKED)
         v->verdict = HK_CERT_REVOKED;
       else if (row.status == HK_CERT_STATUS_SUSPENDED)
@@ -566,8 +574,9 @@ hk_status hk_certificate_verify(hk_store *st, const hk_cert_keyring *kr, const c
     json_object_set_new(o, "name", json_string(c->name));
     json_object_set_new(o, "id_masked", json_string(c->id_masked));
     if (id_number && id_number[0])
-      json_object_set_new(o, "holder_matches",
-                          json_boolean(hk_cert_claims_holder_matches(c, id_number)));
+      json_object_set_new(
+          o, "holder_matches",
+          json_boolean(holder >= 0 ? holder : hk_cert_claims_holder_matches(c, id_number)));
   } else {
     json_object_set_new(
         o, "reason", json_string(verr.detail[0] ? verr.detail : hk_cert_verdict_name(v->verdict)));

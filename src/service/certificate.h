@@ -107,7 +107,8 @@ hk_status hk_certificate_status_list(hk_store *st, const hk_cert_keyring *kr, in
  * holds only what the certificate prints: {verdict, status_checked, id, type, type_zh,
  * type_en, issuer, issued_at, valid_from, valid_until, name, id_masked} (and nothing but the
  * verdict and a reason when it does not verify). When id_number is given, "holder_matches"
- * tells whether it is the holder's. */
+ * tells whether it is the holder's: compared with the whole number the registry keeps for the
+ * certificate (the certificate itself carries only the masked one). */
 hk_status hk_certificate_verify(hk_store *st, const hk_cert_keyring *kr, const char *qr_text,
                                 const char *id_number, int64_t now, json_t **out, hk_error *err);
 

@@ -87,10 +87,12 @@ static hk_status add_date(hk_cert_claims *c, const char *key, hk_date d, hk_erro
   return add(c, key, hk_date_format(d, buf), err);
 }
 
+/* Sex as the paper forms print it. Not the birth date they also print: beside the masked ID
+ * number, which hides exactly the eight birth-date digits, it would give the whole number away
+ * (cert/cert.h, docs/certificates.md "The holder"). */
 static hk_status add_person(hk_cert_claims *c, const hk_person *p, hk_error *err)
 {
-  hk_status rc = add(c, "sex", p->sex == 'F' ? "女" : "男", err);
-  return rc == HK_OK ? add_date(c, "birth", p->birth_date, err) : rc;
+  return add(c, "sex", p->sex == 'F' ? "女" : "男", err);
 }
 
 static hk_status permit_fields(const hk_person *p, const char *source, hk_date today,
@@ -279,8 +281,6 @@ hk_status cert__claims_build(hk_store *st, hk_cert_type type, const hk_person *p
   out->issued_at = cert__day_start(today);
   out->valid_from = out->issued_at;
   snprintf(out->name, sizeof out->name, "%s", p->name);
-  char masked[HK_IDNUM_LEN + 1];
-  snprintf(out->id_masked, sizeof out->id_masked, "%s", hk_idnum_mask(p->id_number, masked));
   hk_cert_claims_bind_holder(out, p->id_number);
   out->status_index = (uint32_t)index;
   switch (type) {
@@ -299,26 +299,16 @@ hk_status cert__claims_build(hk_store *st, hk_cert_type type, const hk_person *p
 
 /* ---- the claims as JSON ---- */
 
-static bool unhex(const char *s, uint8_t *out, size_t n)
-{
-  size_t got = 0;
-  return s != NULL && strlen(s) == 2 * n &&
-         sodium_hex2bin(out, n, s, 2 * n, NULL, &got, NULL) == 0 && got == n;
-}
-
 char *cert__claims_dump(const hk_cert_claims *c)
 {
-  char salt[2 * sizeof c->id_salt + 1], digest[2 * sizeof c->id_digest + 1];
-  sodium_bin2hex(salt, sizeof salt, c->id_salt, sizeof c->id_salt);
-  sodium_bin2hex(digest, sizeof digest, c->id_digest, sizeof c->id_digest);
   json_t *fields = json_array();
   for (size_t i = 0; i < c->nfields; i++)
     json_array_append_new(fields, json_pack("[ss]", c->fields[i].key, c->fields[i].value));
-  json_t *o = json_pack(
-      "{ss ss ss sI sI sI ss ss ss ss sI so}", "id", c->id, "type", hk_cert_type_name(c->type),
-      "iss", c->issuer, "iat", (json_int_t)c->issued_at, "nbf", (json_int_t)c->valid_from, "exp",
-      (json_int_t)c->valid_until, "name", c->name, "idm", c->id_masked, "salt", salt, "digest",
-      digest, "idx", (json_int_t)c->status_index, "fields", fields);
+  json_t *o =
+      json_pack("{ss ss ss sI sI sI ss ss sI so}", "id", c->id, "type", hk_cert_type_name(c->type),
+                "iss", c->issuer, "iat", (json_int_t)c->issued_at, "nbf", (json_int_t)c->valid_from,
+                "exp", (json_int_t)c->valid_until, "name", c->name, "idm", c->id_masked, "idx",
+                (json_int_t)c->status_index, "fields", fields);
   char *text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
   json_decref(o);
   return text;
@@ -329,16 +319,14 @@ hk_status cert__claims_load(const char *text, hk_cert_claims *out, hk_error *err
   memset(out, 0, sizeof *out);
   json_error_t jerr;
   json_t *o = json_loads(text ? text : "", 0, &jerr), *fields = NULL;
-  const char *id = NULL, *type = NULL, *iss = NULL, *name = NULL, *idm = NULL, *salt = NULL,
-             *digest = NULL;
+  const char *id = NULL, *type = NULL, *iss = NULL, *name = NULL, *idm = NULL;
   json_int_t iat = 0, nbf = 0, exp = 0, idx = 0;
   hk_status rc = HK_OK;
   if (o == NULL ||
-      json_unpack(o, "{ss ss ss sI sI sI ss ss ss ss sI so}", "id", &id, "type", &type, "iss", &iss,
-                  "iat", &iat, "nbf", &nbf, "exp", &exp, "name", &name, "idm", &idm, "salt", &salt,
-                  "digest", &digest, "idx", &idx, "fields", &fields) != 0 ||
-      hk_cert_type_parse(type) < 0 || !unhex(salt, out->id_salt, sizeof out->id_salt) ||
-      !unhex(digest, out->id_digest, sizeof out->id_digest) || !json_is_array(fields)) {
+      json_unpack(o, "{ss ss ss sI sI sI ss ss sI so}", "id", &id, "type", &type, "iss", &iss,
+                  "iat", &iat, "nbf", &nbf, "exp", &exp, "name", &name, "idm", &idm, "idx", &idx,
+                  "fields", &fields) != 0 ||
+      hk_cert_type_parse(type) < 0 || !json_is_array(fields)) {
     json_decref(o);
     return hk_error_set(err, HK_ESTORE, "claims", "the stored claims are not readable");
   }

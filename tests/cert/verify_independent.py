@@ -172,10 +172,10 @@ def read_claims(payload):
         raise Malformed("claims: times")
     if 4 in claims and claims[4] <= 0:
         raise Malformed("claims: exp")  # absent means no expiry; 0 is not one
-    if not isinstance(body["s"], bytes) or len(body["s"]) != 8:
-        raise Malformed("claims: salt")
-    if not isinstance(body["d"], bytes) or len(body["d"]) != 16:
-        raise Malformed("claims: digest")
+    # The holder is named by the masked number only: nothing in the body may give the whole
+    # number back (no digest of it, no birth date beside it).
+    if set(body) != {"t", "n", "m", "f"} or "birth" in body["f"]:
+        raise Malformed("claims: body")
     return out
 
 
