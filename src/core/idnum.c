@@ -4,14 +4,21 @@
 
 #include "core/division.h"
 
+char hk_iso7064_mod11_2(const char *digits, size_t n)
+{
+  /* ISO 7064:1983 MOD 11-2: the digit at position i (from the left, 0-based) weighs
+   * 2^(n-i) mod 11; the check character makes the weighted sum 1 modulo 11. */
+  int sum = 0, weight = 2;
+  for (size_t i = n; i-- > 0;) {
+    sum = (sum + (digits[i] - '0') * weight) % 11;
+    weight = weight * 2 % 11;
+  }
+  return "10X98765432"[sum];
+}
+
 char hk_idnum_check_char(const char *first17)
 {
-  /* Weights 2^(17-i) mod 11, ISO 7064:1983 MOD 11-2. */
-  static const int weight[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; i++)
-    sum += (first17[i] - '0') * weight[i];
-  return "10X98765432"[sum % 11];
+  return hk_iso7064_mod11_2(first17, 17);
 }
 
 static bool all_digits(const char *s, int n)

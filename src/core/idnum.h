@@ -8,6 +8,7 @@
  * character; they are upgraded by inserting "19" and computing the check character. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/date.h"
@@ -43,6 +44,8 @@ bool hk_idnum_valid18(const char *number);
 
 /* The ISO 7064 MOD 11-2 check character of the first 17 digits. */
 char hk_idnum_check_char(const char *first17);
+/* The same check over any n digits (certificate identifiers, GB/T 36902 style). */
+char hk_iso7064_mod11_2(const char *digits, size_t n);
 
 /* A normalised 18-character number as one nonzero integer (17 digits times 11 plus the check
  * value, X being 10), for compact in-memory indexes. 0 when not 18 well-formed characters. */

@@ -47,10 +47,17 @@ hk_status hk_certificate_record_locked(hk_store *st, const hk_actor *who, hk_cer
  * type_mask (bit 1u << hk_cert_type) inside the caller's transaction, with a reason
  * ("superseded", "suspended", "ended", "moved", "died", ...) and one "certificate.status" event
  * per certificate. status VALID lifts a suspension (a permit endorsed late). */
-hk_status hk_certificate_set_status_locked(hk_store *st, const hk_actor *who,
-                                           const char *id_number, unsigned type_mask,
-                                           hk_cert_status status, const char *reason,
-                                           hk_error *err);
+hk_status hk_certificate_set_status_locked(hk_store *st, const hk_actor *who, const char *id_number,
+                                           unsigned type_mask, hk_cert_status status,
+                                           const char *reason, hk_error *err);
+
+/* The same as hk_certificate_set_status_locked(type, REVOKED, "superseded") followed by
+ * hk_certificate_record_locked: the holder's certificate of this type replaced by a new one
+ * (a permit endorsed or recognised, a residence changed). */
+hk_status hk_certificate_reissue_locked(hk_store *st, const hk_actor *who, hk_cert_type type,
+                                        const hk_person *p, int32_t issuer, const char *source,
+                                        hk_date today, char id_out[HK_CERT_ID_MAX + 1],
+                                        hk_error *err);
 
 /* Issue on request, one transaction: a resident for themself, an officer for a person whose
  * hukou or residence registration is in their jurisdiction (the issuer is that county).
@@ -91,7 +98,6 @@ hk_status hk_certificate_status_list(hk_store *st, const hk_cert_keyring *kr, in
  * verdict and a reason when it does not verify). When id_number is given, "holder_matches"
  * tells whether it is the holder's. */
 hk_status hk_certificate_verify(hk_store *st, const hk_cert_keyring *kr, const char *qr_text,
-                                const char *id_number, int64_t now, json_t **out,
-                                hk_error *err);
+                                const char *id_number, int64_t now, json_t **out, hk_error *err);
 
 #endif

@@ -19,8 +19,9 @@
  * 8: lists and search: filing county, queue index, names, addresses (store_list.h).
  * 9: materials: attachments and their content by SHA-256 (store_material.h).
  * 10: the worklist of declared facts awaiting verification (store_fact.h).
- * 11: sign-in failures, locks and the addresses that signed in (store_auth.h). */
-#define SCHEMA_VERSION 11
+ * 11: sign-in failures, locks and the addresses that signed in (store_auth.h).
+ * 12: electronic certificates and their status (store_cert.h). */
+#define SCHEMA_VERSION 12
 
 int hk_store_schema_version(void)
 {

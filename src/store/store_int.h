@@ -26,6 +26,7 @@ struct hk_vital_row; /* store_vital.h */
 struct store_q;      /* store_q.h */
 struct store_qrow;
 struct hk_fact_row; /* store_fact.h */
+struct hk_cert_row; /* store_cert.h */
 
 struct hk_store_ops {
   int version; /* bump when appending members */
@@ -161,6 +162,18 @@ struct hk_store_ops {
   hk_status (*fact_by_delivery)(hk_store *st, const char *department, const char *delivery,
                                 hk_status (*cb)(const struct hk_fact_row *, void *, hk_error *),
                                 void *cls, hk_error *err);
+  /* Electronic certificates (store_cert.h, schema version 12). */
+  hk_status (*cert_next_index)(hk_store *st, int64_t *index, hk_error *err);
+  hk_status (*cert_insert)(hk_store *st, const struct hk_cert_row *row, hk_error *err);
+  hk_status (*cert_get)(hk_store *st, const char *cert_id, struct hk_cert_row *out, hk_error *err);
+  hk_status (*cert_each_person)(hk_store *st, const char *person,
+                                hk_status (*cb)(const struct hk_cert_row *, void *, hk_error *),
+                                void *cls, hk_error *err);
+  hk_status (*cert_set_status)(hk_store *st, int64_t id, int status, const char *reason, int64_t at,
+                               hk_error *err);
+  hk_status (*cert_set_token)(hk_store *st, int64_t id, const char *token, const char *kid,
+                              hk_error *err);
+  hk_status (*cert_statuses)(hk_store *st, uint8_t **statuses, size_t *n, hk_error *err);
 };
 
 /* Backends embed this first in their own struct. */

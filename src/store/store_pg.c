@@ -184,12 +184,24 @@ static const char migration_11[] =
     "  PRIMARY KEY (account_id, address));"
     "CREATE INDEX session_expires ON session (expires);";
 
+/* Electronic certificates (issue 12), as SQLite's migration 12. */
+static const char migration_12[] =
+    "CREATE TABLE certificate (id BIGINT PRIMARY KEY, cert_id TEXT NOT NULL UNIQUE,"
+    "  type SMALLINT NOT NULL, person TEXT NOT NULL, issuer INTEGER NOT NULL,"
+    "  issued_at BIGINT NOT NULL, valid_from BIGINT NOT NULL, valid_until BIGINT NOT NULL DEFAULT "
+    "0,"
+    "  claims TEXT NOT NULL, token TEXT, kid TEXT NOT NULL DEFAULT '',"
+    "  status SMALLINT NOT NULL DEFAULT 0, status_reason TEXT NOT NULL DEFAULT '',"
+    "  status_at BIGINT NOT NULL DEFAULT 0, source TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX certificate_person ON certificate (person, id);"
+    "CREATE INDEX certificate_withdrawn ON certificate (id, status) WHERE status <> 0;";
+
 static const struct {
   int version;
   const char *sql;
-} migrations[] = {{1, migration_1}, {2, migration_2},   {3, migration_3},  {4, migration_4},
-                  {5, migration_5}, {6, migration_6},   {7, migration_7},  {8, migration_8},
-                  {9, migration_9}, {10, migration_10}, {11, migration_11}};
+} migrations[] = {{1, migration_1}, {2, migration_2},   {3, migration_3},   {4, migration_4},
+                  {5, migration_5}, {6, migration_6},   {7, migration_7},   {8, migration_8},
+                  {9, migration_9}, {10, migration_10}, {11, migration_11}, {12, migration_12}};
 
 /* Prepared statements: name, SQL, parameter count. */
 enum {
@@ -1161,6 +1173,13 @@ static const struct hk_store_ops pg_ops = {
     .material_each = store__pg_material_each,
     .material_set_step = store__pg_material_set_step,
     .query = store__pg_query,
+    .cert_next_index = store__pg_cert_next_index,
+    .cert_insert = store__pg_cert_insert,
+    .cert_get = store__pg_cert_get,
+    .cert_each_person = store__pg_cert_each_person,
+    .cert_set_status = store__pg_cert_set_status,
+    .cert_set_token = store__pg_cert_set_token,
+    .cert_statuses = store__pg_cert_statuses,
 };
 
 static hk_status read_version(pg_store *s, hk_error *err)

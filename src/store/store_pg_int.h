@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 
 #include "store/store_app.h"
+#include "store/store_cert.h"
 #include "store/store_auth.h"
 #include "store/store_fact.h"
 #include "store/store_household.h"
@@ -186,5 +187,17 @@ hk_status store__pg_fact_each(hk_store *st, int64_t person_id, hk_fact_cb cb, vo
                               hk_error *err);
 hk_status store__pg_fact_by_delivery(hk_store *st, const char *department, const char *delivery,
                                      hk_fact_cb cb, void *cls, hk_error *err);
+
+/* store_pg_cert.c: electronic certificates (store_cert.h). */
+hk_status store__pg_cert_next_index(hk_store *st, int64_t *index, hk_error *err);
+hk_status store__pg_cert_insert(hk_store *st, const hk_cert_row *row, hk_error *err);
+hk_status store__pg_cert_get(hk_store *st, const char *cert_id, hk_cert_row *out, hk_error *err);
+hk_status store__pg_cert_each_person(hk_store *st, const char *person, hk_cert_row_cb cb, void *cls,
+                                     hk_error *err);
+hk_status store__pg_cert_set_status(hk_store *st, int64_t id, int status, const char *reason,
+                                    int64_t at, hk_error *err);
+hk_status store__pg_cert_set_token(hk_store *st, int64_t id, const char *token, const char *kid,
+                                   hk_error *err);
+hk_status store__pg_cert_statuses(hk_store *st, uint8_t **statuses, size_t *n, hk_error *err);
 
 #endif

@@ -246,6 +246,21 @@ static const char migration_11[] =
     "  WITHOUT ROWID;"
     "CREATE INDEX session_expires ON session (expires);";
 
+/* Electronic certificates (issue 12; store_cert.h): the row id is the status-list index, so
+ * it needs no counter of its own; the holder is kept by ID number, as a verifier's request
+ * names them. The holder's list is a range of certificate_person; the status list reads the
+ * largest id and the few rows withdrawn (certificate_withdrawn), never the whole table. */
+static const char migration_12[] =
+    "CREATE TABLE certificate ("
+    "  id INTEGER PRIMARY KEY, cert_id TEXT NOT NULL UNIQUE, type INTEGER NOT NULL,"
+    "  person TEXT NOT NULL, issuer INTEGER NOT NULL, issued_at INTEGER NOT NULL,"
+    "  valid_from INTEGER NOT NULL, valid_until INTEGER NOT NULL DEFAULT 0,"
+    "  claims TEXT NOT NULL, token TEXT, kid TEXT NOT NULL DEFAULT '',"
+    "  status INTEGER NOT NULL DEFAULT 0, status_reason TEXT NOT NULL DEFAULT '',"
+    "  status_at INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX certificate_person ON certificate (person, id);"
+    "CREATE INDEX certificate_withdrawn ON certificate (id, status) WHERE status <> 0;";
+
 const store_sqlite_migration store__sqlite_migrations[] = {
     {1, "persons, households, hukou, histories, kinship, events", migration_1},
     {2, "residence registration: declaration date, lateness, end, address", migration_2},
@@ -258,6 +273,7 @@ const store_sqlite_migration store__sqlite_migrations[] = {
     {9, "materials: attachments and their content by SHA-256", migration_9},
     {10, "the worklist of declared facts awaiting verification", migration_10},
     {11, "sign-in failures, locks and the addresses that signed in", migration_11},
+    {12, "electronic certificates and their status", migration_12},
 };
 const int store__sqlite_migration_count =
     (int)(sizeof store__sqlite_migrations / sizeof store__sqlite_migrations[0]);
