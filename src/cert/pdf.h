@@ -17,8 +17,18 @@ hk_status hk_cert_pdf_render(const hk_cert_claims *c, const char *qr_text, unsig
 hk_status hk_cert_pdf_write(const hk_cert_claims *c, const char *qr_text, const char *path,
                             hk_error *err);
 
+/* Release the font caches of fontconfig, cairo and pango that the first page filled (they live
+ * for the process otherwise). Call once at exit, after the last page, so that a leak checker
+ * (the ASan builds) sees only real leaks; nothing may be rendered afterwards. */
+void hk_cert_pdf_shutdown(void);
+
 /* The QR symbol the PDF draws for qr_text: its version and modules per side (docs measure
  * each certificate's size); HK_EINVAL when it does not fit a QR code. */
 hk_status hk_cert_qr_measure(const char *qr_text, int *version, int *modules, hk_error *err);
+
+/* The same symbol as an SVG document for a screen (the portal shows it on a phone): a viewBox
+ * in modules with the 4-module quiet zone, a white background and one path of the dark modules,
+ * shape-rendering crispEdges. Caller frees *svg. HK_EINVAL naming "qr" as above. */
+hk_status hk_cert_qr_svg(const char *qr_text, char **svg, hk_error *err);
 
 #endif

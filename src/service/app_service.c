@@ -9,6 +9,7 @@
 #include "core/json.h"
 #include "core/label.h"
 #include "service/app_eval.h"
+#include "service/certificate.h"
 #include "service/material.h"
 #include "service/move.h"
 #include "service/permit.h"
@@ -509,6 +510,20 @@ static hk_status act_attempt(hk_store *st, const hk_app_config *cfg, const hk_ac
       rc = event(st, who, hk_app_action_name(action), id, doc, from, next, reason, extra, err);
       extra = NULL;
     }
+  }
+  /* 准予迁入证明: the approval of a settlement as a certificate (issue 12). */
+  if (rc == HK_OK && action == HK_APP_APPROVE && facts.kind == HK_APP_SETTLEMENT) {
+    int64_t prow;
+    char source[24];
+    snprintf(source, sizeof source, "%lld", (long long)id);
+    rc = hk_store_person_row(st, facts.applicant, &prow, err);
+    if (rc == HK_OK)
+      rc = hk_store_person_lock(st, prow, err);
+    if (rc == HK_OK)
+      rc = hk_store_person_get(st, facts.applicant, &p, err);
+    if (rc == HK_OK)
+      rc = hk_certificate_record_locked(st, who, HK_CERT_SETTLEMENT_APPROVAL, &p, row.target,
+                                        source, today, NULL, err);
   }
   if (rc == HK_OK)
     rc = hk_store_commit(st, err);

@@ -7,6 +7,7 @@
 #include "core/division.h"
 #include "core/label.h"
 #include "core/json.h"
+#include "service/certificate.h"
 #include "service/permit.h"
 
 #define RETRIES 5
@@ -506,6 +507,10 @@ static hk_status create_attempt(hk_store *st, void *a, json_t **out, hk_error *e
   hk_leave_result lv = {0};
   if (rc == HK_OK)
     rc = hk_household_leave_locked(st, row, c->today, HK_HUKOU_END_MOVED, false, &lv, err);
+  /* A hukou proof states the household it leaves: withdrawn (issue 12). */
+  if (rc == HK_OK && lv.had_hukou)
+    rc = hk_certificate_set_status_locked(st, c->who, spec->head, 1u << HK_CERT_HUKOU_PROOF,
+                                          HK_CERT_STATUS_REVOKED, "moved", err);
   if (rc == HK_OK)
     rc = hk_household_insert_locked(st, c->who, spec, row, c->today, &h, err);
   if (rc == HK_OK)
@@ -609,6 +614,10 @@ static hk_status add_attempt(hk_store *st, void *a, json_t **out, hk_error *err)
                            "the person is registered dead");
   if (rc == HK_OK)
     rc = join(st, m->who, row, &h, m->today, false, &lv, err);
+  /* A hukou proof states the household it leaves: withdrawn (issue 12). */
+  if (rc == HK_OK && lv.had_hukou)
+    rc = hk_certificate_set_status_locked(st, m->who, m->id_number, 1u << HK_CERT_HUKOU_PROOF,
+                                          HK_CERT_STATUS_REVOKED, "moved", err);
   if (rc == HK_OK) {
     json_t *pl = json_object();
     char mk[HK_IDNUM_LEN + 1];
@@ -669,6 +678,9 @@ static hk_status remove_attempt(hk_store *st, void *a, json_t **out, hk_error *e
   hk_tri urban = rc == HK_OK ? household_urban(st, &h, err) : HK_TRI_UNSET;
   if (rc == HK_OK)
     rc = hk_household_leave_locked(st, row, m->today, HK_HUKOU_END_MOVED, false, &lv, err);
+  if (rc == HK_OK && lv.had_hukou)
+    rc = hk_certificate_set_status_locked(st, m->who, m->id_number, 1u << HK_CERT_HUKOU_PROOF,
+                                          HK_CERT_STATUS_REVOKED, "moved", err);
   hk_household_spec spec = {.kind = HK_HOUSEHOLD_FAMILY, .division = h.division, .urban = urban};
   snprintf(spec.address, sizeof spec.address, "%s",
            m->address && m->address[0] ? m->address : h.address);
@@ -823,6 +835,9 @@ static hk_status split_attempt(hk_store *st, void *a, json_t **out, hk_error *er
     hk_leave_result lv = {0};
     char mk[HK_IDNUM_LEN + 1];
     rc = hk_household_leave_locked(st, rows[i], s->today, HK_HUKOU_END_MOVED, false, &lv, err);
+    if (rc == HK_OK && lv.had_hukou)
+      rc = hk_certificate_set_status_locked(st, s->who, s->members[i], 1u << HK_CERT_HUKOU_PROOF,
+                                            HK_CERT_STATUS_REVOKED, "moved", err);
     if (rc == HK_OK)
       rc = hk_store_hukou_open(st, rows[i], fresh.id, fresh.division, urban, s->today, err);
     json_array_append_new(moved, json_string(masked(s->members[i], mk)));
@@ -1231,6 +1246,10 @@ static hk_status death_attempt(hk_store *st, void *a, json_t **out, hk_error *er
                               &permit_ended, err);
   if (rc == HK_OK && (residence_closed || permit_closed))
     rc = hk_store_person_update(st, row, &p, err);
+  /* Every certificate of the person withdrawn (issue 12). */
+  if (rc == HK_OK)
+    rc = hk_certificate_set_status_locked(st, d->who, d->id_number, ~0u, HK_CERT_STATUS_REVOKED,
+                                          "died", err);
   if (rc == HK_OK)
     rc = hk_store_person_set_died(st, row, d->died_on, err);
   if (rc == HK_OK) {

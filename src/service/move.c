@@ -6,6 +6,7 @@
 
 #include "core/division.h"
 #include "core/json.h"
+#include "service/certificate.h"
 #include "service/permit.h"
 #include "service/residence.h"
 
@@ -239,6 +240,11 @@ static hk_status settle_effects(hk_store *st, const hk_actor *who, int64_t row, 
     hk_json_set_division(o, "hukou_division", county);
     if ((rc = event(st, who, "residence.end", p->id_number, o, err)))
       return rc;
+    /* Its receipt ends with it (issue 12). */
+    rc = hk_certificate_set_status_locked(st, who, p->id_number, 1u << HK_CERT_RESIDENCE_RECEIPT,
+                                          HK_CERT_STATUS_REVOKED, "ended", err);
+    if (rc != HK_OK)
+      return rc;
   }
   hk_permit_status ps;
   hk_permit_status_of(p, today, &ps);
@@ -390,6 +396,10 @@ hk_status hk_move_settle_locked(hk_store *st, const hk_actor *who, int64_t app_i
   hk_leave_result lv = {0};
   if (rc == HK_OK)
     rc = hk_household_leave_locked(st, row, today, HK_HUKOU_END_MOVED, true, &lv, err);
+  /* Settled elsewhere: a hukou proof states the household left (issue 12). */
+  if (rc == HK_OK && lv.had_hukou)
+    rc = hk_certificate_set_status_locked(st, who, applicant, 1u << HK_CERT_HUKOU_PROOF,
+                                          HK_CERT_STATUS_REVOKED, "moved", err);
   hk_tri urban = HK_TRI_TRUE; /* every settlement pathway settles at an urban address */
   if (rc == HK_OK && dest.id == 0) {
     /* A new family household: the person heads it, so never a minor (issue 10); its address

@@ -8,6 +8,7 @@
 #include "core/label.h"
 #include "core/json.h"
 #include "service/app_eval.h"
+#include "service/certificate.h"
 #include "store/store_vital.h"
 
 #define RETRIES 5
@@ -216,6 +217,10 @@ hk_status hk_permit_issue_locked(hk_store *st, const hk_actor *who, int64_t pers
                              "permit number %s drawn twice", out->number);
   if (rc == HK_OK)
     rc = append_event(st, who, "permit.issue", out, "issued", application_id, err);
+  /* (三) the electronic permit, recorded with the permit (issue 12). */
+  if (rc == HK_OK)
+    rc = hk_certificate_reissue_locked(st, who, HK_CERT_RESIDENCE_PERMIT, p, division, out->number,
+                                       today, NULL, err);
   return rc;
 }
 
@@ -248,6 +253,12 @@ hk_status hk_permit_end_locked(hk_store *st, const hk_actor *who, int64_t person
   if (rc != HK_OK || (!row_ends && *periods_cut == 0))
     return rc;
   *ended = true;
+  /* The electronic permit ends with it (issue 12). */
+  rc = hk_certificate_set_status_locked(st, who, p->id_number, 1u << HK_CERT_RESIDENCE_PERMIT,
+                                        HK_CERT_STATUS_REVOKED,
+                                        reason == HK_PERMIT_END_DIED ? "died" : "ended", err);
+  if (rc != HK_OK)
+    return rc;
   json_t *o = json_object();
   char masked[HK_IDNUM_LEN + 1];
   if (permit.number[0])
@@ -342,6 +353,13 @@ static hk_status attempt(hk_store *st, const hk_policies *pol, const hk_actor *w
                                                     : "reinstated",
                       0, err);
   }
+  /* (三) a new electronic permit for the new year or the new city, the previous one superseded
+   * (issue 12); issued by the county that holds the permit now. */
+  if (rc == HK_OK)
+    rc = hk_certificate_reissue_locked(
+        st, who, HK_CERT_RESIDENCE_PERMIT, p,
+        p->residence_permits.items[p->residence_permits.n - 1].division, permit.number, today, NULL,
+        err);
   if (rc == HK_OK)
     rc = hk_store_commit(st, err);
   if (rc != HK_OK)

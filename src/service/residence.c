@@ -10,6 +10,7 @@
 #include "core/label.h"
 #include "core/json.h"
 #include "core/utf8.h"
+#include "service/certificate.h"
 
 #define RETRIES 5
 
@@ -275,6 +276,14 @@ static hk_status attempt(hk_store *st, const hk_actor *who, hk_residence_op op,
                  : hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
     free(payload);
   }
+  /* (一) the receipt of the registration, the previous one superseded; none once it ended
+   * (issue 12). */
+  if (rc == HK_OK && op == HK_RES_CANCEL)
+    rc = hk_certificate_set_status_locked(st, who, p->id_number, 1u << HK_CERT_RESIDENCE_RECEIPT,
+                                          HK_CERT_STATUS_REVOKED, "ended", err);
+  else if (rc == HK_OK)
+    rc = hk_certificate_reissue_locked(st, who, HK_CERT_RESIDENCE_RECEIPT, p, req->division,
+                                       hk_residence_op_name(op), today, NULL, err);
   if (rc == HK_OK)
     rc = hk_store_commit(st, err);
   if (rc != HK_OK)

@@ -297,8 +297,8 @@ static void permit_application_walks_every_step(void **state)
   assert_int_equal(p.residence_permits.items[0].period.from, D("2024-03-14"));
   assert_int_equal(p.residence_permits.items[0].period.to, D("2025-03-14"));
   hk_person_clear(&p);
-  /* submit, accept, request, supply, approve, complete + permit.issue */
-  assert_int_equal(count_events(st), 7);
+  /* submit, accept, request, supply, approve, complete + permit.issue + certificate.issue */
+  assert_int_equal(count_events(st), 8);
   hk_error e2 = {0};
   assert_int_equal(hk_store_event_each(st, 1, no_full_id, NULL, &e2), HK_OK);
   /* A second permit application while this one is active is refused. */
@@ -751,12 +751,14 @@ static void migrant_from_arrival_to_settlement(void **state)
                    HK_ECONFLICT);
   assert_non_null(strstr(err.detail, "ended on 2028-04-11"));
   /* residence 1 + permit application 4 + issue 1 + endorsements 4 + settlement 3 + household
-   * created, moved out, residence ended, permit ended, moved in, completed 6 */
-  assert_int_equal(count_events(st), 19);
+   * created, moved out, residence ended, permit ended, moved in, completed 6; certificates:
+   * the receipt 1, the permit 1, each endorsement's new one and the old superseded 8, the
+   * settlement approval 1, the receipt and the permit revoked at settlement 2 */
+  assert_int_equal(count_events(st), 32);
   assert_int_equal(hk_store_event_each(st, 1, no_full_id, NULL, &err), HK_OK);
   int64_t checked, broken;
   assert_int_equal(hk_store_audit_verify(st, &checked, &broken, &err), HK_OK);
-  assert_int_equal(checked, 19);
+  assert_int_equal(checked, 32);
   hk_store_close(st);
 }
 
