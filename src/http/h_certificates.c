@@ -208,6 +208,14 @@ void hk_h_cert_verify(hk_http_req *req, hk_http_resp *resp)
 
 /* ---- a person's certificates ---- */
 
+/* An officer's "nothing here for you": the same answer for a person registered elsewhere and
+ * for one registered nowhere, so the list tells no one who exists outside their jurisdiction. */
+static void reply_not_theirs(hk_http_resp *resp)
+{
+  hk_http_reply_fail_both(resp, HK_ENOTFOUND, "id", "辖区内没有此人的记录",
+                          "no such person in your jurisdiction");
+}
+
 void hk_h_person_certs_list(hk_http_req *req, hk_http_resp *resp)
 {
   static const char *const none[] = {NULL};
@@ -216,12 +224,26 @@ void hk_h_person_certs_list(hk_http_req *req, hk_http_resp *resp)
   if (!hk_http_query_only(req, none, resp) || !hk_http_param_idnum(req, 0, resp, &id) ||
       !hk_http_may_touch_person(req, id.number, resp))
     return;
+  bool staff = req->actor.role == HK_ROLE_OFFICER || req->actor.role == HK_ROLE_SUPERVISOR;
   hk_error err = {0};
   json_t *out = NULL;
   hk_http_worker *w = hk_http_worker_acquire(req->srv);
   hk_store *st = hk_http_worker_store(req->srv, w, &err);
   hk_status rc = st ? hk_certificate_list(st, &req->actor, id.number, &out, &err) : err.code;
+  /* The service lists what the officer's counties issued; with none, the person must at least
+   * be theirs to read (hukou or active residence registration here), or it is not found. */
+  bool hidden = staff && (rc == HK_ENOTFOUND || rc == HK_EFORBIDDEN);
+  if (staff && rc == HK_OK && json_array_size(out) == 0) {
+    hk_error perr = {0};
+    hidden = hk_store_person_get(st, id.number, &w->person, &perr) != HK_OK ||
+             !hk_http_may_read_person(req, &w->person);
+  }
   hk_http_worker_release(w);
+  if (hidden) {
+    json_decref(out);
+    reply_not_theirs(resp);
+    return;
+  }
   if (rc != HK_OK) {
     hk_http_reply_hidden(req, resp, &err);
     return;
@@ -266,8 +288,13 @@ void hk_h_person_certs_issue(hk_http_req *req, hk_http_resp *resp)
                                  hk_http_today(req->srv), &out, &err)
           : err.code;
   hk_http_writer_release(req->srv);
+  if (rc != HK_OK && (rc == HK_ENOTFOUND || rc == HK_EFORBIDDEN) &&
+      (req->actor.role == HK_ROLE_OFFICER || req->actor.role == HK_ROLE_SUPERVISOR)) {
+    reply_not_theirs(resp);
+    return;
+  }
   if (rc != HK_OK) {
-    hk_http_reply_hidden(req, resp, &err);
+    hk_http_reply_error(resp, &err);
     return;
   }
   hk_http_access_record(req, id.number, "POST /api/v1/persons/{id}/certificates");
