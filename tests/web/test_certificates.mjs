@@ -166,5 +166,15 @@ test('a pasted text with one changed byte is a bad signature', async () => {
   await open(anon, server.url, '/verify');
   await anon.locator('form.verify-form button[type="submit"]').click();
   assert.equal(await anon.locator('#v-text').getAttribute('aria-invalid'), 'true');
+  // A picture without a QR code (the page's own heading): said beside the picture's field.
+  const blank = path.join(dir, 'blank.png');
+  await anon.locator('main h1').screenshot({ path: blank });
+  await anon.setInputFiles('#v-file', blank);
+  await anon.locator('#v-file-error').waitFor({ timeout: 20000 });
+  assert.match(await anon.locator('#v-file-error').innerText(), /未找到二维码/);
+  // No camera here: pressing the button says so instead of failing silently.
+  await anon.locator('#v-camera-start').click();
+  await anon.locator('#v-camera + .field-error, section[aria-labelledby="v-camera"] .field-error').waitFor({ timeout: 20000 });
+  await review(anon, 'verify-errors');
   assertNoProblems(anon);
 });

@@ -52,8 +52,8 @@ export function CertificateCard({ c, to }) {
   return html`<li class="card cert-card" data-cert=${c.id} data-type=${c.type} aria-labelledby=${h}>
     <h3 id=${h}><a href=${href(to || '/certificates/' + encodeURIComponent(c.id))}>${typeLabel(c)}</a></h3>
     <p><${StatusBadge} status=${c.status} /> <span class="muted">${validityText(c)}</span></p>
-    <p class="muted">${t('cert.issuer')}: <${Issuer} code=${c.issuer} /> · ${t('cert.issued')}: ${certDate(c.issued_at)}</p>
-    <p class="muted num cert-id">${t('cert.id')}: ${c.id}</p>
+    <p class="muted">${t('cert.issuer')}${t('cert.colon')}<${Issuer} code=${c.issuer} /> · ${t('cert.issued')}${t('cert.colon')}${certDate(c.issued_at)}</p>
+    <p class="muted num cert-id">${t('cert.id')}${t('cert.colon')}${c.id}</p>
   </li>`;
 }
 

@@ -3,7 +3,7 @@
 // server), what the certificate certifies with its labels, the PDF to download, and the text
 // the QR code holds. A withdrawn certificate says so above everything else.
 import { html } from '../../lib.js';
-import { t, isEn } from '../../i18n.js';
+import { t, isEn, formatDate } from '../../i18n.js';
 import { get } from '../../api.js';
 import { href } from '../../router.js';
 import { useSession } from '../../session.js';
@@ -14,6 +14,11 @@ const base = (cid) => '/api/v1/certificates/' + encodeURIComponent(cid);
 
 function fieldLabel(f) {
   return (isEn() ? f.label_en : f.label_zh) || f.label_zh || f.label_en || f.key;
+}
+
+// The certificate's own words, but a date in the reader's format.
+function fieldValue(f) {
+  return /^\d{4}-\d{2}-\d{2}$/.test(f.value || '') ? formatDate(f.value) : f.value;
 }
 
 export function CertificatePage({ cid }) {
@@ -32,13 +37,13 @@ export function CertificatePage({ cid }) {
         <figure class="qr">
           <img src=${base(cid) + '/qr.svg'} width="320" height="320" alt=${t('cert.qr.alt', { type: typeLabel(c) })} />
           <figcaption class="muted">${t('cert.qr.hint')}</figcaption>
-        </figure>
-        <section aria-labelledby="cert-fields">
-          <h2 id="cert-fields">${t('cert.fields')}</h2>
-          <${Facts} items=${[...certFacts(c), ...(c.fields || []).map((f) => [fieldLabel(f), f.value])]} />
           <div class="actions">
             <a class="btn btn-primary" href=${base(cid) + '/pdf'} download=${cid + '.pdf'} data-pdf>${t('cert.pdf')}</a>
           </div>
+        </figure>
+        <section aria-labelledby="cert-fields">
+          <h2 id="cert-fields">${t('cert.fields')}</h2>
+          <${Facts} items=${[...certFacts(c), ...(c.fields || []).map((f) => [fieldLabel(f), fieldValue(f)])]} />
           ${c.qr &&
           html`<details class="qr-text">
             <summary>${t('cert.text')}</summary>

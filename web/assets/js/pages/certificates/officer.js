@@ -33,12 +33,13 @@ function StatusChange({ c, onDone }) {
       form.setErrors({ reason: t('officer.cert.reason.empty') });
       return;
     }
+    form.setErrors({});
     setConfirming(true);
   }
   async function confirm() {
     const r = await form.submit((v) => post('/api/v1/certificates/' + encodeURIComponent(c.id) + '/status', { status: v.to, reason: v.reason.trim() }));
     setConfirming(false);
-    if (r) onDone(t('officer.cert.done.' + form.values.to, { id: c.id }));
+    if (r) onDone(() => t('officer.cert.done.' + r.status, { id: c.id }));
   }
   return html`<form class="form status-change" onSubmit=${next} novalidate>
     <${ErrorBanner} error=${form.banner} />
@@ -77,9 +78,9 @@ function OfficerCertificate({ c, onDone }) {
   return html`<li class="card cert-card" data-cert=${c.id} data-type=${c.type} aria-labelledby=${h}>
     <h3 id=${h}><a href=${href('/certificates/' + encodeURIComponent(c.id))}>${typeLabel(c)}</a></h3>
     <p><${StatusBadge} status=${c.status} /> <span class="muted">${validityText(c)}</span></p>
-    <p class="muted">${t('cert.issuer')}: <${Issuer} code=${c.issuer} /> · ${t('cert.issued')}: ${certDate(c.issued_at)}</p>
-    ${c.status !== 'valid' && c.status_reason && html`<p class="muted">${t('officer.cert.reason')}: ${reasonText(c.status_reason)}</p>`}
-    <p class="muted num cert-id">${t('cert.id')}: ${c.id}</p>
+    <p class="muted">${t('cert.issuer')}${t('cert.colon')}<${Issuer} code=${c.issuer} /> · ${t('cert.issued')}${t('cert.colon')}${certDate(c.issued_at)}</p>
+    ${c.status !== 'valid' && c.status_reason && html`<p class="muted">${t('officer.cert.reason')}${t('cert.colon')}${reasonText(c.status_reason)}</p>`}
+    <p class="muted num cert-id">${t('cert.id')}${t('cert.colon')}${c.id}</p>
     <${StatusChange} c=${c} onDone=${onDone} />
   </li>`;
 }
@@ -87,7 +88,7 @@ function OfficerCertificate({ c, onDone }) {
 export function OfficerCertificatesPage() {
   const form = useForm({ id: '' }, { id: 'id', id_number: 'id' });
   const [found, setFound] = useState(null); // {id, certs}
-  const [notice, setNotice] = useState(null);
+  const [notice, setNotice] = useState(null); // a function: the message in the current language
   const [issuing, setIssuing] = useState(null);
   const [error, setError] = useState(null);
   async function lookUp(id) {
@@ -113,7 +114,7 @@ export function OfficerCertificatesPage() {
     setNotice(null);
     try {
       const c = await post(list(found.id), { type });
-      setNotice(t('officer.cert.issued', { type: typeLabel(c), id: c.id }));
+      setNotice(() => () => t('officer.cert.issued', { type: typeLabel(c), id: c.id }));
       await lookUp(found.id);
     } catch (err) {
       setError(err);
@@ -122,7 +123,7 @@ export function OfficerCertificatesPage() {
     }
   }
   const done = (msg) => {
-    setNotice(msg);
+    setNotice(() => msg);
     lookUp(found.id);
   };
   return html`<h1 tabindex="-1">${t('officer.cert.title')}</h1>
@@ -133,7 +134,7 @@ export function OfficerCertificatesPage() {
         autocomplete="off" maxlength="18" />
       <div class="actions"><${Button} type="submit" busy=${form.busy}>${t('officer.cert.find')}<//></div>
     </form>
-    ${notice && html`<${Alert} kind="success">${notice}<//>`}
+    ${notice && html`<${Alert} kind="success">${notice()}<//>`}
     <${ErrorBanner} error=${error} />
     ${found &&
     html`<section aria-labelledby="oc-found">

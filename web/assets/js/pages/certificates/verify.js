@@ -136,7 +136,7 @@ function Verdict({ r }) {
 export function VerifyPage() {
   const form = useForm({ text: '', id: '' }, { qr: 'text', id_number: 'id' });
   const [result, setResult] = useState(null);
-  const [picture, setPicture] = useState(null); // the picture's error, if any
+  const [picture, setPicture] = useState(null); // the message key of the picture's error, if any
   const [reading, setReading] = useState(false);
   const resultRef = useRef(null);
 
@@ -167,7 +167,7 @@ export function VerifyPage() {
     try {
       const r = await decodePicture(file);
       if (r.text) gotText(r.text);
-      else setPicture(t(r.error === 'bad' ? 'verify.image.bad' : 'verify.image.none'));
+      else setPicture(r.error === 'bad' ? 'verify.image.bad' : 'verify.image.none');
     } finally {
       setReading(false);
     }
@@ -180,26 +180,31 @@ export function VerifyPage() {
     }
     verify(form.values.text, form.values.id);
   }
+  // The verdict comes first, above the ways of reading, where a phone's screen shows it.
   return html`<h1 tabindex="-1">${t('verify.title')}</h1>
     <p class="lead">${t('verify.lead')}</p>
+    <div aria-live="polite" ref=${resultRef}>${result && html`<${Verdict} r=${result} />`}</div>
+    <section class="card verify-way" aria-labelledby="v-holder">
+      <h2 id="v-holder">${t('verify.holder')}</h2>
+      <${TextInput} id="v-id" label=${t('verify.id')} hint=${t('verify.id.hint')} value=${form.values.id} error=${form.errors.id}
+        onInput=${form.set('id')} autocomplete="off" maxlength="18" />
+    </section>
     <div class="verify-ways">
       <section class="card verify-way" aria-labelledby="v-image">
         <h2 id="v-image">${t('verify.image')}</h2>
-        <${Field} id="v-file" label=${t('verify.image')} hint=${t('verify.image.hint')} error=${picture}>
+        <${Field} id="v-file" label=${t('verify.image.choose')} hint=${t('verify.image.hint')} error=${picture && t(picture)}>
           ${(a) => html`<input ...${a} type="file" accept="image/*" onChange=${onPicture} />`}
         <//>
         ${reading && html`<p role="status" class="muted">${t('common.loading')}</p>`}
       </section>
       <${Camera} onText=${gotText} />
     </div>
-    <form class="form card verify-form" onSubmit=${onSubmit} novalidate>
+    <form class="form card verify-form" onSubmit=${onSubmit} novalidate aria-labelledby="v-paste">
+      <h2 id="v-paste">${t('verify.paste')}</h2>
       <${ErrorBanner} error=${form.banner} />
       <${Field} id="v-text" label=${t('verify.text')} hint=${t('verify.text.hint')} error=${form.errors.text}>
         ${(a) => html`<textarea ...${a} rows="4" spellcheck="false" autocapitalize="off" value=${form.values.text} onInput=${form.set('text')}></textarea>`}
       <//>
-      <${TextInput} id="v-id" label=${t('verify.id')} hint=${t('verify.id.hint')} value=${form.values.id} error=${form.errors.id}
-        onInput=${form.set('id')} autocomplete="off" maxlength="18" />
       <div class="actions"><${Button} type="submit" busy=${form.busy}>${t('verify.submit')}<//></div>
-    </form>
-    <div aria-live="polite" ref=${resultRef}>${result && html`<${Verdict} r=${result} />`}</div>`;
+    </form>`;
 }
