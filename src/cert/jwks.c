@@ -67,7 +67,7 @@ static hk_status read_key(json_t *o, size_t i, hk_cert_keyring *kr, hk_error *er
   key.retired = exp ? json_integer_value(exp) : 0;
   hk_status st = hk_cert_keyring_add(kr, &key, err);
   if (st != HK_OK) {
-    char prefix[24];
+    char prefix[32];
     snprintf(prefix, sizeof prefix, "keys[%zu]", i);
     hk_error_prefix(err, prefix);
   }

@@ -34,7 +34,8 @@ static hk_status ensure_dir(const char *dir, bool create, hk_error *err)
     return hk_error_set(err, HK_EIO, "--dir", "cannot create %s: %s", dir, strerror(errno));
   struct stat sb;
   if (stat(dir, &sb) != 0)
-    return hk_error_set(err, HK_ENOTFOUND, "--dir", "%s: %s", dir, strerror(errno));
+    return hk_error_set(err, HK_ENOTFOUND, "--dir", "%s: %s (hukou keys init --dir DIR makes one)",
+                        dir, strerror(errno));
   if (!S_ISDIR(sb.st_mode))
     return hk_error_set(err, HK_EINVAL, "--dir", "%s is not a directory", dir);
   if (create && (sb.st_mode & 077) != 0)

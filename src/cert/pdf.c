@@ -36,11 +36,12 @@
 #define QR_TARGET_SIDE 200.0
 #define QR_MIN_MODULE (0.5 * 72.0 / 25.4)
 
+/* Three faces of Debian's fonts-noto-cjk. Each face costs its own subset in every file (about
+ * 55 KB) and a read of its CFF table when the file is finished, so the page keeps to three:
+ * the serif for the heading, the sans for the rest, bold for the labels. */
 #define SANS "Noto Sans CJK SC"
 #define SANS_BOLD "Noto Sans CJK SC Bold"
-#define SERIF "Noto Serif CJK SC"
 #define SERIF_BOLD "Noto Serif CJK SC Bold"
-#define MONO "Noto Sans Mono CJK SC"
 
 #define REGISTRY_ZH "浙江省户籍管理信息系统"
 #define REGISTRY_EN "Zhejiang household registration system"
@@ -96,13 +97,12 @@ static hk_status check_claims(const hk_cert_claims *c, int32_t *issuer, hk_error
   return HK_OK;
 }
 
-/* ---- what the table says --------------------------------------------------------------------- */
+/* ---- what the table says ---- */
 
 typedef struct row {
   const char *zh; /* label */
   const char *en; /* NULL for a key the catalogue does not know: zh is the key itself */
   char value[320];
-  bool mono; /* identifiers: a monospaced face so 0/O and 1/l cannot be confused */
 } row;
 
 #define ROWS_MAX (HK_CERT_FIELDS_MAX + 6)
@@ -154,13 +154,13 @@ static void validity_text(const hk_cert_claims *c, char *out, size_t size)
 static size_t build_rows(const hk_cert_claims *c, int32_t issuer, row *rows)
 {
   size_t n = 0;
-  rows[n] = (row){"证照编号", "Certificate No.", "", true};
+  rows[n] = (row){"证照编号", "Certificate No.", ""};
   snprintf(rows[n++].value, sizeof rows[0].value, "%s", c->id);
-  rows[n] = (row){"姓名", "Name", "", false};
+  rows[n] = (row){"姓名", "Name", ""};
   snprintf(rows[n++].value, sizeof rows[0].value, "%s", c->name);
   /* The masked number only. Should a caller ever pass the full number in id_masked, it is
    * masked here: a full ID number never reaches paper (clause on privacy, core/idnum.h). */
-  rows[n] = (row){"公民身份号码", "ID number", "", true};
+  rows[n] = (row){"公民身份号码", "ID number", ""};
   if (hk_idnum_valid18(c->id_masked))
     hk_idnum_mask(c->id_masked, rows[n].value);
   else
@@ -169,31 +169,26 @@ static size_t build_rows(const hk_cert_claims *c, int32_t issuer, row *rows)
   for (size_t i = 0; i < c->nfields; i++) {
     const hk_cert_field *f = &c->fields[i];
     const char *zh = hk_cert_field_zh(f->key);
-    rows[n] = (row){zh ? zh : f->key, zh ? hk_cert_field_en(f->key) : NULL, "", false};
+    rows[n] = (row){zh ? zh : f->key, zh ? hk_cert_field_en(f->key) : NULL, ""};
     snprintf(rows[n++].value, sizeof rows[0].value, "%s", f->value);
   }
-  rows[n] = (row){"签发机关", "Issued by", "", false};
+  rows[n] = (row){"签发机关", "Issued by", ""};
   issuer_name(issuer, rows[n++].value, sizeof rows[0].value);
-  rows[n] = (row){"签发日期", "Date of issue", "", false};
+  rows[n] = (row){"签发日期", "Date of issue", ""};
   format_day(c->issued_at, rows[n++].value);
-  rows[n] = (row){"有效期限", "Valid", "", false};
+  rows[n] = (row){"有效期限", "Valid", ""};
   validity_text(c, rows[n++].value, sizeof rows[0].value);
   return n;
 }
 
-/* ---- drawing ----------------------------------------------------------------------------------
- */
+/* ---- drawing ---- */
 
 typedef struct page {
   cairo_t *cr;
   PangoContext *pc;
 } page;
 
-/* Lay out text in a face at size points, wrapped to width; draw it with its top-left corner at
- * (x, y) in the given gray when draw is set. Returns its height in points, so that the same
- * code measures the page before drawing it. */
-static double text_block(page *pg, const char *face, double size, const char *text, double x,
-                         double y, double width, PangoAlignment align, double gray, bool draw)
+static PangoLayout *new_layout(page *pg, const char *face, double size, double width)
 {
   PangoLayout *l = pango_layout_new(pg->pc);
   PangoFontDescription *fd = pango_font_description_from_string(face);
@@ -202,8 +197,13 @@ static double text_block(page *pg, const char *face, double size, const char *te
   pango_font_description_free(fd);
   pango_layout_set_width(l, (int)(width * PANGO_SCALE));
   pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_alignment(l, align);
-  pango_layout_set_text(l, text, -1);
+  return l;
+}
+
+/* Draw the layout with its top-left corner at (x, y) when draw is set; its height in points,
+ * so that the same code measures the page before drawing it. Frees the layout. */
+static double place(page *pg, PangoLayout *l, double x, double y, double gray, bool draw)
+{
   int w, h;
   pango_layout_get_size(l, &w, &h);
   if (draw) {
@@ -213,6 +213,42 @@ static double text_block(page *pg, const char *face, double size, const char *te
   }
   g_object_unref(l);
   return h / (double)PANGO_SCALE;
+}
+
+/* Text in a face at size points, wrapped to width. */
+static double text_block(page *pg, const char *face, double size, const char *text, double x,
+                         double y, double width, PangoAlignment align, double gray, bool draw)
+{
+  PangoLayout *l = new_layout(pg, face, size, width);
+  pango_layout_set_alignment(l, align);
+  pango_layout_set_text(l, text, -1);
+  return place(pg, l, x, y, gray, draw);
+}
+
+/* A label: the Chinese in bold, the English after it on the same line, small and gray (it
+ * wraps below when long), so that a row is one line high. */
+static double label_block(page *pg, const char *zh, const char *en, double x, double y,
+                          double width, double k, bool draw)
+{
+  PangoLayout *l = new_layout(pg, SANS_BOLD, 10.5 * k, width);
+  char text[160];
+  int zh_len = snprintf(text, sizeof text, "%s", zh);
+  if (en && zh_len < (int)sizeof text) {
+    snprintf(text + zh_len, sizeof text - (size_t)zh_len, "\u2002%s", en);
+    PangoAttrList *attrs = pango_attr_list_new();
+    PangoAttribute *a[3] = {pango_attr_weight_new(PANGO_WEIGHT_NORMAL),
+                            pango_attr_size_new_absolute((int)(7.5 * k * PANGO_SCALE)),
+                            pango_attr_foreground_new(0x6000, 0x6000, 0x6000)};
+    for (int i = 0; i < 3; i++) {
+      a[i]->start_index = (guint)zh_len;
+      a[i]->end_index = G_MAXUINT;
+      pango_attr_list_insert(attrs, a[i]);
+    }
+    pango_layout_set_attributes(l, attrs);
+    pango_attr_list_unref(attrs);
+  }
+  pango_layout_set_text(l, text, -1);
+  return place(pg, l, x, y, 0.1, draw);
 }
 
 static void rule(cairo_t *cr, double y, double width, double gray)
@@ -227,16 +263,12 @@ static void rule(cairo_t *cr, double y, double width, double gray)
 /* The table at y with body text scaled by k; returns its height. */
 static double table(page *pg, const row *rows, size_t n, double y, double k, bool draw)
 {
-  const double pad = 5.0 * k, vx = COL_X0 + LABEL_W, vw = COL_X1 - vx;
+  const double pad = 4.5 * k, vx = COL_X0 + LABEL_W, vw = COL_X1 - vx;
   double top = y;
   for (size_t i = 0; i < n; i++) {
-    double lh = text_block(pg, SANS_BOLD, 10.5 * k, rows[i].zh, COL_X0, y + pad, LABEL_W - 8,
-                           PANGO_ALIGN_LEFT, 0.1, draw);
-    if (rows[i].en)
-      lh += text_block(pg, SANS, 7.5 * k, rows[i].en, COL_X0, y + pad + lh, LABEL_W - 8,
-                       PANGO_ALIGN_LEFT, 0.4, draw);
-    double vh = text_block(pg, rows[i].mono ? MONO : SANS, 11.0 * k, rows[i].value, vx, y + pad, vw,
-                           PANGO_ALIGN_LEFT, 0.0, draw);
+    double lh = label_block(pg, rows[i].zh, rows[i].en, COL_X0, y + pad, LABEL_W - 8, k, draw);
+    double vh =
+        text_block(pg, SANS, 11.0 * k, rows[i].value, vx, y + pad, vw, PANGO_ALIGN_LEFT, 0.0, draw);
     y += (lh > vh ? lh : vh) + 2 * pad;
     if (draw)
       rule(pg->cr, y, 0.4, 0.75);
@@ -259,7 +291,7 @@ static void heading(page *pg, const hk_cert_claims *c)
 {
   const double w = COL_X1 - COL_X0;
   double y = 52;
-  y += text_block(pg, SERIF, 13, REGISTRY_ZH, COL_X0, y, w, PANGO_ALIGN_CENTER, 0.15, true);
+  y += text_block(pg, SERIF_BOLD, 13, REGISTRY_ZH, COL_X0, y, w, PANGO_ALIGN_CENTER, 0.15, true);
   text_block(pg, SANS, 8.5, REGISTRY_EN, COL_X0, y, w, PANGO_ALIGN_CENTER, 0.4, true);
   y = 100;
   y += text_block(pg, SERIF_BOLD, 30, hk_cert_type_zh(c->type), COL_X0, y, w, PANGO_ALIGN_CENTER,
@@ -303,8 +335,7 @@ static void footer(page *pg)
   text_block(pg, SANS, 8, VERIFY_EN, COL_X0, y, w, PANGO_ALIGN_CENTER, 0.35, true);
 }
 
-/* ---- the PDF in memory ------------------------------------------------------------------------
- */
+/* ---- the PDF in memory ---- */
 
 typedef struct membuf {
   unsigned char *p;
@@ -329,23 +360,28 @@ static cairo_status_t membuf_write(void *closure, const unsigned char *data, uns
   return CAIRO_STATUS_SUCCESS;
 }
 
-/* The body text scale and the QR module size that fit the table above the code: the code at its
- * comfortable size first, text shrinking to 70 %; then the code at its smallest readable size. */
+/* The body text scale and the QR module size that fit the table above the code. Text at full
+ * size matters more than a large code, so the code gives way first (to 0.8 mm a module), then
+ * both, down to 70 % text and the smallest module a phone reads off paper (0.5 mm). */
 static bool fit(page *pg, const row *rows, size_t n, int qr_width, double *k, double *module)
 {
+  static const struct {
+    double scale, module_mm;
+  } steps[] = {{1.0, 99}, {1.0, 0.8}, {0.9, 0.8}, {0.9, 0.6}, {0.8, 0.6}, {0.8, 0.5}, {0.7, 0.5}};
   const double modules = qr_width + 2 * HK_QR_QUIET;
-  const double sizes[2] = {QR_TARGET_SIDE / modules > QR_MIN_MODULE ? QR_TARGET_SIDE / modules
-                                                                    : QR_MIN_MODULE,
-                           QR_MIN_MODULE};
-  for (int s = 0; s < 2; s++)
-    for (double scale = 1.0; scale > 0.65; scale -= 0.1) {
-      double h = table(pg, rows, n, TABLE_TOP, scale, false);
-      if (TABLE_TOP + h + 12 <= QR_FOOT - modules * sizes[s]) {
-        *k = scale;
-        *module = sizes[s];
-        return true;
-      }
+  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+    double m = QR_TARGET_SIDE / modules, cap = steps[i].module_mm * 72.0 / 25.4;
+    if (m > cap)
+      m = cap;
+    if (m < QR_MIN_MODULE)
+      m = QR_MIN_MODULE;
+    double h = table(pg, rows, n, TABLE_TOP, steps[i].scale, false);
+    if (TABLE_TOP + h + 12 <= QR_FOOT - modules * m) {
+      *k = steps[i].scale;
+      *module = m;
+      return true;
     }
+  }
   return false;
 }
 

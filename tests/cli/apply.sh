@@ -105,6 +105,8 @@ echo "{\"id_number\":\"11010519491231002X\",\"kind\":\"permit\",\"target\":\"330
 expect 2 "$hukou" apply --db "$db" "$tmp/bad.json"
 
 expect 0 "$hukou" audit verify --db "$db"
-# import, submit, accept, request, supply, approve, complete, issue, endorse x2, declare, recognise
-[ "$(field 'd["events_checked"]')" = "12" ] || fail "events: $(cat "$tmp/out")"
+# import, submit, accept, request, supply, approve, complete, issue, endorse x2, declare, recognise;
+# certificates: the permit's 1, a new one and the previous superseded at each endorsement and at
+# the recognition 6, the residence receipt 1
+[ "$(field 'd["events_checked"]')" = "20" ] || fail "events: $(cat "$tmp/out")"
 echo "apply CLI: all checks passed"

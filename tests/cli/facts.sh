@@ -93,7 +93,8 @@ expect 0 "$hukou" person show --db "$db" "$bj"
 [ "$(field 'd["name"], d["hukou"]["division"], d["birth_date"], d["sex"]')" = "('王五', '110101', '1990-03-07', 'M')" ] \
   || fail "the person from the number: $(cat "$tmp/out")"
 expect 0 "$hukou" audit verify --db "$db"
-[ "$(field 'd["events_checked"]')" = "8" ] || fail "person.arrive and residence.declare: $(cat "$tmp/out")"
+# person.arrive, residence.declare and the receipt's certificate.issue
+[ "$(field 'd["events_checked"]')" = "9" ] || fail "person.arrive and residence.declare: $(cat "$tmp/out")"
 # The export writes what the registry decides on: the imported row the officer corrected is
 # gone, the verified lease and the delivered insurance are the line's own; a declaration no
 # officer verified stays out. Export -> import -> export is byte for byte.

@@ -135,6 +135,6 @@ expect 0 "$hukou" household show --db "$tmp/four.db" --as $off "$agency"
 expect 0 "$hukou" audit verify --db "$db"
 # create 1; head 1, remove 2 (create + remove), add 1; split 2; births 2; death 1;
 # settlement: submit, accept, approve, household create, move_out, residence ended (settled),
-# move_in, complete 8
-[ "$(field 'd["valid"], d["events_checked"]')" = "(True, 19)" ] || fail "events: $(cat "$tmp/out")"
+# move_in, complete 8; the settlement approval's certificate.issue 1
+[ "$(field 'd["valid"], d["events_checked"]')" = "(True, 20)" ] || fail "events: $(cat "$tmp/out")"
 echo "household CLI: all checks passed"
