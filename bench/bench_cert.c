@@ -145,7 +145,9 @@ int main(int argc, char **argv)
   free(pdf);
   printf("bench_cert first_page seconds=%.3f\n", now() - t0);
 
+  /* CPU time beside wall time: on a shared machine the wall clock counts the others' work. */
   t0 = now();
+  clock_t c0 = clock();
   for (int i = 0; i < n; i++) {
     int t = i % HK_CERT_TYPE_COUNT;
     if (hk_cert_pdf_render(&claims[t], qr[t], &pdf, &len, &err) != HK_OK)
@@ -153,10 +155,10 @@ int main(int argc, char **argv)
     bytes += len;
     free(pdf);
   }
-  double s = now() - t0;
+  double s = now() - t0, cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
   printf("bench_cert pdf pages=%d seconds=%.3f pages_per_second=%.1f ms_per_page=%.2f "
-         "mean_bytes=%zu\n",
-         n, s, n / s, 1000 * s / n, bytes / (size_t)n);
+         "cpu_ms_per_page=%.2f mean_bytes=%zu\n",
+         n, s, n / s, 1000 * s / n, 1000 * cpu / n, bytes / (size_t)n);
 
   int svgs = n * 10;
   t0 = now();

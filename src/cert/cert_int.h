@@ -79,8 +79,16 @@ void hk_cose_sign1_free(hk_cose_sign1 *msg);
 
 /* ---- CWT claims of a certificate, cwt.c ---- */
 hk_status hk_cwt_encode(const hk_cert_claims *c, uint8_t **out, size_t *out_len, hk_error *err);
-/* HK_EINVAL with field "claims.<key>" when a claim is missing, of the wrong type or too long. */
-hk_status hk_cwt_decode(const uint8_t *in, size_t n, hk_cert_claims *out, hk_error *err);
+/* HK_EINVAL with field "claims.<key>" when a claim is missing, of the wrong type or too long.
+ * status_uri (may be NULL) receives the status list's URI the certificate names. */
+#define HK_STATUS_URI_MAX 256
+hk_status hk_cwt_decode(const uint8_t *in, size_t n, hk_cert_claims *out,
+                        char status_uri[HK_STATUS_URI_MAX], hk_error *err);
+
+/* ---- status lists, status_list.c ---- */
+/* The list's sub: the URI certificates name in their status claim (draft-ietf-oauth-status-list,
+ * validating a referenced token: a list applies to a certificate only when they are the same). */
+const char *hk_cert_status_list_sub(const hk_cert_status_list *sl);
 
 /* ---- the keyring's private side, keys.c ---- */
 /* A kid in hex from its 8 bytes and back (false when not 16 hex digits). */

@@ -126,15 +126,19 @@ hk_status hk_cert_decode(const char *qr_text, hk_cert_claims *out, char kid[HK_C
     return st;
   if (kid != NULL)
     hk_cert_kid_hex(msg.kid, kid);
-  st = hk_cwt_decode(msg.payload, msg.payload_len, out, err);
+  st = hk_cwt_decode(msg.payload, msg.payload_len, out, NULL, err);
   hk_cose_sign1_free(&msg);
   return st;
 }
 
-/* The status list's word on a certificate whose signature and dates are good. */
-static void apply_status(const hk_cert_status_list *sl, hk_cert_verification *out)
+/* The status list's word on a certificate whose signature and dates are good. A list whose sub
+ * is not the certificate's status URI is not its list (draft-ietf-oauth-status-list, validating a
+ * referenced token). */
+static void apply_status(const hk_cert_status_list *sl, const char *uri, hk_cert_verification *out)
 {
-  int s = sl ? hk_cert_status_list_get(sl, out->claims.status_index) : -1;
+  int s = sl && strcmp(hk_cert_status_list_sub(sl), uri) == 0
+              ? hk_cert_status_list_get(sl, out->claims.status_index)
+              : -1;
   /* An index beyond the list: the list predates the certificate; say it was not checked. */
   out->status_checked = s >= 0;
   if (s == HK_CERT_STATUS_REVOKED)
@@ -161,7 +165,8 @@ hk_status hk_cert_verify(const hk_cert_keyring *kr, const char *qr_text,
   /* The claims are read even when the signature fails, for the verifier to show what the
    * text claims; the verdict says not to trust them. */
   hk_error claims_err = {0};
-  hk_status cst = hk_cwt_decode(msg.payload, msg.payload_len, &out->claims, &claims_err);
+  char uri[HK_STATUS_URI_MAX] = "";
+  hk_status cst = hk_cwt_decode(msg.payload, msg.payload_len, &out->claims, uri, &claims_err);
   if (cst != HK_OK)
     memset(&out->claims, 0, sizeof out->claims);
   const hk_cert_key *key = hk_cert_keyring_find(kr, out->kid);
@@ -177,7 +182,7 @@ hk_status hk_cert_verify(const hk_cert_keyring *kr, const char *qr_text,
       *err = claims_err;
   } else {
     out->verdict = HK_CERT_OK;
-    apply_status(sl, out);
+    apply_status(sl, uri, out);
     if (out->verdict == HK_CERT_OK && out->claims.valid_until != 0 &&
         now >= out->claims.valid_until)
       out->verdict = HK_CERT_EXPIRED;

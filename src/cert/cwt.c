@@ -149,15 +149,15 @@ static hk_status read_cti(const cbor_item_t *item, char id[HK_CERT_ID_MAX + 1], 
   return HK_OK;
 }
 
-static hk_status read_status(const cbor_item_t *item, uint32_t *index, hk_error *err)
+static hk_status read_status(const cbor_item_t *item, uint32_t *index, char uri[HK_STATUS_URI_MAX],
+                             hk_error *err)
 {
   const cbor_item_t *ref = hk_cbor_map_text(item, "status_list");
   int64_t idx;
-  char uri[256];
   if (!hk_cbor_get_int(hk_cbor_map_text(ref, "idx"), &idx) || idx < 0 || idx > UINT32_MAX)
     return bad(err, "status.idx", "missing, or not an index");
-  if (!copy_text(hk_cbor_map_text(ref, "uri"), uri, sizeof uri))
-    return bad(err, "status.uri", "missing, or not a short text");
+  if (!copy_text(hk_cbor_map_text(ref, "uri"), uri, HK_STATUS_URI_MAX) || uri[0] == '\0')
+    return bad(err, "status.uri", "missing, or not a URI of at most 255 bytes");
   *index = (uint32_t)idx;
   return HK_OK;
 }
@@ -202,8 +202,10 @@ static hk_status read_body(const cbor_item_t *body, hk_cert_claims *out, hk_erro
   return read_fields(hk_cbor_map_text(body, "f"), out, err);
 }
 
-hk_status hk_cwt_decode(const uint8_t *in, size_t n, hk_cert_claims *out, hk_error *err)
+hk_status hk_cwt_decode(const uint8_t *in, size_t n, hk_cert_claims *out,
+                        char status_uri[HK_STATUS_URI_MAX], hk_error *err)
 {
+  char uri[HK_STATUS_URI_MAX] = "";
   memset(out, 0, sizeof *out);
   cbor_item_t *map = NULL;
   hk_status st = hk_cbor_parse(in, n, "claims", &map, err);
@@ -219,12 +221,17 @@ hk_status hk_cwt_decode(const uint8_t *in, size_t n, hk_cert_claims *out, hk_err
     st = read_time(map, CWT_NBF, "nbf", true, &out->valid_from, err);
   if (st == HK_OK)
     st = read_time(map, CWT_EXP, "exp", false, &out->valid_until, err);
+  /* 0 means "no expiry" in hk_cert_claims; an explicit exp of 0 (1970) is not one we write. */
+  if (st == HK_OK && out->valid_until == 0 && hk_cbor_map_int(map, CWT_EXP) != NULL)
+    st = bad(err, "exp", "0 is not an expiry");
   if (st == HK_OK)
     st = read_cti(hk_cbor_map_int(map, CWT_CTI), out->id, err);
   if (st == HK_OK)
-    st = read_status(hk_cbor_map_int(map, CWT_STATUS), &out->status_index, err);
+    st = read_status(hk_cbor_map_int(map, CWT_STATUS), &out->status_index, uri, err);
   if (st == HK_OK)
     st = read_body(hk_cbor_map_int(map, CWT_HUKOU), out, err);
   cbor_decref(&map);
+  if (status_uri != NULL)
+    memcpy(status_uri, uri, HK_STATUS_URI_MAX);
   return st;
 }

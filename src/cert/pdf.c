@@ -110,7 +110,7 @@ typedef struct row {
 /* A day on paper is the day in China (UTC+8), whatever the server's zone. */
 static void format_day(int64_t t, char out[11])
 {
-  int64_t local = t + 8 * 3600;
+  int64_t local = t + 8LL * 3600;
   int64_t days = local / 86400 - (local % 86400 < 0);
   hk_date_format((hk_date)days, out);
 }
@@ -346,7 +346,7 @@ static cairo_status_t membuf_write(void *closure, const unsigned char *data, uns
 {
   membuf *b = closure;
   if (b->n + length > b->cap) {
-    size_t cap = b->cap ? b->cap : 64 * 1024;
+    size_t cap = b->cap ? b->cap : (size_t)64 * 1024;
     while (cap < b->n + length)
       cap *= 2;
     unsigned char *p = realloc(b->p, cap);
@@ -393,8 +393,9 @@ static void set_metadata(cairo_surface_t *s, const hk_cert_claims *c)
   cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, REGISTRY_ZH);
   cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "hukou");
   /* The issue day rather than the rendering time: the same certificate gives the same file. */
-  format_day(c->issued_at, date);
-  strcat(date, "T00:00:00+08:00");
+  char day[11];
+  format_day(c->issued_at, day);
+  snprintf(date, sizeof date, "%sT00:00:00+08:00", day);
   cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
 }
 
@@ -403,7 +404,7 @@ hk_status hk_cert_pdf_render(const hk_cert_claims *c, const char *qr_text, unsig
 {
   *pdf = NULL;
   *len = 0;
-  int32_t issuer;
+  int32_t issuer = 0;
   hk_status st = check_claims(c, &issuer, err);
   if (st != HK_OK)
     return st;

@@ -21,8 +21,12 @@ static bool qr_alphanumeric(const char *s)
 hk_status hk_qr_encode(const char *qr_text, QRcode **out, hk_error *err)
 {
   *out = NULL;
-  if (!qr_text || !*qr_text)
-    return hk_error_set(err, HK_EINVAL, "qr", "empty: nothing to encode");
+  /* Each refusal returns its status literally (not hk_error_set's result) so that the static
+   * analyser sees *out set on every HK_OK path. */
+  if (!qr_text || !*qr_text) {
+    hk_error_set(err, HK_EINVAL, "qr", "empty: nothing to encode");
+    return HK_EINVAL;
+  }
   size_t len = strlen(qr_text);
   QRcode *q = NULL;
   errno = 0;
@@ -31,19 +35,24 @@ hk_status hk_qr_encode(const char *qr_text, QRcode **out, hk_error *err)
      * characters fits version 12 instead of 15 at level M). QRcode_encodeString only accepts
      * 8-bit or Kanji as its hint, so the segment is appended by hand. */
     QRinput *in = QRinput_new2(0, QR_ECLEVEL_M);
-    if (!in)
-      return hk_error_set(err, HK_ENOMEM, "qr", "out of memory");
+    if (!in) {
+      hk_error_set(err, HK_ENOMEM, "qr", "out of memory");
+      return HK_ENOMEM;
+    }
     if (QRinput_append(in, QR_MODE_AN, (int)len, (const unsigned char *)qr_text) == 0)
       q = QRcode_encodeInput(in);
     QRinput_free(in);
   } else {
     q = QRcode_encodeString(qr_text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
   }
+  if (!q && errno == ENOMEM) {
+    hk_error_set(err, HK_ENOMEM, "qr", "out of memory");
+    return HK_ENOMEM;
+  }
   if (!q) {
-    if (errno == ENOMEM)
-      return hk_error_set(err, HK_ENOMEM, "qr", "out of memory");
-    return hk_error_set(err, HK_EINVAL, "qr",
-                        "%zu characters do not fit a QR code (version 40, level M)", len);
+    hk_error_set(err, HK_EINVAL, "qr", "%zu characters do not fit a QR code (version 40, level M)",
+                 len);
+    return HK_EINVAL;
   }
   *out = q;
   return HK_OK;

@@ -194,6 +194,11 @@ void hk_cert_status_list_free(hk_cert_status_list *sl)
   free(sl);
 }
 
+const char *hk_cert_status_list_sub(const hk_cert_status_list *sl)
+{
+  return sl ? sl->sub : "";
+}
+
 int hk_cert_status_list_get(const hk_cert_status_list *sl, uint32_t index)
 {
   if (sl == NULL || sl->bytes == NULL || (uint64_t)index * sl->bits / 8 >= sl->len)

@@ -74,4 +74,7 @@ int hk_cli_checkpoint_check(struct hk_store *st, const char *file, int64_t *chec
 /* hukou person search / hukou household search (cmd_search.c): argv[0] is "search". */
 int hk_cli_search(int argc, char **argv, bool households);
 
+/* hukou cert verify (cmd_cert_verify.c): argv[0] is "verify"; needs no database. */
+int hk_cli_cert_verify(int argc, char **argv);
+
 #endif

@@ -20,6 +20,7 @@ static void usage(FILE *out)
 {
   fputs("用法 / usage:\n"
         "  hukou cert issue --type T --person ID --db PATH --keys DIR [--as ACTOR] [--today D]\n"
+        "  hukou cert issue --all --area CODE --db PATH --keys DIR [--as ACTOR] [--today D]\n"
         "  hukou cert list --person ID --db PATH [--as ACTOR]\n"
         "  hukou cert show CERT_ID --db PATH [--keys DIR] [--as ACTOR] [--json]\n"
         "  hukou cert pdf CERT_ID --out FILE --db PATH [--keys DIR] [--as ACTOR]\n"
@@ -30,7 +31,9 @@ static void usage(FILE *out)
         "  电子证照（三）（九）/ electronic certificates (三)(九):\n"
         "    issue   按申请签发：hukou_proof（户籍证明）或 residence_receipt（居住登记凭证）；\n"
         "            其他证照随其事项签发 / on request: hukou_proof or residence_receipt; the\n"
-        "            others come with their events (permit, settlement approval)\n"
+        "            others come with their events (permit, settlement approval); --all --area:\n"
+        "            该地区每张有效居住证的电子居住证（含进度条）/ an electronic permit for every\n"
+        "            active permit of the area that has none (with a progress bar)\n"
         "    list    某人的证照，最新在前 / a person's certificates, newest first\n"
         "    show    证照内容与二维码文本（首次查看时签名）/ the fields and the QR text (signed\n"
         "            when first shown)\n"
@@ -47,8 +50,8 @@ static void usage(FILE *out)
 }
 
 typedef struct cert_opts {
-  const char *db, *keys, *as, *type, *person, *out, *reason, *file, *status, *now, *holder;
-  bool json, suspend, reinstate;
+  const char *db, *keys, *as, *type, *person, *out, *reason, *file, *status, *now, *holder, *area;
+  bool json, suspend, reinstate, all;
   int64_t ttl;
   hk_date today;
   const char *arg; /* the positional: CERT_ID or QRTEXT */
@@ -72,7 +75,9 @@ static int parse(int argc, char **argv, cert_opts *o)
     O_STATUS,
     O_NOW,
     O_HOLDER,
-    O_TTL
+    O_TTL,
+    O_ALL,
+    O_AREA
   };
   static const struct option opts[] = {{"db", required_argument, NULL, O_DB},
                                        {"keys", required_argument, NULL, O_KEYS},
@@ -90,6 +95,8 @@ static int parse(int argc, char **argv, cert_opts *o)
                                        {"now", required_argument, NULL, O_NOW},
                                        {"holder", required_argument, NULL, O_HOLDER},
                                        {"ttl", required_argument, NULL, O_TTL},
+                                       {"all", no_argument, NULL, O_ALL},
+                                       {"area", required_argument, NULL, O_AREA},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   memset(o, 0, sizeof *o);
@@ -150,12 +157,18 @@ static int parse(int argc, char **argv, cert_opts *o)
     case O_TTL: {
       char *end = NULL;
       o->ttl = strtoll(optarg, &end, 10);
-      if (end == optarg || *end != '\0' || o->ttl <= 0 || o->ttl > 366 * 86400) {
+      if (end == optarg || *end != '\0' || o->ttl <= 0 || o->ttl > (int64_t)366 * 86400) {
         hk_error_set(&err, HK_EINVAL, "--ttl", "seconds, 1 to 31622400");
         return hk_cli_fail("cert", &err);
       }
       break;
     }
+    case O_ALL:
+      o->all = true;
+      break;
+    case O_AREA:
+      o->area = optarg;
+      break;
     case 'h':
       usage(stdout);
       return HK_EXIT_OK;
@@ -210,9 +223,10 @@ static void print_text(const json_t *o)
   printf("  有效期至 / Valid until: %s\n", json_is_null(json_object_get(o, "valid_until"))
                                                ? "长期 / no expiry"
                                                : str(o, "valid_until"));
-  printf("  状态 / Status: %s%s%s\n", str(o, "status"),
-         str(o, "status_reason")[0] && strcmp(str(o, "status_reason"), "—") ? " — " : "",
-         strcmp(str(o, "status_reason"), "—") ? str(o, "status_reason") : "");
+  const char *reason = json_string_value(json_object_get(o, "status_reason"));
+  bool has_reason = reason != NULL && reason[0] != '\0';
+  printf("  状态 / Status: %s%s%s\n", str(o, "status"), has_reason ? " — " : "",
+         has_reason ? reason : "");
   printf("  姓名 / Name: %s\n", str(o, "name"));
   printf("  公民身份号码 / ID number: %s\n", str(o, "id_masked"));
   size_t i;
@@ -263,7 +277,65 @@ static hk_status write_file(const char *path, const uint8_t *data, size_t len, h
   return HK_OK;
 }
 
-int hk_cli_cert_verify(int argc, char **argv);
+static void progress(size_t done, size_t total, void *cls)
+{
+  (void)cls;
+  int width = 40, filled = total ? (int)(done * (size_t)width / total) : width;
+  fprintf(stderr, "\r[%.*s%*s] %3d%% %zu/%zu", filled, "########################################",
+          width - filled, "", total ? (int)(done * 100 / total) : 100, done, total);
+  if (done == total)
+    fputc('\n', stderr);
+  fflush(stderr);
+}
+
+/* hukou cert issue --all --area CODE: every active permit of the area. */
+static int issue_all(const cert_opts *o)
+{
+  hk_error err = {0};
+  int32_t area = 0;
+  if (o->area == NULL)
+    return missing("--area");
+  if (!hk_division_parse(o->area, &area) || hk_division_find(area) == NULL) {
+    hk_error_set_both(&err, HK_EINVAL, "--area", "不是行政区划代码", "not a division code");
+    return hk_cli_fail("cert", &err);
+  }
+  if (o->type && hk_cert_type_parse(o->type) != HK_CERT_RESIDENCE_PERMIT) {
+    hk_error_set_both(&err, HK_EINVAL, "--type", "--all 只签发 residence_permit",
+                      "--all issues residence_permit only");
+    return hk_cli_fail("cert", &err);
+  }
+  if (o->keys == NULL)
+    return missing("--keys");
+  hk_actor who;
+  if (hk_cli_actor_parse(o->as, &who) != 0) {
+    hk_error_set(&err, HK_EINVAL, "--as",
+                 "officer:DIVISION, supervisor:DIVISION, resident:ID_NUMBER or system");
+    return hk_cli_fail("cert", &err);
+  }
+  hk_cert_keyring *kr = NULL;
+  int exit = open_keys(o->keys, true, &kr);
+  if (exit >= 0)
+    return exit;
+  hk_store *st = hk_cli_open_store("cert", o->db, HK_STORE_EXISTING, &exit);
+  if (st == NULL) {
+    hk_cert_keyring_free(kr);
+    return exit;
+  }
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  size_t issued = 0;
+  hk_status rc =
+      hk_certificate_issue_permits(st, kr, &who, area, o->today, progress, NULL, &issued, &err);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  hk_store_close(st);
+  hk_cert_keyring_free(kr);
+  if (rc != HK_OK)
+    return hk_cli_fail("cert", &err);
+  double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  json_t *out = json_pack("{ss si sf sf}", "area", o->area, "issued", (json_int_t)issued, "seconds",
+                          seconds, "per_second", seconds > 0 ? issued / seconds : 0.0);
+  return print_json(out);
+}
 
 int hk_cmd_cert(int argc, char **argv)
 {
@@ -296,6 +368,12 @@ int hk_cmd_cert(int argc, char **argv)
   if (exit >= 0)
     return exit;
   hk_error err = {0};
+  if (o.all && op != ISSUE) {
+    hk_error_set_both(&err, HK_EINVAL, "--all", "只用于 issue", "for issue only");
+    return hk_cli_fail("cert", &err);
+  }
+  if (op == ISSUE && o.all)
+    return o.person ? (usage(stderr), HK_EXIT_USAGE) : issue_all(&o);
   bool needs_id = op == SHOW || op == PDF || op == REVOKE;
   if (needs_id && o.arg == NULL)
     return missing("CERT_ID");

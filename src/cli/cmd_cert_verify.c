@@ -39,7 +39,9 @@ static char *read_all(const char *path, size_t *len)
     return NULL;
   size_t cap = 4096, n = 0;
   char *buf = malloc(cap);
-  while (buf) {
+  for (;;) {
+    if (buf == NULL)
+      break;
     if (n + 1 >= cap) {
       char *grown = cap < READ_MAX ? realloc(buf, cap * 2) : NULL;
       if (grown == NULL) {
@@ -50,17 +52,16 @@ static char *read_all(const char *path, size_t *len)
       buf = grown;
       cap *= 2;
     }
-    size_t got = fread(buf + n, 1, cap - n - 1, f);
+    size_t got = fread(&buf[n], 1, cap - n - 1, f);
     n += got;
-    if (got == 0)
+    if (got == 0) {
+      buf[n] = '\0';
+      *len = n;
       break;
+    }
   }
   if (f != stdin)
     fclose(f);
-  if (buf) {
-    buf[n] = '\0';
-    *len = n;
-  }
   return buf;
 }
 
@@ -77,7 +78,7 @@ static bool parse_now(const char *s, int64_t *out)
 {
   hk_date d;
   if (hk_date_parse(s, &d)) {
-    *out = (int64_t)d * 86400 - 8 * 3600; /* 00:00 Beijing time */
+    *out = (int64_t)d * 86400 - (int64_t)8 * 3600; /* 00:00 Beijing time */
     return true;
   }
   char *end = NULL;
@@ -140,7 +141,6 @@ static void print_text(const hk_cert_verification *v, const char *holder, const 
            hk_cert_claims_holder_matches(c, holder) ? "相符 / matches" : "不相符 / does not match");
 }
 
-int hk_cli_cert_verify(int argc, char **argv);
 int hk_cli_cert_verify(int argc, char **argv)
 {
   enum { O_KEYS = 1, O_FILE, O_STATUS, O_NOW, O_HOLDER, O_JSON };
@@ -228,16 +228,21 @@ int hk_cli_cert_verify(int argc, char **argv)
       snprintf(err.field, sizeof err.field, "--status");
     free(token);
   }
-  hk_cert_verification *v = rc == HK_OK ? calloc(1, sizeof *v) : NULL;
+  hk_cert_verification *v = calloc(1, sizeof *v);
   hk_error verr = {0};
   if (rc == HK_OK && v == NULL)
     rc = hk_error_set(&err, HK_ENOMEM, NULL, "out of memory");
   if (rc == HK_OK)
     rc = hk_cert_verify(kr, qr, sl, now, v, &verr);
-  int exit = HK_EXIT_OK;
-  if (rc != HK_OK) {
-    exit = hk_cli_fail("cert verify", &err);
-  } else if (json) {
+  free(qr);
+  hk_cert_status_list_free(sl);
+  hk_cert_keyring_free(kr);
+  if (rc != HK_OK || v == NULL) {
+    free(v);
+    return hk_cli_fail("cert verify", &err);
+  }
+  bool holder_ok = holder[0] == '\0' || hk_cert_claims_holder_matches(&v->claims, holder);
+  if (json) {
     json_t *o = json_pack("{ss sb ss}", "verdict", hk_cert_verdict_name(v->verdict),
                           "status_checked", v->status_checked, "kid", v->kid);
     if (v->claims.id[0]) {
@@ -247,8 +252,7 @@ int hk_cli_cert_verify(int argc, char **argv)
       json_object_set_new(o, "id_masked", json_string(v->claims.id_masked));
     }
     if (holder[0])
-      json_object_set_new(o, "holder_matches",
-                          json_boolean(hk_cert_claims_holder_matches(&v->claims, holder)));
+      json_object_set_new(o, "holder_matches", json_boolean(holder_ok));
     if (v->verdict == HK_CERT_MALFORMED)
       json_object_set_new(o, "reason", json_string(verr.detail));
     char *text = json_dumps(o, JSON_COMPACT);
@@ -258,12 +262,7 @@ int hk_cli_cert_verify(int argc, char **argv)
   } else {
     print_text(v, holder[0] ? holder : NULL, &verr);
   }
-  if (rc == HK_OK && (v->verdict != HK_CERT_OK ||
-                      (holder[0] && !hk_cert_claims_holder_matches(&v->claims, holder))))
-    exit = HK_EXIT_FAIL;
+  int exit = v->verdict == HK_CERT_OK && holder_ok ? HK_EXIT_OK : HK_EXIT_FAIL;
   free(v);
-  free(qr);
-  hk_cert_status_list_free(sl);
-  hk_cert_keyring_free(kr);
   return exit;
 }

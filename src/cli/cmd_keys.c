@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -49,6 +50,15 @@ static const char *utc(int64_t t, char buf[32])
   return buf;
 }
 
+/* Is KID.key there? (Not read: list never touches a private key.) A retired key's file may be
+ * archived away; the signing key's must be there for the server to sign. */
+static bool has_key_file(const char *dir, const hk_cert_key *k)
+{
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s.key", dir, k->kid);
+  return access(path, F_OK) == 0;
+}
+
 static json_t *key_json(const hk_cert_key *k, bool signing)
 {
   json_t *o = json_pack("{s:s, s:I, s:b}", "kid", k->kid, "created", (json_int_t)k->created,
@@ -58,20 +68,25 @@ static json_t *key_json(const hk_cert_key *k, bool signing)
   return o;
 }
 
-static int list(const hk_cert_keyring *kr, bool as_json)
+static int list(const char *dir, const hk_cert_keyring *kr, bool as_json)
 {
   const hk_cert_key *signing = hk_cert_keyring_signing(kr);
   if (!as_json)
-    printf("%-16s  %-20s  %-20s  %s\n", "密钥 KID", "创建 created", "停用 retired", "状态 state");
+    printf("kid               created               retired               state\n"
+           "密钥              创建                  停用                  状态\n");
   for (size_t i = 0; i < hk_cert_keyring_count(kr); i++) {
     const hk_cert_key *k = hk_cert_keyring_at(kr, i);
+    bool file = has_key_file(dir, k);
     if (as_json) {
-      print_json(key_json(k, k == signing));
+      json_t *o = key_json(k, k == signing);
+      json_object_set_new(o, "private_key_file", json_boolean(file));
+      print_json(o);
       continue;
     }
     char a[32], b[32];
-    printf("%-16s  %-20s  %-20s  %s\n", k->kid, utc(k->created, a), utc(k->retired, b),
-           k == signing ? "签名中 signing" : "仅核验 verify only");
+    printf("%-16s  %-20s  %-20s  %s%s\n", k->kid, utc(k->created, a), utc(k->retired, b),
+           k == signing ? "签名中 signing" : "仅核验 verify only",
+           file ? "" : " (无私钥文件 no private key file)");
   }
   return HK_EXIT_OK;
 }
@@ -133,7 +148,7 @@ int hk_cmd_keys(int argc, char **argv)
     return hk_cli_fail(command, &err);
   int exit = HK_EXIT_OK;
   if (which == 2) {
-    exit = list(kr, as_json);
+    exit = list(dir, kr, as_json);
   } else {
     char *jwks = hk_cert_keyring_jwks(kr);
     if (jwks == NULL) {

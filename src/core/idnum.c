@@ -10,7 +10,7 @@ char hk_iso7064_mod11_2(const char *digits, size_t n)
    * 2^(n-i) mod 11; the check character makes the weighted sum 1 modulo 11. */
   int sum = 0, weight = 2;
   for (size_t i = n; i-- > 0;) {
-    sum = (sum + (digits[i] - '0') * weight) % 11;
+    sum = (sum + ((digits[i] - '0') % 11 + 11) % 11 * weight) % 11; /* digits only; never <0 */
     weight = weight * 2 % 11;
   }
   return "10X98765432"[sum];

@@ -41,11 +41,11 @@ hk_status hk_certificate_record_locked(hk_store *st, const hk_actor *who, hk_cer
 {
   if ((int)type < 0 || type >= HK_CERT_TYPE_COUNT)
     return hk_error_set_both(err, HK_EINVAL, "type", "未知的证照类型", "unknown certificate type");
+  hk_cert_claims *c = malloc(sizeof *c);
+  if (c == NULL)
+    return oom(err);
   int64_t index = 0;
   hk_status rc = hk_store_cert_next_index(st, &index, err);
-  hk_cert_claims *c = rc == HK_OK ? malloc(sizeof *c) : NULL;
-  if (rc == HK_OK && c == NULL)
-    rc = oom(err);
   if (rc == HK_OK)
     rc = cert__claims_build(st, type, p, issuer, source, today, index, c, err);
   char *claims = rc == HK_OK ? cert__claims_dump(c) : NULL;
@@ -320,9 +320,11 @@ static hk_status get_impl(hk_store *st, const hk_cert_keyring *kr, const hk_acto
     hk_cert_row_clear(&row);
     return not_found(err, cert_id);
   }
-  hk_cert_claims *c = rc == HK_OK ? malloc(sizeof *c) : NULL;
-  if (rc == HK_OK && c == NULL)
-    rc = oom(err);
+  hk_cert_claims *c = malloc(sizeof *c);
+  if (c == NULL) {
+    hk_cert_row_clear(&row);
+    return oom(err);
+  }
   if (rc == HK_OK)
     rc = cert__claims_load(row.claims, c, err);
   if (rc == HK_OK && row.token == NULL && sign)
@@ -392,9 +394,7 @@ static hk_status issue_attempt(hk_store *st, const hk_actor *who, hk_cert_type t
   int32_t natural = type == HK_CERT_HUKOU_PROOF ? hukou : lives;
   int32_t other = type == HK_CERT_HUKOU_PROOF ? lives : hukou;
   int32_t county = 0;
-  if (rc == HK_OK && is_holder(who, id_number))
-    county = natural;
-  else if (rc == HK_OK && natural && hk_actor_may_decide(who, natural))
+  if (rc == HK_OK && (is_holder(who, id_number) || (natural && hk_actor_may_decide(who, natural))))
     county = natural;
   else if (rc == HK_OK && other && hk_actor_may_decide(who, other))
     county = other;

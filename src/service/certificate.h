@@ -22,6 +22,7 @@
  * Every certificate of a person is revoked (reason "died") at a death registration. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -67,6 +68,16 @@ hk_status hk_certificate_reissue_locked(hk_store *st, const hk_actor *who, hk_ce
 hk_status hk_certificate_issue(hk_store *st, const hk_cert_keyring *kr, const hk_actor *who,
                                hk_cert_type type, const char *id_number, hk_date today,
                                json_t **out, hk_error *err);
+
+/* Every living holder of a permit active today in `area` (a county, a city or the province)
+ * who has no valid electronic permit gets one, recorded and, when kr holds a key, signed, in
+ * batches of one transaction each (`hukou cert issue --all --area`). An officer or supervisor of
+ * the area, or the system. progress (may be NULL) is told done/total after each batch. */
+typedef void (*hk_certificate_progress)(size_t done, size_t total, void *cls);
+hk_status hk_certificate_issue_permits(hk_store *st, const hk_cert_keyring *kr, const hk_actor *who,
+                                       int32_t area, hk_date today,
+                                       hk_certificate_progress progress, void *cls, size_t *issued,
+                                       hk_error *err);
 
 /* A person's certificates, newest first: id, type, type_zh, type_en, issuer, issued_at,
  * valid_from, valid_until, status, status_reason. The holder, or an officer whose jurisdiction

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "core/division.h"
 #include "core/idnum.h"
 #include "core/label.h"
@@ -30,7 +32,7 @@ void cert__identifier(hk_cert_type type, int32_t issuer, int year, int64_t index
 
 int64_t cert__day_start(hk_date d)
 {
-  return (int64_t)d * 86400 - 8 * 3600;
+  return (int64_t)d * 86400 - (int64_t)8 * 3600;
 }
 
 json_t *cert__time_json(int64_t t, int nullable)
@@ -297,30 +299,18 @@ hk_status cert__claims_build(hk_store *st, hk_cert_type type, const hk_person *p
 
 /* ---- the claims as JSON ---- */
 
-static void hex(const uint8_t *b, size_t n, char *out)
-{
-  for (size_t i = 0; i < n; i++)
-    snprintf(out + 2 * i, 3, "%02x", b[i]);
-}
-
 static bool unhex(const char *s, uint8_t *out, size_t n)
 {
-  if (s == NULL || strlen(s) != 2 * n)
-    return false;
-  for (size_t i = 0; i < n; i++) {
-    unsigned v;
-    if (sscanf(s + 2 * i, "%2x", &v) != 1)
-      return false;
-    out[i] = (uint8_t)v;
-  }
-  return true;
+  size_t got = 0;
+  return s != NULL && strlen(s) == 2 * n &&
+         sodium_hex2bin(out, n, s, 2 * n, NULL, &got, NULL) == 0 && got == n;
 }
 
 char *cert__claims_dump(const hk_cert_claims *c)
 {
   char salt[2 * sizeof c->id_salt + 1], digest[2 * sizeof c->id_digest + 1];
-  hex(c->id_salt, sizeof c->id_salt, salt);
-  hex(c->id_digest, sizeof c->id_digest, digest);
+  sodium_bin2hex(salt, sizeof salt, c->id_salt, sizeof c->id_salt);
+  sodium_bin2hex(digest, sizeof digest, c->id_digest, sizeof c->id_digest);
   json_t *fields = json_array();
   for (size_t i = 0; i < c->nfields; i++)
     json_array_append_new(fields, json_pack("[ss]", c->fields[i].key, c->fields[i].value));

@@ -140,7 +140,13 @@ def read_status_list(path, keys, now):
         raise ValueError("status list: expired")
     bits, lst = claims[65533]["bits"], inflate(claims[65533]["lst"], LIST_INFLATE_MAX, "lst")
 
-    def status(index):
+    sub = claims[2]
+
+    def status(uri, index):
+        # The draft (validating a referenced token): the list applies only when its sub
+        # is the token's uri.
+        if uri != sub:
+            return None
         bit = index * bits
         if bit // 8 >= len(lst):
             return None
@@ -156,13 +162,16 @@ def read_claims(payload):
         out = {
             "iss": claims[1], "iat": claims[6], "nbf": claims[5], "exp": claims.get(4, 0),
             "id": claims[7].decode("ascii"), "idx": claims[65535]["status_list"]["idx"],
+            "uri": claims[65535]["status_list"]["uri"],
             "type": body["t"], "name": body["n"], "id_masked": body["m"],
             "fields": body["f"],
         }
     except Exception:
         raise Malformed("claims") from None
-    if not all(isinstance(out[k], int) for k in ("iat", "nbf", "exp", "idx")):
+    if not all(isinstance(out[k], int) and out[k] >= 0 for k in ("iat", "nbf", "exp", "idx")):
         raise Malformed("claims: times")
+    if 4 in claims and claims[4] <= 0:
+        raise Malformed("claims: exp")  # absent means no expiry; 0 is not one
     if not isinstance(body["s"], bytes) or len(body["s"]) != 8:
         raise Malformed("claims: salt")
     if not isinstance(body["d"], bytes) or len(body["d"]) != 16:
@@ -191,7 +200,7 @@ def verify(text, keys, status, now):
         return dict(result, verdict="malformed", detail=claims_error)
     verdict, checked = "valid", False
     if status is not None:
-        s = status(result["idx"])
+        s = status(result["uri"], result["idx"])
         checked = s is not None
         if s == 1 or (s is not None and s > 2):
             verdict = "revoked"

@@ -57,10 +57,17 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 assert [r["kid"] for r in rows] == [sys.argv[2], sys.argv[3]], rows
 assert [r["signing"] for r in rows] == [False, True], rows
 assert "retired" in rows[0] and "retired" not in rows[1], rows
+assert [r["private_key_file"] for r in rows] == [True, True], rows
 ' "$tmp/out" "$first" "$second" || fail "list --json: $(cat "$tmp/out")"
 expect 0 "$hukou" keys list --dir "$dir"
 grep "$first" "$tmp/out" | grep -q "verify only" || fail "list: old key: $(cat "$tmp/out")"
 grep "$second" "$tmp/out" | grep -q "signing" || fail "list: new key: $(cat "$tmp/out")"
+# An archived private key is said, without reading any.
+mv "$dir/$first.key" "$tmp/archived.key"
+expect 0 "$hukou" keys list --dir "$dir"
+grep "$first" "$tmp/out" | grep -q "no private key file" || fail "list: archived key: $(cat "$tmp/out")"
+grep "$second" "$tmp/out" | grep -q "no private key file" && fail "list: signing key said missing"
+mv "$tmp/archived.key" "$dir/$first.key"
 HUKOU_KEYS=$dir expect 0 "$hukou" keys list
 grep -q "$second" "$tmp/out" || fail "HUKOU_KEYS not used"
 

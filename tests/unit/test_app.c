@@ -14,6 +14,7 @@
 #include "core/person_json.h"
 #include "policy/policy.h"
 #include "service/app_service.h"
+#include "service/certificate.h"
 #include "service/permit.h"
 #include "service/residence.h"
 #include "service/situation_db.h"
@@ -738,6 +739,23 @@ static void migrant_from_arrival_to_settlement(void **state)
   assert_true(json_is_true(json_object_get(moved, "permit_ended")));
   assert_string_equal(str(moved, "residence_ended"), "330402");
   json_decref(doc);
+  /* The certificates (issue 12), newest first: the settlement approval valid; the receipt and
+   * the last permit ended at settlement; every earlier permit superseded by the next. */
+  json_t *certs = NULL;
+  assert_int_equal(hk_certificate_list(st, &self, ID, &certs, &err), HK_OK);
+  char seen[512] = "";
+  size_t ci;
+  json_t *cv;
+  json_array_foreach(certs, ci, cv)
+      snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s%s:%s:%s", ci ? " " : "",
+               str(cv, "type"), str(cv, "status"), str(cv, "status_reason"));
+  json_decref(certs);
+  assert_string_equal(seen, "settlement_approval:valid: residence_permit:revoked:ended "
+                            "residence_permit:revoked:superseded "
+                            "residence_permit:revoked:superseded "
+                            "residence_permit:revoked:superseded "
+                            "residence_permit:revoked:superseded "
+                            "residence_receipt:revoked:ended");
   /* Every answer agrees: the permit shows ended, the engine sees no permit after the move. */
   assert_int_equal(hk_permit_show(st, &self, ID, D("2028-04-12"), &doc, &err), HK_OK);
   assert_string_equal(str(doc, "state"), "ended");

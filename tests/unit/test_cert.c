@@ -403,18 +403,23 @@ static void test_validity(void **state)
 
 /* ---- the status list ---- */
 
-static hk_cert_status_list *list_of(const uint8_t *statuses, size_t n, int64_t now)
+static hk_cert_status_list *list_of_uri(const uint8_t *statuses, size_t n, int64_t now,
+                                        const char *uri)
 {
   uint8_t *token = NULL;
   size_t len = 0;
   hk_error err = {0};
-  assert_int_equal(hk_cert_status_list_sign(ring, statuses, n, "https://hukou.example/status", now,
-                                            3600, &token, &len, &err),
+  assert_int_equal(hk_cert_status_list_sign(ring, statuses, n, uri, now, 3600, &token, &len, &err),
                    HK_OK);
   hk_cert_status_list *sl = NULL;
   assert_int_equal(hk_cert_status_list_open(ring, token, len, now, &sl, &err), HK_OK);
   free(token);
   return sl;
+}
+
+static hk_cert_status_list *list_of(const uint8_t *statuses, size_t n, int64_t now)
+{
+  return list_of_uri(statuses, n, now, HK_CERT_STATUS_PATH);
 }
 
 static void test_status_list(void **state)
@@ -450,6 +455,14 @@ static void test_status_list(void **state)
     assert_false(v.status_checked);
     free(qr);
   }
+  hk_cert_status_list_free(sl);
+  /* Another list (its sub is not the URI the certificate names) says nothing of it. */
+  sl = list_of_uri(statuses, sizeof statuses, NOW, "https://elsewhere.example/status");
+  c.status_index = 5;
+  char *qr = sign(&c);
+  assert_int_equal(verify(qr, sl, NOW, &v, NULL), HK_CERT_OK);
+  assert_false(v.status_checked);
+  free(qr);
   hk_cert_status_list_free(sl);
   /* An empty list and a large one. */
   sl = list_of(NULL, 0, NOW);
@@ -751,6 +764,7 @@ static void test_malformed_claims(void **state)
       {6, NULL, cbor_build_string("2026-01-01"), "claims.iat"},
       {5, NULL, hk_cbor_int(-5), "claims.nbf"},
       {4, NULL, cbor_build_string("never"), "claims.exp"},
+      {4, NULL, hk_cbor_int(0), "claims.exp"},
       {7, NULL, cbor_build_string("0133040220260000123X"), "claims.cti"},
       {7, NULL, cbor_build_bytestring((const uint8_t *)"a b", 3), "claims.cti"},
       {65535, NULL, hk_cbor_int(5), "claims.status.idx"},

@@ -228,6 +228,19 @@ static void test_status(void **state)
     agree(qr, jwks, NULL, 0, NOW, "valid"); /* offline */
     free(qr);
   }
+  /* A list for another URI than the certificates name: it says nothing of them, to either. */
+  uint8_t *elsewhere = NULL;
+  size_t elsewhere_len = 0;
+  assert_int_equal(hk_cert_status_list_sign(ring, statuses, sizeof statuses,
+                                            "https://elsewhere.example/status", NOW, 3600,
+                                            &elsewhere, &elsewhere_len, NULL),
+                   HK_OK);
+  hk_cert_claims revoked;
+  claims(&revoked, 3);
+  char *qr = sign(&revoked);
+  agree(qr, jwks, elsewhere, elsewhere_len, NOW, "valid");
+  free(qr);
+  free(elsewhere);
   /* A changed byte of the list: both refuse the list itself. */
   token[len - 10] ^= 0x01;
   char path[600], cmd[2048];

@@ -33,8 +33,9 @@ static char *run(const char *cmd)
     n += r;
     if (n + 1 == cap) {
       cap *= 2;
-      out = realloc(out, cap);
-      assert_non_null(out);
+      char *grown = realloc(out, cap);
+      assert_non_null(grown);
+      out = grown;
     }
   }
   out[n] = '\0';
@@ -270,6 +271,26 @@ static void test_full_id_never_printed(void **state)
   free(qr);
 }
 
+/* The same certificate gives the same file (its date is the issue day, not the rendering
+ * time), so a PDF can be cached once signed. */
+static void test_same_file_twice(void **state)
+{
+  (void)state;
+  hk_cert_claims c = claims_of(HK_CERT_RESIDENCE_RECEIPT);
+  char *qr = qr_text_of(&c);
+  unsigned char *a, *b;
+  size_t la, lb;
+  hk_error err = {0};
+  assert_int_equal(hk_cert_pdf_render(&c, qr, &a, &la, &err), HK_OK);
+  assert_int_equal(hk_cert_pdf_render(&c, qr, &b, &lb, &err), HK_OK);
+  assert_int_equal(la, lb);
+  assert_memory_equal(a, b, la);
+  assert_memory_equal(a, "%PDF-", 5);
+  free(a);
+  free(b);
+  free(qr);
+}
+
 /* Sixteen long fields: the text shrinks and the code keeps at least 0.5 mm a module, or the page
  * is refused by name; the code on a page that renders is still read. */
 static void test_many_long_fields(void **state)
@@ -489,6 +510,7 @@ int main(void)
       cmocka_unit_test(test_residence_receipt),
       cmocka_unit_test(test_settlement_approval),
       cmocka_unit_test(test_full_id_never_printed),
+      cmocka_unit_test(test_same_file_twice),
       cmocka_unit_test(test_many_long_fields),
       cmocka_unit_test(test_bad_claims),
       cmocka_unit_test(test_qr_too_long),
