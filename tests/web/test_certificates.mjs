@@ -3,7 +3,8 @@
 // verification page, with no session, a PNG of that PDF's page (pdftoppm) uploaded is read in
 // the browser and verifies as valid; after an officer revokes it on the officers' page (reason,
 // confirmation) the same picture verifies as revoked; a pasted text with one changed byte is a
-// bad signature. Every new page is screenshotted at phone and desktop size in Chinese and
+// bad signature; a camera (Chromium's fake one, playing a video of the printed page) reads it
+// too. Every new page is screenshotted at phone and desktop size in Chinese and
 // English, checked with axe-core and for width at 375 px (harness.mjs review()).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,6 +29,22 @@ hukou(['keys', 'init', '--dir', keys]);
 const server = await startServer({ db, today: '2024-06-01', extra: ['--keys', keys] });
 const browser = await launchBrowser();
 const page = await newPage(browser);
+
+// A one-frame Y4M video of a grey image (pdftoppm's PGM), for Chromium's fake camera: the Y
+// plane is the picture, U and V neutral (4:2:0), sides even.
+function pgmToY4m(pgm, out) {
+  const buf = fs.readFileSync(pgm);
+  const head = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(buf.subarray(0, 64).toString('latin1'));
+  assert.ok(head, 'not a binary PGM');
+  const [w, h] = [+head[1], +head[2]];
+  const pixels = buf.subarray(head[0].length);
+  const W = w & ~1;
+  const H = h & ~1;
+  const y = Buffer.alloc(W * H);
+  for (let r = 0; r < H; r++) pixels.copy(y, r * W, r * w, r * w + W);
+  const uv = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
+  fs.writeFileSync(out, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F1:1 Ip A1:1 C420jpeg\nFRAME\n`), y, uv]));
+}
 
 // RFC 9285 base45, to change one byte inside a certificate and encode it again.
 const B45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
@@ -177,4 +194,22 @@ test('a pasted text with one changed byte is a bad signature', async () => {
   await anon.locator('#v-camera + .field-error, section[aria-labelledby="v-camera"] .field-error').waitFor({ timeout: 20000 });
   await review(anon, 'verify-errors');
   assertNoProblems(anon);
+});
+
+test('the camera reads the printed certificate too (a fake camera playing the page): revoked', async () => {
+  execFileSync('pdftoppm', ['-r', '90', '-gray', '-singlefile', pdfFile, path.join(dir, 'gray')]);
+  const video = path.join(dir, 'page.y4m');
+  pgmToY4m(path.join(dir, 'gray.pgm'), video);
+  const withCamera = await launchBrowser({
+    extraArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+  });
+  const cam = await newPage(withCamera);
+  await cam.context().grantPermissions(['camera'], { origin: server.url });
+  await open(cam, server.url, '/verify');
+  await cam.locator('#v-camera-start').click();
+  await cam.locator('[data-verdict]').waitFor({ timeout: 30000 });
+  assert.equal(await cam.locator('[data-verdict]').getAttribute('data-verdict'), 'revoked');
+  // The camera is released once the code is read.
+  assert.equal(await cam.evaluate(() => document.querySelector('video.camera').srcObject), null);
+  assertNoProblems(cam);
 });
