@@ -30,18 +30,21 @@ const server = await startServer({ db, today: '2024-06-01', extra: ['--keys', ke
 const browser = await launchBrowser();
 const page = await newPage(browser);
 
-// A one-frame Y4M video of a grey image (pdftoppm's PGM), for Chromium's fake camera: the Y
-// plane is the picture, U and V neutral (4:2:0), sides even.
-function pgmToY4m(pgm, out) {
+// A one-frame Y4M video of part of a grey image (pdftoppm's PGM; box in fractions of its
+// sides), for Chromium's fake camera: the Y plane is the picture, U and V neutral (4:2:0), sides
+// even. A camera held over the printed page sees its QR code, not the whole sheet.
+function pgmToY4m(pgm, out, box) {
   const buf = fs.readFileSync(pgm);
   const head = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(buf.subarray(0, 64).toString('latin1'));
   assert.ok(head, 'not a binary PGM');
   const [w, h] = [+head[1], +head[2]];
   const pixels = buf.subarray(head[0].length);
-  const W = w & ~1;
-  const H = h & ~1;
+  const x0 = Math.floor(w * box.x0);
+  const y0 = Math.floor(h * box.y0);
+  const W = Math.floor(w * (box.x1 - box.x0)) & ~1;
+  const H = Math.floor(h * (box.y1 - box.y0)) & ~1;
   const y = Buffer.alloc(W * H);
-  for (let r = 0; r < H; r++) pixels.copy(y, r * W, r * w, r * w + W);
+  for (let r = 0; r < H; r++) pixels.copy(y, r * W, (y0 + r) * w + x0, (y0 + r) * w + x0 + W);
   const uv = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
   fs.writeFileSync(out, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F1:1 Ip A1:1 C420jpeg\nFRAME\n`), y, uv]));
 }
@@ -197,9 +200,10 @@ test('a pasted text with one changed byte is a bad signature', async () => {
 });
 
 test('the camera reads the printed certificate too (a fake camera playing the page): revoked', async () => {
-  execFileSync('pdftoppm', ['-r', '90', '-gray', '-singlefile', pdfFile, path.join(dir, 'gray')]);
+  execFileSync('pdftoppm', ['-r', '100', '-gray', '-singlefile', pdfFile, path.join(dir, 'gray')]);
   const video = path.join(dir, 'page.y4m');
-  pgmToY4m(path.join(dir, 'gray.pgm'), video);
+  // The lower middle of the A4 page, where cert/pdf.c draws the code.
+  pgmToY4m(path.join(dir, 'gray.pgm'), video, { x0: 0.2, x1: 0.8, y0: 0.55, y1: 0.95 });
   const withCamera = await launchBrowser({
     extraArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
   });

@@ -4,11 +4,11 @@
 // reinstating one (POST /api/v1/certificates/{cid}/status) with a reason and a confirmation.
 // The officer types the ID number; it travels only in fetch calls, never in the page's address,
 // and the page shows it masked. The API's jurisdiction rule applies (one 404 for elsewhere).
-import { html, useState } from '../../lib.js';
+import { html, useState, useEffect } from '../../lib.js';
 import { t } from '../../i18n.js';
 import { get, post } from '../../api.js';
 import { href } from '../../router.js';
-import { useForm, TextInput, Button, ErrorBanner, Alert } from '../../ui.js';
+import { useForm, TextInput, Button, ErrorBanner, Alert, Loading } from '../../ui.js';
 import { maskId } from '../staff/common.js';
 import { StatusBadge, typeLabel, validityText, certDate, reasonText, Issuer } from './common.js';
 
@@ -85,37 +85,34 @@ function OfficerCertificate({ c, onDone }) {
   </li>`;
 }
 
-export function OfficerCertificatesPage() {
-  const form = useForm({ id: '' }, { id: 'id', id_number: 'id' });
-  const [found, setFound] = useState(null); // {id, certs}
+// One person's certificates for an officer: the two issued on request, and each certificate
+// with what may be done to it. Used by the certificates page and by an application's page (the
+// applicant's: a settlement approval, a permit issued on completion). heading: the h2's text.
+export function PersonCertificates({ id, heading, tick = 0 }) {
+  const [state, setState] = useState({ certs: null, error: null });
   const [notice, setNotice] = useState(null); // a function: the message in the current language
   const [issuing, setIssuing] = useState(null);
   const [error, setError] = useState(null);
-  async function lookUp(id) {
-    const certs = await form.submit(() => get(list(id)));
-    if (certs) setFound({ id, certs: Array.isArray(certs) ? certs : certs.certificates || [] });
-  }
-  async function onSubmit(e) {
-    e.preventDefault();
-    setNotice(null);
-    setError(null);
-    const id = form.values.id.trim().toUpperCase();
-    if (!/^\d{17}[\dX]$/.test(id)) {
-      form.setErrors({ id: t('officer.cert.id.bad') });
-      return;
-    }
-    setFound(null);
-    await lookUp(id);
-    form.setValues({ id: '' }); // the number leaves the form once sent
-  }
+  const [reload, setReload] = useState(0);
+  useEffect(() => {
+    let live = true;
+    get(list(id)).then(
+      (certs) => live && setState({ certs: Array.isArray(certs) ? certs : certs.certificates || [], error: null }),
+      // Not this officer's to see (the applicant lives elsewhere): nothing to show, not an error.
+      (err) => live && setState(err && err.status === 404 ? { certs: [], error: null } : { certs: null, error: err }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id, tick, reload]);
   async function issue(type) {
     setIssuing(type);
     setError(null);
     setNotice(null);
     try {
-      const c = await post(list(found.id), { type });
+      const c = await post(list(id), { type });
       setNotice(() => () => t('officer.cert.issued', { type: typeLabel(c), id: c.id }));
-      await lookUp(found.id);
+      setReload((n) => n + 1);
     } catch (err) {
       setError(err);
     } finally {
@@ -124,8 +121,46 @@ export function OfficerCertificatesPage() {
   }
   const done = (msg) => {
     setNotice(() => msg);
-    lookUp(found.id);
+    setReload((n) => n + 1);
   };
+  const h = 'pc-' + maskId(id).replace(/\*/g, '_');
+  return html`<section class="person-certs" aria-labelledby=${h}>
+    <h2 id=${h}>${heading}</h2>
+    ${notice && html`<${Alert} kind="success">${notice()}<//>`}
+    <${ErrorBanner} error=${error || state.error} />
+    <div class="actions">
+      ${['hukou_proof', 'residence_receipt'].map(
+        (type) => html`<${Button} type="button" kind="secondary" busy=${issuing === type} disabled=${issuing !== null} data-issue=${type}
+          onClick=${() => issue(type)}>${t('officer.cert.issue.' + type)}<//>`,
+      )}
+    </div>
+    ${state.certs === null && !state.error && html`<${Loading} />`}
+    ${state.certs &&
+    (state.certs.length
+      ? html`<ul class="app-list">${state.certs.map((c) => html`<${OfficerCertificate} key=${c.id + c.status} c=${c} onDone=${done} />`)}</ul>`
+      : html`<p class="muted">${t('officer.cert.none')}</p>`)}
+  </section>`;
+}
+
+export function OfficerCertificatesPage() {
+  const form = useForm({ id: '' }, { id: 'id', id_number: 'id' });
+  const [found, setFound] = useState(null); // the number looked up (shown masked)
+  const [tick, setTick] = useState(0);
+  async function onSubmit(e) {
+    e.preventDefault();
+    const id = form.values.id.trim().toUpperCase();
+    if (!/^\d{17}[\dX]$/.test(id)) {
+      form.setErrors({ id: t('officer.cert.id.bad') });
+      return;
+    }
+    // Asked once here so that a refusal (not theirs, not a number) is named beside the field.
+    const ok = await form.submit(() => get(list(id)));
+    if (ok) {
+      setFound(id);
+      setTick((n) => n + 1);
+      form.setValues({ id: '' }); // the number leaves the form once sent
+    } else setFound(null);
+  }
   return html`<h1 tabindex="-1">${t('officer.cert.title')}</h1>
     <p class="lead">${t('officer.cert.lead')}</p>
     <form class="form narrow" onSubmit=${onSubmit} novalidate role="search">
@@ -134,19 +169,5 @@ export function OfficerCertificatesPage() {
         autocomplete="off" maxlength="18" />
       <div class="actions"><${Button} type="submit" busy=${form.busy}>${t('officer.cert.find')}<//></div>
     </form>
-    ${notice && html`<${Alert} kind="success">${notice()}<//>`}
-    <${ErrorBanner} error=${error} />
-    ${found &&
-    html`<section aria-labelledby="oc-found">
-      <h2 id="oc-found">${t('officer.cert.of', { id: maskId(found.id) })}</h2>
-      <div class="actions">
-        ${['hukou_proof', 'residence_receipt'].map(
-          (type) => html`<${Button} type="button" kind="secondary" busy=${issuing === type} disabled=${issuing !== null} data-issue=${type}
-            onClick=${() => issue(type)}>${t('officer.cert.issue.' + type)}<//>`,
-        )}
-      </div>
-      ${found.certs.length
-        ? html`<ul class="app-list">${found.certs.map((c) => html`<${OfficerCertificate} key=${c.id + c.status} c=${c} onDone=${done} />`)}</ul>`
-        : html`<p class="muted">${t('officer.cert.none')}</p>`}
-    </section>`}`;
+    ${found && html`<${PersonCertificates} key=${found} id=${found} tick=${tick} heading=${t('officer.cert.of', { id: maskId(found) })} />`}`;
 }
