@@ -27,7 +27,7 @@ static void usage(FILE *out)
         "                   [--signin-address-after N]\n"
         "                   [--max-connections N] [--openapi FILE] [--no-access-log]\n"
         "                   [--access-flush S] [--settlement-days N] [--today YYYY-MM-DD]\n"
-        "                   [--web DIR] [--secure-cookies]\n"
+        "                   [--web DIR] [--secure-cookies] [--keys DIR]\n"
         "                   [--material-max-mib N] [--materials-per-application N]\n"
         "                   [--checkpoint FILE [--checkpoint-every S]]\n"
         "  以 HTTP 提供 JSON 接口（/api/v1/…，见 docs/http.md）和网上门户（/），收到\n"
@@ -67,6 +67,11 @@ static void usage(FILE *out)
         "  --secure-cookies     会话 Cookie 总带 Secure（经 TLS 提供服务时）/ the session cookie\n"
         "                       always carries Secure (served behind TLS; X-Forwarded-Proto:\n"
         "                       https sets it per request)\n"
+        "  --keys DIR           证照密钥目录（hukou keys init 生成），启动时读取签名私钥；未给出时\n"
+        "                       签发、核验证照的接口答复 503 / the certificate keys (made by\n"
+        "                       hukou keys init), opened with the signing key at start;\n"
+        "                       without it the certificate routes that sign or verify answer\n"
+        "                       503 unavailable\n"
         "  --no-access-log      不写访问日志 / no JSON access log on stderr (benchmarks)\n"
         "  --access-flush S     人员数据查阅记录至少每 S 秒写入一次 / the log of person reads is\n"
         "                       written at least every S seconds (default 0.1; all of it on stop)\n"
@@ -205,6 +210,8 @@ int hk_cmd_serve(int argc, char **argv)
       cfg.openapi = next;
     } else if (strcmp(a, "--web") == 0) {
       cfg.web_dir = next;
+    } else if (strcmp(a, "--keys") == 0) {
+      cfg.keys_dir = next;
     } else if (strcmp(a, "--listen") == 0) {
       const char *colon = strrchr(next, ':');
       if (colon == NULL || (size_t)(colon - next) >= sizeof host ||

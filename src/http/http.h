@@ -39,6 +39,8 @@ typedef struct hk_http_config {
   int settlement_days;           /* days for a settlement decision; 0 the service's default */
   size_t material_max_bytes;     /* an uploaded material's size limit; 0 the service's default */
   int materials_per_application; /* files an application may hold; 0 the service's default */
+  const char *keys_dir; /* the certificate keys (hukou keys init): opened with the signing key at
+                           start; NULL: the certificate routes that sign or verify answer 503 */
 } hk_http_config;
 
 /* The defaults of `hukou serve`. */

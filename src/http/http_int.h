@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "cert/cert.h"
 #include "core/error.h"
 #include "core/person.h"
 #include "http/http.h"
@@ -266,6 +267,16 @@ void hk_h_facts_entry(hk_http_req *req, hk_http_resp *resp);
 void hk_h_fact_materials_post(hk_http_req *req, hk_http_resp *resp); /* h_materials.c */
 void hk_h_fact_materials_list(hk_http_req *req, hk_http_resp *resp);
 void hk_h_fact_materials_get(hk_http_req *req, hk_http_resp *resp);
+/* Electronic certificates (issue 12, h_certificates.c). */
+void hk_h_cert_jwks(hk_http_req *req, hk_http_resp *resp);
+void hk_h_cert_status_list(hk_http_req *req, hk_http_resp *resp);
+void hk_h_cert_verify(hk_http_req *req, hk_http_resp *resp);
+void hk_h_person_certs_list(hk_http_req *req, hk_http_resp *resp);
+void hk_h_person_certs_issue(hk_http_req *req, hk_http_resp *resp);
+void hk_h_cert_get(hk_http_req *req, hk_http_resp *resp);
+void hk_h_cert_pdf(hk_http_req *req, hk_http_resp *resp);
+void hk_h_cert_qr_svg(hk_http_req *req, hk_http_resp *resp);
+void hk_h_cert_set_status(hk_http_req *req, hk_http_resp *resp);
 
 /* ---- who may see what (access.c) ---- */
 
@@ -327,10 +338,13 @@ hk_store *hk_http_worker_store(hk_http_server *srv, hk_http_worker *w, hk_error 
 
 /* The services' "today": the server's date, or --today's (testing). */
 hk_date hk_http_today(const hk_http_server *srv);
+/* Now in Unix seconds on that day: the time of day is the clock's, the day --today's when it is
+ * fixed, so certificates issued on a fixed day are checked against that day (testing). */
+int64_t hk_http_unix_now(const hk_http_server *srv);
 
 /* ---- metrics (metrics.c) ---- */
 
-#define HK_HTTP_ROUTES_MAX 64 /* routes + 1 for the portal's files + 1 for those matching none */
+#define HK_HTTP_ROUTES_MAX 80 /* routes + 1 for the portal's files + 1 for those matching none */
 #define HK_HTTP_STATUS_SLOTS 16
 #define HK_HTTP_BUCKETS 12
 
@@ -425,6 +439,16 @@ struct hk_http_server {
    * times the size limit, so signed-in clients cannot pin the server's memory with slow bodies. */
   atomic_size_t upload_bytes;
   hk_http_deadline *deadline; /* NULL when both deadlines are off */
+  /* Certificates (issue 12): the key set with its signing key (--keys), or NULL. */
+  hk_cert_keyring *keyring;
+  /* Every release of the writer counts here, so a cached status list made before a write (a
+   * revocation, a death) is not served after it (h_certificates.c). */
+  atomic_uint write_epoch;
+  pthread_mutex_t status_mu;
+  uint8_t *status_token; /* the signed status list last made, or NULL */
+  size_t status_len;
+  double status_made;    /* monotonic seconds */
+  unsigned status_epoch; /* write_epoch when it was made */
 };
 
 #define HK_HTTP_UPLOADS_AT_ONCE 8

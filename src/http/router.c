@@ -92,6 +92,20 @@ const hk_http_route hk_http_routes[] = {
      HK_ROUTE_ACCOUNT},
     {"GET", "/api/v1/persons/{id}/facts/{entry}/materials/{mid}", hk_h_fact_materials_get,
      HK_ROUTE_ACCOUNT},
+    /* Electronic certificates (issue 12): the public key set, status list and verification are
+     * open to anyone; the rest is the holder's and the officers'. */
+    {"GET", "/.well-known/hukou-keys.json", hk_h_cert_jwks, 0},
+    /* before {cid}: the first matching pattern wins */
+    {"GET", "/api/v1/certificates/status", hk_h_cert_status_list, 0},
+    {"POST", "/api/v1/certificates/verify", hk_h_cert_verify, HK_ROUTE_BODY | HK_ROUTE_LIMITED},
+    {"GET", "/api/v1/persons/{id}/certificates", hk_h_person_certs_list, HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/persons/{id}/certificates", hk_h_person_certs_issue,
+     HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/certificates/{cid}", hk_h_cert_get, HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/certificates/{cid}/pdf", hk_h_cert_pdf, HK_ROUTE_ACCOUNT},
+    {"GET", "/api/v1/certificates/{cid}/qr.svg", hk_h_cert_qr_svg, HK_ROUTE_ACCOUNT},
+    {"POST", "/api/v1/certificates/{cid}/status", hk_h_cert_set_status,
+     HK_ROUTE_BODY | HK_ROUTE_ACCOUNT},
 };
 const size_t hk_http_route_count = sizeof hk_http_routes / sizeof hk_http_routes[0];
 

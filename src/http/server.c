@@ -353,12 +353,21 @@ hk_store *hk_http_writer_acquire(hk_http_server *srv, hk_error *err)
 
 void hk_http_writer_release(hk_http_server *srv)
 {
+  atomic_fetch_add(&srv->write_epoch, 1u);
   pthread_mutex_unlock(&srv->writer_mu);
 }
 
 hk_date hk_http_today(const hk_http_server *srv)
 {
   return srv->cfg.today != HK_DATE_NONE ? srv->cfg.today : hk_date_today();
+}
+
+int64_t hk_http_unix_now(const hk_http_server *srv)
+{
+  int64_t now = (int64_t)time(NULL);
+  if (srv->cfg.today == HK_DATE_NONE)
+    return now;
+  return (int64_t)srv->cfg.today * 86400 + now % 86400;
 }
 
 /* ---- the access log ---- */
@@ -841,6 +850,9 @@ static void server_free(hk_http_server *srv)
   hk_http_ratelimit_free(srv->rl);
   hk_http_signin_guard_free(srv->signin_guard);
   hk_http_deadline_free(srv->deadline);
+  hk_cert_keyring_free(srv->keyring);
+  free(srv->status_token);
+  pthread_mutex_destroy(&srv->status_mu);
   free(srv->openapi);
   free(srv);
 }
@@ -855,6 +867,7 @@ hk_status hk_http_start(const hk_http_config *cfg, hk_http_server **out, hk_erro
   srv->started = hk_http_now();
   pthread_mutex_init(&srv->stats_mu, NULL);
   pthread_mutex_init(&srv->writer_mu, NULL);
+  pthread_mutex_init(&srv->status_mu, NULL);
   hk_status rc;
   /* The database must open now, so a wrong --db fails at start rather than on every request. */
   hk_store *probe = NULL;
@@ -898,6 +911,18 @@ hk_status hk_http_start(const hk_http_config *cfg, hk_http_server **out, hk_erro
     *err = werr;
     rc = wrc;
     goto fail;
+  }
+  /* Certificate keys (issue 12): a directory that is named must open, with its signing key,
+   * now; the error names --keys and what was wrong. */
+  if (cfg->keys_dir != NULL) {
+    hk_error kerr = {0};
+    if ((rc = hk_cert_keyring_open(cfg->keys_dir, true, &srv->keyring, &kerr)) != HK_OK) {
+      hk_error_set(err, rc, "--keys", "%s: %s%s%s", cfg->keys_dir, kerr.field,
+                   kerr.field[0] ? ": " : "", kerr.detail);
+      hk_error_set_zh(err, "无法打开证照密钥目录 %s：%s", cfg->keys_dir,
+                      kerr.detail_zh[0] ? kerr.detail_zh : kerr.detail);
+      goto fail;
+    }
   }
   srv->rl = hk_http_ratelimit_new(cfg->rate, cfg->burst);
   srv->signin_guard = hk_http_signin_guard_new(cfg->signin_address_after, cfg->signin.max_delay);

@@ -236,6 +236,31 @@ MATRIX += [
 ]
 
 
+# Electronic certificates (issue 12; h_certificates.c), with requests that change nothing: the
+# key set, the status list and verification are everyone's (api.sh starts the server with
+# --keys); ME has no hukou in Zhejiang to prove (409); an officer outside meets the 404 of
+# person reads, and an unknown certificate is the 404 of one not theirs.
+NO_CERT = "0133040220240000000X"
+MATRIX += [
+    (("GET", "/.well-known/hukou-keys.json", None, None), EVERYONE_200),
+    (("GET", "/api/v1/certificates/status", None, None), EVERYONE_200),
+    (("POST", "/api/v1/certificates/verify", {"qr": "HKC1:NOT A CERTIFICATE"}, None),
+     EVERYONE_200),
+    (("GET", f"/api/v1/persons/{ME}/certificates", None, None),
+     expect(200, officer_out=404, **PERSON_READERS)),
+    (("GET", f"/api/v1/persons/{OTHER}/certificates", None, None),
+     expect(200, resident=403, officer_in=404, **PERSON_READERS)),
+    (("POST", f"/api/v1/persons/{ME}/certificates", {"type": "hukou_proof"}, None),
+     expect(409, officer_out=404, **PERSON_READERS)),
+    (("GET", f"/api/v1/certificates/{NO_CERT}", None, None), expect(404, **PERSON_READERS)),
+    (("GET", f"/api/v1/certificates/{NO_CERT}/pdf", None, None), expect(404, **PERSON_READERS)),
+    (("GET", f"/api/v1/certificates/{NO_CERT}/qr.svg", None, None),
+     expect(404, **PERSON_READERS)),
+    (("POST", f"/api/v1/certificates/{NO_CERT}/status", {"status": "revoked", "reason": "x"},
+      None), expect(404, resident=403, **PERSON_READERS)),
+]
+
+
 def router_routes():
     text = open(os.path.join(SOURCE, "src", "http", "router.c")).read()
     return set(re.findall(r'\{"([A-Z]+)", "(/[^"]*)", hk_h_', text))

@@ -24,10 +24,12 @@ trap cleanup EXIT
 
 "$hukou" init --db "$tmp/r.db" >/dev/null
 "$hukou" import --db "$tmp/r.db" "$data/registry_sample.jsonl" >/dev/null
+# Certificate keys (issue 12), so that the suite's server signs and verifies.
+"$hukou" keys init --dir "$tmp/keys" >/dev/null
 
 # --rate 0: the suite sends many answers from one address; the limiter is tested on a server
-# of its own. --timeout 2: the slow-client test waits for it.
-"$hukou" serve --db "$tmp/r.db" --listen 127.0.0.1:0 --rate 0 --timeout 2 \
+# of its own. --timeout 2: the slow-client test waits for it. --keys: the certificate routes.
+"$hukou" serve --db "$tmp/r.db" --listen 127.0.0.1:0 --rate 0 --timeout 2 --keys "$tmp/keys" \
   >"$tmp/out" 2>"$tmp/log" &
 pid=$!
 for _ in $(seq 300); do # at most 30 s: the sanitizer build starts slowly

@@ -134,8 +134,8 @@ export async function startServer({ db, today, extra = [] }) {
 }
 
 // Headless Chromium (Debian's), with the launch options that work in this environment
-// (../shared/research/phase2.md 1.2).
-export async function launchBrowser() {
+// (../shared/research/phase2.md 1.2), and a test's own (a fake camera: test_certificates.mjs).
+export async function launchBrowser({ extraArgs = [] } = {}) {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -146,6 +146,7 @@ export async function launchBrowser() {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...extraArgs,
     ],
   });
   const close = () => browser.close();

@@ -13,6 +13,7 @@ import './pages/resident/index.js';
 import './pages/officer/index.js';
 import './pages/analyst/index.js';
 import './pages/admin/index.js';
+import './pages/certificates/index.js';
 
 addRoutes([
   { path: '/', component: HomePage, roles: null, title: 'app.name' },

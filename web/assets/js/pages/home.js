@@ -1,4 +1,5 @@
-// The start page: what the service is, the open eligibility check, and signing in.
+// The start page: what the service is, the open eligibility check, the open verification of
+// a certificate (issue 12), and signing in.
 import { html } from '../lib.js';
 import { t } from '../i18n.js';
 import { href } from '../router.js';
@@ -14,6 +15,10 @@ export function HomePage() {
       <a class="card card-link" href=${href('/check')}>
         <h2>${t('home.check')}</h2>
         <p>${t('home.check.desc')}</p>
+      </a>
+      <a class="card card-link" href=${href('/verify')}>
+        <h2>${t('home.verify')}</h2>
+        <p>${t('home.verify.desc')}</p>
       </a>
       <a class="card card-link" href=${href(session ? ROLE_HOME[session.role] || '/' : '/signin')}>
         <h2>${t('home.signin')}</h2>

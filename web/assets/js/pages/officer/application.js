@@ -8,6 +8,8 @@ import { get, post } from '../../api.js';
 import { href } from '../../router.js';
 import { useLoad, useForm, Loading, ErrorBanner, DateText, Facts, Choice, TextInput, Field, Button, Alert } from '../../ui.js';
 import { StateBadge, pathwayLabel, divisionName } from '../staff/common.js';
+// The applicant's electronic certificates (issue 12): an approval's 准予迁入证明, a permit's.
+import { PersonCertificates } from '../certificates/officer.js';
 
 // docs/services.md's state machine: what an officer may do in each state.
 const ACTIONS = {
@@ -175,6 +177,7 @@ export function ApplicationPage({ id }) {
         <h2>${t('officer.steps')}</h2>
         <${Steps} steps=${app.steps} />
       </section>
+      <${PersonCertificates} id=${app.id_number} tick=${app.state} heading=${t('officer.cert.applicant')} />
       <section class="card">
         <h2>${t('officer.act.title')}</h2>
         ${notice && html`<${Alert} kind="success">${t('officer.act.done', { action: t('officer.action.' + notice) })}<//>`}
