@@ -14,6 +14,7 @@ import './pages/officer/index.js';
 import './pages/analyst/index.js';
 import './pages/admin/index.js';
 import './pages/certificates/index.js';
+import './pages/activation/index.js';
 
 addRoutes([
   { path: '/', component: HomePage, roles: null, title: 'app.name' },

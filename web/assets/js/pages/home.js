@@ -1,5 +1,6 @@
 // The start page: what the service is, the open eligibility check, the open verification of
-// a certificate (issue 12), and signing in.
+// a certificate (issue 12), signing in, and opening one's account with an activation code
+// (issue 16).
 import { html } from '../lib.js';
 import { t } from '../i18n.js';
 import { href } from '../router.js';
@@ -24,5 +25,10 @@ export function HomePage() {
         <h2>${t('home.signin')}</h2>
         <p>${t('home.signin.desc')}</p>
       </a>
+      ${!session &&
+      html`<a class="card card-link" href=${href('/activate')} data-card="activate">
+        <h2>${t('activate.nav')}</h2>
+        <p>${t('home.activate.desc')}</p>
+      </a>`}
     </div>`;
 }
