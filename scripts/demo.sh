@@ -73,6 +73,24 @@ brief "办结：户口迁入南湖区（租房无自有住房，落社区公共�
 hh=$("$hukou" application show --db "$db" --as officer:330402 1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["moved_to"]["household"])')
 step "迁入的户 / the household he joined" "$hukou" household show --db "$db" --as officer:330402 "$hh"
 
+# Electronic certificates (issue 12): the keys that sign them, beside the demo database (new on
+# every run, as the database is), his certificates, one as a PDF, verified offline.
+keys="$db.keys"
+rm -rf "$keys"
+step "证照签名密钥 / the certificate signing keys" "$hukou" keys init --dir "$keys"
+step "张伟的电子证照（批准落户时签发准予迁入证明）/ his certificates (the settlement approval came with the approval)" \
+  "$hukou" cert list --db "$db" --person 341222199001010112 --as resident:341222199001010112
+cert=$("$hukou" cert list --db "$db" --person 341222199001010112 --as resident:341222199001010112 |
+  python3 -c 'import json, sys
+print(next(c["id"] for c in json.load(sys.stdin) if c["type"] == "settlement_approval"))')
+step "准予迁入证明 PDF / the settlement approval on paper" \
+  "$hukou" cert pdf "$cert" --out "$db.certificate.pdf" --db "$db" --keys "$keys" --as resident:341222199001010112
+"$hukou" cert show "$cert" --db "$db" --keys "$keys" --as resident:341222199001010112 --json |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["qr"])' >"$db.certificate.qr"
+"$hukou" keys jwks --dir "$keys" >"$db.jwks.json"
+step "离线核验（只用公钥）/ verified offline with the public keys only" \
+  "$hukou" cert verify --file "$db.certificate.qr" --keys "$db.jwks.json"
+
 # The demo officer's workbench: applications of generated residents of 南湖区 in every state,
 # made and moved through the same services as above (apply and application act), some of them
 # filed weeks ago and left, so that they are overdue (docs/services.md, deadlines).
@@ -136,6 +154,8 @@ for a in "admin --role admin" "officer.nanhu --role officer --jurisdiction 33040
   echo "$demo_pw" | "$hukou" user add $a --password-stdin --db "$db" >/dev/null
 done
 step "接口账号 / accounts of the HTTP API" "$hukou" user list --db "$db"
+step "为方丽发放激活码（她用它自行开通账号）/ an activation code for 方丽 (she opens her own account with it)" \
+  "$hukou" user activation-code 341222199203150228 --as officer:330402 --db "$db"
 step "嘉兴市人口统计（分县区）/ population of 嘉兴市 by county" "$hukou" stats summary --db "$db" --area 330400
 step "审计链 / verify the audit chain" "$hukou" audit verify --db "$db"
 rm -f "$db.request.json"
@@ -168,5 +188,7 @@ cat <<MSG
      supervisor.jx  审核主管 supervisor of 330400 嘉兴市: #/officer, #/dashboard
      analyst.zj     统计分析员 analyst: #/dashboard (map and table of the province, CSV)
      admin          系统管理员 admin: #/admin (accounts)
+   证照核验（无需登录）/ verify a certificate (no sign-in): #/verify, with $db.certificate.pdf
+   激活账号 / open an account with the code above: #/activate (方丽, 341222199203150228)
 MSG
-exec "$hukou" serve --db "$db" --listen "$listen" --web build-release/web
+exec "$hukou" serve --db "$db" --listen "$listen" --web build-release/web --keys "$keys"
