@@ -79,5 +79,7 @@ int hk_cli_search(int argc, char **argv, bool households);
 
 /* hukou cert verify (cmd_cert_verify.c): argv[0] is "verify"; needs no database. */
 int hk_cli_cert_verify(int argc, char **argv);
+/* hukou cert render-pdf (cmd_cert_render.c): the PDF of the QR text on stdin, for hukou serve. */
+int hk_cli_cert_render(int argc, char **argv);
 
 #endif

@@ -346,6 +346,8 @@ int hk_cmd_cert(int argc, char **argv)
   const char *sub = argv[1];
   if (strcmp(sub, "verify") == 0)
     return hk_cli_cert_verify(argc - 1, argv + 1);
+  if (strcmp(sub, "render-pdf") == 0)
+    return hk_cli_cert_render(argc - 1, argv + 1);
   enum { ISSUE, LIST, SHOW, PDF, REVOKE, STATUS } op;
   if (strcmp(sub, "issue") == 0)
     op = ISSUE;

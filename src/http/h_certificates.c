@@ -364,7 +364,8 @@ void hk_h_cert_pdf(hk_http_req *req, hk_http_resp *resp)
   json_decref(out);
   unsigned char *pdf = NULL;
   size_t len = 0;
-  hk_status rc = hk_cert_pdf_render(claims, qr, &pdf, &len, &err);
+  /* In a child process (pdf_child.c): cairo's per-page leak stays out of the server. */
+  hk_status rc = hk_http_pdf_in_child(req->srv->self_exe, qr, &pdf, &len, &err);
   free(qr);
   free(claims);
   if (rc != HK_OK) {

@@ -14,22 +14,25 @@
 #include "service/signin.h"
 
 typedef struct hk_http_config {
-  const char *db_path;      /* the registry (read-only connections per worker, and one read-write
-                               connection for the services and sign-ins, one for the access log) */
-  const char *host;         /* an IPv4 literal, "127.0.0.1" */
-  uint16_t port;            /* 0: any free port (hk_http_port tells which) */
-  unsigned threads;         /* worker threads of the pool */
-  const char *policy_dir;   /* NULL: hk_policies_default_dir() */
-  const char *openapi;      /* NULL: $HUKOU_OPENAPI, else HK_DEFAULT_OPENAPI */
-  const char *web_dir;      /* the portal's files; NULL: $HUKOU_WEB, else HK_DEFAULT_WEB. A missing
-                               directory is not fatal: the API runs and / is a 404 (static.c) */
-  bool secure_cookies;      /* the session cookie always carries Secure (served behind TLS) */
-  double access_flush;      /* the access log is written at least this often (seconds) */
-  double rate;              /* POST /api/v1/eligibility per client address per second; 0 off */
-  double burst;             /* the bucket's size */
-  hk_signin_policy signin;  /* per account (service/signin.h); delay_after 0: no throttling */
-  int signin_address_after; /* failed sign-ins from one address before its delays; 0 off */
-  unsigned timeout_s;       /* an idle or slow connection is closed after this long */
+  const char *db_path;    /* the registry (read-only connections per worker, and one read-write
+                             connection for the services and sign-ins, one for the access log) */
+  const char *host;       /* an IPv4 literal, "127.0.0.1" */
+  uint16_t port;          /* 0: any free port (hk_http_port tells which) */
+  unsigned threads;       /* worker threads of the pool */
+  const char *policy_dir; /* NULL: hk_policies_default_dir() */
+  const char *openapi;    /* NULL: $HUKOU_OPENAPI, else HK_DEFAULT_OPENAPI */
+  const char *web_dir;    /* the portal's files; NULL: $HUKOU_WEB, else HK_DEFAULT_WEB. A missing
+                             directory is not fatal: the API runs and / is a 404 (static.c) */
+  bool secure_cookies;    /* the session cookie always carries Secure (served behind TLS) */
+  /* The reverse proxy in front (--trust-proxy ADDRESS): only for connections from it is the
+   * client taken from the last X-Forwarded-For entry, the one the proxy appended; NULL none. */
+  const char *trusted_proxy;
+  double access_flush;         /* the access log is written at least this often (seconds) */
+  double rate;                 /* POST /api/v1/eligibility per client address per second; 0 off */
+  double burst;                /* the bucket's size */
+  hk_signin_policy signin;     /* per account (service/signin.h); delay_after 0: no throttling */
+  int signin_address_after;    /* failed sign-ins from one address before its delays; 0 off */
+  unsigned timeout_s;          /* an idle or slow connection is closed after this long */
   unsigned header_deadline_s;  /* a request's headers must all arrive within this; 0 off */
   unsigned request_deadline_s; /* and its body within this after them; 0 off (deadline.c) */
   unsigned max_connections;

@@ -439,6 +439,7 @@ struct hk_http_server {
    * times the size limit, so signed-in clients cannot pin the server's memory with slow bodies. */
   atomic_size_t upload_bytes;
   hk_http_deadline *deadline; /* NULL when both deadlines are off */
+  char self_exe[4096];        /* this program, for the PDF renderer's child (pdf_child.c) */
   /* Certificates (issue 12): the key set with its signing key (--keys), or NULL. */
   hk_cert_keyring *keyring;
   /* Every release of the writer counts here, so a cached status list made before a write (a
@@ -456,6 +457,11 @@ struct hk_http_server {
 #define HK_HTTP_TOKEN_TTL 2.0 /* seconds a checked token is trusted without the store */
 
 double hk_http_now(void); /* monotonic seconds */
+
+/* A certificate's PDF from its QR text, rendered by `exe cert render-pdf` in a child process
+ * (pdf_child.c); caller frees *pdf. HK_EINTERNAL naming "pdf" when the child fails. */
+hk_status hk_http_pdf_in_child(const char *exe, const char *qr_text, unsigned char **pdf,
+                               size_t *len, hk_error *err);
 
 /* Request deadlines (deadline.c): headers within header_s of the connection (or of the last
  * answer on it), the body within request_s of the headers; a connection past its deadline is

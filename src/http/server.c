@@ -440,7 +440,32 @@ void hk_http_access_search(hk_http_req *req, const char *what, const char *endpo
 
 /* ---- a request's life ---- */
 
-static void client_address(struct MHD_Connection *c, char *out, size_t size)
+/* The last entry of X-Forwarded-For (the address the proxy itself saw; earlier entries are
+ * whatever the client claimed), when it is an IP address; false otherwise. */
+static bool forwarded_for(struct MHD_Connection *c, char *out, size_t size)
+{
+  const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+  if (xff == NULL)
+    return false;
+  const char *last = strrchr(xff, ',');
+  last = last ? last + 1 : xff;
+  while (*last == ' ' || *last == '\t')
+    last++;
+  size_t n = strcspn(last, " \t");
+  if (n == 0 || n >= size || n >= INET6_ADDRSTRLEN)
+    return false;
+  char text[INET6_ADDRSTRLEN];
+  memcpy(text, last, n);
+  text[n] = '\0';
+  unsigned char bin[sizeof(struct in6_addr)];
+  if (inet_pton(AF_INET, text, bin) != 1 && inet_pton(AF_INET6, text, bin) != 1)
+    return false;
+  snprintf(out, size, "%s", text);
+  return true;
+}
+
+static void client_address(const hk_http_server *srv, struct MHD_Connection *c, char *out,
+                           size_t size)
 {
   const union MHD_ConnectionInfo *ci =
       MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -454,6 +479,14 @@ static void client_address(struct MHD_Connection *c, char *out, size_t size)
   else if (sa->sa_family == AF_INET6)
     inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
               (socklen_t)size);
+  /* Behind the configured proxy every connection comes from it: the rate limits and sign-in
+   * throttling per address would then lump every client together. Only its connections are
+   * believed, so a client elsewhere cannot choose its own address with the header. */
+  if (srv->cfg.trusted_proxy != NULL && strcmp(out, srv->cfg.trusted_proxy) == 0) {
+    char real[INET6_ADDRSTRLEN];
+    if (forwarded_for(c, real, sizeof real))
+      snprintf(out, size, "%s", real);
+  }
 }
 
 static enum MHD_Result queue(hk_http_server *srv, struct MHD_Connection *c, reqctx *rc)
@@ -703,7 +736,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     rc->route = -1;
     atomic_fetch_add(&srv->in_flight, 1);
     snprintf(rc->method, sizeof rc->method, "%s", method);
-    client_address(c, rc->client, sizeof rc->client);
+    client_address(srv, c, rc->client, sizeof rc->client);
     rc->req.srv = srv; /* for the cookie's Secure flag before dispatch */
     rc->req.conn = c;
     hk_http_deadline_headers_read(srv->deadline, c);
@@ -927,6 +960,9 @@ hk_status hk_http_start(const hk_http_config *cfg, hk_http_server **out, hk_erro
   srv->rl = hk_http_ratelimit_new(cfg->rate, cfg->burst);
   srv->signin_guard = hk_http_signin_guard_new(cfg->signin_address_after, cfg->signin.max_delay);
   srv->deadline = hk_http_deadline_new(cfg->header_deadline_s, cfg->request_deadline_s);
+  /* This very program renders certificates' PDFs in children (pdf_child.c). */
+  ssize_t exe_len = readlink("/proc/self/exe", srv->self_exe, sizeof srv->self_exe - 1);
+  srv->self_exe[exe_len > 0 ? exe_len : 0] = '\0';
   srv->n_workers = cfg->threads + 1;
   srv->workers = calloc(srv->n_workers, sizeof *srv->workers);
   if (srv->workers == NULL) {

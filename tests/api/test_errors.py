@@ -6,6 +6,7 @@ import os
 import re
 import select
 import socket
+import subprocess
 import time
 
 import pytest
@@ -310,6 +311,38 @@ def test_kept_alive_connection_gets_a_fresh_deadline_per_request(server):
             time.sleep(1)
     finally:
         c.close()
+
+
+def _answers_per_client(client, clients):
+    """Two eligibility checks for each client address in X-Forwarded-For, one after another:
+    how many were answered 200."""
+    ok = 0
+    for addr in clients:
+        for _ in range(2):
+            r = client.request("POST", "/api/v1/eligibility", body=json.dumps(SITUATION),
+                               headers={"Content-Type": "application/json",
+                                        "X-Forwarded-For": "203.0.113.1, " + addr})
+            assert r.status in (200, 429), r.body[:200]
+            ok += r.status == 200
+    return ok
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(server, tmp_path):
+    # Issue 16: behind a reverse proxy every connection comes from the proxy; --trust-proxy
+    # makes the last X-Forwarded-For entry (the one the proxy appended; the first here is what a
+    # client claimed) the client for the per-address limits, for the proxy's connections only.
+    clients = ["198.51.100.7", "198.51.100.8", "198.51.100.9", "198.51.100.10"]
+    trusted = server("--rate", "1", "--burst", "1", "--trust-proxy", "127.0.0.1")
+    assert _answers_per_client(trusted.client, clients) == 4  # one token each
+    # Without it the header is ignored: one address, one bucket (refilled once a second).
+    t = time.time()
+    plain = server("--rate", "1", "--burst", "1")
+    got = _answers_per_client(plain.client, clients)
+    assert got <= 1 + int(time.time() - t) and got < 4, got
+    from conftest import BIN, DB
+    bad = subprocess.run([BIN, "serve", "--db", DB, "--trust-proxy", "not-an-address"],
+                         capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 2 and "--trust-proxy" in bad.stderr, bad.stderr
 
 
 def test_connection_limit(server):
