@@ -45,11 +45,14 @@ static char *run(const char *cmd)
   return out;
 }
 
-/* What zbar reads in an image: the payload without the newline zbarimg adds. */
+/* What zbar reads in an image: the payload without the newline zbarimg adds. QR codes only:
+ * zbar's 1D decoders now and then read a stretch of a QR symbol as an Interleaved 2 of 5
+ * barcode ("627318") and print it on a line of its own. */
 static char *zbar_read(const char *image)
 {
   char cmd[512];
-  snprintf(cmd, sizeof cmd, "zbarimg --raw -q '%s' 2>/dev/null", image);
+  snprintf(cmd, sizeof cmd, "zbarimg --nodbus -Sdisable -Sqrcode.enable --raw -q '%s' 2>/dev/null",
+           image);
   char *text = run(cmd);
   size_t n = strlen(text);
   if (n && text[n - 1] == '\n')
