@@ -71,9 +71,11 @@ hk_status hk_cert_sign(const hk_cert_keyring *kr, const hk_cert_claims *c, char 
   if (st == HK_OK)
     st = hk_cert_deflate(cose, cose_len, &z, &z_len, err);
   char *b45 = st == HK_OK ? hk_base45_encode(z, z_len) : NULL;
-  if (st == HK_OK && b45 == NULL)
-    st = hk_error_set(err, HK_ENOMEM, "base45", "out of memory");
-  if (st == HK_OK) {
+  if (st == HK_OK && b45 == NULL) {
+    hk_error_set(err, HK_ENOMEM, "base45", "out of memory");
+    st = HK_ENOMEM;
+  }
+  if (st == HK_OK && b45 != NULL) {
     size_t len = strlen(HK_CERT_PREFIX) + strlen(b45) + 1;
     *qr_text = malloc(len);
     if (*qr_text == NULL)
@@ -141,12 +143,11 @@ static void apply_status(const hk_cert_status_list *sl, const char *uri, hk_cert
               : -1;
   /* An index beyond the list: the list predates the certificate; say it was not checked. */
   out->status_checked = s >= 0;
-  if (s == HK_CERT_STATUS_REVOKED)
+  /* 3 is application-specific (§7.1): not valid for us, so revoked as 1 is. */
+  if (s == HK_CERT_STATUS_REVOKED || s > HK_CERT_STATUS_SUSPENDED)
     out->verdict = HK_CERT_REVOKED;
   else if (s == HK_CERT_STATUS_SUSPENDED)
     out->verdict = HK_CERT_SUSPENDED;
-  else if (s > HK_CERT_STATUS_SUSPENDED)
-    out->verdict = HK_CERT_REVOKED; /* 3 is application-specific (§7.1): not valid for us */
 }
 
 hk_status hk_cert_verify(const hk_cert_keyring *kr, const char *qr_text,

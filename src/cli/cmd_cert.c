@@ -232,7 +232,9 @@ static void print_text(const json_t *o)
   size_t i;
   json_t *f;
   json_array_foreach(json_object_get(o, "fields"), i, f)
-      printf("  %s / %s: %s\n", str(f, "label_zh"), str(f, "label_en"), str(f, "value"));
+  {
+    printf("  %s / %s: %s\n", str(f, "label_zh"), str(f, "label_en"), str(f, "value"));
+  }
   printf("  二维码 / QR: %s\n", str(o, "qr"));
 }
 

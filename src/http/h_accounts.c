@@ -531,7 +531,7 @@ void hk_h_sessions_password(hk_http_req *req, hk_http_resp *resp)
   if (rc == HK_EUNAUTH)
     rc = hk_error_set_both(&err, HK_EINVAL, "current_password", "当前密码不正确",
                            "the current password is wrong");
-  else if (rc == HK_OK && strcmp(password, current) == 0)
+  else if (rc == HK_OK && password != NULL && current != NULL && strcmp(password, current) == 0)
     rc = hk_error_set_both(&err, HK_EINVAL, "password", "新密码须与当前密码不同",
                            "the new password must differ from the current one");
   if (rc == HK_OK) {

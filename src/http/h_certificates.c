@@ -30,7 +30,7 @@
 /* The status list is signed for a day: a verifier offline for less than that still has a
  * list it may trust; online ones refresh it every 5 minutes (Cache-Control). The server
  * re-signs it after any write and at least every STATUS_REMAKE seconds. */
-#define STATUS_TTL (24 * 3600)
+#define STATUS_TTL ((int64_t)24 * 3600)
 #define STATUS_REMAKE 60.0
 #define QR_TEXT_MAX 8192 /* a QR code holds at most 4296 alphanumeric characters */
 
@@ -115,7 +115,7 @@ static bool status_cached(hk_http_server *srv, uint8_t **token, size_t *len)
 static void status_keep(hk_http_server *srv, const uint8_t *token, size_t len, unsigned epoch,
                         double made)
 {
-  uint8_t *copy = malloc(len);
+  uint8_t *copy = len > 0 ? malloc(len) : NULL;
   if (copy == NULL)
     return;
   memcpy(copy, token, len);

@@ -84,9 +84,9 @@ hk_status hk_http_pdf_in_child(const char *exe, const char *qr_text, unsigned ch
   bool fed = feed(in[1], qr_text);
   size_t cap = 256u << 10, n = 0;
   unsigned char *buf = malloc(cap);
-  bool too_big = false, timed_out = false;
+  bool too_big = false, timed_out = false, no_memory = buf == NULL;
   double deadline = now_s() + RENDER_SECONDS;
-  while (buf != NULL) {
+  while (!no_memory) {
     int wait_ms = (int)((deadline - now_s()) * 1000);
     if (wait_ms <= 0) {
       timed_out = true;
@@ -106,8 +106,10 @@ hk_status hk_http_pdf_in_child(const char *exe, const char *qr_text, unsigned ch
         break;
       }
       unsigned char *g = realloc(buf, cap * 2);
-      if (g == NULL)
+      if (g == NULL) {
+        no_memory = true;
         break;
+      }
       buf = g;
       cap *= 2;
     }
@@ -119,17 +121,17 @@ hk_status hk_http_pdf_in_child(const char *exe, const char *qr_text, unsigned ch
     n += (size_t)r;
   }
   close(out[0]);
-  if (timed_out || too_big)
+  if (timed_out || too_big || no_memory)
     kill(pid, SIGKILL);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (buf == NULL || (!fed && n == 0) || timed_out || too_big || !WIFEXITED(status) ||
+  if (no_memory || (!fed && n == 0) || timed_out || too_big || !WIFEXITED(status) ||
       WEXITSTATUS(status) != 0 || n == 0) {
     free(buf);
     if (timed_out)
       return failed(err, "took too long");
-    if (buf == NULL)
+    if (no_memory)
       return hk_error_set(err, HK_ENOMEM, NULL, "out of memory");
     return failed(err, "failed (its message is in the server's log)");
   }

@@ -175,7 +175,7 @@ static hk_status try_txn(hk_store *st, void *cls, hk_error *err)
   }
   if (row.expires <= c->now)
     return hk_store_activation_delete(st, c->id_number, err);
-  if (sodium_memcmp(row.code_hash, c->hash, 2 * HK_HASH_LEN) == 0) {
+  if (sodium_memcmp(row.code_hash, c->hash, (size_t)2 * HK_HASH_LEN) == 0) {
     c->matched = true;
     return HK_OK;
   }
@@ -199,7 +199,7 @@ static hk_status redeem_txn(hk_store *st, void *cls, hk_error *err)
   hk_status rc = hk_store_activation_get(st, c->row.id_number, &code, &why);
   c->gone = rc == HK_ENOTFOUND ||
             (rc == HK_OK && (code.expires <= c->now ||
-                             sodium_memcmp(code.code_hash, c->hash, 2 * HK_HASH_LEN) != 0));
+                             sodium_memcmp(code.code_hash, c->hash, (size_t)2 * HK_HASH_LEN) != 0));
   if (c->gone)
     return no_code(err);
   if (rc != HK_OK) {

@@ -20,7 +20,8 @@
 #include "service/actor.h"
 #include "store/store.h"
 
-#define HK_ACTIVATION_SECONDS (48 * 3600) /* two days: home from the counter, and a day over */
+#define HK_ACTIVATION_SECONDS                                                                      \
+  ((int64_t)48 * 3600) /* two days: home from the counter, and a day over */
 #define HK_ACTIVATION_TRIES 5
 #define HK_ACTIVATION_CODE_LEN 14 /* "XXXX-XXXX-XXXX" */
 

@@ -747,8 +747,10 @@ static void migrant_from_arrival_to_settlement(void **state)
   size_t ci;
   json_t *cv;
   json_array_foreach(certs, ci, cv)
-      snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s%s:%s:%s", ci ? " " : "",
-               str(cv, "type"), str(cv, "status"), str(cv, "status_reason"));
+  {
+    snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s%s:%s:%s", ci ? " " : "",
+             str(cv, "type"), str(cv, "status"), str(cv, "status_reason"));
+  }
   json_decref(certs);
   assert_string_equal(seen, "settlement_approval:valid: residence_permit:revoked:ended "
                             "residence_permit:revoked:superseded "

@@ -730,7 +730,7 @@ static void replace(cbor_item_t *map, int64_t label, const char *body_key, cbor_
     map = hk_cbor_map_int(map, -65537);
   struct cbor_pair *pairs = cbor_map_handle(map);
   for (size_t i = 0; i < cbor_map_size(map); i++) {
-    int64_t k;
+    int64_t k = 0;
     bool hit = body_key
                    ? cbor_isa_string(pairs[i].key) &&
                          cbor_string_length(pairs[i].key) == strlen(body_key) &&
