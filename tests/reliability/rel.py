@@ -43,10 +43,10 @@ class Workspace:
         else:
             shutil.rmtree(self.dir, ignore_errors=True)
 
-    def run(self, *args, stdin=None, env=None, check=True, timeout=300):
-        """Runs hukou ARGS --db DB (the db is added unless an argument names one)."""
+    def run(self, *args, stdin=None, env=None, check=True, timeout=300, db=True):
+        """Runs hukou ARGS --db DB (without --db when db is False or ARGS name one)."""
         argv = [self.hukou, *args]
-        if "--db" not in args:
+        if db and "--db" not in args:
             argv += ["--db", self.db]
         r = subprocess.run(argv, input=stdin, capture_output=True, text=True, env=env,
                            timeout=timeout)
