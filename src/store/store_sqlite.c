@@ -334,8 +334,8 @@ static hk_status db_error(sqlite_store *s, int rc, const char *what, hk_error *e
   int primary = rc & 0xff;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
     return hk_error_set(err, HK_ERETRY, NULL, "%s: database busy", what);
-  if (primary == SQLITE_FULL)
-    return hk_error_set(err, HK_EIO, NULL, "%s: disk full", what);
+  if (primary == SQLITE_FULL || primary == SQLITE_READONLY || primary == SQLITE_IOERR)
+    return store__sqlite_fail(s->db, rc, what, err); /* one wording of the I/O failures */
   return hk_error_set(err, HK_ESTORE, NULL, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
@@ -1484,13 +1484,26 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
   }
   sqlite3_busy_timeout(s->db, 5000);
   sqlite3_extended_result_codes(s->db, 1);
+  /* SQLite opens a file it may not write read-only without a word; a writer says so, naming
+   * the file, before its first statement fails (issue 16, I/O faults). */
+  if (mode != HK_STORE_READONLY && !memory && sqlite3_db_readonly(s->db, "main") == 1) {
+    status = hk_error_set(err, HK_EIO, "db", "cannot write %s: the file is read-only", path);
+    goto fail;
+  }
   if (mode != HK_STORE_READONLY &&
       (status = exec(s,
                      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                      " PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;"
                      " PRAGMA cache_size = -262144; PRAGMA threads = 2;",
-                     err)))
+                     err))) {
+    /* Typically a directory where the WAL cannot be made: name the file. */
+    char why[sizeof err->detail];
+    snprintf(why, sizeof why, "%s", err ? err->detail : "");
+    int sys = sqlite3_system_errno(s->db);
+    hk_error_set(err, status, "db", "cannot write %s: %s%s%s%s", path, why, sys ? " (" : "",
+                 sys ? strerror(sys) : "", sys ? ")" : "");
     goto fail;
+  }
   /* Readers (export, serve's workers) map the file instead of copying pages through read():
    * a person read touches a dozen pages of as many tables. */
   if (mode == HK_STORE_READONLY &&

@@ -12,6 +12,8 @@
  *   HK_FAULT_ERRNO   ENOSPC (default) or EIO
  *   HK_FAULT_REPORT  a file that gets one line per injected fault, so a test can tell that the
  *                    fault really happened (a test whose fault never fired proves nothing)
+ *   HK_FAULT_SWITCH  a path: faults are injected only while this file exists (the disk fills up
+ *                    and is freed again while the process runs); the budget is not used
  *
  * Under AddressSanitizer the shim comes before libasan: run with
  * ASAN_OPTIONS=verify_asan_link_order=0. Test-only: never installed. */
@@ -45,6 +47,7 @@ static sync_fn real_fdatasync;
 
 static const char *pattern; /* NULL: the shim passes everything through */
 static const char *report_path;
+static const char *switch_path;
 static int fault_errno = ENOSPC;
 static atomic_llong budget;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -60,6 +63,7 @@ static void init(void)
   const char *p = getenv("HK_FAULT_PATH");
   pattern = p && *p ? p : NULL;
   report_path = getenv("HK_FAULT_REPORT");
+  switch_path = getenv("HK_FAULT_SWITCH");
   const char *b = getenv("HK_FAULT_BUDGET");
   atomic_store(&budget, b ? strtoll(b, NULL, 10) : 0);
   const char *e = getenv("HK_FAULT_ERRNO");
@@ -103,6 +107,8 @@ static size_t allowed(int fd, size_t n)
   pthread_once(&once, init);
   if (!matches(fd))
     return n;
+  if (switch_path)
+    return access(switch_path, F_OK) == 0 ? 0 : n;
   long long left = atomic_load(&budget);
   for (;;) {
     long long take = left <= 0 ? 0 : (left < (long long)n ? left : (long long)n);
@@ -172,7 +178,7 @@ ssize_t writev(int fd, const struct iovec *iov, int cnt)
 static int sync_with(sync_fn fn, const char *call, int fd)
 {
   pthread_once(&once, init);
-  if (matches(fd) && atomic_load(&budget) <= 0)
+  if (matches(fd) && (switch_path ? access(switch_path, F_OK) == 0 : atomic_load(&budget) <= 0))
     return (int)refuse(call, fd);
   return fn(fd);
 }
