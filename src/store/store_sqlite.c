@@ -375,7 +375,13 @@ static hk_status exec(sqlite_store *s, const char *sql, hk_error *err)
   if (rc == SQLITE_OK)
     return HK_OK;
   hk_status st = db_error(s, rc, "exec", err);
-  if (err && msg)
+  /* The system's reason beside SQLite's words when a file failed (ENOSPC, EIO, EACCES). */
+  int primary = rc & 0xff, sys = sqlite3_system_errno(s->db);
+  bool file = primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_READONLY ||
+              primary == SQLITE_CANTOPEN;
+  if (err && msg && file && sys)
+    snprintf(err->detail, sizeof err->detail, "%s (%s)", msg, strerror(sys));
+  else if (err && msg)
     snprintf(err->detail, sizeof err->detail, "%s", msg);
   sqlite3_free(msg);
   return st;
@@ -1495,15 +1501,8 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
                      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                      " PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY;"
                      " PRAGMA cache_size = -262144; PRAGMA threads = 2;",
-                     err))) {
-    /* Typically a directory where the WAL cannot be made: name the file. */
-    char why[sizeof err->detail];
-    snprintf(why, sizeof why, "%s", err ? err->detail : "");
-    int sys = sqlite3_system_errno(s->db);
-    hk_error_set(err, status, "db", "cannot write %s: %s%s%s%s", path, why, sys ? " (" : "",
-                 sys ? strerror(sys) : "", sys ? ")" : "");
+                     err)))
     goto fail;
-  }
   /* Readers (export, serve's workers) map the file instead of copying pages through read():
    * a person read touches a dozen pages of as many tables. */
   if (mode == HK_STORE_READONLY &&
@@ -1566,6 +1565,14 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
   *out = &s->base;
   return HK_OK;
 fail:
+  /* A file the system refused (read-only, full, failing; typically a directory where the WAL
+   * or its index cannot be made): name it (issue 16, I/O faults). */
+  if (status == HK_EIO && err && strncmp(err->detail, "cannot ", 7) != 0) {
+    char why[sizeof err->detail];
+    snprintf(why, sizeof why, "%s", err->detail);
+    hk_error_set(err, status, "db", "cannot %s %s: %s",
+                 mode == HK_STORE_READONLY ? "open" : "write", path, why);
+  }
   sq_close(&s->base);
   if (mode == HK_STORE_CREATE && !exists && !memory)
     remove(path);

@@ -77,7 +77,7 @@ def phase(name, ws, big, file_ids, rng, whole):
 
 def main():
     print(f"import_kill: seed {SEED}, {PERSONS} persons, {KILLS} kills per registry",
-          file=sys.stderr)
+          file=sys.stderr, flush=True)
     rng = random.Random(SEED)
     ws = Workspace(HUKOU, "hk-import-kill-")
     try:

@@ -14,25 +14,20 @@ end every acknowledged birth is a person in `hukou export`, every acknowledged a
 Usage: kill9.py PATH/TO/hukou     env HK_ROUNDS, HK_SEED (printed; rerun a failure with it),
                                   HK_KEEP=1 keeps the scratch directory
 """
-import datetime
 import itertools
 import os
 import random
-import sqlite3
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rel import Lost, Server, Workspace, fail, id_number  # noqa: E402
+from rel import MOTHERS, PASSWORD, Lost, Server, Workspace, fail, request_for  # noqa: E402
 
 HUKOU = sys.argv[1] if len(sys.argv) > 1 else fail("usage: kill9.py PATH/TO/hukou")
 DATA = os.environ.get("HK_TEST_DATA") or fail("HK_TEST_DATA is not set")
 ROUNDS = int(os.environ.get("HK_ROUNDS", "20"))
 SEED = int(os.environ.get("HK_SEED", str(time.time_ns() % 2**31)))
-PASSWORD = "reliability password"
-# Women of 南湖区 (330402) born 1990-01-01, sequence codes 002, 004, 006, 008: births' mothers.
-MOTHERS = [id_number(f"33040219900101{n:03d}") for n in (2, 4, 6, 8)]
 
 
 class Writer(threading.Thread):
@@ -46,24 +41,10 @@ class Writer(threading.Thread):
         self.unexpected = []  # answers that are neither 2xx nor a lost connection
         self.lost = 0
 
-    def body(self, n):
-        if self.kind == "birth":
-            # Spread over 700 days so allocated sequence codes never run out for one day.
-            born = datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 700)
-            return "/api/v1/births", f"R{self.tag}{n:06d}", {
-                "born": born.isoformat(), "sex": "F" if n % 2 else "M",
-                "mother": MOTHERS[n % len(MOTHERS)], "birth_certificate": f"R{self.tag}{n:06d}",
-                "birthplace_division": "330402"}
-        if self.kind == "account":
-            name = f"k{self.tag}{n:06d}"
-            return "/api/v1/users", name, {"name": name, "role": "officer",
-                                           "jurisdiction": "330402", "password": PASSWORD}
-        return f"/api/v1/persons/{MOTHERS[0]}", None, None
-
     def run(self):
         while True:
             n = next(self.serial)
-            path, key, body = self.body(n)
+            path, key, body = request_for(self.kind, self.tag, n)
             try:
                 if body is None:
                     status, doc = self.server.call("GET", path, token=self.token)
@@ -80,23 +61,12 @@ class Writer(threading.Thread):
 
 
 def main():
-    print(f"kill9: seed {SEED}, {ROUNDS} rounds", file=sys.stderr)
+    print(f"kill9: seed {SEED}, {ROUNDS} rounds", file=sys.stderr, flush=True)
     rng = random.Random(SEED)
     ws = Workspace(HUKOU, "hk-kill9-")
     cp = os.path.join(ws.dir, "checkpoints")
     try:
-        ws.run("init")
-        ws.run("import", os.path.join(DATA, "registry_sample.jsonl"))
-        mothers = os.path.join(ws.dir, "mothers.jsonl")
-        with open(mothers, "w") as f:
-            for m in MOTHERS:
-                f.write('{"id_number":"%s","name":"王母","hukou":{"division":"330402",'
-                        '"household":"family","head":true,"urban":true}}\n' % m)
-        ws.run("import", mothers)
-        ws.run("user", "add", "rel.admin", "--role", "admin", "--password-stdin",
-               stdin=PASSWORD + "\n")
-        ws.run("user", "add", "rel.officer", "--role", "officer", "--jurisdiction", "330402",
-               "--password-stdin", stdin=PASSWORD + "\n")
+        ws.make_registry(DATA)
         base_persons = ws.persons()
 
         # Sessions are rows of the registry: signed in once, they outlive every kill.
@@ -149,11 +119,7 @@ def main():
             fail("a birth was acknowledged without its ID number")
         landed_births = len(persons - base_persons)
         landed_accounts = len([n for n in names if n.startswith("k")])
-        db = sqlite3.connect(f"file:{ws.db}?mode=ro", uri=True)
-        integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
-        db.close()
-        if integrity != "ok":
-            fail(f"integrity_check: {integrity}")
+        ws.integrity()
         result = ws.verify(cp)
         cps = sum(1 for _ in open(cp)) if os.path.exists(cp) else 0
         if cps < ROUNDS:

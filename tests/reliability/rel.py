@@ -2,11 +2,13 @@
 and killed by its own process id, one-request HTTP calls that tell an acknowledgement (a whole
 2xx answer received) from a lost connection, and the checks made afterwards through the CLI.
 Standard library only; run with Debian's /usr/bin/python3."""
+import datetime
 import http.client
 import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -18,6 +20,11 @@ _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 def id_number(first17):
     return first17 + "10X98765432"[sum(int(a) * w for a, w in zip(first17, _WEIGHTS)) % 11]
+
+
+PASSWORD = "reliability password"
+# Women of 南湖区 (330402) born 1990-01-01, sequence codes 002, 004, 006, 008: births' mothers.
+MOTHERS = [id_number(f"33040219900101{n:03d}") for n in (2, 4, 6, 8)]
 
 
 def fail(msg):
@@ -54,6 +61,31 @@ class Workspace:
             fail(f"{' '.join(args)} exited {r.returncode}: {r.stderr.strip()}")
         return r
 
+    def make_registry(self, data):
+        """init, the sample of tests/data, the four mothers, rel.admin and rel.officer (南湖区)."""
+        self.run("init")
+        self.run("import", os.path.join(data, "registry_sample.jsonl"))
+        mothers = os.path.join(self.dir, "mothers.jsonl")
+        with open(mothers, "w") as f:
+            for m in MOTHERS:
+                f.write('{"id_number":"%s","name":"王母","hukou":{"division":"330402",'
+                        '"household":"family","head":true,"urban":true}}\n' % m)
+        self.run("import", mothers)
+        self.run("user", "add", "rel.admin", "--role", "admin", "--password-stdin",
+                 stdin=PASSWORD + "\n")
+        self.run("user", "add", "rel.officer", "--role", "officer", "--jurisdiction", "330402",
+                 "--password-stdin", stdin=PASSWORD + "\n")
+
+    def integrity(self):
+        """SQLite's own integrity check, on a read-only connection."""
+        db = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)
+        try:
+            result = db.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            db.close()
+        if result != "ok":
+            fail(f"integrity_check: {result}")
+
     def verify(self, checkpoint=None):
         args = ["audit", "verify"] + (["--checkpoint", checkpoint] if checkpoint else [])
         r = self.run(*args, check=False)
@@ -72,14 +104,15 @@ class Workspace:
 
 
 class Server:
-    """`hukou serve` on 127.0.0.1:0; stopped only through its own pid."""
+    """`hukou serve` on 127.0.0.1:0 (after a command prefix such as setpriv); stopped only
+    through its own pid."""
 
-    def __init__(self, ws, *extra, env=None, tag="serve"):
+    def __init__(self, ws, *extra, env=None, tag="serve", prefix=()):
         self.out = os.path.join(ws.dir, tag + ".out")
         self.err = os.path.join(ws.dir, tag + ".err")
         with open(self.out, "w") as out, open(self.err, "a") as err:
             self.proc = subprocess.Popen(
-                [ws.hukou, "serve", "--db", ws.db, "--listen", "127.0.0.1:0", "--rate", "0",
+                [*prefix, ws.hukou, "serve", "--db", ws.db, "--listen", "127.0.0.1:0", "--rate", "0",
                  *extra], stdout=out, stderr=err, env=env)
         deadline = time.monotonic() + 60  # the sanitizer build starts slowly on a busy machine
         self.port = None
@@ -138,3 +171,23 @@ class Server:
         if status != 201:
             fail(f"sign-in of {name}: {status} {doc}")
         return doc["token"]
+
+
+def request_for(kind, tag, n):
+    """(path, key, body) of the n-th write of a kind: "birth" (POST /api/v1/births as the
+    officer of 南湖区, key its birth certificate; the answer names the allocated ID number),
+    "account" (POST /api/v1/users as the admin, key the name) or "read" (GET a mother, no body).
+    tag keeps the keys of concurrent writers apart."""
+    if kind == "birth":
+        # Spread over 700 days so allocated sequence codes never run out for one day.
+        born = datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 700)
+        cert = f"R{tag}{n:06d}"
+        return "/api/v1/births", cert, {
+            "born": born.isoformat(), "sex": "F" if n % 2 else "M",
+            "mother": MOTHERS[n % len(MOTHERS)], "birth_certificate": cert,
+            "birthplace_division": "330402"}
+    if kind == "account":
+        name = f"k{tag}{n:06d}"
+        return "/api/v1/users", name, {"name": name, "role": "officer", "jurisdiction": "330402",
+                                       "password": PASSWORD}
+    return f"/api/v1/persons/{MOTHERS[0]}", None, None
