@@ -162,7 +162,7 @@ def server_disk_full():
         for _ in range(3):
             time.sleep(0.6)
             open(switch, "w").close()
-            time.sleep(1.0)
+            time.sleep(1.5)
             os.unlink(switch)
         time.sleep(0.6)
         for c in clients:
@@ -235,7 +235,12 @@ def unprivileged():
     """A command prefix under which file modes bind (root has CAP_DAC_OVERRIDE)."""
     if os.geteuid() != 0:
         return []
-    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+    pre = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+    probe = subprocess.run(pre + ["true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        fail(f"running as root and setpriv cannot drop CAP_DAC_OVERRIDE ({probe.stderr.strip()}):"
+             " run the test as an ordinary user")
+    return pre
 
 
 def read_only():
