@@ -112,8 +112,11 @@ static size_t allowed(int fd, size_t n)
   long long left = atomic_load(&budget);
   for (;;) {
     long long take = left <= 0 ? 0 : (left < (long long)n ? left : (long long)n);
-    if (take == 0 || atomic_compare_exchange_weak(&budget, &left, left - take))
+    if (take == 0 || atomic_compare_exchange_weak(&budget, &left, left - take)) {
+      if (take > 0 && (size_t)take < n)
+        report("short write", fd); /* the write that crosses the budget: cut, not refused */
       return (size_t)take;
+    }
   }
 }
 

@@ -11,7 +11,8 @@ switch file exists. Read-only is the real thing: chmod 0400 on the file, 0500 on
    lands in the WAL header, mid-transaction, at commit), ENOSPC and EIO; `hukou user add` with
    no room at all. Each fails with exit 1 and an io_error naming the cause, or succeeds whole;
    afterwards (without the shim) the registry holds all of the import or none of it and
-   `hukou audit verify` passes. Never a crash or a sanitizer report.
+   `hukou audit verify` passes. `hukou audit checkpoint` cut short by a full disk leaves no torn
+   line behind. Never a crash or a sanitizer report.
 2. Server, disk full while it runs: births and accounts written through the API while the disk
    fills and empties three times. Every answer is 2xx or 500 io_error (never a lost connection,
    never another status); reads keep being answered; writes succeed again once there is room,
@@ -111,11 +112,29 @@ def cli_disk_full():
             fail(f"only {len(refused)} imports met a full disk: {refused}")
         if landed is None:
             ws.run("import", big)
+
+        # A checkpoint on a full disk: the line is cut short, then refused. No torn line may
+        # stay behind (every later verify would call it tampering), and the next one lands.
+        cp = os.path.join(ws.dir, "checkpoints")
+        ws.run("audit", "checkpoint", "--to", cp)
+        os.path.exists(report) and os.unlink(report)
+        env = shim_env(ws, report, HK_FAULT_BUDGET=100)
+        env["HK_FAULT_PATH"] = cp
+        r = ws.run("audit", "checkpoint", "--to", cp, check=False, env=env)
+        no_crash("checkpoint on a full disk", r)
+        if r.returncode != 1 or "No space left on device" not in r.stderr or \
+                faults_fired(report) == 0:
+            fail(f"checkpoint on a full disk: exit {r.returncode}, {r.stderr.strip()}")
+        ws.verify(cp)
+        ws.run("audit", "checkpoint", "--to", cp)
+        if ws.verify(cp).get("checkpoints_checked") != 2:
+            fail(f"after a refused checkpoint: {ws.verify(cp)}")
         if ws.persons() != before | file_ids:
             fail("after the disk had room again the import did not load everything")
         ws.verify()
         ws.integrity()
-        return f"CLI: {len(refused)} imports refused ({', '.join(refused)}), all or nothing"
+        return (f"CLI: {len(refused)} imports refused ({', '.join(refused)}), all or nothing; "
+                f"a checkpoint cut short taken back")
     finally:
         ws.close()
 
