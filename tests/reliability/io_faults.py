@@ -189,9 +189,9 @@ def server_disk_full():
             c.join(timeout=60)
         # Room again: a write succeeds without a restart.
         path, key, body = request_for("birth", "9", 1)
-        status, doc = s.call("POST", path, body, token=officer)
+        status, final = s.call("POST", path, body, token=officer)
         if status != 201:
-            fail(f"a birth once the disk had room again: {status} {doc}")
+            fail(f"a birth once the disk had room again: {status} {final}")
         rc = s.stop()
         err = open(s.err).read()
         if rc != 0 or any(m in err for m in CRASH_MARKS):
@@ -201,7 +201,7 @@ def server_disk_full():
         if lost:
             fail(f"connections lost while the disk was full: {lost[:3]}")
         acked_births = {doc["id_number"] for c in clients if c.kind == "birth"
-                        for _, st, doc in c.answers if st == 201} | {doc["id_number"]}
+                        for _, st, doc in c.answers if st == 201} | {final["id_number"]}
         refused_births = {k for c in clients if c.kind == "birth"
                           for k, st, _ in c.answers if st != 201}
         acked_accounts = {k for c in clients if c.kind == "account"
