@@ -10,7 +10,7 @@
 #   2. a slow-client run: SLOW (200) connections from 20 loopback addresses trickling a header
 #      line every 2 s for SLOW_SECS (30) s, which the server cuts at --header-deadline (10 s),
 #      while wrk at 16 connections reads persons: its p99 beside the same run without them.
-# Prints one line per run and writes them to $DIR/results.txt. Needs 2+ cores and ~8 minutes.
+# Prints one line per run and writes them to $DIR/results.txt. Needs 2+ cores and ~6 minutes.
 #
 # Usage: bench/reliability.sh   env BUILD=build-release SCALE=0.01 DIR=/tmp/hukou-rel SECS=60
 #                                   CONNS=256 SLOW=200 SLOW_SECS=30 THREADS=2
