@@ -183,12 +183,23 @@ int hk_cli_checkpoint_write(const char *db, const char *to, char summary[256], h
   sodium_memzero(key, sizeof key);
   snprintf(line + n, sizeof line - (size_t)n, " %s\n", mac);
   int fd = open(to, O_WRONLY | O_APPEND | O_CREAT, 0600);
-  bool ok =
-      fd >= 0 && fchmod(fd, 0600) == 0 && write(fd, line, strlen(line)) == (ssize_t)strlen(line);
-  if (fd >= 0)
-    ok = close(fd) == 0 && ok;
+  size_t len = strlen(line);
+  struct stat sb;
+  off_t before = fd >= 0 && fstat(fd, &sb) == 0 ? sb.st_size : -1;
+  ssize_t wrote = fd >= 0 && fchmod(fd, 0600) == 0 ? write(fd, line, len) : -1;
+  bool ok = wrote == (ssize_t)len;
+  /* A short count comes without an errno; a full disk is its usual cause. */
+  int why = wrote < 0 ? errno : ENOSPC;
+  /* A short write would leave a torn line that every later verify reports as "not a
+   * checkpoint", with the next line glued to it: take it back (issue 16, a full disk). */
+  if (!ok && wrote > 0 && before >= 0 && ftruncate(fd, before) != 0)
+    why = errno;
+  if (fd >= 0 && close(fd) != 0 && ok) {
+    ok = false;
+    why = errno;
+  }
   if (!ok)
-    return hk_error_set(err, HK_EIO, "--to", "cannot append to %s: %s", to, strerror(errno));
+    return hk_error_set(err, HK_EIO, "--to", "cannot append to %s: %s", to, strerror(why));
   /* The file's name as JSON text (any character escaped), cut to what the summary holds. */
   json_t *o = json_pack("{s:s, s:s, s:I, s:I}", "checkpoint", to, "at", at, "event_seq",
                         (json_int_t)ev_seq, "access_seq", (json_int_t)ac_seq);

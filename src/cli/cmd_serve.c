@@ -26,7 +26,7 @@ static void usage(FILE *out)
       "                   [--rate N] [--burst N] [--timeout S]\n"
       "                   [--header-deadline S] [--request-deadline S] [--trust-proxy ADDR]\n"
       "                   [--signin-delay-after N] [--signin-lock-after N]\n"
-      "                   [--signin-address-after N]\n"
+      "                   [--signin-address-after N] [--max-per-address N]\n"
       "                   [--max-connections N] [--openapi FILE] [--no-access-log]\n"
       "                   [--access-flush S] [--settlement-days N] [--today YYYY-MM-DD]\n"
       "                   [--web DIR] [--secure-cookies] [--keys DIR]\n"
@@ -68,6 +68,9 @@ static void usage(FILE *out)
       "                       connections only, the client is X-Forwarded-For's last entry (the\n"
       "                       rate limits and sign-in throttling count by it)\n"
       "  --max-connections N  最大连接数 / connections at once (default 1000; 200 per address)\n"
+      "  --max-per-address N  每个客户端地址的连接数上限（反向代理之后须调高）/ connections\n"
+      "                       from one address (default 200; raise it behind a proxy, where\n"
+      "                       every client has the proxy's address)\n"
       "  --openapi FILE       OpenAPI 文档 / the document served at /api/v1/openapi.json\n"
       "  --web DIR            门户文件目录（index.html 与 assets/）/ the portal's files\n"
       "                       (index.html and assets/; default $HUKOU_WEB or the build's web/;\n"
@@ -304,6 +307,10 @@ int hk_cmd_serve(int argc, char **argv)
       cfg.max_connections = (unsigned)v;
       if (cfg.max_per_client > cfg.max_connections)
         cfg.max_per_client = cfg.max_connections;
+    } else if (strcmp(a, "--max-per-address") == 0) {
+      if (!number(next, 1, 100000, &v))
+        return bad("--max-per-address", "expected a number from 1 to 100000");
+      cfg.max_per_client = (unsigned)v;
     } else {
       usage(stderr);
       return HK_EXIT_USAGE;

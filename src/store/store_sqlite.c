@@ -334,8 +334,8 @@ static hk_status db_error(sqlite_store *s, int rc, const char *what, hk_error *e
   int primary = rc & 0xff;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
     return hk_error_set(err, HK_ERETRY, NULL, "%s: database busy", what);
-  if (primary == SQLITE_FULL)
-    return hk_error_set(err, HK_EIO, NULL, "%s: disk full", what);
+  if (primary == SQLITE_FULL || primary == SQLITE_READONLY || primary == SQLITE_IOERR)
+    return store__sqlite_fail(s->db, rc, what, err); /* one wording of the I/O failures */
   return hk_error_set(err, HK_ESTORE, NULL, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
@@ -375,7 +375,13 @@ static hk_status exec(sqlite_store *s, const char *sql, hk_error *err)
   if (rc == SQLITE_OK)
     return HK_OK;
   hk_status st = db_error(s, rc, "exec", err);
-  if (err && msg)
+  /* The system's reason beside SQLite's words when a file failed (ENOSPC, EIO, EACCES). */
+  int primary = rc & 0xff, sys = sqlite3_system_errno(s->db);
+  bool file = primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_READONLY ||
+              primary == SQLITE_CANTOPEN;
+  if (err && msg && file && sys)
+    snprintf(err->detail, sizeof err->detail, "%s (%s)", msg, strerror(sys));
+  else if (err && msg)
     snprintf(err->detail, sizeof err->detail, "%s", msg);
   sqlite3_free(msg);
   return st;
@@ -1491,6 +1497,12 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
   }
   sqlite3_busy_timeout(s->db, 5000);
   sqlite3_extended_result_codes(s->db, 1);
+  /* SQLite opens a file it may not write read-only without a word; a writer says so, naming
+   * the file, before its first statement fails (issue 16, I/O faults). */
+  if (mode != HK_STORE_READONLY && !memory && sqlite3_db_readonly(s->db, "main") == 1) {
+    status = hk_error_set(err, HK_EIO, "db", "cannot write %s: the file is read-only", path);
+    goto fail;
+  }
   if (mode != HK_STORE_READONLY &&
       (status = exec(s,
                      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
@@ -1560,6 +1572,14 @@ hk_status store__sqlite_open(const char *path, hk_store_mode mode, hk_store **ou
   *out = &s->base;
   return HK_OK;
 fail:
+  /* A file the system refused (read-only, full, failing; typically a directory where the WAL
+   * or its index cannot be made): name it (issue 16, I/O faults). */
+  if (status == HK_EIO && err && strncmp(err->detail, "cannot ", 7) != 0) {
+    char why[sizeof err->detail];
+    snprintf(why, sizeof why, "%s", err->detail);
+    hk_error_set(err, status, "db", "cannot %s %s: %s",
+                 mode == HK_STORE_READONLY ? "open" : "write", path, why);
+  }
   sq_close(&s->base);
   if (mode == HK_STORE_CREATE && !exists && !memory)
     remove(path);

@@ -2,6 +2,8 @@
  * SQLite's result codes to the store's, prepare, run-to-done, and a nullable day column. */
 #include "store/store_sqlite.h"
 
+#include <string.h>
+
 hk_status store__sqlite_fail(sqlite3 *db, int rc, const char *what, hk_error *err)
 {
   int primary = rc & 0xff;
@@ -11,6 +13,15 @@ hk_status store__sqlite_fail(sqlite3 *db, int rc, const char *what, hk_error *er
     return hk_error_set(err, HK_EDUPLICATE, NULL, "%s: already exists", what);
   if (primary == SQLITE_FULL)
     return hk_error_set(err, HK_EIO, NULL, "%s: disk full", what);
+  /* What failed, in words an operator acts on (issue 16, I/O faults): the file refused, or the
+   * system call's own error (ENOSPC when the WAL index cannot grow, EIO). No path: this text
+   * reaches API clients. */
+  if (primary == SQLITE_READONLY)
+    return hk_error_set(err, HK_EIO, NULL, "%s: the registry file or its directory is read-only",
+                        what);
+  if (primary == SQLITE_IOERR)
+    return hk_error_set(err, HK_EIO, NULL, "%s: disk I/O error on the registry file: %s", what,
+                        strerror(sqlite3_system_errno(db)));
   return hk_error_set(err, HK_ESTORE, NULL, "%s: %s", what, sqlite3_errmsg(db));
 }
 
