@@ -85,6 +85,8 @@ test('the resident requests a hukou proof, opens it and downloads its PDF', asyn
   await signIn(page, server.url, 'ouyang', RES_PW);
   await page.locator('header nav a[href="#/certificates"]').click();
   await page.locator('section.cert-request').waitFor();
+  // The request form shows at once; the list arrives after its fetch.
+  await page.locator('main', { hasText: '还没有电子证照' }).waitFor();
   assert.match(await page.locator('main').innerText(), /还没有电子证照/);
   await review(page, 'certificates-empty');
   await page.locator('button[data-request="hukou_proof"]').click();
