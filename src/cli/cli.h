@@ -29,6 +29,9 @@ int hk_cli_wants_help(int argc, char **argv);
 int hk_cli_db_args(int argc, char **argv, int positionals, void (*print_usage)(FILE *out),
                    const char **db, int *first);
 
+/* A password from stdin: one line, its newline dropped; false when there is none. */
+bool hk_cli_read_password(char *out, size_t size);
+
 /* hukou user activation-code | activate (cmd_user_activation.c); argv[0] is the subcommand. */
 int hk_cli_user_activation(int argc, char **argv);
 

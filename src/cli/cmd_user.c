@@ -53,7 +53,7 @@ static hk_role role_from(const char *s)
 }
 
 /* The password from stdin: one line, its newline dropped. */
-static bool read_password(char *out, size_t size)
+bool hk_cli_read_password(char *out, size_t size)
 {
   if (fgets(out, (int)size, stdin) == NULL)
     return false;
@@ -114,7 +114,7 @@ static int user_add(int argc, char **argv)
   }
   char password[HK_PASSWORD_MAX + 2];
   if (from_stdin) {
-    if (!read_password(password, sizeof password)) {
+    if (!hk_cli_read_password(password, sizeof password)) {
       hk_error_set(&err, HK_EINVAL, "password", "nothing on standard input");
       return hk_cli_fail("user add", &err);
     }
@@ -155,7 +155,7 @@ static bool new_password(bool from_stdin, char *password, size_t size, const cha
     hk_account_password_generate(password);
     return true;
   }
-  if (read_password(password, size))
+  if (hk_cli_read_password(password, size))
     return true;
   hk_error err = {0};
   hk_error_set(&err, HK_EINVAL, "password", "nothing on standard input");

@@ -137,11 +137,10 @@ static int activate(int argc, char **argv)
     return hk_cli_fail("user activate", &err);
   }
   char password[HK_PASSWORD_MAX + 2] = "";
-  if (fgets(password, (int)sizeof password, stdin) == NULL) {
+  if (!hk_cli_read_password(password, sizeof password)) {
     hk_error_set(&err, HK_EINVAL, "password", "no password on stdin");
     return hk_cli_fail("user activate", &err);
   }
-  password[strcspn(password, "\r\n")] = '\0';
   int exit = HK_EXIT_OK;
   hk_store *st = hk_cli_open_store("user activate", db, HK_STORE_EXISTING, &exit);
   if (st == NULL) {

@@ -1,7 +1,7 @@
 /* A certificate's PDF rendered in a child process (`hukou cert render-pdf`, the server's own
  * binary): Debian 12's cairo loses about 3.8 KB a page, which a server that runs for months must
  * not accumulate, and a fault in the font or PDF libraries ends the child, not the server. The
- * cost is the child's start and its fonts, about 0.7 s a page (docs/certificates.md). */
+ * cost is the child's start and its fonts, about 1 s a page (docs/certificates.md). */
 /* pipe2: pipes that no other thread's child inherits (O_CLOEXEC from the start). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,22 +34,20 @@ static hk_status failed(hk_error *err, const char *what)
   return hk_error_set(err, HK_EINTERNAL, "pdf", "the PDF renderer %s", what);
 }
 
-/* Write all of text to fd, then close it; false when the child went away. */
-static bool feed(int fd, const char *text)
+/* Write all of text to fd, then close it. A child that went away early shows in its exit
+ * status, which the caller checks. */
+static void feed(int fd, const char *text)
 {
   size_t n = strlen(text), done = 0;
   while (done < n) {
     ssize_t w = write(fd, text + done, n - done);
     if (w < 0 && errno == EINTR)
       continue;
-    if (w <= 0) {
-      close(fd);
-      return false;
-    }
+    if (w <= 0)
+      break;
     done += (size_t)w;
   }
   close(fd);
-  return true;
 }
 
 hk_status hk_http_pdf_in_child(const char *exe, const char *qr_text, unsigned char **pdf,
@@ -81,7 +79,7 @@ hk_status hk_http_pdf_in_child(const char *exe, const char *qr_text, unsigned ch
     return failed(err, "could not start");
   }
   /* The text is a few hundred bytes: it fits the pipe, so writing cannot wait on the reader. */
-  bool fed = feed(in[1], qr_text);
+  feed(in[1], qr_text);
   size_t cap = 256u << 10, n = 0;
   unsigned char *buf = malloc(cap);
   bool too_big = false, timed_out = false, no_memory = buf == NULL;
@@ -126,8 +124,8 @@ hk_status hk_http_pdf_in_child(const char *exe, const char *qr_text, unsigned ch
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (no_memory || (!fed && n == 0) || timed_out || too_big || !WIFEXITED(status) ||
-      WEXITSTATUS(status) != 0 || n == 0) {
+  if (no_memory || timed_out || too_big || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+      n == 0) {
     free(buf);
     if (timed_out)
       return failed(err, "took too long");
