@@ -4,12 +4,6 @@
 #include <string.h>
 
 #include "core/label.h"
-#include "core/division.h"
-
-static bool within(int32_t division, int32_t jurisdiction)
-{
-  return division != 0 && jurisdiction != 0 && hk_division_within(division, jurisdiction);
-}
 
 bool hk_http_may_read_person(const hk_http_req *req, const hk_person *p)
 {
@@ -23,16 +17,7 @@ bool hk_http_may_read_person(const hk_http_req *req, const hk_person *p)
     return a->id_number[0] != '\0' && strcmp(a->id_number, p->id_number) == 0;
   case HK_ROLE_OFFICER:
   case HK_ROLE_SUPERVISOR:
-    if (p->has_hukou && within(p->hukou.division, a->jurisdiction))
-      return true;
-    /* The active residence registration: open-ended and not ended (一). */
-    for (uint32_t i = 0; i < p->residence.n; i++) {
-      const hk_residence *r = &p->residence.items[i];
-      if (r->period.to == HK_DATE_OPEN && r->ended == HK_RES_END_NONE &&
-          within(r->division, a->jurisdiction))
-        return true;
-    }
-    return false;
+    return hk_actor_holds_person(a, p);
   default: /* analysts see aggregates only; departments ask questions; admins run accounts */
     return false;
   }

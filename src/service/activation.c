@@ -51,21 +51,6 @@ static hk_status no_code(hk_error *err)
                            "point");
 }
 
-static bool officer_may(const hk_actor *who, const hk_person *p)
-{
-  if (who->role != HK_ROLE_OFFICER && who->role != HK_ROLE_SUPERVISOR)
-    return false;
-  if (p->has_hukou && p->hukou.division && hk_actor_may_decide(who, p->hukou.division))
-    return true;
-  for (uint32_t i = 0; i < p->residence.n; i++) {
-    const hk_residence *r = &p->residence.items[i];
-    if (r->period.to == HK_DATE_OPEN && r->ended == HK_RES_END_NONE &&
-        hk_actor_may_decide(who, r->division))
-      return true;
-  }
-  return false;
-}
-
 typedef struct issue_ctx {
   const hk_actor *who;
   hk_idnum id;
@@ -78,7 +63,7 @@ static hk_status issue_txn(hk_store *st, void *cls, hk_error *err)
   issue_ctx *c = cls;
   hk_error why = {0};
   hk_status rc = hk_store_person_get(st, c->id.number, &c->person, &why);
-  if (rc == HK_ENOTFOUND || (rc == HK_OK && !officer_may(c->who, &c->person)))
+  if (rc == HK_ENOTFOUND || (rc == HK_OK && !hk_actor_holds_person(c->who, &c->person)))
     return hk_error_set_both(err, HK_ENOTFOUND, "id_number", "您的辖区内没有这个身份证号码的人",
                              "no person with this ID number in your jurisdiction");
   if (rc != HK_OK) {

@@ -18,3 +18,19 @@ bool hk_actor_may_decide(const hk_actor *a, int32_t division)
     return false;
   return a->jurisdiction != 0 && hk_division_within(division, a->jurisdiction);
 }
+
+bool hk_actor_holds_person(const hk_actor *a, const hk_person *p)
+{
+  if ((a->role != HK_ROLE_OFFICER && a->role != HK_ROLE_SUPERVISOR) || a->jurisdiction == 0)
+    return false;
+  if (p->has_hukou && p->hukou.division != 0 &&
+      hk_division_within(p->hukou.division, a->jurisdiction))
+    return true;
+  for (uint32_t i = 0; i < p->residence.n; i++) {
+    const hk_residence *r = &p->residence.items[i];
+    if (r->period.to == HK_DATE_OPEN && r->ended == HK_RES_END_NONE && r->division != 0 &&
+        hk_division_within(r->division, a->jurisdiction))
+      return true;
+  }
+  return false;
+}

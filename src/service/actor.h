@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/idnum.h"
+#include "core/person.h"
 
 typedef enum hk_role {
   HK_ROLE_RESIDENT,   /* their own records and applications only */
@@ -34,5 +35,11 @@ const char *hk_role_name(hk_role role);
 /* May this actor act on a matter decided in `division` (a county code)? Officers and
  * supervisors inside their jurisdiction; the system always; nobody else. */
 bool hk_actor_may_decide(const hk_actor *a, int32_t division);
+
+/* May this officer or supervisor act on, and read, this person: their hukou county or their
+ * active residence registration (open-ended and not ended, (一)) lies in the jurisdiction (九).
+ * False for every other role: residents, the system and the rest are decided by role. The one
+ * definition the services and the HTTP layer share. */
+bool hk_actor_holds_person(const hk_actor *a, const hk_person *p);
 
 #endif

@@ -561,26 +561,6 @@ static hk_status record(hk_store *st, const hk_actor *who, const record_req *q, 
   return rc;
 }
 
-/* The active residence registration's county, or 0. */
-static int32_t residence_county(const hk_person *p)
-{
-  int found = -1;
-  for (uint32_t i = 0; i < p->residence.n; i++)
-    if (p->residence.items[i].period.to == HK_DATE_OPEN &&
-        (found < 0 || p->residence.items[i].period.from >= p->residence.items[found].period.from))
-      found = (int)i;
-  return found >= 0 ? p->residence.items[found].division : 0;
-}
-
-/* May an officer or supervisor act on this person: their hukou county or their active
- * residence registration is in the jurisdiction (九). */
-static bool officer_may(const hk_actor *who, const hk_person *p)
-{
-  int32_t res = residence_county(p);
-  return (p->has_hukou && p->hukou.division && hk_actor_may_decide(who, p->hukou.division)) ||
-         (res && hk_actor_may_decide(who, res));
-}
-
 /* What the actor's entries are, or an error: residents declare about themselves, officers
  * verify in their jurisdiction, departments send their own kinds, the system verifies. */
 static hk_status source_of(const hk_actor *who, const hk_person *p, hk_fact_kind kind,
@@ -595,7 +575,7 @@ static hk_status source_of(const hk_actor *who, const hk_person *p, hk_fact_kind
     return HK_OK;
   case HK_ROLE_OFFICER:
   case HK_ROLE_SUPERVISOR:
-    if (!officer_may(who, p))
+    if (!hk_actor_holds_person(who, p))
       return hk_error_set_both(err, HK_ENOTFOUND, "id_number", "您的辖区内没有这个身份证号码的人",
                                "no person with this ID number in your jurisdiction");
     *out = HK_FACT_VERIFIED;
@@ -814,7 +794,7 @@ static hk_status verify_fn(hk_store *st, void *cls, hk_person *p, int64_t row, h
       c->who->role != HK_ROLE_SYSTEM)
     return hk_error_set_both(err, HK_EFORBIDDEN, "role", "只有户籍民警可以核实事实",
                              "only officers verify facts");
-  if (c->who->role != HK_ROLE_SYSTEM && !officer_may(c->who, p))
+  if (c->who->role != HK_ROLE_SYSTEM && !hk_actor_holds_person(c->who, p))
     return hk_error_set_both(err, HK_ENOTFOUND, "id_number", "您的辖区内没有这个身份证号码的人",
                              "no person with this ID number in your jurisdiction");
   entries e = {0};
@@ -1036,10 +1016,10 @@ hk_status hk_facts_list(hk_store *st, const hk_actor *who, const char *id_number
     rc = hk_error_set_both(err, HK_ENOTFOUND, "id_number", "没有这个身份证号码的人",
                            "no person with this ID number");
   if (rc == HK_OK) {
-    bool may =
-        who->role == HK_ROLE_SYSTEM ||
-        (who->role == HK_ROLE_RESIDENT && strcmp(who->id_number, id_number) == 0) ||
-        ((who->role == HK_ROLE_OFFICER || who->role == HK_ROLE_SUPERVISOR) && officer_may(who, &p));
+    bool may = who->role == HK_ROLE_SYSTEM ||
+               (who->role == HK_ROLE_RESIDENT && strcmp(who->id_number, id_number) == 0) ||
+               ((who->role == HK_ROLE_OFFICER || who->role == HK_ROLE_SUPERVISOR) &&
+                hk_actor_holds_person(who, &p));
     if (!may)
       rc = who->role == HK_ROLE_RESIDENT || who->role == HK_ROLE_OFFICER ||
                    who->role == HK_ROLE_SUPERVISOR
