@@ -9,7 +9,6 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/division.h"
 #include "core/json.h"
 #include "core/json_canon.h"
 #include "core/person_json.h"
@@ -1018,8 +1017,7 @@ hk_status hk_facts_list(hk_store *st, const hk_actor *who, const char *id_number
   if (rc == HK_OK) {
     bool may = who->role == HK_ROLE_SYSTEM ||
                (who->role == HK_ROLE_RESIDENT && strcmp(who->id_number, id_number) == 0) ||
-               ((who->role == HK_ROLE_OFFICER || who->role == HK_ROLE_SUPERVISOR) &&
-                hk_actor_holds_person(who, &p));
+               hk_actor_holds_person(who, &p);
     if (!may)
       rc = who->role == HK_ROLE_RESIDENT || who->role == HK_ROLE_OFFICER ||
                    who->role == HK_ROLE_SUPERVISOR
